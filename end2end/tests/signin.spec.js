@@ -1,0 +1,111 @@
+import { expect, test } from '@playwright/test';
+
+const EXOLVE = 'http://127.0.0.1:3199';
+
+/** A fresh Russian mobile number per test, as a person would type it. */
+function newPhone() {
+  const rest = String(Math.floor(Math.random() * 1e7)).padStart(7, '0');
+  return {
+    written: `8 (999) ${rest.slice(0, 3)}-${rest.slice(3, 5)}-${rest.slice(5)}`,
+    digits: `7999${rest}`,
+    masked: `+7999***${rest.slice(3)}`,
+    display: `+7 999 ${rest.slice(0, 3)}-${rest.slice(3, 5)}-${rest.slice(5)}`,
+  };
+}
+
+/** The code of the last SMS the fake Exolve got for `digits`, from its WebOTP line. */
+async function lastCode(digits) {
+  const response = await fetch(`${EXOLVE}/messages?destination=${digits}`);
+  const messages = await response.json();
+  expect(messages.length).toBeGreaterThan(0);
+  const lastLine = messages.at(-1).text.trim().split('\n').at(-1);
+  expect(lastLine).toMatch(/^@127\.0\.0\.1 #\d{6}$/);
+  return lastLine.split('#')[1];
+}
+
+async function sentCount(digits) {
+  const response = await fetch(`${EXOLVE}/messages?destination=${digits}`);
+  return (await response.json()).length;
+}
+
+async function ready(page, js) {
+  if (js) await page.waitForSelector('body[data-hydrated]');
+}
+
+async function requestCode(page, js, phone) {
+  await page.goto('/signup');
+  await ready(page, js);
+  await page.fill('input[name="phone"]', phone.written);
+  await page.click('form[action="/api/request_code"] button[type="submit"]');
+  await expect(page).toHaveURL(/\/verify$/);
+  await expect(page.locator('.sent-to .phone')).toHaveText(phone.masked);
+}
+
+for (const js of [true, false]) {
+  test.describe(`JavaScript ${js ? 'on' : 'off'}`, () => {
+    test.use({ javaScriptEnabled: js, locale: 'ru-RU' });
+
+    test('signs in from the start page, sees the account, signs out', async ({ page }) => {
+      const phone = newPhone();
+      await page.goto('/');
+      await ready(page, js);
+      // A marker that survives only if nothing reloads the page (client-side navigation).
+      if (js) await page.evaluate(() => (window.__noReload = true));
+      await page.click('main a[href="/signup"]');
+      await expect(page).toHaveURL(/\/signup$/);
+      await page.fill('input[name="phone"]', phone.written);
+      await page.click('form[action="/api/request_code"] button[type="submit"]');
+      await expect(page).toHaveURL(/\/verify$/);
+      await expect(page.locator('.sent-to .phone')).toHaveText(phone.masked);
+      await page.fill('input[name="code"]', await lastCode(phone.digits));
+      await page.click('form[action="/api/verify_code"] button[type="submit"]');
+      await expect(page).toHaveURL(/\/account$/);
+      await expect(page.locator('dd.phone')).toHaveText(phone.display);
+      await expect(page.locator('dd.account-number')).toHaveText(/^\d{8}$/);
+      if (js) expect(await page.evaluate(() => window.__noReload)).toBe(true);
+
+      await page.click('form[action="/api/sign_out"] button[type="submit"]');
+      await expect(page).toHaveURL(/127\.0\.0\.1:3100\/$/);
+      await page.goto('/account');
+      await expect(page).toHaveURL(/\/signup$/);
+    });
+
+    test('a wrong code is told with the tries left, then the right one works', async ({ page }) => {
+      const phone = newPhone();
+      await requestCode(page, js, phone);
+      const code = await lastCode(phone.digits);
+      const wrong = code === '000000' ? '111111' : '000000';
+      await page.fill('input[name="code"]', wrong);
+      await page.click('form[action="/api/verify_code"] button[type="submit"]');
+      await expect(page.locator('[role="alert"]')).toHaveText('Неверный код. Осталось попыток: 4.');
+      await page.fill('input[name="code"]', code);
+      await page.click('form[action="/api/verify_code"] button[type="submit"]');
+      await expect(page).toHaveURL(/\/account$/);
+    });
+
+    test('an invalid number is told and sends nothing', async ({ page }) => {
+      await page.goto('/signup');
+      await ready(page, js);
+      await page.fill('input[name="phone"]', '8 (495) 123-45-67');
+      await page.click('form[action="/api/request_code"] button[type="submit"]');
+      await expect(page.locator('[role="alert"]')).toContainText('Это не похоже на номер мобильного');
+      await expect(page).toHaveURL(/\/signup/);
+      expect(await sentCount('74951234567')).toBe(0);
+    });
+
+    test('send again inside the cooldown is refused with the seconds left', async ({ page }) => {
+      const phone = newPhone();
+      await requestCode(page, js, phone);
+      await page.click('form[action="/api/resend_code"] button[type="submit"]');
+      await expect(page.locator('[role="alert"]')).toContainText(/Новый можно запросить через \d+ с/);
+      expect(await sentCount(phone.digits)).toBe(1);
+    });
+  });
+}
+
+test('the language can be switched to English', async ({ page }) => {
+  await page.goto('/');
+  await page.click('a[hreflang="en"]');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.locator('h1')).toHaveText('Sign in with a code by SMS');
+});

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing sms-auth needs, if missing. Idempotent.
+#   scripts/bootstrap.sh          the app: wasm target, cargo-leptos, wasm-bindgen-cli, binaryen
+#   scripts/bootstrap.sh --test   also: Chromium and the end-to-end npm packages
+# Nothing is downloaded from GitHub: cargo-leptos would fetch its tools from there
+# unless they are already on PATH, so they are put there first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.4
+# The CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+export PATH="$HOME/.cargo/bin:$PATH"
+
+with_tests=false
+[ "${1:-}" = "--test" ] && with_tests=true
+
+say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  say "installing Debian packages: $*"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+packages=()
+command -v wasm-opt >/dev/null || packages+=(binaryen)
+if $with_tests; then
+  [ -x /usr/bin/chromium ] || packages+=(chromium)
+  command -v npm >/dev/null || packages+=(nodejs npm)
+fi
+[ ${#packages[@]} -eq 0 ] || apt_install "${packages[@]}"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION"; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 12 minutes on 2 cores, once)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # --locked fails on a yanked dependency; the fallback resolver keeps to crates this rustc builds.
+  CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if $with_tests && [ ! -d end2end/node_modules/@playwright/test ]; then
+  say "installing the end-to-end npm packages"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi
+say "ready"

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs sms-auth in development mode at http://127.0.0.1:3000: SQLite in data/,
+# no Exolve account needed (SMS land in the dev outbox at /dev/outbox), rebuilt on change.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+exec cargo leptos watch

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test of sms-auth: unit and integration tests (real SQLite, the real
+# Exolve client against a fake Exolve on loopback), the browser build's check,
+# the release build, and the end-to-end tests in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh --test
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "unit and integration tests (ssr)"
+cargo test --no-default-features --features ssr
+
+step "the browser build pulls no server crates"
+cargo check --lib --no-default-features --features hydrate --target wasm32-unknown-unknown
+
+step "release build (server and wasm)"
+cargo leptos build --release
+
+step "end-to-end tests (Playwright, Chromium)"
+(cd end2end && npx playwright test)

@@ -1,0 +1,55 @@
+//! The signed-in person's own account.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{
+    clock::format_utc,
+    server::{request::RequestContext, session},
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    /// `+7 999 123-45-67`: the owner's own number, in full.
+    pub phone: String,
+    /// Assigned at the first sign-in, kept for good.
+    pub account_number: String,
+    pub member_since: String,
+    pub last_sign_in: String,
+}
+
+/// Account numbers: eight digits from the account's permanent id.
+pub fn account_number(id: i64) -> String {
+    format!("{:08}", 10_000_000 + id)
+}
+
+/// `POST /api/account`: the account of this browser's session; without one, sends
+/// the browser to `/signup`.
+#[server(prefix = "/api", endpoint = "account")]
+pub async fn account() -> Result<AccountView, AppError> {
+    let request = RequestContext::current()?;
+    let account = session::current_account(&request)
+        .await
+        .inspect_err(|e| {
+            if *e == AppError::NotSignedIn {
+                leptos_axum::redirect("/signup");
+            }
+        })?;
+    Ok(AccountView {
+        phone: account.phone.display(),
+        account_number: account_number(account.id),
+        member_since: format_utc(account.created_at),
+        last_sign_in: format_utc(account.last_sign_in_at),
+    })
+}
+
+/// `POST /api/sign_out`: ends this browser's session and goes to the start page.
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let request = RequestContext::current()?;
+    session::end(&request).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}

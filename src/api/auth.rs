@@ -1,0 +1,72 @@
+//! Requesting, resending and checking codes.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{
+    otp::code,
+    phone::Phone,
+    server::{request::RequestContext, signin},
+};
+
+/// What the verify screen shows about the code pending in this browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCodeView {
+    /// `+7999***4567`
+    pub masked_phone: String,
+    /// Seconds until "send again" is allowed.
+    pub resend_in_secs: u32,
+}
+
+/// `POST /api/request_code` with `phone`: sends a code and goes to `/verify`.
+#[server(prefix = "/api", endpoint = "request_code")]
+pub async fn request_code(phone: String) -> Result<(), AppError> {
+    let request = RequestContext::current()?;
+    let phone = Phone::parse(&phone, &request.state.settings.policy.allowed_countries)?;
+    signin::send_code(&request, &phone).await?;
+    leptos_axum::redirect("/verify");
+    Ok(())
+}
+
+/// `POST /api/resend_code`: a new code to the number pending in this browser.
+#[server(prefix = "/api", endpoint = "resend_code")]
+pub async fn resend_code() -> Result<(), AppError> {
+    let request = RequestContext::current()?;
+    let (_, pending) = signin::pending(&request).await?;
+    signin::send_code(&request, &pending.phone).await?;
+    leptos_axum::redirect("/verify");
+    Ok(())
+}
+
+/// `POST /api/verify_code` with `code`: signs in and goes to `/account`.
+#[server(prefix = "/api", endpoint = "verify_code")]
+pub async fn verify_code(code: String) -> Result<(), AppError> {
+    let request = RequestContext::current()?;
+    let code = code::parse(&code)?;
+    signin::check_code(&request, &code).await?;
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+/// `POST /api/pending_code`: the masked number and resend countdown; with no code
+/// pending in this browser, sends the browser to `/signup`.
+#[server(prefix = "/api", endpoint = "pending_code")]
+pub async fn pending_code() -> Result<PendingCodeView, AppError> {
+    let request = RequestContext::current()?;
+    let (_, pending) = signin::pending(&request)
+        .await
+        .inspect_err(|e| {
+            if *e == AppError::NoPendingVerification {
+                leptos_axum::redirect("/signup");
+            }
+        })?;
+    let now = request.now();
+    let last_sent = request.state.store.last_sms_to(&pending.phone, now).await?;
+    Ok(PendingCodeView {
+        masked_phone: pending.phone.masked(),
+        resend_in_secs: last_sent
+            .map_or(0, |sent| request.state.settings.policy.resend_wait(sent, now)),
+    })
+}

@@ -1,0 +1,6 @@
+//! Server functions: public HTTP endpoints under `/api/`, each validating its input,
+//! checking session and limits, then calling the sign-in steps. The types they
+//! exchange live beside them.
+
+pub mod account;
+pub mod auth;

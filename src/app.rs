@@ -1,0 +1,56 @@
+//! The HTML shell and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::{
+    components::{header::Header, text::use_texts},
+    i18n::Lang,
+    pages::{account::AccountPage, signup::SignupPage, start::StartPage, verify::VerifyPage},
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = Lang::of_page();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(Lang::of_page());
+    let t = use_texts();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/sms-auth.css"/>
+        <Title text=t.app_name/>
+        <Router>
+            <Header/>
+            <main>
+                <Routes fallback=move || view! { <p class="card" role="alert">{t.not_found}</p> }>
+                    <Route path=path!("/") view=StartPage/>
+                    <Route path=path!("/signup") view=SignupPage/>
+                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,5 @@
+//! Reusable view pieces. No data access here: pages fetch, components show.
+
+pub mod alert;
+pub mod header;
+pub mod text;

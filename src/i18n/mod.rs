@@ -1,0 +1,212 @@
+//! User-facing text. Each language is one file holding one [`Texts`] value, so a
+//! third language is one more file and one more [`Lang`] variant.
+
+mod en;
+mod ru;
+
+use crate::error::AppError;
+
+/// A language the interface speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ru,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Ru, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Self::ALL
+            .into_iter()
+            .find(|lang| code.trim().eq_ignore_ascii_case(lang.code()))
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Ru => &ru::TEXTS,
+            Lang::En => &en::TEXTS,
+        }
+    }
+
+    /// The language of the page being rendered: on the server, the request's; in the
+    /// browser, the `lang` the server put on `<html>`, so hydration renders the same text.
+    pub fn of_page() -> Lang {
+        #[cfg(feature = "ssr")]
+        {
+            leptos::prelude::use_context::<http::request::Parts>()
+                .map(|parts| crate::server::language::of_request(&parts))
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            leptos::prelude::document()
+                .document_element()
+                .and_then(|html| html.get_attribute("lang"))
+                .and_then(|code| Lang::from_code(&code))
+                .unwrap_or_default()
+        }
+    }
+
+    /// The first supported language of an `Accept-Language` header, by quality;
+    /// Russian when none is asked for.
+    pub fn negotiate(accept_language: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for item in accept_language.split(',') {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim();
+            let primary = tag.split('-').next().unwrap_or("");
+            let quality = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(lang) = Lang::from_code(primary) {
+                if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
+                    best = Some((quality, lang));
+                }
+            }
+        }
+        best.map(|(_, lang)| lang).unwrap_or_default()
+    }
+}
+
+/// Every sentence the interface shows, in one language.
+pub struct Texts {
+    pub language_name: &'static str,
+    pub app_name: &'static str,
+    pub start_title: &'static str,
+    pub start_lead: &'static str,
+    pub start_how: [&'static str; 3],
+    pub start_cta: &'static str,
+    pub signup_title: &'static str,
+    pub phone_label: &'static str,
+    pub phone_hint: &'static str,
+    pub send_code: &'static str,
+    pub verify_title: &'static str,
+    pub code_sent_to: &'static str,
+    pub code_label: &'static str,
+    pub verify_button: &'static str,
+    pub resend_button: &'static str,
+    /// `{n}`: seconds until a resend is allowed.
+    pub resend_in: &'static str,
+    pub change_number: &'static str,
+    pub new_code: &'static str,
+    pub account_title: &'static str,
+    pub account_phone: &'static str,
+    pub account_number: &'static str,
+    pub member_since: &'static str,
+    pub last_sign_in: &'static str,
+    pub sign_out: &'static str,
+    pub loading: &'static str,
+    pub not_found: &'static str,
+    /// `{code}`: the one-time code. The WebOTP line is added after it.
+    pub sms_text: &'static str,
+    pub err_invalid_phone: &'static str,
+    pub err_country: &'static str,
+    /// `{n}`: seconds left.
+    pub err_cooldown: &'static str,
+    pub err_phone_cap: &'static str,
+    pub err_ip_cap: &'static str,
+    pub err_budget: &'static str,
+    pub err_locked: &'static str,
+    pub err_malformed_code: &'static str,
+    /// `{n}`: tries left.
+    pub err_wrong_code: &'static str,
+    pub err_expired: &'static str,
+    pub err_too_many_tries: &'static str,
+    pub err_no_pending: &'static str,
+    pub err_sms_refused: &'static str,
+    pub err_sms_unavailable: &'static str,
+    pub err_not_signed_in: &'static str,
+    pub err_internal: &'static str,
+    pub err_transport: &'static str,
+}
+
+impl Texts {
+    /// The sentence a person sees for an error.
+    pub fn error(&self, error: &AppError) -> String {
+        match error {
+            AppError::InvalidPhone => self.err_invalid_phone.to_owned(),
+            AppError::CountryNotAllowed => self.err_country.to_owned(),
+            AppError::ResendCooldown { seconds } => fill(self.err_cooldown, "{n}", *seconds),
+            AppError::PhoneHourlyCap => self.err_phone_cap.to_owned(),
+            AppError::IpHourlyCap => self.err_ip_cap.to_owned(),
+            AppError::DailyBudget => self.err_budget.to_owned(),
+            AppError::PhoneLocked => self.err_locked.to_owned(),
+            AppError::MalformedCode => self.err_malformed_code.to_owned(),
+            AppError::WrongCode { tries_left } => fill(self.err_wrong_code, "{n}", *tries_left),
+            AppError::CodeExpired => self.err_expired.to_owned(),
+            AppError::TooManyTries => self.err_too_many_tries.to_owned(),
+            AppError::NoPendingVerification => self.err_no_pending.to_owned(),
+            AppError::SmsRefused => self.err_sms_refused.to_owned(),
+            AppError::SmsUnavailable => self.err_sms_unavailable.to_owned(),
+            AppError::NotSignedIn => self.err_not_signed_in.to_owned(),
+            AppError::Internal => self.err_internal.to_owned(),
+            AppError::Transport(_) => self.err_transport.to_owned(),
+        }
+    }
+
+    pub fn resend_in(&self, seconds: u32) -> String {
+        fill(self.resend_in, "{n}", seconds)
+    }
+
+    /// The SMS body: the localised sentence, a blank line, then the WebOTP line
+    /// `@host #code` that lets the browser offer the code itself.
+    pub fn sms(&self, code: &str, host: &str) -> String {
+        format!("{}\n\n@{host} #{code}", self.sms_text.replace("{code}", code))
+    }
+}
+
+fn fill(template: &str, placeholder: &str, value: impl std::fmt::Display) -> String {
+    template.replace(placeholder, &value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiates_by_quality_and_defaults_to_russian() {
+        assert_eq!(Lang::negotiate("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(Lang::negotiate("de-DE,en;q=0.5,ru;q=0.8"), Lang::Ru);
+        assert_eq!(Lang::negotiate("fr-FR, de;q=0.9"), Lang::Ru);
+        assert_eq!(Lang::negotiate(""), Lang::Ru);
+        assert_eq!(Lang::negotiate("en;q=0, ru;q=0.1"), Lang::Ru);
+        assert_eq!(Lang::negotiate("EN"), Lang::En);
+    }
+
+    #[test]
+    fn sms_ends_with_the_webotp_line() {
+        for lang in Lang::ALL {
+            let sms = lang.texts().sms("123456", "example.com");
+            assert!(sms.contains("123456"));
+            assert_eq!(sms.lines().last(), Some("@example.com #123456"));
+        }
+    }
+
+    #[test]
+    fn every_error_has_a_sentence_with_its_number() {
+        for lang in Lang::ALL {
+            let t = lang.texts();
+            assert!(t.error(&AppError::WrongCode { tries_left: 3 }).contains('3'));
+            assert!(t.error(&AppError::ResendCooldown { seconds: 42 }).contains("42"));
+            assert!(t.resend_in(17).contains("17"));
+        }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::from_code("de"), None);
+    }
+}

@@ -1,0 +1,7 @@
+//! One-time codes: generation, hashing and the verification policy.
+//! Plain logic with no HTTP or SQL in it, tested with an explicit clock value.
+
+pub mod code;
+pub mod policy;
+
+pub use policy::{Attempt, Policy, SendHistory};

@@ -1,0 +1,82 @@
+use leptos::prelude::*;
+
+use crate::{
+    api::auth::{pending_code, ResendCode, VerifyCode},
+    components::{
+        alert::{ActionAlert, Alert},
+        text::use_texts,
+    },
+};
+
+/// `/verify`: the code, "send again" with its countdown, "change number".
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let t = use_texts();
+    let verify = ServerAction::<VerifyCode>::new();
+    let resend = ServerAction::<ResendCode>::new();
+    // Fetched again after each resend, for the new countdown.
+    let pending = Resource::new(move || resend.version().get(), |_| pending_code());
+    let verify_result = verify.value();
+    let code_dead = move || matches!(verify_result.get(), Some(Err(e)) if e.is_dead_code());
+    view! {
+        <section class="card">
+            <h1>{t.verify_title}</h1>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match pending.await {
+                        Ok(code) => view! {
+                            <p class="sent-to">
+                                {t.code_sent_to} " " <strong class="phone">{code.masked_phone}</strong>
+                            </p>
+                            <Countdown seconds=code.resend_in_secs/>
+                        }.into_any(),
+                        Err(error) => view! { <Alert error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <ActionForm action=verify>
+                <label for="code">{t.code_label}</label>
+                <input
+                    id="code"
+                    name="code"
+                    type="text"
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    maxlength="9"
+                    required
+                    autofocus
+                    class="code"
+                />
+                <ActionAlert result=verify.value().into()/>
+                <button type="submit" disabled=move || verify.pending().get()>{t.verify_button}</button>
+            </ActionForm>
+            <ActionForm action=resend attr:class="secondary-actions">
+                <ActionAlert result=resend.value().into()/>
+                <button type="submit" class="secondary" disabled=move || resend.pending().get()>
+                    {move || if code_dead() { t.new_code } else { t.resend_button }}
+                </button>
+                <a href="/signup">{t.change_number}</a>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// "You can ask for a new code in N s", counting down in the browser.
+#[component]
+fn Countdown(seconds: u32) -> impl IntoView {
+    let t = use_texts();
+    let left = RwSignal::new(seconds);
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || left.update(|s| *s = s.saturating_sub(1)),
+            std::time::Duration::from_secs(1),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    view! {
+        <p class="countdown" aria-live="polite">
+            {move || (left.get() > 0).then(|| t.resend_in(left.get()))}
+        </p>
+    }
+}

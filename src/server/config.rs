@@ -1,0 +1,356 @@
+//! Configuration from the environment (and an optional `.env`), read once at start.
+//! A wrong value stops the start with one line naming the variable.
+
+use std::{fmt, time::Duration};
+
+use secrecy::SecretString;
+use thiserror::Error;
+
+use crate::{otp::Policy, store::SessionLimits};
+
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("{var}: {expected}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub expected: String,
+}
+
+impl ConfigError {
+    fn new(var: &'static str, expected: impl Into<String>) -> Self {
+        Self {
+            var,
+            expected: expected.into(),
+        }
+    }
+}
+
+/// Where real SMS go. Absent in development without a key: the dev outbox is used.
+#[derive(Debug)]
+pub struct ExolveConfig {
+    pub api_url: String,
+    pub api_key: SecretString,
+    pub sender: String,
+    pub timeout: Duration,
+}
+
+/// The site's public origin, e.g. `https://auth.example.ru`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicOrigin {
+    origin: String,
+    host: String,
+    https: bool,
+}
+
+impl PublicOrigin {
+    pub fn parse(value: &str) -> Option<Self> {
+        let value = value.trim().trim_end_matches('/');
+        let (https, rest) = if let Some(rest) = value.strip_prefix("https://") {
+            (true, rest)
+        } else {
+            (false, value.strip_prefix("http://")?)
+        };
+        if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+            return None;
+        }
+        let (host, port) = rest.split_once(':').unwrap_or((rest, "80"));
+        if host.is_empty() || port.parse::<u16>().is_err() {
+            return None;
+        }
+        Some(Self {
+            origin: value.to_owned(),
+            host: host.to_owned(),
+            https,
+        })
+    }
+
+    /// `https://auth.example.ru`
+    pub fn as_str(&self) -> &str {
+        &self.origin
+    }
+
+    /// `auth.example.ru`: the WebOTP `@host` line.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Cookies get `Secure` when the site is served over https.
+    pub fn is_https(&self) -> bool {
+        self.https
+    }
+}
+
+/// A database URL whose `Debug` hides any password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(pub String);
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.split_once('@') {
+            Some((_, rest)) => write!(f, "DatabaseUrl(***@{rest})"),
+            None => write!(f, "DatabaseUrl({})", self.0),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Config {
+    pub production: bool,
+    pub exolve: Option<ExolveConfig>,
+    pub database_url: DatabaseUrl,
+    /// Required in production; generated once into `data/` in development.
+    pub app_secret: Option<SecretString>,
+    pub public_origin: PublicOrigin,
+    pub policy: Policy,
+    pub sessions: SessionLimits,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sms-auth.db?mode=rwc";
+pub const DEFAULT_EXOLVE_API_URL: &str = "https://api.exolve.ru";
+pub const DEFAULT_PUBLIC_ORIGIN: &str = "http://127.0.0.1:3000";
+const MIN_SECRET_LEN: usize = 32;
+
+impl Config {
+    /// Reads the process environment (after `.env`, which the caller loads).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `get`, so tests can hand it a map.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let production = match var("LEPTOS_ENV").map(|v| v.to_ascii_uppercase()).as_deref() {
+            None | Some("DEV" | "DEVELOPMENT") => false,
+            Some("PROD" | "PRODUCTION") => true,
+            Some(_) => return Err(ConfigError::new("LEPTOS_ENV", "DEV or PROD")),
+        };
+        let api_key = var("EXOLVE_API_KEY");
+        let sender = var("EXOLVE_SENDER");
+        let app_secret = var("APP_SECRET");
+        if production {
+            for (name, value) in [
+                ("EXOLVE_API_KEY", &api_key),
+                ("EXOLVE_SENDER", &sender),
+                ("APP_SECRET", &app_secret),
+            ] {
+                if value.is_none() {
+                    return Err(ConfigError::new(name, "required in production (LEPTOS_ENV=PROD)"));
+                }
+            }
+        }
+        if let Some(secret) = &app_secret {
+            if secret.len() < MIN_SECRET_LEN {
+                return Err(ConfigError::new(
+                    "APP_SECRET",
+                    format!("at least {MIN_SECRET_LEN} characters of random text"),
+                ));
+            }
+        }
+        let api_url = var("EXOLVE_API_URL").unwrap_or_else(|| DEFAULT_EXOLVE_API_URL.to_owned());
+        if !(api_url.starts_with("http://") || api_url.starts_with("https://")) {
+            return Err(ConfigError::new("EXOLVE_API_URL", "an http(s) URL"));
+        }
+        let exolve = match (api_key, sender) {
+            (Some(key), Some(sender)) => Some(ExolveConfig {
+                api_url,
+                api_key: SecretString::from(key),
+                sender: parse_sender(&sender)?,
+                timeout: Duration::from_secs(number(&var, "EXOLVE_TIMEOUT_SECS", 10, 1..=120)?),
+            }),
+            (Some(_), None) => {
+                return Err(ConfigError::new("EXOLVE_SENDER", "required when EXOLVE_API_KEY is set"))
+            }
+            (None, _) => None,
+        };
+        let public_origin = var("PUBLIC_ORIGIN").unwrap_or_else(|| DEFAULT_PUBLIC_ORIGIN.to_owned());
+        let public_origin = PublicOrigin::parse(&public_origin).ok_or_else(|| {
+            ConfigError::new("PUBLIC_ORIGIN", "an origin like https://auth.example.ru (no path)")
+        })?;
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !database_url.starts_with("sqlite:") {
+            return Err(ConfigError::new("DATABASE_URL", "a sqlite:// URL"));
+        }
+        let defaults = Policy::default();
+        let policy = Policy {
+            code_ttl_secs: number(&var, "OTP_TTL_SECS", defaults.code_ttl_secs, 30..=3600)?,
+            max_tries: number(&var, "OTP_MAX_TRIES", defaults.max_tries, 1..=20)?,
+            resend_cooldown_secs: number(&var, "OTP_RESEND_COOLDOWN_SECS", defaults.resend_cooldown_secs, 0..=3600)?,
+            phone_failures_per_hour: number(&var, "LIMIT_PHONE_FAILURES_PER_HOUR", defaults.phone_failures_per_hour, 1..=100_000)?,
+            sms_per_phone_per_hour: number(&var, "LIMIT_SMS_PER_PHONE_PER_HOUR", defaults.sms_per_phone_per_hour, 1..=100_000)?,
+            sms_per_ip_per_hour: number(&var, "LIMIT_SMS_PER_IP_PER_HOUR", defaults.sms_per_ip_per_hour, 1..=1_000_000)?,
+            sms_per_day: number(&var, "LIMIT_SMS_PER_DAY", defaults.sms_per_day, 0..=100_000_000)?,
+            allowed_countries: match var("OTP_ALLOWED_COUNTRIES") {
+                None => defaults.allowed_countries,
+                Some(list) => parse_countries(&list)?,
+            },
+        };
+        let session_defaults = SessionLimits::default();
+        let sessions = SessionLimits {
+            idle_secs: number(&var, "SESSION_IDLE_SECS", session_defaults.idle_secs, 60..=31_536_000)?,
+            absolute_secs: number(&var, "SESSION_ABSOLUTE_SECS", session_defaults.absolute_secs, 60..=31_536_000)?,
+        };
+        Ok(Self {
+            production,
+            exolve,
+            database_url: DatabaseUrl(database_url),
+            app_secret: app_secret.map(SecretString::from),
+            public_origin,
+            policy,
+            sessions,
+        })
+    }
+}
+
+fn number<T>(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
+{
+    let Some(text) = var(name) else { return Ok(default) };
+    match text.parse::<T>() {
+        Ok(value) if range.contains(&value) => Ok(value),
+        _ => Err(ConfigError::new(
+            name,
+            format!("a whole number from {} to {}", range.start(), range.end()),
+        )),
+    }
+}
+
+fn parse_countries(list: &str) -> Result<Vec<u16>, ConfigError> {
+    let codes: Option<Vec<u16>> = list
+        .split(',')
+        .map(|code| code.trim().trim_start_matches('+').parse::<u16>().ok().filter(|c| (1..=999).contains(c)))
+        .collect();
+    codes
+        .filter(|codes| !codes.is_empty())
+        .ok_or_else(|| ConfigError::new("OTP_ALLOWED_COUNTRIES", "country calling codes separated by commas, like 7,375"))
+}
+
+/// An Exolve number (`79991234567`) or a registered alphanumeric sender name.
+fn parse_sender(sender: &str) -> Result<String, ConfigError> {
+    let number = sender.trim_start_matches('+');
+    let is_number = number.len() == 11 && number.bytes().all(|b| b.is_ascii_digit());
+    let is_name = (1..=11).contains(&sender.len())
+        && sender.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_. ".contains(&b));
+    if is_number {
+        Ok(number.to_owned())
+    } else if is_name {
+        Ok(sender.to_owned())
+    } else {
+        Err(ConfigError::new("EXOLVE_SENDER", "an Exolve number like 79991234567 or a sender name of up to 11 Latin letters and digits"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn development_defaults_need_nothing() {
+        let c = config(&[]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!c.production);
+        assert!(c.exolve.is_none());
+        assert_eq!(c.policy, Policy::default());
+        assert_eq!(c.sessions, SessionLimits::default());
+        assert_eq!(c.public_origin.host(), "127.0.0.1");
+        assert!(!c.public_origin.is_https());
+        assert_eq!(c.database_url.0, DEFAULT_DATABASE_URL);
+    }
+
+    #[test]
+    fn production_requires_key_sender_and_secret() {
+        let err = |pairs: &[(&str, &str)]| config(pairs).err().map(|e| e.var);
+        assert_eq!(err(&[("LEPTOS_ENV", "PROD")]), Some("EXOLVE_API_KEY"));
+        assert_eq!(err(&[("LEPTOS_ENV", "PROD"), ("EXOLVE_API_KEY", "k")]), Some("EXOLVE_SENDER"));
+        assert_eq!(
+            err(&[("LEPTOS_ENV", "PROD"), ("EXOLVE_API_KEY", "k"), ("EXOLVE_SENDER", "79991112233")]),
+            Some("APP_SECRET")
+        );
+        let c = config(&[
+            ("LEPTOS_ENV", "prod"),
+            ("EXOLVE_API_KEY", "k"),
+            ("EXOLVE_SENDER", "+79991112233"),
+            ("APP_SECRET", SECRET),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.production);
+        let exolve = c.exolve.unwrap_or_else(|| panic!("no exolve"));
+        assert_eq!(exolve.sender, "79991112233");
+        assert_eq!(exolve.api_url, DEFAULT_EXOLVE_API_URL);
+        assert!(!format!("{exolve:?}").contains("\"k\""));
+    }
+
+    #[test]
+    fn wrong_values_name_their_variable() {
+        let cases: &[(&str, &str)] = &[
+            ("LEPTOS_ENV", "staging"),
+            ("APP_SECRET", "short"),
+            ("PUBLIC_ORIGIN", "example.com"),
+            ("PUBLIC_ORIGIN", "https://example.com/path"),
+            ("DATABASE_URL", "mysql://x"),
+            ("OTP_TTL_SECS", "five"),
+            ("OTP_MAX_TRIES", "0"),
+            ("LIMIT_SMS_PER_DAY", "-1"),
+            ("OTP_ALLOWED_COUNTRIES", "7,abc"),
+            ("OTP_ALLOWED_COUNTRIES", ","),
+        ];
+        for (name, value) in cases {
+            let e = config(&[(name, value)]).err();
+            assert_eq!(e.as_ref().map(|e| e.var), Some(*name), "{name}={value}");
+            let line = e.map(|e| e.to_string()).unwrap_or_default();
+            assert!(line.starts_with(name) && !line.contains('\n'), "{line}");
+        }
+        let e = config(&[("EXOLVE_API_KEY", "k")]).err().map(|e| e.var);
+        assert_eq!(e, Some("EXOLVE_SENDER"));
+        let e = config(&[("EXOLVE_API_KEY", "k"), ("EXOLVE_SENDER", "this sender is too long")]).err();
+        assert_eq!(e.map(|e| e.var), Some("EXOLVE_SENDER"));
+    }
+
+    #[test]
+    fn overrides_apply() {
+        let c = config(&[
+            ("OTP_TTL_SECS", "120"),
+            ("OTP_MAX_TRIES", "3"),
+            ("OTP_RESEND_COOLDOWN_SECS", "0"),
+            ("LIMIT_SMS_PER_PHONE_PER_HOUR", "50"),
+            ("LIMIT_SMS_PER_IP_PER_HOUR", "500"),
+            ("LIMIT_SMS_PER_DAY", "10"),
+            ("LIMIT_PHONE_FAILURES_PER_HOUR", "7"),
+            ("OTP_ALLOWED_COUNTRIES", "7, +375"),
+            ("PUBLIC_ORIGIN", "https://auth.example.ru:8443/"),
+            ("SESSION_IDLE_SECS", "3600"),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.policy.code_ttl_secs, 120);
+        assert_eq!(c.policy.max_tries, 3);
+        assert_eq!(c.policy.resend_cooldown_secs, 0);
+        assert_eq!(c.policy.sms_per_phone_per_hour, 50);
+        assert_eq!(c.policy.sms_per_ip_per_hour, 500);
+        assert_eq!(c.policy.sms_per_day, 10);
+        assert_eq!(c.policy.phone_failures_per_hour, 7);
+        assert_eq!(c.policy.allowed_countries, vec![7, 375]);
+        assert_eq!(c.public_origin.host(), "auth.example.ru");
+        assert_eq!(c.public_origin.as_str(), "https://auth.example.ru:8443");
+        assert!(c.public_origin.is_https());
+        assert_eq!(c.sessions.idle_secs, 3600);
+    }
+
+    #[test]
+    fn database_url_debug_hides_the_password() {
+        let url = DatabaseUrl("postgres://app:hunter2@db/sms".into());
+        assert!(!format!("{url:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,13 @@
+//! Server-only plumbing: configuration, state, the router, requests, sessions, sign-in.
+
+pub mod config;
+pub mod purge;
+pub mod serve;
+pub mod dev_outbox;
+pub mod language;
+pub mod request;
+pub mod router;
+pub mod session;
+pub mod signin;
+pub mod state;
+pub mod token;

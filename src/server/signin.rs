@@ -1,0 +1,106 @@
+//! The sign-in steps server functions call: send a code, check a code.
+
+use super::{request::RequestContext, session, token};
+use crate::{
+    error::AppError,
+    otp::{code, Attempt, Policy},
+    phone::Phone,
+    store::{Account, NewVerification, Verification},
+};
+
+/// The cookie that binds a pending code to the browser that asked for it.
+pub const VERIFICATION_COOKIE: &str = "vid";
+
+/// Counts the SMS against every limit, stores a new code (killing older ones of the
+/// phone) and sends it. A code whose SMS failed is deleted: it is never usable.
+pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), AppError> {
+    let state = &request.state;
+    let policy = &state.settings.policy;
+    let now = request.now();
+    let ticket = state
+        .store
+        .reserve_sms(phone, &request.client_ip(), now, policy)
+        .await
+        .inspect_err(|refusal| tracing::info!(phone = %phone, %refusal, "code refused"))?;
+    let verification_id = token::new_id();
+    let id_hash = token::hash(&verification_id);
+    let code = code::generate();
+    state
+        .store
+        .replace_verification(NewVerification {
+            id_hash: &id_hash,
+            phone,
+            code_digest: &code::digest(state.secret(), &verification_id, &code),
+            created_at: now,
+            expires_at: now + policy.code_ttl_secs,
+        })
+        .await?;
+    let text = request.lang().texts().sms(&code, state.settings.public_origin.host());
+    if let Err(error) = state.sms.send(phone.digits(), &text).await {
+        tracing::error!(phone = %phone, reason = error.reason(), %error, "SMS not sent");
+        state.store.delete_verification(&id_hash).await?;
+        if !error.may_have_been_sent() {
+            state.store.release_sms(ticket).await?;
+        }
+        return Err(AppError::from(&error));
+    }
+    tracing::info!(phone = %phone, "code sent");
+    request.set_cookie(VERIFICATION_COOKIE, verification_id, policy.code_ttl_secs + 3600);
+    Ok(())
+}
+
+/// The code pending in this browser and the id its cookie holds.
+pub async fn pending(request: &RequestContext) -> Result<(String, Verification), AppError> {
+    let id = request
+        .cookie(VERIFICATION_COOKIE)
+        .ok_or(AppError::NoPendingVerification)?;
+    let verification = request
+        .state
+        .store
+        .verification(&token::hash(&id))
+        .await?
+        .ok_or(AppError::NoPendingVerification)?;
+    Ok((id, verification))
+}
+
+/// Checks a guess. Right: the code is used up, the account opened (created at the
+/// first sign-in) and a new session cookie set. Wrong: the try is counted.
+pub async fn check_code(request: &RequestContext, guess: &str) -> Result<Account, AppError> {
+    let state = &request.state;
+    let policy = &state.settings.policy;
+    let now = request.now();
+    let (id, verification) = pending(request).await?;
+    let id_hash = token::hash(&id);
+    let phone_failures_last_hour = state
+        .store
+        .phone_failures_since(&verification.phone, now - Policy::WINDOW_HOUR)
+        .await?;
+    policy.check_attempt(
+        &Attempt {
+            expires_at: verification.expires_at,
+            failed_tries: verification.failed_tries,
+            consumed: verification.consumed,
+            phone_failures_last_hour,
+        },
+        now,
+    )?;
+    if !code::matches(state.secret(), &id, guess, &verification.code_digest) {
+        let tries = state
+            .store
+            .record_wrong_guess(&id_hash, &verification.phone, now, policy.max_tries)
+            .await?;
+        tracing::info!(phone = %verification.phone, "wrong code");
+        return Err(tries.map_or(AppError::TooManyTries, |tries| policy.wrong_guess(tries)));
+    }
+    let session_id = token::new_id();
+    let account = state
+        .store
+        .complete_sign_in(&id_hash, &token::hash(&session_id), now, policy.max_tries)
+        .await?
+        // Another request used the code first.
+        .ok_or(AppError::NoPendingVerification)?;
+    tracing::info!(phone = %account.phone, account = account.id, "signed in");
+    session::replace(request, session_id).await?;
+    request.clear_cookie(VERIFICATION_COOKIE);
+    Ok(account)
+}

@@ -1,0 +1,128 @@
+//! The application state: what every request may use, built once at start.
+
+use std::{path::Path, sync::Arc};
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use secrecy::{ExposeSecret, SecretString};
+use thiserror::Error;
+
+use super::config::{Config, ConfigError, PublicOrigin};
+use crate::{
+    clock::{Clock, SystemClock},
+    otp::Policy,
+    sms::{DevOutbox, ExolveClient, SmsSender},
+    store::{SessionLimits, SqliteStore, Store},
+};
+
+/// Where development mode keeps the secret it generates for itself.
+pub const DEV_SECRET_FILE: &str = "data/app-secret";
+
+/// The rules and keys the sign-in runs by.
+pub struct Settings {
+    pub policy: Policy,
+    pub sessions: SessionLimits,
+    pub public_origin: PublicOrigin,
+    /// Key for the codes' HMAC.
+    pub secret: SecretString,
+    /// Development without an Exolve key: SMS go to `/dev/outbox`.
+    pub dev_outbox: bool,
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Arc<dyn Store>,
+    pub sms: Arc<dyn SmsSender>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+}
+
+#[derive(Debug, Error)]
+pub enum StartError {
+    #[error("configuration: {0}")]
+    Config(#[from] ConfigError),
+    #[error("Leptos settings (LEPTOS_* or Cargo.toml): {0}")]
+    Leptos(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("APP_SECRET: could not read or create {DEV_SECRET_FILE}: {0}")]
+    Secret(std::io::Error),
+    #[error("HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+}
+
+impl AppState {
+    /// Connects and migrates the store and picks the SMS sender the configuration asks for.
+    pub async fn from_config(config: Config, leptos_options: LeptosOptions) -> Result<Self, StartError> {
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&config.database_url.0).await?);
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let secret = match config.app_secret {
+            Some(secret) => secret,
+            None => dev_secret(Path::new(DEV_SECRET_FILE)).map_err(StartError::Secret)?,
+        };
+        let dev_outbox = config.exolve.is_none();
+        let sms: Arc<dyn SmsSender> = match config.exolve {
+            Some(exolve) => Arc::new(ExolveClient::new(
+                &exolve.api_url,
+                exolve.api_key,
+                exolve.sender,
+                exolve.timeout,
+            )?),
+            None => Arc::new(DevOutbox::new(store.clone(), clock.clone())),
+        };
+        let settings = Settings {
+            policy: config.policy,
+            sessions: config.sessions,
+            public_origin: config.public_origin,
+            secret,
+            dev_outbox,
+        };
+        Ok(Self::new(leptos_options, store, sms, clock, settings))
+    }
+
+    pub fn new(
+        leptos_options: LeptosOptions,
+        store: Arc<dyn Store>,
+        sms: Arc<dyn SmsSender>,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+    ) -> Self {
+        Self {
+            leptos_options,
+            store,
+            sms,
+            clock,
+            settings: Arc::new(settings),
+        }
+    }
+
+    pub fn secret(&self) -> &[u8] {
+        self.settings.secret.expose_secret().as_bytes()
+    }
+}
+
+/// Reads the development secret, creating it (owner-only) on first start.
+fn dev_secret(path: &Path) -> std::io::Result<SecretString> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        if existing.trim().len() >= 32 {
+            return Ok(SecretString::from(existing.trim().to_owned()));
+        }
+    }
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    let secret = format!("{}{}", super::token::new_id(), super::token::new_id());
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(&mut options.open(path)?, secret.as_bytes())?;
+    tracing::info!(file = %path.display(), "development mode: generated APP_SECRET");
+    Ok(SecretString::from(secret))
+}

@@ -1,0 +1,136 @@
+//! Storage: one trait, one implementation per database engine.
+//!
+//! Every limit is counted here, so it holds across several app instances that
+//! share the database. Methods that decide something (reserve an SMS, count a wrong
+//! guess, consume a code) do it atomically in one transaction.
+
+mod sqlite;
+
+use async_trait::async_trait;
+
+use crate::{error::AppError, otp::Policy, phone::Phone};
+
+pub use sqlite::SqliteStore;
+
+/// A pending or used code as the store keeps it.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub phone: Phone,
+    pub code_digest: Vec<u8>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub failed_tries: u32,
+    pub consumed: bool,
+}
+
+/// A code about to be sent: replaces every other live code of the phone.
+pub struct NewVerification<'a> {
+    pub id_hash: &'a str,
+    pub phone: &'a Phone,
+    pub code_digest: &'a [u8],
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: i64,
+    pub phone: Phone,
+    pub created_at: i64,
+    pub last_sign_in_at: i64,
+}
+
+/// A counted SMS: released again when the sender said for sure it did not send it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendTicket(pub i64);
+
+/// Session lifetimes, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub idle_secs: i64,
+    pub absolute_secs: i64,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        Self {
+            idle_secs: 7 * 24 * 3600,
+            absolute_secs: 30 * 24 * 3600,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OutboxMessage {
+    pub destination: String,
+    pub text: String,
+    pub created_at: i64,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Counts one SMS to `phone` from `ip` if the policy allows it now.
+    async fn reserve_sms(
+        &self,
+        phone: &Phone,
+        ip: &str,
+        now: i64,
+        policy: &Policy,
+    ) -> Result<SendTicket, AppError>;
+
+    /// Uncounts an SMS that was never sent.
+    async fn release_sms(&self, ticket: SendTicket) -> Result<(), AppError>;
+
+    /// When the last SMS went to this phone, if within the last day.
+    async fn last_sms_to(&self, phone: &Phone, now: i64) -> Result<Option<i64>, AppError>;
+
+    /// Stores a new code and kills every other live code of the same phone.
+    async fn replace_verification(&self, new: NewVerification<'_>) -> Result<(), AppError>;
+
+    async fn delete_verification(&self, id_hash: &str) -> Result<(), AppError>;
+
+    async fn verification(&self, id_hash: &str) -> Result<Option<Verification>, AppError>;
+
+    /// Wrong codes for this phone since `since`, across all its codes.
+    async fn phone_failures_since(&self, phone: &Phone, since: i64) -> Result<u32, AppError>;
+
+    /// Counts a wrong guess if the code still had a try left: the code's failed tries
+    /// after counting, or `None` when no try was left (nothing is counted then).
+    async fn record_wrong_guess(
+        &self,
+        id_hash: &str,
+        phone: &Phone,
+        now: i64,
+        max_tries: u32,
+    ) -> Result<Option<u32>, AppError>;
+
+    /// Uses the code once, atomically, and signs its phone in: the account is created
+    /// at the first sign-in, and a session with `session_hash` is opened. `None` when
+    /// the code was used, dead or expired by the time this ran.
+    async fn complete_sign_in(
+        &self,
+        id_hash: &str,
+        session_hash: &str,
+        now: i64,
+        max_tries: u32,
+    ) -> Result<Option<Account>, AppError>;
+
+    /// The account of a live session, refreshing its idle timer.
+    async fn session_account(
+        &self,
+        session_hash: &str,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Option<Account>, AppError>;
+
+    async fn delete_session(&self, session_hash: &str) -> Result<(), AppError>;
+
+    async fn outbox_push(&self, destination: &str, text: &str, now: i64) -> Result<(), AppError>;
+
+    /// The newest captured SMS first.
+    async fn outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, AppError>;
+
+    /// Deletes what no rule can look at any more: expired codes, dead sessions, old
+    /// counting windows. Returns the rows removed.
+    async fn purge(&self, now: i64, limits: SessionLimits) -> Result<u64, AppError>;
+}

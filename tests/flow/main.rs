@@ -1,0 +1,11 @@
+//! Integration tests of the whole sign-in flow, through the real router over HTTP.
+//! One test binary (one compile); one fresh app and database per test.
+
+mod support;
+
+mod exolve_failures;
+mod limits;
+mod pages;
+mod request_code;
+mod sessions;
+mod verify_code;

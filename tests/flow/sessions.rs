@@ -1,0 +1,111 @@
+use sms_auth::{error::AppError, store::SessionLimits};
+
+use crate::support::*;
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_lax_and_kept_hashed() {
+    let app = TestApp::start().await;
+    let browser = app.browser();
+    browser.request_code(PHONE).await.expect("sent");
+    let response = browser
+        .http
+        .post(format!("{}/api/verify_code", app.base))
+        .form(&[("code", app.exolve.last_code_to(PHONE_DIGITS).as_str())])
+        .send()
+        .await
+        .expect("verify");
+    assert!(response.status().is_success());
+    let cookies = set_cookies(&response);
+    let session = cookies.iter().find(|c| c.starts_with("sid=")).expect("session cookie");
+    assert!(session.contains("HttpOnly"), "{session}");
+    assert!(session.contains("SameSite=Lax"), "{session}");
+    assert!(!session.contains("Secure"), "plain http origin: {session}");
+    assert!(cookies.iter().any(|c| c.starts_with("vid=;")), "verification cookie cleared: {cookies:?}");
+    let id = session.trim_start_matches("sid=").split(';').next().expect("value");
+    assert_eq!(id.len(), 32, "128-bit id");
+    let stored: String = sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_one(&app.db).await.expect("row");
+    assert_ne!(stored, id);
+}
+
+#[tokio::test]
+async fn cookies_are_secure_on_an_https_origin() {
+    let app = TestApp::builder().origin("https://auth.example.ru").start().await;
+    let response = app
+        .browser()
+        .http
+        .post(format!("{}/api/request_code", app.base))
+        .form(&[("phone", PHONE)])
+        .send()
+        .await
+        .expect("request");
+    let cookies = set_cookies(&response);
+    assert!(cookies.iter().any(|c| c.starts_with("vid=") && c.contains("Secure")), "{cookies:?}");
+    assert!(app.exolve.sent()[0].text.lines().last().unwrap_or_default().starts_with("@auth.example.ru #"));
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session_for_good() {
+    let app = TestApp::start().await;
+    let browser = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let sid = browser.cookie("sid").expect("sid");
+    browser.sign_out().await.expect("signed out");
+    assert_eq!(browser.account().await, Err(AppError::NotSignedIn));
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+    let replay = app.browser();
+    replay.set_cookie("sid", &sid);
+    assert_eq!(replay.account().await, Err(AppError::NotSignedIn));
+}
+
+#[tokio::test]
+async fn a_new_sign_in_gets_a_new_session_id() {
+    let app = TestApp::start().await;
+    let browser = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let before = browser.cookie("sid").expect("sid");
+    app.clock.advance(61);
+    browser.request_code(PHONE).await.expect("sent");
+    browser.verify(&app.exolve.last_code_to(PHONE_DIGITS)).await.expect("signed in again");
+    let after = browser.cookie("sid").expect("sid");
+    assert_ne!(before, after);
+    let old = app.browser();
+    old.set_cookie("sid", &before);
+    assert_eq!(old.account().await, Err(AppError::NotSignedIn), "the old id is dead");
+}
+
+#[tokio::test]
+async fn sessions_end_after_the_idle_timeout() {
+    let app = TestApp::builder()
+        .sessions(SessionLimits { idle_secs: 3600, absolute_secs: 86_400 })
+        .start()
+        .await;
+    let browser = app.signed_in(PHONE, PHONE_DIGITS).await;
+    app.clock.advance(3599);
+    browser.account().await.expect("used within the idle time");
+    app.clock.advance(3599);
+    browser.account().await.expect("each use restarts the idle time");
+    app.clock.advance(3600);
+    assert_eq!(browser.account().await, Err(AppError::NotSignedIn));
+}
+
+#[tokio::test]
+async fn sessions_end_at_the_absolute_timeout_however_busy() {
+    let app = TestApp::builder()
+        .sessions(SessionLimits { idle_secs: 3600, absolute_secs: 3 * 3600 })
+        .start()
+        .await;
+    let browser = app.signed_in(PHONE, PHONE_DIGITS).await;
+    for _ in 0..3 {
+        app.clock.advance(3000);
+        browser.account().await.expect("busy and young");
+    }
+    app.clock.advance(3000);
+    assert_eq!(browser.account().await, Err(AppError::NotSignedIn));
+}
+
+#[tokio::test]
+async fn the_account_needs_a_session() {
+    let app = TestApp::start().await;
+    assert_eq!(app.browser().account().await, Err(AppError::NotSignedIn));
+    let forged = app.browser();
+    forged.set_cookie("sid", "0123456789abcdef0123456789abcdef");
+    assert_eq!(forged.account().await, Err(AppError::NotSignedIn));
+}

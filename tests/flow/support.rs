@@ -1,0 +1,398 @@
+//! The test app: the real router and store on a fresh SQLite file, the real Exolve
+//! client pointed at a fake Exolve server on loopback, and a clock the test moves.
+
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::IntoResponse,
+    routing::post,
+    Json, Router,
+};
+use leptos::config::LeptosOptions;
+use reqwest::header;
+use secrecy::SecretString;
+use serde::de::DeserializeOwned;
+use sms_auth::{
+    api::{account::AccountView, auth::PendingCodeView},
+    clock::{Clock, ManualClock},
+    error::AppError,
+    otp::Policy,
+    server::{config::PublicOrigin, router::router, state::{AppState, Settings}},
+    sms::{DevOutbox, ExolveClient, SmsSender},
+    store::{SessionLimits, SqliteStore, Store},
+};
+use sqlx::SqlitePool;
+use tempfile::TempDir;
+
+pub const API_KEY: &str = "test-exolve-key";
+pub const SENDER: &str = "79990000000";
+pub const PHONE: &str = "+7 999 123-45-67";
+pub const PHONE_DIGITS: &str = "79991234567";
+/// 2026-11-26 12:00 UTC.
+pub const START: i64 = 1_795_694_400;
+
+/// What the fake Exolve answers to SendSMS.
+#[derive(Clone, Debug)]
+pub enum ExolveMode {
+    Ok,
+    OkNumericId,
+    Status(u16, &'static str),
+    Slow(Duration),
+}
+
+#[derive(Clone, Debug)]
+pub struct SentSms {
+    pub authorization: String,
+    pub number: String,
+    pub destination: String,
+    pub text: String,
+}
+
+#[derive(Clone)]
+pub struct FakeExolve {
+    pub url: String,
+    sent: Arc<Mutex<Vec<SentSms>>>,
+    mode: Arc<Mutex<ExolveMode>>,
+}
+
+impl FakeExolve {
+    pub async fn start() -> Self {
+        let fake = Self {
+            url: String::new(),
+            sent: Arc::default(),
+            mode: Arc::new(Mutex::new(ExolveMode::Ok)),
+        };
+        let app = Router::new()
+            .route("/messaging/v1/SendSMS", post(send_sms))
+            .with_state(fake.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind fake exolve");
+        let addr = listener.local_addr().expect("fake exolve address");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { url: format!("http://{addr}"), ..fake }
+    }
+
+    pub fn set_mode(&self, mode: ExolveMode) {
+        *self.mode.lock().expect("mode lock") = mode;
+    }
+
+    pub fn sent(&self) -> Vec<SentSms> {
+        self.sent.lock().expect("sent lock").clone()
+    }
+
+    /// The code of the last SMS to `destination`, read from its WebOTP line.
+    pub fn last_code_to(&self, destination: &str) -> String {
+        let sent = self.sent();
+        let sms = sent
+            .iter()
+            .rev()
+            .find(|s| s.destination == destination)
+            .unwrap_or_else(|| panic!("no SMS to {destination}"));
+        code_of(&sms.text)
+    }
+}
+
+pub fn code_of(text: &str) -> String {
+    let last = text.lines().last().expect("SMS text has lines");
+    let (_, code) = last.rsplit_once('#').expect("WebOTP line");
+    code.to_owned()
+}
+
+async fn send_sms(
+    State(fake): State<FakeExolve>,
+    headers: HeaderMap,
+    Json(body): Json<serde_json::Value>,
+) -> axum::response::Response {
+    let mode = fake.mode.lock().expect("mode lock").clone();
+    if let ExolveMode::Slow(delay) = mode {
+        tokio::time::sleep(delay).await;
+    }
+    let field = |name: &str| body[name].as_str().unwrap_or_default().to_owned();
+    fake.sent.lock().expect("sent lock").push(SentSms {
+        authorization: headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned(),
+        number: field("number"),
+        destination: field("destination"),
+        text: field("text"),
+    });
+    match mode {
+        ExolveMode::Ok | ExolveMode::Slow(_) => {
+            Json(serde_json::json!({"message_id": "571497026622089119"})).into_response()
+        }
+        ExolveMode::OkNumericId => Json(serde_json::json!({"message_id": 571497026622089119i64})).into_response(),
+        ExolveMode::Status(status, body) => (
+            StatusCode::from_u16(status).expect("status"),
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: ManualClock,
+    pub exolve: FakeExolve,
+    pub db: SqlitePool,
+    _dir: TempDir,
+}
+
+pub struct TestAppBuilder {
+    policy: Policy,
+    sessions: SessionLimits,
+    origin: &'static str,
+    dev_outbox: bool,
+    exolve_timeout: Duration,
+    exolve_url: Option<String>,
+}
+
+impl TestApp {
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder {
+            policy: Policy::default(),
+            sessions: SessionLimits::default(),
+            origin: "http://127.0.0.1:3000",
+            dev_outbox: false,
+            exolve_timeout: Duration::from_secs(5),
+            exolve_url: None,
+        }
+    }
+
+    pub async fn start() -> Self {
+        Self::builder().start().await
+    }
+
+    pub fn browser(&self) -> Browser {
+        self.browser_with_language("ru")
+    }
+
+    pub fn browser_with_language(&self, accept_language: &str) -> Browser {
+        let mut headers = header::HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            header::HeaderValue::from_str(accept_language).expect("language header"),
+        );
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        Browser {
+            http: reqwest::Client::builder()
+                .cookie_provider(jar.clone())
+                .default_headers(headers)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            jar,
+            base: self.base.clone(),
+        }
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.db).await.expect("count query")
+    }
+
+    /// Signs a new browser in with `phone` and returns it.
+    pub async fn signed_in(&self, phone: &str, digits: &str) -> Browser {
+        let browser = self.browser();
+        browser.request_code(phone).await.expect("code sent");
+        browser.verify(&self.exolve.last_code_to(digits)).await.expect("signed in");
+        browser
+    }
+}
+
+impl TestAppBuilder {
+    pub fn policy(mut self, change: impl FnOnce(&mut Policy)) -> Self {
+        change(&mut self.policy);
+        self
+    }
+
+    pub fn sessions(mut self, sessions: SessionLimits) -> Self {
+        self.sessions = sessions;
+        self
+    }
+
+    pub fn origin(mut self, origin: &'static str) -> Self {
+        self.origin = origin;
+        self
+    }
+
+    pub fn dev_outbox(mut self) -> Self {
+        self.dev_outbox = true;
+        self
+    }
+
+    pub fn exolve_timeout(mut self, timeout: Duration) -> Self {
+        self.exolve_timeout = timeout;
+        self
+    }
+
+    /// Sends SMS somewhere other than the fake Exolve (a closed port, say).
+    pub fn exolve_url(mut self, url: String) -> Self {
+        self.exolve_url = Some(url);
+        self
+    }
+
+    pub async fn start(self) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/nested/test.db?mode=rwc", dir.path().display());
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.expect("store"));
+        let db = SqlitePool::connect(&url).await.expect("assertion pool");
+        let clock = ManualClock::at(START);
+        let exolve = FakeExolve::start().await;
+        let sms: Arc<dyn SmsSender> = if self.dev_outbox {
+            Arc::new(DevOutbox::new(store.clone(), Arc::new(clock.clone()) as Arc<dyn Clock>))
+        } else {
+            Arc::new(
+                ExolveClient::new(
+                    self.exolve_url.as_deref().unwrap_or(&exolve.url),
+                    SecretString::from(API_KEY),
+                    SENDER.to_owned(),
+                    self.exolve_timeout,
+                )
+                .expect("exolve client"),
+            )
+        };
+        let settings = Settings {
+            policy: self.policy,
+            sessions: self.sessions,
+            public_origin: PublicOrigin::parse(self.origin).expect("origin"),
+            secret: SecretString::from("test-secret-test-secret-test-secret"),
+            dev_outbox: self.dev_outbox,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind app");
+        let addr = listener.local_addr().expect("app address");
+        let options = LeptosOptions::builder()
+            .output_name("sms-auth")
+            .site_root("target/site")
+            .site_addr(addr)
+            .build();
+        let state = AppState::new(options, store, sms, Arc::new(clock.clone()), settings);
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        TestApp {
+            base: format!("http://{addr}"),
+            clock,
+            exolve,
+            db,
+            _dir: dir,
+        }
+    }
+}
+
+/// A browser with its own cookies, calling server functions the way the hydrated
+/// app does (JSON answers) or posting forms the way it does with JavaScript off.
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub jar: Arc<reqwest::cookie::Jar>,
+    pub base: String,
+}
+
+impl Browser {
+    pub async fn call<T: DeserializeOwned>(&self, endpoint: &str, form: &[(&str, &str)]) -> Result<T, AppError> {
+        let response = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .form(form)
+            .send()
+            .await
+            .expect("server function reachable");
+        let status = response.status();
+        let body = response.text().await.expect("body");
+        if status.is_success() {
+            Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {body}")))
+        } else {
+            Err(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint} {status}: {e}: {body}")))
+        }
+    }
+
+    pub async fn request_code(&self, phone: &str) -> Result<(), AppError> {
+        self.call("request_code", &[("phone", phone)]).await
+    }
+
+    pub async fn verify(&self, code: &str) -> Result<(), AppError> {
+        self.call("verify_code", &[("code", code)]).await
+    }
+
+    pub async fn resend(&self) -> Result<(), AppError> {
+        self.call("resend_code", &[]).await
+    }
+
+    pub async fn pending(&self) -> Result<PendingCodeView, AppError> {
+        self.call("pending_code", &[]).await
+    }
+
+    pub async fn account(&self) -> Result<AccountView, AppError> {
+        self.call("account", &[]).await
+    }
+
+    pub async fn sign_out(&self) -> Result<(), AppError> {
+        self.call("sign_out", &[]).await
+    }
+
+    /// A plain HTML form post (JavaScript off), from the page `referer`.
+    pub async fn form_post(&self, endpoint: &str, form: &[(&str, &str)], referer: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, format!("{}{referer}", self.base))
+            .form(form)
+            .send()
+            .await
+            .expect("form post")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header(header::ACCEPT, "text/html")
+            .send()
+            .await
+            .expect("get")
+    }
+
+    pub async fn page(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.expect("page body")
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url = self.base.parse().expect("base url");
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")).map(str::to_owned))
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        let url = self.base.parse().expect("base url");
+        self.jar.add_cookie_str(&format!("{name}={value}; Path=/"), &url);
+    }
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+pub fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect()
+}
