@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing sms-auth needs, if missing. Idempotent.
-#   scripts/bootstrap.sh          the app: wasm target, cargo-leptos, wasm-bindgen-cli, binaryen
+#   scripts/bootstrap.sh          the app: wasm target, cargo-leptos, wasm-bindgen-cli,
+#                                 binaryen's wasm-opt (npm, into tools/)
 #   scripts/bootstrap.sh --test   also: Chromium and the end-to-end npm packages
 # Nothing is downloaded from GitHub: cargo-leptos would fetch its tools from there
-# unless they are already on PATH, so they are put there first.
+# unless they are already on PATH, so they are put there first. Source this file's
+# sibling scripts/env.sh to get the same PATH in a shell.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.4
 # The CLI must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
-export PATH="$HOME/.cargo/bin:$PATH"
+source scripts/env.sh
 
 with_tests=false
 [ "${1:-}" = "--test" ] && with_tests=true
@@ -26,11 +28,8 @@ apt_install() {
 }
 
 packages=()
-command -v wasm-opt >/dev/null || packages+=(binaryen)
-if $with_tests; then
-  [ -x /usr/bin/chromium ] || packages+=(chromium)
-  command -v npm >/dev/null || packages+=(nodejs npm)
-fi
+command -v npm >/dev/null || packages+=(nodejs npm)
+$with_tests && { [ -x /usr/bin/chromium ] || packages+=(chromium); }
 [ ${#packages[@]} -eq 0 ] || apt_install "${packages[@]}"
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -48,6 +47,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
   # --locked fails on a yanked dependency; the fallback resolver keeps to crates this rustc builds.
   CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# Debian's binaryen (108) breaks the wasm rustc 1.95 emits; npm carries a current one.
+if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+  say "installing binaryen's wasm-opt from npm into tools/"
+  (cd tools && npm ci --no-audit --no-fund)
 fi
 
 if $with_tests && [ ! -d end2end/node_modules/@playwright/test ]; then

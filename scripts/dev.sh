@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
-export PATH="$HOME/.cargo/bin:$PATH"
+source scripts/env.sh
 exec cargo leptos watch

@@ -103,9 +103,16 @@ for (const js of [true, false]) {
   });
 }
 
-test('the language can be switched to English', async ({ page }) => {
-  await page.goto('/');
-  await page.click('a[hreflang="en"]');
-  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-  await expect(page.locator('h1')).toHaveText('Sign in with a code by SMS');
+test.describe('language', () => {
+  test.use({ locale: 'ru-RU' });
+
+  test('Russian by default, switched to English and remembered', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+    await page.click('a[hreflang="en"]');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.locator('h1')).toHaveText('Sign in with a code by SMS');
+    await page.goto('/signup');
+    await expect(page.locator('label[for="phone"]')).toHaveText('Mobile number');
+  });
 });
