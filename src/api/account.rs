@@ -7,7 +7,10 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::{
     clock::format_utc,
-    server::{request::RequestContext, session},
+    server::{
+        request::{redirect_if, RequestContext},
+        session,
+    },
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,27 +32,27 @@ pub fn account_number(id: i64) -> String {
 /// the browser to `/signup`.
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn account() -> Result<AccountView, AppError> {
-    let request = RequestContext::current()?;
-    let account = session::current_account(&request)
-        .await
-        .inspect_err(|e| {
-            if *e == AppError::NotSignedIn {
-                leptos_axum::redirect("/signup");
-            }
-        })?;
-    Ok(AccountView {
-        phone: account.phone.display(),
-        account_number: account_number(account.id),
-        member_since: format_utc(account.created_at),
-        last_sign_in: format_utc(account.last_sign_in_at),
+    RequestContext::run(|request| async move {
+        let account = session::current_account(&request)
+            .await
+            .inspect_err(|e| redirect_if(e, AppError::NotSignedIn, "/signup"))?;
+        Ok(AccountView {
+            phone: account.phone.display(),
+            account_number: account_number(account.id),
+            member_since: format_utc(account.created_at),
+            last_sign_in: format_utc(account.last_sign_in_at),
+        })
     })
+    .await
 }
 
 /// `POST /api/sign_out`: ends this browser's session and goes to the start page.
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    let request = RequestContext::current()?;
-    session::end(&request).await?;
-    leptos_axum::redirect("/");
-    Ok(())
+    RequestContext::run(|request| async move {
+        session::end(&request).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }

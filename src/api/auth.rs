@@ -8,7 +8,10 @@ use crate::error::AppError;
 use crate::{
     otp::code,
     phone::Phone,
-    server::{request::RequestContext, signin},
+    server::{
+        request::{redirect_if, RequestContext},
+        signin,
+    },
 };
 
 /// What the verify screen shows about the code pending in this browser.
@@ -22,51 +25,52 @@ pub struct PendingCodeView {
 
 /// `POST /api/request_code` with `phone`: sends a code and goes to `/verify`.
 #[server(prefix = "/api", endpoint = "request_code")]
-pub async fn request_code(phone: String) -> Result<(), AppError> {
-    let request = RequestContext::current()?;
-    let phone = Phone::parse(&phone, &request.state.settings.policy.allowed_countries)?;
-    signin::send_code(&request, &phone).await?;
-    leptos_axum::redirect("/verify");
-    Ok(())
+pub async fn request_code(#[server(default)] phone: String) -> Result<(), AppError> {
+    RequestContext::run(|request| async move {
+        let phone = Phone::parse(&phone, &request.state.settings.policy.allowed_countries)?;
+        signin::send_code(&request, &phone).await?;
+        leptos_axum::redirect("/verify");
+        Ok(())
+    })
+    .await
 }
 
 /// `POST /api/resend_code`: a new code to the number pending in this browser.
 #[server(prefix = "/api", endpoint = "resend_code")]
 pub async fn resend_code() -> Result<(), AppError> {
-    let request = RequestContext::current()?;
-    let (_, pending) = signin::pending(&request).await?;
-    signin::send_code(&request, &pending.phone).await?;
-    leptos_axum::redirect("/verify");
-    Ok(())
+    RequestContext::run(|request| async move {
+        let (_, pending) = signin::pending(&request).await?;
+        signin::send_code(&request, &pending.phone).await?;
+        leptos_axum::redirect("/verify");
+        Ok(())
+    })
+    .await
 }
 
 /// `POST /api/verify_code` with `code`: signs in and goes to `/account`.
 #[server(prefix = "/api", endpoint = "verify_code")]
-pub async fn verify_code(code: String) -> Result<(), AppError> {
-    let request = RequestContext::current()?;
-    let code = code::parse(&code)?;
-    signin::check_code(&request, &code).await?;
-    leptos_axum::redirect("/account");
-    Ok(())
+pub async fn verify_code(#[server(default)] code: String) -> Result<(), AppError> {
+    RequestContext::run(|request| async move {
+        let code = code::parse(&code)?;
+        signin::check_code(&request, &code).await?;
+        leptos_axum::redirect("/account");
+        Ok(())
+    })
+    .await
 }
 
 /// `POST /api/pending_code`: the masked number and resend countdown; with no code
 /// pending in this browser, sends the browser to `/signup`.
 #[server(prefix = "/api", endpoint = "pending_code")]
 pub async fn pending_code() -> Result<PendingCodeView, AppError> {
-    let request = RequestContext::current()?;
-    let (_, pending) = signin::pending(&request)
-        .await
-        .inspect_err(|e| {
-            if *e == AppError::NoPendingVerification {
-                leptos_axum::redirect("/signup");
-            }
-        })?;
-    let now = request.now();
-    let last_sent = request.state.store.last_sms_to(&pending.phone, now).await?;
-    Ok(PendingCodeView {
-        masked_phone: pending.phone.masked(),
-        resend_in_secs: last_sent
-            .map_or(0, |sent| request.state.settings.policy.resend_wait(sent, now)),
+    RequestContext::run(|request| async move {
+        let (_, pending) = signin::pending(&request)
+            .await
+            .inspect_err(|e| redirect_if(e, AppError::NoPendingVerification, "/signup"))?;
+        Ok(PendingCodeView {
+            masked_phone: pending.phone.masked(),
+            resend_in_secs: signin::resend_wait(&request, &pending.phone).await?,
+        })
     })
+    .await
 }

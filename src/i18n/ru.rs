@@ -25,7 +25,7 @@ pub const TEXTS: Texts = Texts {
     new_code: "Получить новый код",
     account_title: "Личный кабинет",
     account_phone: "Телефон",
-    account_number: "Номер счёта",
+    account_number: "Номер аккаунта",
     member_since: "С нами с",
     last_sign_in: "Последний вход",
     sign_out: "Выйти",

@@ -1,11 +1,11 @@
 //! What a server function knows of its request: the app state, cookies, the client's
 //! address, the person's language, and the response it may add cookies to.
 
-use std::net::SocketAddr;
+use std::{future::Future, net::SocketAddr};
 
 use axum::extract::ConnectInfo;
 use cookie::{time::Duration as CookieDuration, Cookie, SameSite};
-use http::{header, request::Parts, HeaderValue};
+use http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
@@ -32,6 +32,34 @@ impl RequestContext {
                 Err(AppError::Internal)
             }
         }
+    }
+
+    /// Runs a server function's body. A failure also gets the HTTP status an API
+    /// client expects (a plain form post keeps its redirect back to the form's page).
+    pub async fn run<T, F, Fut>(body: F) -> Result<T, AppError>
+    where
+        F: FnOnce(RequestContext) -> Fut,
+        Fut: Future<Output = Result<T, AppError>>,
+    {
+        let request = Self::current()?;
+        let response = request.response.clone();
+        let form_post = request.accepts_html();
+        let result = body(request).await;
+        if let (Err(error), false) = (&result, form_post) {
+            response.set_status(status_of(error));
+            if let AppError::ResendCooldown { seconds } = error {
+                response.insert_header(header::RETRY_AFTER, HeaderValue::from(*seconds));
+            }
+        }
+        result
+    }
+
+    fn accepts_html(&self) -> bool {
+        self.parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
     }
 
     pub fn now(&self) -> i64 {
@@ -76,6 +104,36 @@ impl RequestContext {
 
     pub fn lang(&self) -> Lang {
         language::of_request(&self.parts)
+    }
+}
+
+/// Sends the browser to `path` when `error` is `expected` (a page that cannot be
+/// shown without a session or a pending code).
+pub fn redirect_if(error: &AppError, expected: AppError, path: &str) {
+    if *error == expected {
+        leptos_axum::redirect(path);
+    }
+}
+
+/// The HTTP status of a failed server function.
+pub fn status_of(error: &AppError) -> StatusCode {
+    match error {
+        AppError::InvalidPhone
+        | AppError::CountryNotAllowed
+        | AppError::MalformedCode
+        | AppError::SmsRefused => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::WrongCode { .. }
+        | AppError::CodeExpired
+        | AppError::TooManyTries
+        | AppError::NoPendingVerification
+        | AppError::Transport(_) => StatusCode::BAD_REQUEST,
+        AppError::ResendCooldown { .. }
+        | AppError::PhoneHourlyCap
+        | AppError::IpHourlyCap
+        | AppError::PhoneLocked => StatusCode::TOO_MANY_REQUESTS,
+        AppError::DailyBudget | AppError::SmsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
+        AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 

@@ -63,6 +63,13 @@ pub async fn pending(request: &RequestContext) -> Result<(String, Verification),
     Ok((id, verification))
 }
 
+/// Seconds until `phone` may get another SMS.
+pub async fn resend_wait(request: &RequestContext, phone: &Phone) -> Result<u32, AppError> {
+    let now = request.now();
+    let last_sent = request.state.store.last_sms_to(phone, now).await?;
+    Ok(last_sent.map_or(0, |sent| request.state.settings.policy.resend_wait(sent, now)))
+}
+
 /// Checks a guess. Right: the code is used up, the account opened (created at the
 /// first sign-in) and a new session cookie set. Wrong: the try is counted.
 pub async fn check_code(request: &RequestContext, guess: &str) -> Result<Account, AppError> {

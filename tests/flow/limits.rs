@@ -91,7 +91,7 @@ async fn twenty_wrong_codes_an_hour_lock_the_phone_across_codes() {
     for _round in 0..4 {
         browser.request_code(PHONE).await.expect("sent");
         let code = app.exolve.last_code_to(PHONE_DIGITS);
-        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let wrong = wrong_for(&code);
         for _ in 0..5 {
             assert!(browser.verify(wrong).await.is_err());
         }
@@ -116,7 +116,7 @@ async fn a_lock_also_stops_guesses_on_a_live_code() {
     let browser = app.browser();
     browser.request_code(PHONE).await.expect("sent");
     let code = app.exolve.last_code_to(PHONE_DIGITS);
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_for(&code);
     for _ in 0..3 {
         assert!(matches!(browser.verify(wrong).await, Err(AppError::WrongCode { .. })));
     }

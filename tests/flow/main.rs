@@ -8,4 +8,5 @@ mod limits;
 mod pages;
 mod request_code;
 mod sessions;
+mod statuses;
 mod verify_code;

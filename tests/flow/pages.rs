@@ -76,7 +76,7 @@ async fn the_whole_sign_in_works_without_javascript() {
     assert!(verify.contains(r#"href="/signup""#), "change number");
 
     let code = app.exolve.last_code_to(PHONE_DIGITS);
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_for(&code);
     let refused = browser.form_post("verify_code", &[("code", wrong)], "/verify").await;
     let back = location(&refused);
     let page = browser.page(back.trim_start_matches(&app.base)).await;

@@ -65,7 +65,9 @@ async fn a_bad_number_is_told_and_sends_nothing() {
 async fn a_missing_field_is_a_typed_error_not_a_crash() {
     let app = TestApp::start().await;
     let result: Result<(), AppError> = app.browser().call("request_code", &[]).await;
-    assert!(matches!(result, Err(AppError::Transport(_))), "{result:?}");
+    assert_eq!(result, Err(AppError::InvalidPhone));
+    let result: Result<(), AppError> = app.browser().call("verify_code", &[]).await;
+    assert_eq!(result, Err(AppError::MalformedCode));
     assert!(app.exolve.sent().is_empty());
 }
 

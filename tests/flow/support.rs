@@ -97,6 +97,11 @@ impl FakeExolve {
     }
 }
 
+/// A code that is not `code`.
+pub fn wrong_for(code: &str) -> &'static str {
+    if code == "000000" { "111111" } else { "000000" }
+}
+
 pub fn code_of(text: &str) -> String {
     let last = text.lines().last().expect("SMS text has lines");
     let (_, code) = last.rsplit_once('#').expect("WebOTP line");
@@ -294,14 +299,18 @@ pub struct Browser {
 }
 
 impl Browser {
-    pub async fn call<T: DeserializeOwned>(&self, endpoint: &str, form: &[(&str, &str)]) -> Result<T, AppError> {
-        let response = self
-            .http
+    /// A server function call as the hydrated app makes it, answered in JSON.
+    pub async fn raw_call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
             .post(format!("{}/api/{endpoint}", self.base))
             .form(form)
             .send()
             .await
-            .expect("server function reachable");
+            .expect("server function reachable")
+    }
+
+    pub async fn call<T: DeserializeOwned>(&self, endpoint: &str, form: &[(&str, &str)]) -> Result<T, AppError> {
+        let response = self.raw_call(endpoint, form).await;
         let status = response.status();
         let body = response.text().await.expect("body");
         if status.is_success() {

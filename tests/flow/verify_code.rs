@@ -28,7 +28,7 @@ async fn a_wrong_code_says_how_many_tries_are_left_then_the_code_dies() {
     let browser = app.browser();
     browser.request_code(PHONE).await.expect("sent");
     let code = app.exolve.last_code_to(PHONE_DIGITS);
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_for(&code);
     for tries_left in (1..=4).rev() {
         assert_eq!(browser.verify(wrong).await, Err(AppError::WrongCode { tries_left }));
     }
@@ -131,7 +131,7 @@ async fn parallel_wrong_guesses_never_exceed_the_try_limit() {
     owner.request_code(PHONE).await.expect("sent");
     let vid = owner.cookie("vid").expect("vid");
     let code = app.exolve.last_code_to(PHONE_DIGITS);
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_for(&code);
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let b = app.browser();
