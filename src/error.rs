@@ -66,9 +66,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // A missing or unparsable form field is the person's input, not a fault.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::Transport(
-                "the form was incomplete".to_owned(),
-            ),
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                Self::Transport("the form was incomplete".to_owned())
+            }
             other => Self::Transport(other.to_string()),
         }
     }

@@ -121,11 +121,24 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_mobile_number() {
         for input in [
-            "", "   ", "123", "+7 999 123 45", "+7 999 123 45 678", "abc", "8 800 555-35-35",
-            "+7 495 123-45-67", "+7 999 123 45 67 ext 5", "++79991234567", "7999123456７",
+            "",
+            "   ",
+            "123",
+            "+7 999 123 45",
+            "+7 999 123 45 678",
+            "abc",
+            "8 800 555-35-35",
+            "+7 495 123-45-67",
+            "+7 999 123 45 67 ext 5",
+            "++79991234567",
+            "7999123456７",
             "+7 999 123+45 67",
         ] {
-            assert_eq!(Phone::parse(input, RU), Err(AppError::InvalidPhone), "{input:?}");
+            assert_eq!(
+                Phone::parse(input, RU),
+                Err(AppError::InvalidPhone),
+                "{input:?}"
+            );
         }
         let long = "9".repeat(40);
         assert_eq!(Phone::parse(&long, RU), Err(AppError::InvalidPhone));
@@ -133,8 +146,14 @@ mod tests {
 
     #[test]
     fn refuses_countries_not_allowed() {
-        assert_eq!(Phone::parse("+1 650 253 0000", RU), Err(AppError::CountryNotAllowed));
-        assert_eq!(Phone::parse("+44 7400 123456", RU), Err(AppError::CountryNotAllowed));
+        assert_eq!(
+            Phone::parse("+1 650 253 0000", RU),
+            Err(AppError::CountryNotAllowed)
+        );
+        assert_eq!(
+            Phone::parse("+44 7400 123456", RU),
+            Err(AppError::CountryNotAllowed)
+        );
         let uk = Phone::parse("+44 7400 123456", &[7, 44]);
         assert!(uk.is_ok(), "{uk:?}");
     }

@@ -161,7 +161,10 @@ impl Texts {
     /// The SMS body: the localised sentence, a blank line, then the WebOTP line
     /// `@host #code` that lets the browser offer the code itself.
     pub fn sms(&self, code: &str, host: &str) -> String {
-        format!("{}\n\n@{host} #{code}", self.sms_text.replace("{code}", code))
+        format!(
+            "{}\n\n@{host} #{code}",
+            self.sms_text.replace("{code}", code)
+        )
     }
 }
 
@@ -196,8 +199,12 @@ mod tests {
     fn every_error_has_a_sentence_with_its_number() {
         for lang in Lang::ALL {
             let t = lang.texts();
-            assert!(t.error(&AppError::WrongCode { tries_left: 3 }).contains('3'));
-            assert!(t.error(&AppError::ResendCooldown { seconds: 42 }).contains("42"));
+            assert!(t
+                .error(&AppError::WrongCode { tries_left: 3 })
+                .contains('3'));
+            assert!(t
+                .error(&AppError::ResendCooldown { seconds: 42 })
+                .contains("42"));
             assert!(t.resend_in(17).contains("17"));
         }
     }

@@ -32,12 +32,17 @@ pub fn parse(input: &str) -> Result<String, AppError> {
 
 /// HMAC-SHA256(secret, verification id ‖ code): what the store keeps instead of the code.
 pub fn digest(secret: &[u8], verification_id: &str, code: &str) -> Vec<u8> {
-    keyed(secret, verification_id, code).finalize().into_bytes().to_vec()
+    keyed(secret, verification_id, code)
+        .finalize()
+        .into_bytes()
+        .to_vec()
 }
 
 /// Whether `code` is the one whose digest is `expected`, compared in constant time.
 pub fn matches(secret: &[u8], verification_id: &str, code: &str, expected: &[u8]) -> bool {
-    keyed(secret, verification_id, code).verify_slice(expected).is_ok()
+    keyed(secret, verification_id, code)
+        .verify_slice(expected)
+        .is_ok()
 }
 
 fn keyed(secret: &[u8], verification_id: &str, code: &str) -> HmacSha256 {
@@ -58,7 +63,9 @@ mod tests {
     #[test]
     fn generated_codes_are_six_digits_and_vary() {
         let codes: std::collections::HashSet<String> = (0..200).map(|_| generate()).collect();
-        assert!(codes.iter().all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())));
+        assert!(codes
+            .iter()
+            .all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())));
         // 200 draws from a million values: a repeat-heavy set would mean a broken source.
         assert!(codes.len() > 190, "only {} distinct codes", codes.len());
     }

@@ -142,7 +142,10 @@ mod tests {
 
     #[test]
     fn a_first_send_is_allowed() {
-        assert_eq!(Policy::default().check_send(&SendHistory::default(), NOW), Ok(()));
+        assert_eq!(
+            Policy::default().check_send(&SendHistory::default(), NOW),
+            Ok(())
+        );
     }
 
     #[test]
@@ -153,7 +156,10 @@ mod tests {
             sent_to_phone_last_hour: 1,
             ..Default::default()
         };
-        assert_eq!(p.check_send(&h, NOW), Err(AppError::ResendCooldown { seconds: 42 }));
+        assert_eq!(
+            p.check_send(&h, NOW),
+            Err(AppError::ResendCooldown { seconds: 42 })
+        );
         assert_eq!(p.check_send(&h, NOW + 42), Ok(()));
         assert_eq!(p.resend_wait(NOW - 18, NOW), 42);
         assert_eq!(p.resend_wait(NOW - 600, NOW), 0);
@@ -163,10 +169,34 @@ mod tests {
     fn each_cap_refuses_at_its_number() {
         let p = Policy::default();
         let cases = [
-            (SendHistory { sent_to_phone_last_hour: 5, ..Default::default() }, AppError::PhoneHourlyCap),
-            (SendHistory { sent_from_ip_last_hour: 10, ..Default::default() }, AppError::IpHourlyCap),
-            (SendHistory { sent_last_day: 1000, ..Default::default() }, AppError::DailyBudget),
-            (SendHistory { phone_failures_last_hour: 20, ..Default::default() }, AppError::PhoneLocked),
+            (
+                SendHistory {
+                    sent_to_phone_last_hour: 5,
+                    ..Default::default()
+                },
+                AppError::PhoneHourlyCap,
+            ),
+            (
+                SendHistory {
+                    sent_from_ip_last_hour: 10,
+                    ..Default::default()
+                },
+                AppError::IpHourlyCap,
+            ),
+            (
+                SendHistory {
+                    sent_last_day: 1000,
+                    ..Default::default()
+                },
+                AppError::DailyBudget,
+            ),
+            (
+                SendHistory {
+                    phone_failures_last_hour: 20,
+                    ..Default::default()
+                },
+                AppError::PhoneLocked,
+            ),
         ];
         for (history, expected) in cases {
             assert_eq!(p.check_send(&history, NOW), Err(expected.clone()));
@@ -186,12 +216,27 @@ mod tests {
         let p = Policy::default();
         assert_eq!(p.check_attempt(&attempt(), NOW), Ok(()));
         assert_eq!(p.check_attempt(&attempt(), NOW + 299), Ok(()));
-        assert_eq!(p.check_attempt(&attempt(), NOW + 300), Err(AppError::CodeExpired));
-        let tried = Attempt { failed_tries: 5, ..attempt() };
+        assert_eq!(
+            p.check_attempt(&attempt(), NOW + 300),
+            Err(AppError::CodeExpired)
+        );
+        let tried = Attempt {
+            failed_tries: 5,
+            ..attempt()
+        };
         assert_eq!(p.check_attempt(&tried, NOW), Err(AppError::TooManyTries));
-        let used = Attempt { consumed: true, ..attempt() };
-        assert_eq!(p.check_attempt(&used, NOW), Err(AppError::NoPendingVerification));
-        let locked = Attempt { phone_failures_last_hour: 20, ..attempt() };
+        let used = Attempt {
+            consumed: true,
+            ..attempt()
+        };
+        assert_eq!(
+            p.check_attempt(&used, NOW),
+            Err(AppError::NoPendingVerification)
+        );
+        let locked = Attempt {
+            phone_failures_last_hour: 20,
+            ..attempt()
+        };
         assert_eq!(p.check_attempt(&locked, NOW), Err(AppError::PhoneLocked));
     }
 

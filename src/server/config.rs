@@ -117,7 +117,11 @@ impl Config {
 
     /// Reads configuration through `get`, so tests can hand it a map.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let var = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let production = match var("LEPTOS_ENV").map(|v| v.to_ascii_uppercase()).as_deref() {
             None | Some("DEV" | "DEVELOPMENT") => false,
             Some("PROD" | "PRODUCTION") => true,
@@ -133,7 +137,10 @@ impl Config {
                 ("APP_SECRET", &app_secret),
             ] {
                 if value.is_none() {
-                    return Err(ConfigError::new(name, "required in production (LEPTOS_ENV=PROD)"));
+                    return Err(ConfigError::new(
+                        name,
+                        "required in production (LEPTOS_ENV=PROD)",
+                    ));
                 }
             }
         }
@@ -157,13 +164,20 @@ impl Config {
                 timeout: Duration::from_secs(number(&var, "EXOLVE_TIMEOUT_SECS", 10, 1..=120)?),
             }),
             (Some(_), None) => {
-                return Err(ConfigError::new("EXOLVE_SENDER", "required when EXOLVE_API_KEY is set"))
+                return Err(ConfigError::new(
+                    "EXOLVE_SENDER",
+                    "required when EXOLVE_API_KEY is set",
+                ))
             }
             (None, _) => None,
         };
-        let public_origin = var("PUBLIC_ORIGIN").unwrap_or_else(|| DEFAULT_PUBLIC_ORIGIN.to_owned());
+        let public_origin =
+            var("PUBLIC_ORIGIN").unwrap_or_else(|| DEFAULT_PUBLIC_ORIGIN.to_owned());
         let public_origin = PublicOrigin::parse(&public_origin).ok_or_else(|| {
-            ConfigError::new("PUBLIC_ORIGIN", "an origin like https://auth.example.ru (no path)")
+            ConfigError::new(
+                "PUBLIC_ORIGIN",
+                "an origin like https://auth.example.ru (no path)",
+            )
         })?;
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         if !database_url.starts_with("sqlite:") {
@@ -173,11 +187,36 @@ impl Config {
         let policy = Policy {
             code_ttl_secs: number(&var, "OTP_TTL_SECS", defaults.code_ttl_secs, 30..=3600)?,
             max_tries: number(&var, "OTP_MAX_TRIES", defaults.max_tries, 1..=20)?,
-            resend_cooldown_secs: number(&var, "OTP_RESEND_COOLDOWN_SECS", defaults.resend_cooldown_secs, 0..=3600)?,
-            phone_failures_per_hour: number(&var, "LIMIT_PHONE_FAILURES_PER_HOUR", defaults.phone_failures_per_hour, 1..=100_000)?,
-            sms_per_phone_per_hour: number(&var, "LIMIT_SMS_PER_PHONE_PER_HOUR", defaults.sms_per_phone_per_hour, 1..=100_000)?,
-            sms_per_ip_per_hour: number(&var, "LIMIT_SMS_PER_IP_PER_HOUR", defaults.sms_per_ip_per_hour, 1..=1_000_000)?,
-            sms_per_day: number(&var, "LIMIT_SMS_PER_DAY", defaults.sms_per_day, 0..=100_000_000)?,
+            resend_cooldown_secs: number(
+                &var,
+                "OTP_RESEND_COOLDOWN_SECS",
+                defaults.resend_cooldown_secs,
+                0..=3600,
+            )?,
+            phone_failures_per_hour: number(
+                &var,
+                "LIMIT_PHONE_FAILURES_PER_HOUR",
+                defaults.phone_failures_per_hour,
+                1..=100_000,
+            )?,
+            sms_per_phone_per_hour: number(
+                &var,
+                "LIMIT_SMS_PER_PHONE_PER_HOUR",
+                defaults.sms_per_phone_per_hour,
+                1..=100_000,
+            )?,
+            sms_per_ip_per_hour: number(
+                &var,
+                "LIMIT_SMS_PER_IP_PER_HOUR",
+                defaults.sms_per_ip_per_hour,
+                1..=1_000_000,
+            )?,
+            sms_per_day: number(
+                &var,
+                "LIMIT_SMS_PER_DAY",
+                defaults.sms_per_day,
+                0..=100_000_000,
+            )?,
             allowed_countries: match var("OTP_ALLOWED_COUNTRIES") {
                 None => defaults.allowed_countries,
                 Some(list) => parse_countries(&list)?,
@@ -185,8 +224,18 @@ impl Config {
         };
         let session_defaults = SessionLimits::default();
         let sessions = SessionLimits {
-            idle_secs: number(&var, "SESSION_IDLE_SECS", session_defaults.idle_secs, 60..=31_536_000)?,
-            absolute_secs: number(&var, "SESSION_ABSOLUTE_SECS", session_defaults.absolute_secs, 60..=31_536_000)?,
+            idle_secs: number(
+                &var,
+                "SESSION_IDLE_SECS",
+                session_defaults.idle_secs,
+                60..=31_536_000,
+            )?,
+            absolute_secs: number(
+                &var,
+                "SESSION_ABSOLUTE_SECS",
+                session_defaults.absolute_secs,
+                60..=31_536_000,
+            )?,
         };
         Ok(Self {
             production,
@@ -209,7 +258,9 @@ fn number<T>(
 where
     T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
 {
-    let Some(text) = var(name) else { return Ok(default) };
+    let Some(text) = var(name) else {
+        return Ok(default);
+    };
     match text.parse::<T>() {
         Ok(value) if range.contains(&value) => Ok(value),
         _ => Err(ConfigError::new(
@@ -222,11 +273,20 @@ where
 fn parse_countries(list: &str) -> Result<Vec<u16>, ConfigError> {
     let codes: Option<Vec<u16>> = list
         .split(',')
-        .map(|code| code.trim().trim_start_matches('+').parse::<u16>().ok().filter(|c| (1..=999).contains(c)))
+        .map(|code| {
+            code.trim()
+                .trim_start_matches('+')
+                .parse::<u16>()
+                .ok()
+                .filter(|c| (1..=999).contains(c))
+        })
         .collect();
-    codes
-        .filter(|codes| !codes.is_empty())
-        .ok_or_else(|| ConfigError::new("OTP_ALLOWED_COUNTRIES", "country calling codes separated by commas, like 7,375"))
+    codes.filter(|codes| !codes.is_empty()).ok_or_else(|| {
+        ConfigError::new(
+            "OTP_ALLOWED_COUNTRIES",
+            "country calling codes separated by commas, like 7,375",
+        )
+    })
 }
 
 /// An Exolve number (`79991234567`) or a registered alphanumeric sender name.
@@ -234,7 +294,9 @@ fn parse_sender(sender: &str) -> Result<String, ConfigError> {
     let number = sender.trim_start_matches('+');
     let is_number = number.len() == 11 && number.bytes().all(|b| b.is_ascii_digit());
     let is_name = (1..=11).contains(&sender.len())
-        && sender.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_. ".contains(&b));
+        && sender
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_. ".contains(&b));
     if is_number {
         Ok(number.to_owned())
     } else if is_name {
@@ -251,8 +313,10 @@ mod tests {
     use super::*;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -274,9 +338,16 @@ mod tests {
     fn production_requires_key_sender_and_secret() {
         let err = |pairs: &[(&str, &str)]| config(pairs).err().map(|e| e.var);
         assert_eq!(err(&[("LEPTOS_ENV", "PROD")]), Some("EXOLVE_API_KEY"));
-        assert_eq!(err(&[("LEPTOS_ENV", "PROD"), ("EXOLVE_API_KEY", "k")]), Some("EXOLVE_SENDER"));
         assert_eq!(
-            err(&[("LEPTOS_ENV", "PROD"), ("EXOLVE_API_KEY", "k"), ("EXOLVE_SENDER", "79991112233")]),
+            err(&[("LEPTOS_ENV", "PROD"), ("EXOLVE_API_KEY", "k")]),
+            Some("EXOLVE_SENDER")
+        );
+        assert_eq!(
+            err(&[
+                ("LEPTOS_ENV", "PROD"),
+                ("EXOLVE_API_KEY", "k"),
+                ("EXOLVE_SENDER", "79991112233")
+            ]),
             Some("APP_SECRET")
         );
         let c = config(&[
@@ -315,7 +386,11 @@ mod tests {
         }
         let e = config(&[("EXOLVE_API_KEY", "k")]).err().map(|e| e.var);
         assert_eq!(e, Some("EXOLVE_SENDER"));
-        let e = config(&[("EXOLVE_API_KEY", "k"), ("EXOLVE_SENDER", "this sender is too long")]).err();
+        let e = config(&[
+            ("EXOLVE_API_KEY", "k"),
+            ("EXOLVE_SENDER", "this sender is too long"),
+        ])
+        .err();
         assert_eq!(e.map(|e| e.var), Some("EXOLVE_SENDER"));
     }
 

@@ -19,7 +19,9 @@ pub async fn page(State(state): State<AppState>) -> Html<String> {
                 )
             })
             .collect::<String>(),
-        Err(_) => "<tr><td colspan=3 role=\"alert\">The outbox could not be read.</td></tr>".to_owned(),
+        Err(_) => {
+            "<tr><td colspan=3 role=\"alert\">The outbox could not be read.</td></tr>".to_owned()
+        }
     };
     Html(format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\

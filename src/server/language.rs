@@ -33,7 +33,10 @@ pub struct Next {
 
 /// `GET /lang/{code}?next=/path`: remembers the choice for a year and goes back.
 pub async fn switch(Path(code): Path<String>, Query(query): Query<Next>) -> impl IntoResponse {
-    let next = query.next.filter(|p| is_local_path(p)).unwrap_or_else(|| "/".to_owned());
+    let next = query
+        .next
+        .filter(|p| is_local_path(p))
+        .unwrap_or_else(|| "/".to_owned());
     let mut response = Redirect::to(&next).into_response();
     if let Some(lang) = Lang::from_code(&code) {
         let cookie = Cookie::build((LANG_COOKIE, lang.code()))
@@ -61,7 +64,13 @@ mod tests {
     fn only_local_paths_are_followed() {
         assert!(is_local_path("/verify"));
         assert!(is_local_path("/"));
-        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "evil", ""] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "evil",
+            "",
+        ] {
             assert!(!is_local_path(bad), "{bad}");
         }
     }

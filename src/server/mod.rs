@@ -1,12 +1,12 @@
 //! Server-only plumbing: configuration, state, the router, requests, sessions, sign-in.
 
 pub mod config;
-pub mod purge;
-pub mod serve;
 pub mod dev_outbox;
 pub mod language;
+pub mod purge;
 pub mod request;
 pub mod router;
+pub mod serve;
 pub mod session;
 pub mod signin;
 pub mod state;

@@ -13,7 +13,11 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
         let mut ticker = tokio::time::interval(INTERVAL);
         loop {
             ticker.tick().await;
-            match state.store.purge(state.clock.now(), state.settings.sessions).await {
+            match state
+                .store
+                .purge(state.clock.now(), state.settings.sessions)
+                .await
+            {
                 Ok(removed) => tracing::debug!(removed, "purged expired rows"),
                 // The store logged the detail.
                 Err(_) => tracing::warn!("purge failed; will retry"),

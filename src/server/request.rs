@@ -26,9 +26,15 @@ impl RequestContext {
             use_context::<Parts>(),
             use_context::<ResponseOptions>(),
         ) {
-            (Some(state), Some(parts), Some(response)) => Ok(Self { state, parts, response }),
+            (Some(state), Some(parts), Some(response)) => Ok(Self {
+                state,
+                parts,
+                response,
+            }),
             _ => {
-                tracing::error!("server function called without AppState, Parts or ResponseOptions in context");
+                tracing::error!(
+                    "server function called without AppState, Parts or ResponseOptions in context"
+                );
                 Err(AppError::Internal)
             }
         }

@@ -4,28 +4,36 @@ use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
 
-use super::{router::router, state::{AppState, StartError}};
+use super::{
+    router::router,
+    state::{AppState, StartError},
+};
 
 /// Serves until SIGINT or SIGTERM, letting requests in flight finish.
 pub async fn serve(state: AppState) -> Result<(), StartError> {
     let addr = state.leptos_options.site_addr;
-    let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind {
-        addr: addr.to_string(),
-        source,
-    })?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: addr.to_string(),
+            source,
+        })?;
     let mode = if state.settings.dev_outbox {
         "development, SMS go to /dev/outbox"
     } else {
         "SMS go to Exolve"
     };
     tracing::info!(%addr, mode, "listening");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|source| StartError::Bind {
-            addr: addr.to_string(),
-            source,
-        })
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|source| StartError::Bind {
+        addr: addr.to_string(),
+        source,
+    })
 }
 
 async fn shutdown_signal() {

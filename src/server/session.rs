@@ -7,7 +7,9 @@ pub const SESSION_COOKIE: &str = "sid";
 
 /// The signed-in account, or [`AppError::NotSignedIn`].
 pub async fn current_account(request: &RequestContext) -> Result<Account, AppError> {
-    let id = request.cookie(SESSION_COOKIE).ok_or(AppError::NotSignedIn)?;
+    let id = request
+        .cookie(SESSION_COOKIE)
+        .ok_or(AppError::NotSignedIn)?;
     let state = &request.state;
     state
         .store
@@ -20,7 +22,11 @@ pub async fn current_account(request: &RequestContext) -> Result<Account, AppErr
 /// the session this browser had before: a sign-in never keeps an old id alive.
 pub async fn replace(request: &RequestContext, new_id: String) -> Result<(), AppError> {
     if let Some(old) = request.cookie(SESSION_COOKIE) {
-        request.state.store.delete_session(&token::hash(&old)).await?;
+        request
+            .state
+            .store
+            .delete_session(&token::hash(&old))
+            .await?;
     }
     let lifetime = request.state.settings.sessions.absolute_secs;
     request.set_cookie(SESSION_COOKIE, new_id, lifetime);
@@ -30,7 +36,11 @@ pub async fn replace(request: &RequestContext, new_id: String) -> Result<(), App
 /// Ends this browser's session: the row goes, and so does the cookie.
 pub async fn end(request: &RequestContext) -> Result<(), AppError> {
     if let Some(id) = request.cookie(SESSION_COOKIE) {
-        request.state.store.delete_session(&token::hash(&id)).await?;
+        request
+            .state
+            .store
+            .delete_session(&token::hash(&id))
+            .await?;
     }
     request.clear_cookie(SESSION_COOKIE);
     Ok(())

@@ -35,7 +35,10 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
             expires_at: now + policy.code_ttl_secs,
         })
         .await?;
-    let text = request.lang().texts().sms(&code, state.settings.public_origin.host());
+    let text = request
+        .lang()
+        .texts()
+        .sms(&code, state.settings.public_origin.host());
     if let Err(error) = state.sms.send(phone.digits(), &text).await {
         tracing::error!(phone = %phone, reason = error.reason(), %error, "SMS not sent");
         state.store.delete_verification(&id_hash).await?;
@@ -45,7 +48,11 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
         return Err(AppError::from(&error));
     }
     tracing::info!(phone = %phone, "code sent");
-    request.set_cookie(VERIFICATION_COOKIE, verification_id, policy.code_ttl_secs + 3600);
+    request.set_cookie(
+        VERIFICATION_COOKIE,
+        verification_id,
+        policy.code_ttl_secs + 3600,
+    );
     Ok(())
 }
 
@@ -67,7 +74,9 @@ pub async fn pending(request: &RequestContext) -> Result<(String, Verification),
 pub async fn resend_wait(request: &RequestContext, phone: &Phone) -> Result<u32, AppError> {
     let now = request.now();
     let last_sent = request.state.store.last_sms_to(phone, now).await?;
-    Ok(last_sent.map_or(0, |sent| request.state.settings.policy.resend_wait(sent, now)))
+    Ok(last_sent.map_or(0, |sent| {
+        request.state.settings.policy.resend_wait(sent, now)
+    }))
 }
 
 /// Checks a guess. Right: the code is used up, the account opened (created at the

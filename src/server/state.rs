@@ -59,7 +59,10 @@ pub enum StartError {
 
 impl AppState {
     /// Connects and migrates the store and picks the SMS sender the configuration asks for.
-    pub async fn from_config(config: Config, leptos_options: LeptosOptions) -> Result<Self, StartError> {
+    pub async fn from_config(
+        config: Config,
+        leptos_options: LeptosOptions,
+    ) -> Result<Self, StartError> {
         let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&config.database_url.0).await?);
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let secret = match config.app_secret {

@@ -89,8 +89,12 @@ impl SmsSender for ExolveClient {
         let body = response.text().await.map_err(transport_error)?;
         if status == 200 {
             return match serde_json::from_str::<Sent>(&body) {
-                Ok(Sent { message_id: MessageId::Text(id) }) if !id.is_empty() => Ok(id),
-                Ok(Sent { message_id: MessageId::Number(id) }) => Ok(id.to_string()),
+                Ok(Sent {
+                    message_id: MessageId::Text(id),
+                }) if !id.is_empty() => Ok(id),
+                Ok(Sent {
+                    message_id: MessageId::Number(id),
+                }) => Ok(id.to_string()),
                 _ => Err(SmsError::UnreadableBody(excerpt(&body))),
             };
         }
@@ -117,7 +121,9 @@ fn transport_error(error: reqwest::Error) -> SmsError {
 
 fn error_message(body: &str) -> String {
     match serde_json::from_str::<Failure>(body) {
-        Ok(Failure { error: FailureBody::Nested { message } | FailureBody::Flat(message) }) => message,
+        Ok(Failure {
+            error: FailureBody::Nested { message } | FailureBody::Flat(message),
+        }) => message,
         Err(_) => excerpt(body),
     }
 }
@@ -137,7 +143,10 @@ mod tests {
 
     #[test]
     fn reads_both_error_shapes() {
-        assert_eq!(error_message(r#"{"error":{"message":"bad number","details":null}}"#), "bad number");
+        assert_eq!(
+            error_message(r#"{"error":{"message":"bad number","details":null}}"#),
+            "bad number"
+        );
         assert_eq!(error_message(r#"{"error":"bad key"}"#), "bad key");
         assert_eq!(error_message("<html>oops</html>"), "<html>oops</html>");
         assert!(error_message(&"x".repeat(1000)).chars().count() <= 201);

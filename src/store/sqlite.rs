@@ -9,7 +9,9 @@ use sqlx::{
     Row, SqlitePool,
 };
 
-use super::{Account, NewVerification, OutboxMessage, SendTicket, SessionLimits, Store, Verification};
+use super::{
+    Account, NewVerification, OutboxMessage, SendTicket, SessionLimits, Store, Verification,
+};
 use crate::{
     error::AppError,
     otp::{Policy, SendHistory},
@@ -101,13 +103,14 @@ impl Store for SqliteStore {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let history = Self::history(&mut tx, phone, ip, now).await?;
         policy.check_send(&history, now)?;
-        let id: i64 =
-            sqlx::query_scalar("INSERT INTO sms_sends (phone, ip, sent_at) VALUES (?, ?, ?) RETURNING id")
-                .bind(phone.e164())
-                .bind(ip)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO sms_sends (phone, ip, sent_at) VALUES (?, ?, ?) RETURNING id",
+        )
+        .bind(phone.e164())
+        .bind(ip)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(SendTicket(id))
     }
@@ -121,11 +124,15 @@ impl Store for SqliteStore {
     }
 
     async fn last_sms_to(&self, phone: &Phone, now: i64) -> Result<Option<i64>, AppError> {
-        Ok(sqlx::query_scalar("SELECT MAX(sent_at) FROM sms_sends WHERE phone = ? AND sent_at > ?")
+        Ok(
+            sqlx::query_scalar(
+                "SELECT MAX(sent_at) FROM sms_sends WHERE phone = ? AND sent_at > ?",
+            )
             .bind(phone.e164())
             .bind(now - DAY)
             .fetch_one(&self.pool)
-            .await?)
+            .await?,
+        )
     }
 
     async fn replace_verification(&self, new: NewVerification<'_>) -> Result<(), AppError> {
@@ -177,11 +184,12 @@ impl Store for SqliteStore {
     }
 
     async fn phone_failures_since(&self, phone: &Phone, since: i64) -> Result<u32, AppError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM failed_attempts WHERE phone = ? AND at > ?")
-            .bind(phone.e164())
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?;
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM failed_attempts WHERE phone = ? AND at > ?")
+                .bind(phone.e164())
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(count(n))
     }
 
@@ -276,10 +284,11 @@ impl Store for SqliteStore {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let account_id: i64 = row.try_get(0)?;
-        let row = sqlx::query("SELECT id, phone, created_at, last_sign_in_at FROM accounts WHERE id = ?")
-            .bind(account_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT id, phone, created_at, last_sign_in_at FROM accounts WHERE id = ?")
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.as_ref().map(account_from).transpose()?)
     }
 
@@ -324,15 +333,28 @@ impl Store for SqliteStore {
     async fn purge(&self, now: i64, limits: SessionLimits) -> Result<u64, AppError> {
         let statements: [(&str, i64); 5] = [
             // Expired codes stay an hour, so a late guess is told "expired", not "unknown".
-            ("DELETE FROM verifications WHERE expires_at <= ?", now - HOUR),
+            (
+                "DELETE FROM verifications WHERE expires_at <= ?",
+                now - HOUR,
+            ),
             ("DELETE FROM sms_sends WHERE sent_at <= ?", now - DAY),
             ("DELETE FROM failed_attempts WHERE at <= ?", now - HOUR),
-            ("DELETE FROM sessions WHERE last_seen_at <= ?", now - limits.idle_secs),
-            ("DELETE FROM sessions WHERE created_at <= ?", now - limits.absolute_secs),
+            (
+                "DELETE FROM sessions WHERE last_seen_at <= ?",
+                now - limits.idle_secs,
+            ),
+            (
+                "DELETE FROM sessions WHERE created_at <= ?",
+                now - limits.absolute_secs,
+            ),
         ];
         let mut removed = 0;
         for (sql, before) in statements {
-            removed += sqlx::query(sql).bind(before).execute(&self.pool).await?.rows_affected();
+            removed += sqlx::query(sql)
+                .bind(before)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
         }
         Ok(removed)
     }

@@ -3,7 +3,10 @@ use sms_auth::error::AppError;
 use crate::support::*;
 
 fn phone(n: u32) -> (String, String) {
-    (format!("+7 999 000-{:02}-{:02}", n / 100, n % 100), format!("7999000{:04}", n))
+    (
+        format!("+7 999 000-{:02}-{:02}", n / 100, n % 100),
+        format!("7999000{:04}", n),
+    )
 }
 
 #[tokio::test]
@@ -12,15 +15,24 @@ async fn resend_waits_for_the_cooldown_and_kills_the_old_code() {
     let browser = app.browser();
     browser.request_code(PHONE).await.expect("sent");
     let old = app.exolve.last_code_to(PHONE_DIGITS);
-    assert_eq!(browser.resend().await, Err(AppError::ResendCooldown { seconds: 60 }));
+    assert_eq!(
+        browser.resend().await,
+        Err(AppError::ResendCooldown { seconds: 60 })
+    );
     app.clock.advance(42);
-    assert_eq!(browser.resend().await, Err(AppError::ResendCooldown { seconds: 18 }));
+    assert_eq!(
+        browser.resend().await,
+        Err(AppError::ResendCooldown { seconds: 18 })
+    );
     app.clock.advance(18);
     browser.resend().await.expect("resent after 60 s");
     let new = app.exolve.last_code_to(PHONE_DIGITS);
     assert_eq!(app.exolve.sent().len(), 2);
     if old != new {
-        assert_eq!(browser.verify(&old).await, Err(AppError::WrongCode { tries_left: 4 }));
+        assert_eq!(
+            browser.verify(&old).await,
+            Err(AppError::WrongCode { tries_left: 4 })
+        );
     }
     browser.verify(&new).await.expect("the new code works");
 }
@@ -28,7 +40,10 @@ async fn resend_waits_for_the_cooldown_and_kills_the_old_code() {
 #[tokio::test]
 async fn resend_without_a_pending_code_is_refused() {
     let app = TestApp::start().await;
-    assert_eq!(app.browser().resend().await, Err(AppError::NoPendingVerification));
+    assert_eq!(
+        app.browser().resend().await,
+        Err(AppError::NoPendingVerification)
+    );
     assert!(app.exolve.sent().is_empty());
 }
 
@@ -39,25 +54,46 @@ async fn the_cooldown_is_per_phone_across_browsers_and_kills_the_other_browsers_
     first.request_code(PHONE).await.expect("sent");
     let first_code = app.exolve.last_code_to(PHONE_DIGITS);
     let second = app.browser();
-    assert_eq!(second.request_code("89991234567").await, Err(AppError::ResendCooldown { seconds: 60 }));
+    assert_eq!(
+        second.request_code("89991234567").await,
+        Err(AppError::ResendCooldown { seconds: 60 })
+    );
     app.clock.advance(60);
-    second.request_code(PHONE).await.expect("sent after the cooldown");
-    assert_eq!(first.verify(&first_code).await, Err(AppError::NoPendingVerification));
+    second
+        .request_code(PHONE)
+        .await
+        .expect("sent after the cooldown");
+    assert_eq!(
+        first.verify(&first_code).await,
+        Err(AppError::NoPendingVerification)
+    );
 }
 
 #[tokio::test]
 async fn five_sms_per_phone_per_hour() {
-    let app = TestApp::builder().policy(|p| p.resend_cooldown_secs = 0).start().await;
+    let app = TestApp::builder()
+        .policy(|p| p.resend_cooldown_secs = 0)
+        .start()
+        .await;
     let browser = app.browser();
     for _ in 0..5 {
         browser.request_code(PHONE).await.expect("within the cap");
         app.clock.advance(60);
     }
-    assert_eq!(browser.request_code(PHONE).await, Err(AppError::PhoneHourlyCap));
-    assert_eq!(app.browser().request_code(PHONE).await, Err(AppError::PhoneHourlyCap));
+    assert_eq!(
+        browser.request_code(PHONE).await,
+        Err(AppError::PhoneHourlyCap)
+    );
+    assert_eq!(
+        app.browser().request_code(PHONE).await,
+        Err(AppError::PhoneHourlyCap)
+    );
     assert_eq!(app.exolve.sent().len(), 5);
     app.clock.advance(3600 - 5 * 60 + 60);
-    browser.request_code(PHONE).await.expect("an hour after the first");
+    browser
+        .request_code(PHONE)
+        .await
+        .expect("an hour after the first");
 }
 
 #[tokio::test]
@@ -65,28 +101,52 @@ async fn ten_sms_per_client_address_per_hour() {
     let app = TestApp::start().await;
     let browser = app.browser();
     for n in 0..10 {
-        browser.request_code(&phone(n).0).await.expect("within the cap");
+        browser
+            .request_code(&phone(n).0)
+            .await
+            .expect("within the cap");
     }
-    assert_eq!(browser.request_code(&phone(10).0).await, Err(AppError::IpHourlyCap));
+    assert_eq!(
+        browser.request_code(&phone(10).0).await,
+        Err(AppError::IpHourlyCap)
+    );
     assert_eq!(app.exolve.sent().len(), 10);
     app.clock.advance(3601);
-    browser.request_code(&phone(11).0).await.expect("an hour later");
+    browser
+        .request_code(&phone(11).0)
+        .await
+        .expect("an hour later");
 }
 
 #[tokio::test]
 async fn the_daily_budget_holds_for_the_whole_service() {
-    let app = TestApp::builder().policy(|p| p.sms_per_day = 3).start().await;
+    let app = TestApp::builder()
+        .policy(|p| p.sms_per_day = 3)
+        .start()
+        .await;
     for n in 0..3 {
-        app.browser().request_code(&phone(n).0).await.expect("within budget");
+        app.browser()
+            .request_code(&phone(n).0)
+            .await
+            .expect("within budget");
     }
-    assert_eq!(app.browser().request_code(&phone(3).0).await, Err(AppError::DailyBudget));
+    assert_eq!(
+        app.browser().request_code(&phone(3).0).await,
+        Err(AppError::DailyBudget)
+    );
     app.clock.advance(24 * 3600);
-    app.browser().request_code(&phone(4).0).await.expect("a day later");
+    app.browser()
+        .request_code(&phone(4).0)
+        .await
+        .expect("a day later");
 }
 
 #[tokio::test]
 async fn twenty_wrong_codes_an_hour_lock_the_phone_across_codes() {
-    let app = TestApp::builder().policy(|p| p.resend_cooldown_secs = 0).start().await;
+    let app = TestApp::builder()
+        .policy(|p| p.resend_cooldown_secs = 0)
+        .start()
+        .await;
     let browser = app.browser();
     for _round in 0..4 {
         browser.request_code(PHONE).await.expect("sent");
@@ -98,11 +158,20 @@ async fn twenty_wrong_codes_an_hour_lock_the_phone_across_codes() {
         app.clock.advance(60);
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM failed_attempts").await, 20);
-    assert_eq!(browser.request_code(PHONE).await, Err(AppError::PhoneLocked));
+    assert_eq!(
+        browser.request_code(PHONE).await,
+        Err(AppError::PhoneLocked)
+    );
     assert_eq!(app.exolve.sent().len(), 4);
     app.clock.advance(3600);
-    browser.request_code(PHONE).await.expect("unlocked an hour later");
-    browser.verify(&app.exolve.last_code_to(PHONE_DIGITS)).await.expect("and signs in");
+    browser
+        .request_code(PHONE)
+        .await
+        .expect("unlocked an hour later");
+    browser
+        .verify(&app.exolve.last_code_to(PHONE_DIGITS))
+        .await
+        .expect("and signs in");
 }
 
 #[tokio::test]
@@ -118,14 +187,20 @@ async fn a_lock_also_stops_guesses_on_a_live_code() {
     let code = app.exolve.last_code_to(PHONE_DIGITS);
     let wrong = wrong_for(&code);
     for _ in 0..3 {
-        assert!(matches!(browser.verify(wrong).await, Err(AppError::WrongCode { .. })));
+        assert!(matches!(
+            browser.verify(wrong).await,
+            Err(AppError::WrongCode { .. })
+        ));
     }
     assert_eq!(browser.verify(&code).await, Err(AppError::PhoneLocked));
 }
 
 #[tokio::test]
 async fn refused_requests_do_not_count_against_the_caps() {
-    let app = TestApp::builder().policy(|p| p.sms_per_ip_per_hour = 2).start().await;
+    let app = TestApp::builder()
+        .policy(|p| p.sms_per_ip_per_hour = 2)
+        .start()
+        .await;
     let browser = app.browser();
     for _ in 0..5 {
         assert!(browser.request_code("not a number").await.is_err());

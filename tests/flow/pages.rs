@@ -36,7 +36,10 @@ async fn the_signup_page_has_the_phone_field() {
     for attribute in [r#"name="phone""#, r#"type="tel""#, r#"autocomplete="tel""#] {
         assert!(page.contains(attribute), "{attribute}");
     }
-    assert!(page.contains(r#"action="/api/request_code""#), "a real form: {page}");
+    assert!(
+        page.contains(r#"action="/api/request_code""#),
+        "a real form: {page}"
+    );
     assert!(page.contains(r#"method="post""#));
 }
 
@@ -55,7 +58,9 @@ async fn the_whole_sign_in_works_without_javascript() {
     let app = TestApp::start().await;
     let browser = app.browser();
 
-    let bad = browser.form_post("request_code", &[("phone", "12345")], "/signup").await;
+    let bad = browser
+        .form_post("request_code", &[("phone", "12345")], "/signup")
+        .await;
     assert_eq!(bad.status(), 302);
     let back = location(&bad);
     assert!(back.starts_with(&format!("{}/signup?", app.base)), "{back}");
@@ -63,13 +68,22 @@ async fn the_whole_sign_in_works_without_javascript() {
     assert!(page.contains(r#"role="alert""#), "{page}");
     assert!(page.contains("Это не похоже на номер мобильного"));
 
-    let sent = browser.form_post("request_code", &[("phone", PHONE)], "/signup").await;
+    let sent = browser
+        .form_post("request_code", &[("phone", PHONE)], "/signup")
+        .await;
     assert_eq!(sent.status(), 302);
     assert_eq!(location(&sent), "/verify");
     let verify = browser.page("/verify").await;
     assert!(verify.contains("+7999***4567"), "{verify}");
-    assert!(!verify.contains("123-45-67") && !verify.contains("1234567"), "whole number leaked");
-    for attribute in [r#"name="code""#, r#"autocomplete="one-time-code""#, r#"inputmode="numeric""#] {
+    assert!(
+        !verify.contains("123-45-67") && !verify.contains("1234567"),
+        "whole number leaked"
+    );
+    for attribute in [
+        r#"name="code""#,
+        r#"autocomplete="one-time-code""#,
+        r#"inputmode="numeric""#,
+    ] {
         assert!(verify.contains(attribute), "{attribute}");
     }
     assert!(verify.contains(r#"action="/api/resend_code""#));
@@ -77,17 +91,23 @@ async fn the_whole_sign_in_works_without_javascript() {
 
     let code = app.exolve.last_code_to(PHONE_DIGITS);
     let wrong = wrong_for(&code);
-    let refused = browser.form_post("verify_code", &[("code", wrong)], "/verify").await;
+    let refused = browser
+        .form_post("verify_code", &[("code", wrong)], "/verify")
+        .await;
     let back = location(&refused);
     let page = browser.page(back.trim_start_matches(&app.base)).await;
     assert!(page.contains(r#"role="alert""#));
     assert!(page.contains("Осталось попыток: 4"), "{page}");
 
     let resend = browser.form_post("resend_code", &[], "/verify").await;
-    let page = browser.page(location(&resend).trim_start_matches(&app.base)).await;
+    let page = browser
+        .page(location(&resend).trim_start_matches(&app.base))
+        .await;
     assert!(page.contains("Новый можно запросить через 60"), "{page}");
 
-    let accepted = browser.form_post("verify_code", &[("code", &code)], "/verify").await;
+    let accepted = browser
+        .form_post("verify_code", &[("code", &code)], "/verify")
+        .await;
     assert_eq!(location(&accepted), "/account");
     let account = browser.page("/account").await;
     assert!(account.contains("+7 999 123-45-67"), "{account}");
@@ -102,11 +122,17 @@ async fn the_whole_sign_in_works_without_javascript() {
 async fn a_dead_code_says_so_and_offers_a_new_one() {
     let app = TestApp::start().await;
     let browser = app.browser();
-    browser.form_post("request_code", &[("phone", PHONE)], "/signup").await;
+    browser
+        .form_post("request_code", &[("phone", PHONE)], "/signup")
+        .await;
     let code = app.exolve.last_code_to(PHONE_DIGITS);
     app.clock.advance(301);
-    let refused = browser.form_post("verify_code", &[("code", &code)], "/verify").await;
-    let page = browser.page(location(&refused).trim_start_matches(&app.base)).await;
+    let refused = browser
+        .form_post("verify_code", &[("code", &code)], "/verify")
+        .await;
+    let page = browser
+        .page(location(&refused).trim_start_matches(&app.base))
+        .await;
     assert!(page.contains("Срок действия кода истёк"), "{page}");
     assert!(page.contains("Получить новый код"), "{page}");
 }
@@ -119,7 +145,10 @@ async fn the_dev_outbox_shows_codes_only_in_development() {
     let page = browser.page("/dev/outbox").await;
     let (_, tail) = page.split_once("@127.0.0.1 #").expect("the SMS is listed");
     let code = &tail[..6];
-    browser.verify(code).await.expect("the outbox code signs in");
+    browser
+        .verify(code)
+        .await
+        .expect("the outbox code signs in");
     assert!(dev.exolve.sent().is_empty(), "nothing went to Exolve");
 
     let real = TestApp::start().await;

@@ -16,28 +16,57 @@ async fn sends_the_code_to_exolve_with_bearer_sender_and_eleven_digits() {
     let code = code_of(&sms.text);
     assert_eq!(code.len(), 6);
     assert!(code.bytes().all(|b| b.is_ascii_digit()));
-    assert!(sms.text.starts_with(&format!("Ваш код: {code}")), "{}", sms.text);
-    assert_eq!(sms.text.lines().last(), Some(format!("@127.0.0.1 #{code}").as_str()));
-    assert!(browser.cookie("vid").is_some(), "the code is bound to this browser");
+    assert!(
+        sms.text.starts_with(&format!("Ваш код: {code}")),
+        "{}",
+        sms.text
+    );
+    assert_eq!(
+        sms.text.lines().last(),
+        Some(format!("@127.0.0.1 #{code}").as_str())
+    );
+    assert!(
+        browser.cookie("vid").is_some(),
+        "the code is bound to this browser"
+    );
 }
 
 #[tokio::test]
 async fn the_sms_speaks_the_language_of_the_browser() {
     let app = TestApp::start().await;
-    app.browser_with_language("en-GB,en;q=0.9").request_code(PHONE).await.expect("sent");
+    app.browser_with_language("en-GB,en;q=0.9")
+        .request_code(PHONE)
+        .await
+        .expect("sent");
     assert!(app.exolve.sent()[0].text.starts_with("Your code: "));
 }
 
 #[tokio::test]
 async fn the_ways_people_write_a_number_reach_one_phone() {
-    let app = TestApp::builder().policy(|p| p.resend_cooldown_secs = 0).start().await;
+    let app = TestApp::builder()
+        .policy(|p| p.resend_cooldown_secs = 0)
+        .start()
+        .await;
     for written in ["8 (999) 123-45-67", "+7 999 123 45 67", "79991234567"] {
         app.browser().request_code(written).await.expect(written);
     }
-    let destinations: Vec<String> = app.exolve.sent().into_iter().map(|s| s.destination).collect();
+    let destinations: Vec<String> = app
+        .exolve
+        .sent()
+        .into_iter()
+        .map(|s| s.destination)
+        .collect();
     assert_eq!(destinations, vec![PHONE_DIGITS; 3]);
-    assert_eq!(app.count("SELECT COUNT(DISTINCT phone) FROM sms_sends").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM sms_sends WHERE phone = '+79991234567'").await, 3);
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT phone) FROM sms_sends")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sms_sends WHERE phone = '+79991234567'")
+            .await,
+        3
+    );
 }
 
 #[tokio::test]
@@ -53,7 +82,11 @@ async fn a_bad_number_is_told_and_sends_nothing() {
         ("+1 650 253 0000", AppError::CountryNotAllowed),
     ];
     for (input, expected) in cases {
-        assert_eq!(browser.request_code(input).await, Err(expected), "{input:?}");
+        assert_eq!(
+            browser.request_code(input).await,
+            Err(expected),
+            "{input:?}"
+        );
     }
     assert!(app.exolve.sent().is_empty());
     assert_eq!(app.count("SELECT COUNT(*) FROM sms_sends").await, 0);
@@ -94,7 +127,10 @@ async fn the_answer_is_the_same_whether_or_not_the_number_has_an_account() {
         .expect("unknown");
     assert_eq!(a.status(), b.status());
     let names = |r: &reqwest::Response| -> Vec<String> {
-        set_cookies(r).iter().map(|c| c.split('=').next().unwrap_or_default().to_owned()).collect()
+        set_cookies(r)
+            .iter()
+            .map(|c| c.split('=').next().unwrap_or_default().to_owned())
+            .collect()
     };
     assert_eq!(names(&a), names(&b));
     assert_eq!(a.text().await.expect("a"), b.text().await.expect("b"));
@@ -115,10 +151,11 @@ async fn codes_are_kept_only_as_keyed_hashes() {
     assert_eq!(digest.len(), 32);
     assert_ne!(id_hash, vid);
     assert!(!String::from_utf8_lossy(&digest).contains(&code));
-    let dump: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM verifications WHERE instr(id_hash, ?) > 0")
-        .bind(&code)
-        .fetch_one(&app.db)
-        .await
-        .expect("scan");
+    let dump: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM verifications WHERE instr(id_hash, ?) > 0")
+            .bind(&code)
+            .fetch_one(&app.db)
+            .await
+            .expect("scan");
     assert_eq!(dump, 0);
 }

@@ -16,20 +16,36 @@ async fn the_session_cookie_is_http_only_lax_and_kept_hashed() {
         .expect("verify");
     assert!(response.status().is_success());
     let cookies = set_cookies(&response);
-    let session = cookies.iter().find(|c| c.starts_with("sid=")).expect("session cookie");
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("sid="))
+        .expect("session cookie");
     assert!(session.contains("HttpOnly"), "{session}");
     assert!(session.contains("SameSite=Lax"), "{session}");
     assert!(!session.contains("Secure"), "plain http origin: {session}");
-    assert!(cookies.iter().any(|c| c.starts_with("vid=;")), "verification cookie cleared: {cookies:?}");
-    let id = session.trim_start_matches("sid=").split(';').next().expect("value");
+    assert!(
+        cookies.iter().any(|c| c.starts_with("vid=;")),
+        "verification cookie cleared: {cookies:?}"
+    );
+    let id = session
+        .trim_start_matches("sid=")
+        .split(';')
+        .next()
+        .expect("value");
     assert_eq!(id.len(), 32, "128-bit id");
-    let stored: String = sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_one(&app.db).await.expect("row");
+    let stored: String = sqlx::query_scalar("SELECT id_hash FROM sessions")
+        .fetch_one(&app.db)
+        .await
+        .expect("row");
     assert_ne!(stored, id);
 }
 
 #[tokio::test]
 async fn cookies_are_secure_on_an_https_origin() {
-    let app = TestApp::builder().origin("https://auth.example.ru").start().await;
+    let app = TestApp::builder()
+        .origin("https://auth.example.ru")
+        .start()
+        .await;
     let response = app
         .browser()
         .http
@@ -39,8 +55,18 @@ async fn cookies_are_secure_on_an_https_origin() {
         .await
         .expect("request");
     let cookies = set_cookies(&response);
-    assert!(cookies.iter().any(|c| c.starts_with("vid=") && c.contains("Secure")), "{cookies:?}");
-    assert!(app.exolve.sent()[0].text.lines().last().unwrap_or_default().starts_with("@auth.example.ru #"));
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("vid=") && c.contains("Secure")),
+        "{cookies:?}"
+    );
+    assert!(app.exolve.sent()[0]
+        .text
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .starts_with("@auth.example.ru #"));
 }
 
 #[tokio::test]
@@ -63,25 +89,38 @@ async fn a_new_sign_in_gets_a_new_session_id() {
     let before = browser.cookie("sid").expect("sid");
     app.clock.advance(61);
     browser.request_code(PHONE).await.expect("sent");
-    browser.verify(&app.exolve.last_code_to(PHONE_DIGITS)).await.expect("signed in again");
+    browser
+        .verify(&app.exolve.last_code_to(PHONE_DIGITS))
+        .await
+        .expect("signed in again");
     let after = browser.cookie("sid").expect("sid");
     assert_ne!(before, after);
     let old = app.browser();
     old.set_cookie("sid", &before);
-    assert_eq!(old.account().await, Err(AppError::NotSignedIn), "the old id is dead");
+    assert_eq!(
+        old.account().await,
+        Err(AppError::NotSignedIn),
+        "the old id is dead"
+    );
 }
 
 #[tokio::test]
 async fn sessions_end_after_the_idle_timeout() {
     let app = TestApp::builder()
-        .sessions(SessionLimits { idle_secs: 3600, absolute_secs: 86_400 })
+        .sessions(SessionLimits {
+            idle_secs: 3600,
+            absolute_secs: 86_400,
+        })
         .start()
         .await;
     let browser = app.signed_in(PHONE, PHONE_DIGITS).await;
     app.clock.advance(3599);
     browser.account().await.expect("used within the idle time");
     app.clock.advance(3599);
-    browser.account().await.expect("each use restarts the idle time");
+    browser
+        .account()
+        .await
+        .expect("each use restarts the idle time");
     app.clock.advance(3600);
     assert_eq!(browser.account().await, Err(AppError::NotSignedIn));
 }
@@ -89,7 +128,10 @@ async fn sessions_end_after_the_idle_timeout() {
 #[tokio::test]
 async fn sessions_end_at_the_absolute_timeout_however_busy() {
     let app = TestApp::builder()
-        .sessions(SessionLimits { idle_secs: 3600, absolute_secs: 3 * 3600 })
+        .sessions(SessionLimits {
+            idle_secs: 3600,
+            absolute_secs: 3 * 3600,
+        })
         .start()
         .await;
     let browser = app.signed_in(PHONE, PHONE_DIGITS).await;

@@ -23,7 +23,11 @@ use sms_auth::{
     clock::{Clock, ManualClock},
     error::AppError,
     otp::Policy,
-    server::{config::PublicOrigin, router::router, state::{AppState, Settings}},
+    server::{
+        config::PublicOrigin,
+        router::router,
+        state::{AppState, Settings},
+    },
     sms::{DevOutbox, ExolveClient, SmsSender},
     store::{SessionLimits, SqliteStore, Store},
 };
@@ -71,10 +75,15 @@ impl FakeExolve {
         let app = Router::new()
             .route("/messaging/v1/SendSMS", post(send_sms))
             .with_state(fake.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind fake exolve");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind fake exolve");
         let addr = listener.local_addr().expect("fake exolve address");
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { url: format!("http://{addr}"), ..fake }
+        Self {
+            url: format!("http://{addr}"),
+            ..fake
+        }
     }
 
     pub fn set_mode(&self, mode: ExolveMode) {
@@ -99,7 +108,11 @@ impl FakeExolve {
 
 /// A code that is not `code`.
 pub fn wrong_for(code: &str) -> &'static str {
-    if code == "000000" { "111111" } else { "000000" }
+    if code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
 }
 
 pub fn code_of(text: &str) -> String {
@@ -132,7 +145,9 @@ async fn send_sms(
         ExolveMode::Ok | ExolveMode::Slow(_) => {
             Json(serde_json::json!({"message_id": "571497026622089119"})).into_response()
         }
-        ExolveMode::OkNumericId => Json(serde_json::json!({"message_id": 571497026622089119i64})).into_response(),
+        ExolveMode::OkNumericId => {
+            Json(serde_json::json!({"message_id": 571497026622089119i64})).into_response()
+        }
         ExolveMode::Status(status, body) => (
             StatusCode::from_u16(status).expect("status"),
             [(header::CONTENT_TYPE, "application/json")],
@@ -199,14 +214,20 @@ impl TestApp {
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.db).await.expect("count query")
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.db)
+            .await
+            .expect("count query")
     }
 
     /// Signs a new browser in with `phone` and returns it.
     pub async fn signed_in(&self, phone: &str, digits: &str) -> Browser {
         let browser = self.browser();
         browser.request_code(phone).await.expect("code sent");
-        browser.verify(&self.exolve.last_code_to(digits)).await.expect("signed in");
+        browser
+            .verify(&self.exolve.last_code_to(digits))
+            .await
+            .expect("signed in");
         browser
     }
 }
@@ -251,7 +272,10 @@ impl TestAppBuilder {
         let clock = ManualClock::at(START);
         let exolve = FakeExolve::start().await;
         let sms: Arc<dyn SmsSender> = if self.dev_outbox {
-            Arc::new(DevOutbox::new(store.clone(), Arc::new(clock.clone()) as Arc<dyn Clock>))
+            Arc::new(DevOutbox::new(
+                store.clone(),
+                Arc::new(clock.clone()) as Arc<dyn Clock>,
+            ))
         } else {
             Arc::new(
                 ExolveClient::new(
@@ -270,7 +294,9 @@ impl TestAppBuilder {
             secret: SecretString::from("test-secret-test-secret-test-secret"),
             dev_outbox: self.dev_outbox,
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind app");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind app");
         let addr = listener.local_addr().expect("app address");
         let options = LeptosOptions::builder()
             .output_name("sms-auth")
@@ -309,14 +335,19 @@ impl Browser {
             .expect("server function reachable")
     }
 
-    pub async fn call<T: DeserializeOwned>(&self, endpoint: &str, form: &[(&str, &str)]) -> Result<T, AppError> {
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, AppError> {
         let response = self.raw_call(endpoint, form).await;
         let status = response.status();
         let body = response.text().await.expect("body");
         if status.is_success() {
             Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: {e}: {body}")))
         } else {
-            Err(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint} {status}: {e}: {body}")))
+            Err(serde_json::from_str(&body)
+                .unwrap_or_else(|e| panic!("{endpoint} {status}: {e}: {body}")))
         }
     }
 
@@ -345,7 +376,12 @@ impl Browser {
     }
 
     /// A plain HTML form post (JavaScript off), from the page `referer`.
-    pub async fn form_post(&self, endpoint: &str, form: &[(&str, &str)], referer: &str) -> reqwest::Response {
+    pub async fn form_post(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        referer: &str,
+    ) -> reqwest::Response {
         self.http
             .post(format!("{}/api/{endpoint}", self.base))
             .header(header::ACCEPT, "text/html,application/xhtml+xml")
@@ -384,7 +420,8 @@ impl Browser {
 
     pub fn set_cookie(&self, name: &str, value: &str) {
         let url = self.base.parse().expect("base url");
-        self.jar.add_cookie_str(&format!("{name}={value}; Path=/"), &url);
+        self.jar
+            .add_cookie_str(&format!("{name}={value}; Path=/"), &url);
     }
 }
 

@@ -10,7 +10,10 @@ async fn the_first_code_creates_the_account_and_later_ones_open_it() {
     assert_eq!(account.phone, "+7 999 123-45-67");
     assert_eq!(account.account_number.len(), 8);
     assert_eq!(account.member_since, "2026-11-26 12:00 UTC");
-    assert!(first.cookie("vid").is_none(), "the verification cookie is cleared");
+    assert!(
+        first.cookie("vid").is_none(),
+        "the verification cookie is cleared"
+    );
 
     app.clock.advance(3 * 3600);
     let again = app.signed_in("89991234567", PHONE_DIGITS).await;
@@ -30,10 +33,17 @@ async fn a_wrong_code_says_how_many_tries_are_left_then_the_code_dies() {
     let code = app.exolve.last_code_to(PHONE_DIGITS);
     let wrong = wrong_for(&code);
     for tries_left in (1..=4).rev() {
-        assert_eq!(browser.verify(wrong).await, Err(AppError::WrongCode { tries_left }));
+        assert_eq!(
+            browser.verify(wrong).await,
+            Err(AppError::WrongCode { tries_left })
+        );
     }
     assert_eq!(browser.verify(wrong).await, Err(AppError::TooManyTries));
-    assert_eq!(browser.verify(&code).await, Err(AppError::TooManyTries), "dead even for the right code");
+    assert_eq!(
+        browser.verify(&code).await,
+        Err(AppError::TooManyTries),
+        "dead even for the right code"
+    );
     assert_eq!(browser.account().await, Err(AppError::NotSignedIn));
     assert_eq!(app.count("SELECT COUNT(*) FROM failed_attempts").await, 5);
 }
@@ -44,12 +54,23 @@ async fn a_malformed_code_costs_no_try() {
     let browser = app.browser();
     browser.request_code(PHONE).await.expect("sent");
     for bad in ["", "12345", "abcdef", "1234567"] {
-        assert_eq!(browser.verify(bad).await, Err(AppError::MalformedCode), "{bad:?}");
+        assert_eq!(
+            browser.verify(bad).await,
+            Err(AppError::MalformedCode),
+            "{bad:?}"
+        );
     }
-    assert_eq!(app.count("SELECT SUM(failed_tries) FROM verifications").await, 0);
+    assert_eq!(
+        app.count("SELECT SUM(failed_tries) FROM verifications")
+            .await,
+        0
+    );
     let code = app.exolve.last_code_to(PHONE_DIGITS);
     let spaced = format!("{} {}", &code[..3], &code[3..]);
-    browser.verify(&spaced).await.expect("a spaced code is the code");
+    browser
+        .verify(&spaced)
+        .await
+        .expect("a spaced code is the code");
 }
 
 #[tokio::test]
@@ -65,7 +86,10 @@ async fn a_code_expires_after_five_minutes() {
     app.clock.advance(60);
     in_time.request_code(PHONE).await.expect("sent again");
     app.clock.advance(299);
-    in_time.verify(&app.exolve.last_code_to(PHONE_DIGITS)).await.expect("still valid at 299 s");
+    in_time
+        .verify(&app.exolve.last_code_to(PHONE_DIGITS))
+        .await
+        .expect("still valid at 299 s");
 }
 
 #[tokio::test]
@@ -78,7 +102,10 @@ async fn a_code_is_accepted_once() {
     browser.verify(&code).await.expect("signed in");
     let replay = app.browser();
     replay.set_cookie("vid", &vid);
-    assert_eq!(replay.verify(&code).await, Err(AppError::NoPendingVerification));
+    assert_eq!(
+        replay.verify(&code).await,
+        Err(AppError::NoPendingVerification)
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 1);
 }
 
@@ -88,10 +115,16 @@ async fn a_code_works_only_in_the_browser_that_asked_for_it() {
     app.browser().request_code(PHONE).await.expect("sent");
     let other = app.browser();
     let code = app.exolve.last_code_to(PHONE_DIGITS);
-    assert_eq!(other.verify(&code).await, Err(AppError::NoPendingVerification));
+    assert_eq!(
+        other.verify(&code).await,
+        Err(AppError::NoPendingVerification)
+    );
     let forged = app.browser();
     forged.set_cookie("vid", "00000000000000000000000000000000");
-    assert_eq!(forged.verify(&code).await, Err(AppError::NoPendingVerification));
+    assert_eq!(
+        forged.verify(&code).await,
+        Err(AppError::NoPendingVerification)
+    );
 }
 
 #[tokio::test]
@@ -152,7 +185,10 @@ async fn parallel_wrong_guesses_never_exceed_the_try_limit() {
 async fn the_verify_screen_data_masks_the_number_and_counts_down() {
     let app = TestApp::start().await;
     let browser = app.browser();
-    assert_eq!(browser.pending().await, Err(AppError::NoPendingVerification));
+    assert_eq!(
+        browser.pending().await,
+        Err(AppError::NoPendingVerification)
+    );
     browser.request_code(PHONE).await.expect("sent");
     let pending = browser.pending().await.expect("pending");
     assert_eq!(pending.masked_phone, "+7999***4567");
