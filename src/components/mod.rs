@@ -3,3 +3,4 @@
 pub mod alert;
 pub mod header;
 pub mod text;
+pub mod web_otp;

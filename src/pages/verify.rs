@@ -5,6 +5,7 @@ use crate::{
     components::{
         alert::{ActionAlert, Alert},
         text::use_texts,
+        web_otp,
     },
 };
 
@@ -18,6 +19,9 @@ pub fn VerifyPage() -> impl IntoView {
     let pending = Resource::new(move || resend.version().get(), |_| pending_code());
     let verify_result = verify.value();
     let code_dead = move || matches!(verify_result.get(), Some(Err(e)) if e.is_dead_code());
+    let code_input = NodeRef::<leptos::html::Input>::new();
+    // In the browser only: effects do not run on the server.
+    Effect::new(move |_| web_otp::fill_from_sms(code_input));
     view! {
         <section class="card">
             <h1>{t.verify_title}</h1>
@@ -37,6 +41,7 @@ pub fn VerifyPage() -> impl IntoView {
             <ActionForm action=verify>
                 <label for="code">{t.code_label}</label>
                 <input
+                    node_ref=code_input
                     id="code"
                     name="code"
                     type="text"

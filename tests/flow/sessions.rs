@@ -1,4 +1,4 @@
-use sms_auth::{error::AppError, store::SessionLimits};
+use sms_auth::{clock::Clock, error::AppError, store::SessionLimits};
 
 use crate::support::*;
 
@@ -150,4 +150,60 @@ async fn the_account_needs_a_session() {
     let forged = app.browser();
     forged.set_cookie("sid", "0123456789abcdef0123456789abcdef");
     assert_eq!(forged.account().await, Err(AppError::NotSignedIn));
+}
+
+#[tokio::test]
+async fn the_purge_removes_only_what_has_expired() {
+    let app = TestApp::start().await;
+    let limits = SessionLimits::default();
+    let signed_in = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let pending = app.browser();
+    pending
+        .request_code("+7 999 765-43-21")
+        .await
+        .expect("sent");
+    let code = app.exolve.last_code_to("79997654321");
+    assert!(pending.verify(wrong_for(&code)).await.is_err());
+
+    let now = app.clock.now();
+    assert_eq!(
+        app.store.purge(now, limits).await,
+        Ok(0),
+        "nothing is old yet"
+    );
+    signed_in
+        .account()
+        .await
+        .expect("the session survives a purge");
+
+    app.clock.advance(2 * 3600);
+    app.store
+        .purge(app.clock.now(), limits)
+        .await
+        .expect("purge");
+    assert_eq!(app.count("SELECT COUNT(*) FROM verifications").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM failed_attempts").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sms_sends").await,
+        2,
+        "the day's budget still counts them"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 1);
+
+    app.clock.advance(8 * 24 * 3600);
+    app.store
+        .purge(app.clock.now(), limits)
+        .await
+        .expect("purge");
+    assert_eq!(app.count("SELECT COUNT(*) FROM sms_sends").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions").await,
+        0,
+        "idle for 8 days"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM accounts").await,
+        1,
+        "accounts are kept"
+    );
 }

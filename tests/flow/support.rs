@@ -159,6 +159,7 @@ async fn send_sms(
 
 pub struct TestApp {
     pub base: String,
+    pub store: Arc<dyn Store>,
     pub clock: ManualClock,
     pub exolve: FakeExolve,
     pub db: SqlitePool,
@@ -303,11 +304,18 @@ impl TestAppBuilder {
             .site_root("target/site")
             .site_addr(addr)
             .build();
-        let state = AppState::new(options, store, sms, Arc::new(clock.clone()), settings);
+        let state = AppState::new(
+            options,
+            store.clone(),
+            sms,
+            Arc::new(clock.clone()),
+            settings,
+        );
         let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
         TestApp {
             base: format!("http://{addr}"),
+            store,
             clock,
             exolve,
             db,
