@@ -167,3 +167,36 @@ mod tests {
         assert_eq!(phone.display(), "+7 999 123-45-67");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn any_input_is_parsed_or_refused_without_panic(input in "\\PC{0,40}") {
+            if let Ok(phone) = Phone::parse(&input, &[7]) {
+                prop_assert!(phone.e164().starts_with("+7"));
+                prop_assert_eq!(phone.e164().len(), 12);
+            }
+        }
+
+        #[test]
+        fn separators_do_not_change_the_number(
+            rest in "[0-9]{7}",
+            separators in proptest::collection::vec(prop_oneof![Just(""), Just(" "), Just("-")], 10),
+            prefix in prop_oneof![Just("+7"), Just("8"), Just("7")],
+        ) {
+            let digits = format!("999{rest}");
+            let written: String = digits
+                .chars()
+                .zip(separators.iter())
+                .map(|(digit, sep)| format!("{sep}{digit}"))
+                .collect();
+            let phone = Phone::parse(&format!("{prefix}{written}"), &[7]);
+            prop_assert_eq!(phone.map(|p| p.e164().to_owned()), Ok(format!("+7{digits}")));
+        }
+    }
+}

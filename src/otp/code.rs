@@ -91,3 +91,26 @@ mod tests {
         assert_ne!(digest(b"s", "v1", "234567"), digest(b"s", "v12", "34567"));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn a_code_survives_the_spaces_people_type(code in "[0-9]{6}", at in 0usize..6) {
+            let spaced = format!(" {} {} ", &code[..at], &code[at..]);
+            prop_assert_eq!(parse(&spaced), Ok(code));
+        }
+
+        #[test]
+        fn anything_else_is_refused_without_panic(input in "\\PC{0,12}") {
+            if let Ok(code) = parse(&input) {
+                prop_assert_eq!(code.len(), LENGTH);
+                prop_assert!(code.bytes().all(|b| b.is_ascii_digit()));
+            }
+        }
+    }
+}

@@ -8,5 +8,6 @@ mod limits;
 mod pages;
 mod request_code;
 mod sessions;
+mod startup;
 mod statuses;
 mod verify_code;

@@ -1,0 +1,87 @@
+//! The binary itself: what it refuses to start with, and that it starts with nothing.
+
+use std::{
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_sms-auth");
+
+/// Runs the binary in an empty folder with only `vars` set, as a fresh deployment.
+fn start(dir: &std::path::Path, vars: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LEPTOS_OUTPUT_NAME", "sms-auth")
+        .env("RUST_LOG", "info")
+        .envs(vars.iter().copied())
+        .stdin(Stdio::null());
+    command
+}
+
+fn refusal(vars: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = start(dir.path(), vars).output().expect("run the binary");
+    assert!(!output.status.success(), "{vars:?} started");
+    let text = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("cannot start"))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line: {text}");
+    lines[0].to_owned()
+}
+
+#[test]
+fn production_refuses_to_start_without_key_sender_and_secret() {
+    let line = refusal(&[("LEPTOS_ENV", "PROD")]);
+    assert!(line.contains("EXOLVE_API_KEY"), "{line}");
+    let line = refusal(&[
+        ("LEPTOS_ENV", "PROD"),
+        ("EXOLVE_API_KEY", "k"),
+        ("EXOLVE_SENDER", "79991112233"),
+    ]);
+    assert!(line.contains("APP_SECRET"), "{line}");
+}
+
+#[test]
+fn a_wrong_value_stops_the_start_naming_the_variable() {
+    let line = refusal(&[("OTP_MAX_TRIES", "many")]);
+    assert!(line.contains("OTP_MAX_TRIES"), "{line}");
+    let line = refusal(&[("PUBLIC_ORIGIN", "not an origin")]);
+    assert!(line.contains("PUBLIC_ORIGIN"), "{line}");
+}
+
+#[test]
+fn development_starts_with_nothing_set_and_creates_its_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = start(dir.path(), &[("LEPTOS_SITE_ADDR", &addr)])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut up = false;
+    while Instant::now() < deadline && !up {
+        up = std::net::TcpStream::connect(&addr).is_ok();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(up, "the server did not listen on {addr}");
+    assert!(
+        dir.path().join("data/sms-auth.db").exists(),
+        "database folder created"
+    );
+    let secret =
+        std::fs::read_to_string(dir.path().join("data/app-secret")).expect("secret generated");
+    assert!(secret.len() >= 32);
+}
