@@ -48,11 +48,10 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
         return Err(AppError::from(&error));
     }
     tracing::info!(phone = %phone, "code sent");
-    request.set_cookie(
-        VERIFICATION_COOKIE,
-        verification_id,
-        policy.code_ttl_secs + 3600,
-    );
+    // The cookie outlives the code by the hour the store keeps expired codes, so a
+    // late guess is told "expired" rather than "no code".
+    let cookie_lifetime = policy.code_ttl_secs + Policy::WINDOW_HOUR;
+    request.set_cookie(VERIFICATION_COOKIE, verification_id, cookie_lifetime);
     Ok(())
 }
 

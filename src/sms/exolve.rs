@@ -123,18 +123,39 @@ fn error_message(body: &str) -> String {
     match serde_json::from_str::<Failure>(body) {
         Ok(Failure {
             error: FailureBody::Nested { message } | FailureBody::Flat(message),
-        }) => message,
+        }) => excerpt(&message),
         Err(_) => excerpt(body),
     }
 }
 
-/// The start of a body for the log, never a whole page.
+/// The start of a body for the log, never a whole page, and never a phone number
+/// Exolve may echo back.
 fn excerpt(body: &str) -> String {
     let mut text: String = body.chars().take(200).collect();
     if text.len() < body.len() {
         text.push('…');
     }
-    text
+    redact_numbers(&text)
+}
+
+/// Replaces every run of 7 or more digits with `***`.
+fn redact_numbers(text: &str) -> String {
+    fn flush(out: &mut String, run: &mut String) {
+        out.push_str(if run.len() >= 7 { "***" } else { run });
+        run.clear();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut out, &mut run);
+            out.push(c);
+        }
+    }
+    flush(&mut out, &mut run);
+    out
 }
 
 #[cfg(test)]
@@ -150,5 +171,19 @@ mod tests {
         assert_eq!(error_message(r#"{"error":"bad key"}"#), "bad key");
         assert_eq!(error_message("<html>oops</html>"), "<html>oops</html>");
         assert!(error_message(&"x".repeat(1000)).chars().count() <= 201);
+    }
+
+    #[test]
+    fn phone_numbers_never_reach_the_log() {
+        assert_eq!(
+            error_message(r#"{"error":{"message":"destination 79991234567 blocked"}}"#),
+            "destination *** blocked"
+        );
+        assert_eq!(
+            redact_numbers("HTTP 503 at 12:00, id 123456"),
+            "HTTP 503 at 12:00, id 123456"
+        );
+        assert_eq!(redact_numbers("+7 9991234567!"), "+7 ***!");
+        assert_eq!(redact_numbers("79991234567"), "***");
     }
 }
