@@ -44,7 +44,8 @@ CREATE TABLE sessions (
     id_hash      TEXT    PRIMARY KEY,
     account_id   INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     created_at   INTEGER NOT NULL,
-    last_seen_at INTEGER NOT NULL
+    last_seen_at INTEGER NOT NULL,
+    device       TEXT    NOT NULL DEFAULT ''   -- "Chrome, Android", from the User-Agent
 );
 CREATE INDEX sessions_account ON sessions (account_id);
 

@@ -23,6 +23,19 @@ pub struct AccountView {
     pub last_sign_in: String,
 }
 
+/// One of the account's sessions, as the account page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// What `end_session` takes to end it.
+    pub handle: String,
+    /// "Chrome, Android"; empty when the browser did not say.
+    pub device: String,
+    pub started: String,
+    pub last_seen: String,
+    /// This browser's own session.
+    pub current: bool,
+}
+
 /// Account numbers: eight digits from the account's permanent id.
 pub fn account_number(id: i64) -> String {
     format!("{:08}", 10_000_000 + id)
@@ -52,6 +65,38 @@ pub async fn sign_out() -> Result<(), AppError> {
     RequestContext::run(|request| async move {
         session::end(&request).await?;
         leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}
+
+/// `POST /api/sessions`: the signed-in account's live sessions.
+#[server(prefix = "/api", endpoint = "sessions")]
+pub async fn sessions() -> Result<Vec<SessionView>, AppError> {
+    RequestContext::run(|request| async move {
+        let sessions = session::list(&request).await?;
+        Ok(sessions
+            .into_iter()
+            .map(|(info, current)| SessionView {
+                handle: info.id_hash,
+                device: info.device,
+                started: format_utc(info.created_at),
+                last_seen: format_utc(info.last_seen_at),
+                current,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// `POST /api/end_session` with `session` (a handle from `sessions`): ends that
+/// session; ending this browser's own signs out and goes to the start page.
+#[server(prefix = "/api", endpoint = "end_session")]
+pub async fn end_session(#[server(default)] session: String) -> Result<(), AppError> {
+    RequestContext::run(|request| async move {
+        if session::end_one(&request, &session).await? {
+            leptos_axum::redirect("/");
+        }
         Ok(())
     })
     .await

@@ -105,6 +105,12 @@ pub struct Texts {
     pub member_since: &'static str,
     pub last_sign_in: &'static str,
     pub sign_out: &'static str,
+    pub sessions_title: &'static str,
+    pub session_this: &'static str,
+    pub session_started: &'static str,
+    pub session_last_seen: &'static str,
+    pub session_end: &'static str,
+    pub unknown_device: &'static str,
     pub loading: &'static str,
     pub not_found: &'static str,
     /// `{code}`: the one-time code. The WebOTP line is added after it.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::account::{account, SignOut},
+    api::account::{account, sessions, EndSession, SessionView, SignOut},
     components::{
         alert::{ActionAlert, Alert},
         text::use_texts,
@@ -41,5 +41,62 @@ pub fn AccountPage() -> impl IntoView {
                 <button type="submit" class="secondary">{t.sign_out}</button>
             </ActionForm>
         </section>
+        <Sessions/>
+    }
+}
+
+/// The account's sessions, each with a button that ends it.
+#[component]
+fn Sessions() -> impl IntoView {
+    let t = use_texts();
+    let end = ServerAction::<EndSession>::new();
+    // Listed again after each ended session.
+    let list = Resource::new(move || end.version().get(), |_| sessions());
+    view! {
+        <section class="card sessions">
+            <h2>{t.sessions_title}</h2>
+            <ActionAlert result=end.value().into()/>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(sessions) => view! {
+                            <ul class="sessions">
+                                {sessions
+                                    .into_iter()
+                                    .map(|session| view! { <SessionItem session end/> })
+                                    .collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <Alert error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn SessionItem(session: SessionView, end: ServerAction<EndSession>) -> impl IntoView {
+    let t = use_texts();
+    let device = if session.device.is_empty() {
+        t.unknown_device.to_owned()
+    } else {
+        session.device
+    };
+    view! {
+        <li class="session" class:current=session.current>
+            <div>
+                <strong>{device}</strong>
+                {session.current.then(|| view! { " · " <em>{t.session_this}</em> })}
+                <p class="hint">
+                    {t.session_started} ": " {session.started} " · "
+                    {t.session_last_seen} ": " {session.last_seen}
+                </p>
+            </div>
+            <ActionForm action=end>
+                <input type="hidden" name="session" value=session.handle/>
+                <button type="submit" class="secondary small">{t.session_end}</button>
+            </ActionForm>
+        </li>
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod dev_outbox;
+pub mod device;
 pub mod language;
 pub mod purge;
 pub mod request;

@@ -108,6 +108,14 @@ impl RequestContext {
             .unwrap_or_else(|| "unknown".to_owned())
     }
 
+    pub fn user_agent(&self) -> &str {
+        self.parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
     pub fn lang(&self) -> Lang {
         language::of_request(&self.parts)
     }

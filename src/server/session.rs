@@ -1,21 +1,65 @@
 //! Server-side sessions: a random id in an HttpOnly cookie, its hash in the store.
 
 use super::{request::RequestContext, token};
-use crate::{error::AppError, store::Account};
+use crate::{
+    error::AppError,
+    store::{Account, SessionInfo},
+};
 
 pub const SESSION_COOKIE: &str = "sid";
 
-/// The signed-in account, or [`AppError::NotSignedIn`].
-pub async fn current_account(request: &RequestContext) -> Result<Account, AppError> {
+/// The signed-in account and the hash of this browser's session, or
+/// [`AppError::NotSignedIn`].
+pub async fn current(request: &RequestContext) -> Result<(Account, String), AppError> {
     let id = request
         .cookie(SESSION_COOKIE)
         .ok_or(AppError::NotSignedIn)?;
+    let hash = token::hash(&id);
     let state = &request.state;
-    state
+    let account = state
         .store
-        .session_account(&token::hash(&id), request.now(), state.settings.sessions)
+        .session_account(&hash, request.now(), state.settings.sessions)
         .await?
-        .ok_or(AppError::NotSignedIn)
+        .ok_or(AppError::NotSignedIn)?;
+    Ok((account, hash))
+}
+
+/// The signed-in account, or [`AppError::NotSignedIn`].
+pub async fn current_account(request: &RequestContext) -> Result<Account, AppError> {
+    Ok(current(request).await?.0)
+}
+
+/// The account's live sessions, this browser's marked.
+pub async fn list(request: &RequestContext) -> Result<Vec<(SessionInfo, bool)>, AppError> {
+    let (account, current_hash) = current(request).await?;
+    let state = &request.state;
+    let sessions = state
+        .store
+        .sessions_of(account.id, request.now(), state.settings.sessions)
+        .await?;
+    Ok(sessions
+        .into_iter()
+        .map(|session| {
+            let this = session.id_hash == current_hash;
+            (session, this)
+        })
+        .collect())
+}
+
+/// Ends one of the signed-in account's sessions; ending this browser's own is
+/// signing out. Returns whether it was this browser's.
+pub async fn end_one(request: &RequestContext, session_hash: &str) -> Result<bool, AppError> {
+    let (account, current_hash) = current(request).await?;
+    if session_hash == current_hash {
+        end(request).await?;
+        return Ok(true);
+    }
+    request
+        .state
+        .store
+        .delete_session_of(account.id, session_hash)
+        .await?;
+    Ok(false)
 }
 
 /// Hands the browser a new session id whose hash the store already holds, ending

@@ -1,11 +1,11 @@
 //! The sign-in steps server functions call: send a code, check a code.
 
-use super::{request::RequestContext, session, token};
+use super::{device, request::RequestContext, session, token};
 use crate::{
     error::AppError,
     otp::{code, Attempt, Policy},
     phone::Phone,
-    store::{Account, NewVerification, Verification},
+    store::{Account, NewSession, NewVerification, Verification},
 };
 
 /// The cookie that binds a pending code to the browser that asked for it.
@@ -110,7 +110,15 @@ pub async fn check_code(request: &RequestContext, guess: &str) -> Result<Account
     let session_id = token::new_id();
     let account = state
         .store
-        .complete_sign_in(&id_hash, &token::hash(&session_id), now, policy.max_tries)
+        .complete_sign_in(
+            &id_hash,
+            NewSession {
+                id_hash: &token::hash(&session_id),
+                device: &device::describe(request.user_agent()),
+            },
+            now,
+            policy.max_tries,
+        )
         .await?
         // Another request used the code first.
         .ok_or(AppError::NoPendingVerification)?;

@@ -44,6 +44,21 @@ pub struct Account {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SendTicket(pub i64);
 
+/// A live session of an account, for the person's list of their sessions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub id_hash: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub device: String,
+}
+
+/// A session about to be opened.
+pub struct NewSession<'a> {
+    pub id_hash: &'a str,
+    pub device: &'a str,
+}
+
 /// Session lifetimes, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionLimits {
@@ -105,12 +120,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<u32>, AppError>;
 
     /// Uses the code once, atomically, and signs its phone in: the account is created
-    /// at the first sign-in, and a session with `session_hash` is opened. `None` when
+    /// at the first sign-in, and `session` is opened. `None` when
     /// the code was used, dead or expired by the time this ran.
     async fn complete_sign_in(
         &self,
         id_hash: &str,
-        session_hash: &str,
+        session: NewSession<'_>,
         now: i64,
         max_tries: u32,
     ) -> Result<Option<Account>, AppError>;
@@ -124,6 +139,17 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<Account>, AppError>;
 
     async fn delete_session(&self, session_hash: &str) -> Result<(), AppError>;
+
+    /// The account's live sessions, the most recently used first.
+    async fn sessions_of(
+        &self,
+        account_id: i64,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Vec<SessionInfo>, AppError>;
+
+    /// Ends one session of the account; a session of another account is untouched.
+    async fn delete_session_of(&self, account_id: i64, session_hash: &str) -> Result<(), AppError>;
 
     async fn outbox_push(&self, destination: &str, text: &str, now: i64) -> Result<(), AppError>;
 

@@ -10,7 +10,8 @@ use sqlx::{
 };
 
 use super::{
-    Account, NewVerification, OutboxMessage, SendTicket, SessionLimits, Store, Verification,
+    Account, NewSession, NewVerification, OutboxMessage, SendTicket, SessionInfo, SessionLimits,
+    Store, Verification,
 };
 use crate::{
     error::AppError,
@@ -224,7 +225,7 @@ impl Store for SqliteStore {
     async fn complete_sign_in(
         &self,
         id_hash: &str,
-        session_hash: &str,
+        session: NewSession<'_>,
         now: i64,
         max_tries: u32,
     ) -> Result<Option<Account>, AppError> {
@@ -254,11 +255,13 @@ impl Store for SqliteStore {
         .await?;
         let account = account_from(&row)?;
         sqlx::query(
-            "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)",
+            "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, device)
+             VALUES (?1, ?2, ?3, ?3, ?4)",
         )
-        .bind(session_hash)
+        .bind(session.id_hash)
         .bind(account.id)
         .bind(now)
+        .bind(session.device)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -294,6 +297,46 @@ impl Store for SqliteStore {
 
     async fn delete_session(&self, session_hash: &str) -> Result<(), AppError> {
         sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            .bind(session_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn sessions_of(
+        &self,
+        account_id: i64,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Vec<SessionInfo>, AppError> {
+        let rows = sqlx::query(
+            "SELECT id_hash, created_at, last_seen_at, device FROM sessions
+             WHERE account_id = ?1 AND last_seen_at > ?2 - ?3 AND created_at > ?2 - ?4
+             ORDER BY last_seen_at DESC, created_at DESC",
+        )
+        .bind(account_id)
+        .bind(now)
+        .bind(limits.idle_secs)
+        .bind(limits.absolute_secs)
+        .fetch_all(&self.pool)
+        .await?;
+        let sessions = rows
+            .iter()
+            .map(|row| {
+                Ok(SessionInfo {
+                    id_hash: row.try_get("id_hash")?,
+                    created_at: row.try_get("created_at")?,
+                    last_seen_at: row.try_get("last_seen_at")?,
+                    device: row.try_get("device")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok(sessions)
+    }
+
+    async fn delete_session_of(&self, account_id: i64, session_hash: &str) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM sessions WHERE account_id = ? AND id_hash = ?")
+            .bind(account_id)
             .bind(session_hash)
             .execute(&self.pool)
             .await?;

@@ -112,6 +112,11 @@ async fn the_whole_sign_in_works_without_javascript() {
     let account = browser.page("/account").await;
     assert!(account.contains("+7 999 123-45-67"), "{account}");
     assert!(account.contains(r#"action="/api/sign_out""#));
+    assert!(
+        account.contains("этот браузер"),
+        "the sessions list marks this browser"
+    );
+    assert!(account.contains(r#"action="/api/end_session""#));
 
     let out = browser.form_post("sign_out", &[], "/account").await;
     assert_eq!(location(&out), "/");

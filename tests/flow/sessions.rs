@@ -1,4 +1,5 @@
-use sms_auth::{clock::Clock, error::AppError, store::SessionLimits};
+use reqwest::header;
+use sms_auth::{api::account::SessionView, clock::Clock, error::AppError, store::SessionLimits};
 
 use crate::support::*;
 
@@ -206,4 +207,77 @@ async fn the_purge_removes_only_what_has_expired() {
         1,
         "accounts are kept"
     );
+}
+
+const ANDROID: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
+const LAPTOP: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+
+async fn list(browser: &Browser) -> Vec<SessionView> {
+    browser.call("sessions", &[]).await.expect("sessions")
+}
+
+#[tokio::test]
+async fn a_person_lists_their_sessions_and_ends_one() {
+    let app = TestApp::start().await;
+    let laptop = app.browser_with(&[(header::USER_AGENT, LAPTOP)]);
+    app.sign_in(&laptop, PHONE, PHONE_DIGITS).await;
+    app.clock.advance(61);
+    let phone = app.browser_with(&[(header::USER_AGENT, ANDROID)]);
+    app.sign_in(&phone, PHONE, PHONE_DIGITS).await;
+
+    let sessions = list(&laptop).await;
+    assert_eq!(sessions.len(), 2);
+    let devices: Vec<(&str, bool)> = sessions
+        .iter()
+        .map(|s| (s.device.as_str(), s.current))
+        .collect();
+    assert_eq!(
+        devices,
+        vec![("Chrome, Android", false), ("Firefox, Linux", true)]
+    );
+    let phone_handle = sessions[0].handle.clone();
+    assert_ne!(
+        Some(phone_handle.clone()),
+        phone.cookie("sid"),
+        "the handle is not the cookie"
+    );
+
+    laptop
+        .call::<()>("end_session", &[("session", &phone_handle)])
+        .await
+        .expect("ended");
+    assert_eq!(phone.account().await, Err(AppError::NotSignedIn));
+    laptop.account().await.expect("the laptop stays signed in");
+    assert_eq!(list(&laptop).await.len(), 1);
+}
+
+#[tokio::test]
+async fn nobody_ends_another_accounts_session() {
+    let app = TestApp::start().await;
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let handle = list(&owner).await[0].handle.clone();
+    let stranger = app.signed_in("+7 999 765-43-21", "79997654321").await;
+    stranger
+        .call::<()>("end_session", &[("session", &handle)])
+        .await
+        .expect("no-op");
+    owner.account().await.expect("still signed in");
+    let anonymous = app.browser();
+    let refused: Result<(), AppError> =
+        anonymous.call("end_session", &[("session", &handle)]).await;
+    assert_eq!(refused, Err(AppError::NotSignedIn));
+    owner.account().await.expect("still signed in");
+}
+
+#[tokio::test]
+async fn ending_ones_own_session_signs_out() {
+    let app = TestApp::start().await;
+    let browser = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let own = list(&browser).await[0].handle.clone();
+    let response = browser
+        .form_post("end_session", &[("session", &own)], "/account")
+        .await;
+    assert_eq!(location(&response), "/");
+    assert_eq!(browser.account().await, Err(AppError::NotSignedIn));
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
 }

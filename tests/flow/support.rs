@@ -196,11 +196,17 @@ impl TestApp {
     }
 
     pub fn browser_with_language(&self, accept_language: &str) -> Browser {
+        self.browser_with(&[(header::ACCEPT_LANGUAGE, accept_language)])
+    }
+
+    pub fn browser_with(&self, default_headers: &[(header::HeaderName, &str)]) -> Browser {
         let mut headers = header::HeaderMap::new();
-        headers.insert(
-            header::ACCEPT_LANGUAGE,
-            header::HeaderValue::from_str(accept_language).expect("language header"),
-        );
+        for (name, value) in default_headers {
+            headers.insert(
+                name.clone(),
+                header::HeaderValue::from_str(value).expect("header value"),
+            );
+        }
         let jar = Arc::new(reqwest::cookie::Jar::default());
         Browser {
             http: reqwest::Client::builder()
@@ -224,12 +230,16 @@ impl TestApp {
     /// Signs a new browser in with `phone` and returns it.
     pub async fn signed_in(&self, phone: &str, digits: &str) -> Browser {
         let browser = self.browser();
+        self.sign_in(&browser, phone, digits).await;
+        browser
+    }
+
+    pub async fn sign_in(&self, browser: &Browser, phone: &str, digits: &str) {
         browser.request_code(phone).await.expect("code sent");
         browser
             .verify(&self.exolve.last_code_to(digits))
             .await
             .expect("signed in");
-        browser
     }
 }
 
