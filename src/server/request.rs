@@ -41,7 +41,8 @@ impl RequestContext {
     }
 
     /// Runs a server function's body. A failure also gets the HTTP status an API
-    /// client expects (a plain form post keeps its redirect back to the form's page).
+    /// client expects; a browser's own request (a plain form post, a page render)
+    /// keeps the redirect Leptos gives it.
     pub async fn run<T, F, Fut>(body: F) -> Result<T, AppError>
     where
         F: FnOnce(RequestContext) -> Fut,
@@ -49,9 +50,9 @@ impl RequestContext {
     {
         let request = Self::current()?;
         let response = request.response.clone();
-        let form_post = request.accepts_html();
+        let from_browser_page = request.accepts_html();
         let result = body(request).await;
-        if let (Err(error), false) = (&result, form_post) {
+        if let (Err(error), false) = (&result, from_browser_page) {
             response.set_status(status_of(error));
             if let AppError::ResendCooldown { seconds } = error {
                 response.insert_header(header::RETRY_AFTER, HeaderValue::from(*seconds));
