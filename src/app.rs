@@ -41,7 +41,7 @@ pub fn App() -> impl IntoView {
     let t = use_texts();
     view! {
         <Stylesheet id="leptos" href="/pkg/sms-auth.css"/>
-        <Title text=t.app_name/>
+        <Title formatter=move |page: String| format!("{page} · {}", t.app_name)/>
         <Router>
             <Header/>
             <main>

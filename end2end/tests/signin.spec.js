@@ -62,6 +62,7 @@ for (const js of [true, false]) {
       await expect(page).toHaveURL(/\/account$/);
       await expect(page.locator('dd.phone')).toHaveText(phone.display);
       await expect(page.locator('dd.account-number')).toHaveText(/^\d{8}$/);
+      await expect(page).toHaveTitle('Личный кабинет · Вход по SMS');
       if (js) expect(await page.evaluate(() => window.__noReload)).toBe(true);
 
       await page.click('form[action="/api/sign_out"] button[type="submit"]');

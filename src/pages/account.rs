@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::{
     api::account::{account, sessions, EndSession, SessionView, SignOut},
@@ -15,6 +16,7 @@ pub fn AccountPage() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let data = Resource::new(|| (), |_| account());
     view! {
+        <Title text=t.account_title/>
         <section class="card">
             <h1>{t.account_title}</h1>
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>

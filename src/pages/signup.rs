@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::{
     api::auth::RequestCode,
@@ -11,6 +12,7 @@ pub fn SignupPage() -> impl IntoView {
     let t = use_texts();
     let request = ServerAction::<RequestCode>::new();
     view! {
+        <Title text=t.signup_title/>
         <section class="card">
             <h1>{t.signup_title}</h1>
             <ActionForm action=request>

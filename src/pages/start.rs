@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::components::text::use_texts;
 
@@ -7,6 +8,7 @@ use crate::components::text::use_texts;
 pub fn StartPage() -> impl IntoView {
     let t = use_texts();
     view! {
+        <Title text=t.start_title/>
         <section class="card">
             <h1>{t.start_title}</h1>
             <p class="lead">{t.start_lead}</p>

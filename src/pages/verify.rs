@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::{
     api::auth::{pending_code, ResendCode, VerifyCode},
@@ -23,6 +24,7 @@ pub fn VerifyPage() -> impl IntoView {
     // In the browser only: effects do not run on the server.
     Effect::new(move |_| web_otp::fill_from_sms(code_input));
     view! {
+        <Title text=t.verify_title/>
         <section class="card">
             <h1>{t.verify_title}</h1>
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>

@@ -10,6 +10,10 @@ async fn the_start_page_links_to_signup_in_the_asked_language() {
     assert!(ru.contains(r#"<html lang="ru""#), "{ru}");
     assert!(ru.contains(r#"href="/signup""#));
     assert!(ru.contains("Вход по коду из SMS"));
+    assert!(
+        ru.contains("<title>Вход по коду из SMS · Вход по SMS</title>"),
+        "{ru}"
+    );
     let en = app.browser_with_language("en-US,en;q=0.9").page("/").await;
     assert!(en.contains(r#"<html lang="en""#));
     assert!(en.contains("Sign in with a code by SMS"));
@@ -33,6 +37,7 @@ async fn the_language_switch_is_remembered_and_only_goes_home() {
 async fn the_signup_page_has_the_phone_field() {
     let app = TestApp::start().await;
     let page = app.browser().page("/signup").await;
+    assert!(page.contains("<title>Вход · Вход по SMS</title>"), "{page}");
     for attribute in [r#"name="phone""#, r#"type="tel""#, r#"autocomplete="tel""#] {
         assert!(page.contains(attribute), "{attribute}");
     }
