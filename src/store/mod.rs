@@ -17,7 +17,6 @@ pub use sqlite::SqliteStore;
 pub struct Verification {
     pub phone: Phone,
     pub code_digest: Vec<u8>,
-    pub created_at: i64,
     pub expires_at: i64,
     pub failed_tries: u32,
     pub consumed: bool,

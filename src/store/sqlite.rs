@@ -167,7 +167,7 @@ impl Store for SqliteStore {
 
     async fn verification(&self, id_hash: &str) -> Result<Option<Verification>, AppError> {
         let row = sqlx::query(
-            "SELECT phone, code_digest, created_at, expires_at, failed_tries, consumed_at
+            "SELECT phone, code_digest, expires_at, failed_tries, consumed_at
              FROM verifications WHERE id_hash = ?",
         )
         .bind(id_hash)
@@ -177,7 +177,6 @@ impl Store for SqliteStore {
         Ok(Some(Verification {
             phone: Phone::from_stored(row.try_get("phone")?),
             code_digest: row.try_get("code_digest")?,
-            created_at: row.try_get("created_at")?,
             expires_at: row.try_get("expires_at")?,
             failed_tries: count(row.try_get("failed_tries")?),
             consumed: row.try_get::<Option<i64>, _>("consumed_at")?.is_some(),
