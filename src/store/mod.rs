@@ -44,7 +44,7 @@ pub struct Account {
 pub struct SendTicket(pub i64);
 
 /// A live session of an account, for the person's list of their sessions.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SessionInfo {
     pub id_hash: String,
     pub created_at: i64,
@@ -74,7 +74,7 @@ impl Default for SessionLimits {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutboxMessage {
     pub destination: String,
     pub text: String,

@@ -308,7 +308,7 @@ impl Store for SqliteStore {
         now: i64,
         limits: SessionLimits,
     ) -> Result<Vec<SessionInfo>, AppError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id_hash, created_at, last_seen_at, device FROM sessions
              WHERE account_id = ?1 AND last_seen_at > ?2 - ?3 AND created_at > ?2 - ?4
              ORDER BY last_seen_at DESC, created_at DESC",
@@ -318,19 +318,7 @@ impl Store for SqliteStore {
         .bind(limits.idle_secs)
         .bind(limits.absolute_secs)
         .fetch_all(&self.pool)
-        .await?;
-        let sessions = rows
-            .iter()
-            .map(|row| {
-                Ok(SessionInfo {
-                    id_hash: row.try_get("id_hash")?,
-                    created_at: row.try_get("created_at")?,
-                    last_seen_at: row.try_get("last_seen_at")?,
-                    device: row.try_get("device")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
-        Ok(sessions)
+        .await?)
     }
 
     async fn delete_session_of(&self, account_id: i64, session_hash: &str) -> Result<(), AppError> {
@@ -353,23 +341,12 @@ impl Store for SqliteStore {
     }
 
     async fn outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, AppError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT destination, text, created_at FROM dev_outbox ORDER BY id DESC LIMIT ?",
         )
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
-        .await?;
-        let messages = rows
-            .iter()
-            .map(|row| {
-                Ok(OutboxMessage {
-                    destination: row.try_get("destination")?,
-                    text: row.try_get("text")?,
-                    created_at: row.try_get("created_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
-        Ok(messages)
+        .await?)
     }
 
     async fn purge(&self, now: i64, limits: SessionLimits) -> Result<u64, AppError> {
