@@ -1,7 +1,7 @@
 //! The HTML shell and the route table.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -14,6 +14,8 @@ use crate::{
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::edge::set_page_csp(&options);
     let lang = Lang::of_page();
     view! {
         <!DOCTYPE html>
@@ -23,6 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HashedStylesheet id="leptos" options=options.clone()/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -40,7 +43,6 @@ pub fn App() -> impl IntoView {
     provide_context(Lang::of_page());
     let t = use_texts();
     view! {
-        <Stylesheet id="leptos" href="/pkg/sms-auth.css"/>
         <Title formatter=move |page: String| format!("{page} · {}", t.app_name)/>
         <Router>
             <Header/>

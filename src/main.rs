@@ -11,12 +11,22 @@ async fn main() -> std::process::ExitCode {
     };
 
     let dotenv = dotenvy::dotenv().err().filter(|e| !e.not_found());
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let json = match std::env::var("LOG_FORMAT").as_deref().map(str::trim) {
+        Err(_) | Ok("" | "text") => false,
+        Ok("json") => true,
+        Ok(_) => {
+            eprintln!("cannot start: configuration: LOG_FORMAT: text or json");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        logs.json().flatten_event(true).init();
+    } else {
+        logs.init();
+    }
     if let Some(error) = dotenv {
         tracing::error!(%error, ".env could not be read");
         return std::process::ExitCode::FAILURE;
@@ -28,6 +38,7 @@ async fn main() -> std::process::ExitCode {
             .or_else(|_| leptos::config::get_configuration(None))
             .map_err(|e| StartError::Leptos(e.to_string()))?
             .leptos_options;
+        check_hash_file(&leptos_options)?;
         let state = AppState::from_config(config, leptos_options).await?;
         purge::spawn(state.clone());
         serve(state).await
@@ -38,6 +49,28 @@ async fn main() -> std::process::ExitCode {
             tracing::error!("cannot start: {error}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// With hashed asset names the renderer reads cargo-leptos' hash file beside the
+/// binary on every page; its absence must stop the start, not fail each page.
+#[cfg(feature = "ssr")]
+fn check_hash_file(
+    options: &leptos::config::LeptosOptions,
+) -> Result<(), sms_auth::server::state::StartError> {
+    if !options.hash_files {
+        return Ok(());
+    }
+    let path = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)));
+    match path {
+        Some(path) if path.is_file() => Ok(()),
+        path => Err(sms_auth::server::state::StartError::Leptos(format!(
+            "LEPTOS_HASH_FILES is on but {} is missing: copy it from cargo leptos build's \
+             target/release/ beside the binary",
+            path.map_or_else(|| options.hash_file.to_string(), |p| p.display().to_string())
+        ))),
     }
 }
 

@@ -6,6 +6,7 @@ use std::{fmt, time::Duration};
 use secrecy::SecretString;
 use thiserror::Error;
 
+use super::client_ip::TrustedProxies;
 use crate::{otp::Policy, store::SessionLimits};
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -38,6 +39,7 @@ pub struct ExolveConfig {
 pub struct PublicOrigin {
     origin: String,
     host: String,
+    port: u16,
     https: bool,
 }
 
@@ -52,15 +54,36 @@ impl PublicOrigin {
         if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
             return None;
         }
-        let (host, port) = rest.split_once(':').unwrap_or((rest, "80"));
-        if host.is_empty() || port.parse::<u16>().is_err() {
+        let default_port = if https { 443 } else { 80 };
+        // `[::1]:3000` keeps its brackets in the host.
+        let port_at = match rest.rfind(']') {
+            Some(bracket) => rest[bracket..].find(':').map(|i| bracket + i),
+            None => rest.rfind(':'),
+        };
+        let (host, port) = match port_at {
+            Some(i) => (&rest[..i], rest[i + 1..].parse::<u16>().ok()?),
+            None => (rest, default_port),
+        };
+        if host.is_empty() {
             return None;
         }
         Some(Self {
             origin: value.to_owned(),
-            host: host.to_owned(),
+            host: host.to_ascii_lowercase(),
+            port,
             https,
         })
+    }
+
+    /// Whether `url` (an `Origin` header, or a `Referer` with its path) is this site.
+    pub fn is_origin_of(&self, url: &str) -> bool {
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return false;
+        };
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        Self::parse(&format!("{}://{}", scheme.to_ascii_lowercase(), &rest[..end])).is_some_and(
+            |other| other.host == self.host && other.port == self.port && other.https == self.https,
+        )
     }
 
     /// `https://auth.example.ru`
@@ -97,6 +120,9 @@ pub struct Config {
     pub production: bool,
     pub exolve: Option<ExolveConfig>,
     pub database_url: DatabaseUrl,
+    /// Pool size per instance (PostgreSQL; SQLite keeps its own).
+    pub database_max_connections: u32,
+    pub trusted_proxies: TrustedProxies,
     /// Required in production; generated once into `data/` in development.
     pub app_secret: Option<SecretString>,
     pub public_origin: PublicOrigin,
@@ -180,9 +206,20 @@ impl Config {
             )
         })?;
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        if !database_url.starts_with("sqlite:") {
-            return Err(ConfigError::new("DATABASE_URL", "a sqlite:// URL"));
+        if !(database_url.starts_with("sqlite:") || crate::store::is_postgres(&database_url)) {
+            return Err(ConfigError::new(
+                "DATABASE_URL",
+                "a sqlite:// or postgres:// URL",
+            ));
         }
+        let database_max_connections = number(&var, "DATABASE_MAX_CONNECTIONS", 8, 1..=1000)?;
+        let trusted_proxies = TrustedProxies::parse(&var("TRUSTED_PROXIES").unwrap_or_default())
+            .ok_or_else(|| {
+                ConfigError::new(
+                    "TRUSTED_PROXIES",
+                    "addresses or CIDR blocks separated by commas, like 10.0.0.0/8,::1",
+                )
+            })?;
         let defaults = Policy::default();
         let policy = Policy {
             code_ttl_secs: number(&var, "OTP_TTL_SECS", defaults.code_ttl_secs, 30..=3600)?,
@@ -241,6 +278,8 @@ impl Config {
             production,
             exolve,
             database_url: DatabaseUrl(database_url),
+            database_max_connections,
+            trusted_proxies,
             app_secret: app_secret.map(SecretString::from),
             public_origin,
             policy,
@@ -372,6 +411,8 @@ mod tests {
             ("PUBLIC_ORIGIN", "example.com"),
             ("PUBLIC_ORIGIN", "https://example.com/path"),
             ("DATABASE_URL", "mysql://x"),
+            ("DATABASE_MAX_CONNECTIONS", "0"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"),
             ("OTP_TTL_SECS", "five"),
             ("OTP_MAX_TRIES", "0"),
             ("LIMIT_SMS_PER_DAY", "-1"),
@@ -407,6 +448,8 @@ mod tests {
             ("OTP_ALLOWED_COUNTRIES", "7, +375"),
             ("PUBLIC_ORIGIN", "https://auth.example.ru:8443/"),
             ("SESSION_IDLE_SECS", "3600"),
+            ("DATABASE_URL", "postgres://app@db/sms"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8"),
         ])
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.policy.code_ttl_secs, 120);
@@ -421,6 +464,25 @@ mod tests {
         assert_eq!(c.public_origin.as_str(), "https://auth.example.ru:8443");
         assert!(c.public_origin.is_https());
         assert_eq!(c.sessions.idle_secs, 3600);
+        assert_eq!(c.database_url.0, "postgres://app@db/sms");
+        assert!(c.trusted_proxies.trusts("10.1.2.3".parse().expect("ip")));
+    }
+
+    #[test]
+    fn origins_compare_by_scheme_host_and_port() {
+        let site = PublicOrigin::parse("https://Auth.example.ru").expect("origin");
+        assert!(site.is_origin_of("https://auth.example.ru"));
+        assert!(site.is_origin_of("https://auth.example.ru:443/signup?x=1"));
+        assert!(site.is_origin_of("HTTPS://AUTH.EXAMPLE.RU/verify"));
+        assert!(!site.is_origin_of("http://auth.example.ru"));
+        assert!(!site.is_origin_of("https://auth.example.ru:8443"));
+        assert!(!site.is_origin_of("https://auth.example.ru.evil.com/"));
+        assert!(!site.is_origin_of("https://evil.com/auth.example.ru"));
+        assert!(!site.is_origin_of("null"));
+        assert!(!site.is_origin_of(""));
+        let local = PublicOrigin::parse("http://127.0.0.1:3000").expect("origin");
+        assert!(local.is_origin_of("http://127.0.0.1:3000/verify"));
+        assert!(!local.is_origin_of("http://127.0.0.1:3001"));
     }
 
     #[test]

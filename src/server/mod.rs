@@ -1,9 +1,14 @@
 //! Server-only plumbing: configuration, state, the router, requests, sessions, sign-in.
 
+pub mod assets;
+pub mod client_ip;
 pub mod config;
 pub mod dev_outbox;
 pub mod device;
+pub mod edge;
+pub mod health;
 pub mod language;
+pub mod metrics;
 pub mod purge;
 pub mod request;
 pub mod router;

@@ -100,13 +100,22 @@ impl RequestContext {
         }
     }
 
-    /// The socket peer's address (proxies are not trusted yet).
+    /// The client's address: the socket peer, or what a trusted proxy says it is.
     pub fn client_ip(&self) -> String {
-        self.parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string())
-            .unwrap_or_else(|| "unknown".to_owned())
+        let Some(ConnectInfo(peer)) = self.parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return "unknown".to_owned();
+        };
+        let forwarded_for = self
+            .parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok());
+        self.state
+            .settings
+            .trusted_proxies
+            .client_ip(peer.ip(), forwarded_for)
+            .to_string()
     }
 
     pub fn user_agent(&self) -> &str {

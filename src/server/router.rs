@@ -1,12 +1,12 @@
-//! The axum router: Leptos pages and server functions, the language switch, the
-//! development outbox and static files.
+//! The axum router: Leptos pages and server functions, the language switch, probes,
+//! the development outbox and static files, behind the HTTP edge's layers.
 
-use axum::{routing::get, Router};
+use axum::{middleware, routing::get, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::trace::TraceLayer;
+use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
-use super::{dev_outbox, language, state::AppState};
+use super::{assets, dev_outbox, edge, health, language, metrics, state::AppState};
 use crate::app::{shell, App};
 
 pub fn router(state: AppState) -> Router {
@@ -14,18 +14,30 @@ pub fn router(state: AppState) -> Router {
     let context = state.clone();
     let options = state.leptos_options.clone();
     let mut router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .route("/lang/{code}", get(language::switch))
         .leptos_routes_with_context(
             &state,
             routes,
             move || provide_context(context.clone()),
             move || shell(options.clone()),
-        );
+        )
+        .merge(assets::pkg_router(&state.leptos_options));
     if state.settings.dev_outbox {
         router = router.route("/dev/outbox", get(dev_outbox::page));
     }
-    router
+    let router = router
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            edge::refuse_cross_site,
+        ))
+        .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES));
+    let https = state.settings.public_origin.is_https();
+    edge::with_security_headers(router, https)
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -21,7 +21,10 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
         .store
         .reserve_sms(phone, &request.client_ip(), now, policy)
         .await
-        .inspect_err(|refusal| tracing::info!(phone = %phone, %refusal, "code refused"))?;
+        .inspect_err(|refusal| {
+            state.metrics.refused(refusal);
+            tracing::info!(phone = %phone, %refusal, "code refused");
+        })?;
     let verification_id = token::new_id();
     let id_hash = token::hash(&verification_id);
     let code = code::generate();
@@ -41,12 +44,14 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
         .sms(&code, state.settings.public_origin.host());
     if let Err(error) = state.sms.send(phone.digits(), &text).await {
         tracing::error!(phone = %phone, reason = error.reason(), %error, "SMS not sent");
+        state.metrics.sms_failed(error.reason());
         state.store.delete_verification(&id_hash).await?;
         if !error.may_have_been_sent() {
             state.store.release_sms(ticket).await?;
         }
         return Err(AppError::from(&error));
     }
+    state.metrics.sms_sent();
     tracing::info!(phone = %phone, "code sent");
     // The cookie outlives the code by the hour the store keeps expired codes, so a
     // late guess is told "expired" rather than "no code".
@@ -81,6 +86,12 @@ pub async fn resend_wait(request: &RequestContext, phone: &Phone) -> Result<u32,
 /// Checks a guess. Right: the code is used up, the account opened (created at the
 /// first sign-in) and a new session cookie set. Wrong: the try is counted.
 pub async fn check_code(request: &RequestContext, guess: &str) -> Result<Account, AppError> {
+    let result = check(request, guess).await;
+    request.state.metrics.verification(&result);
+    result
+}
+
+async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppError> {
     let state = &request.state;
     let policy = &state.settings.policy;
     let now = request.now();

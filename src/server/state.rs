@@ -7,12 +7,16 @@ use leptos::config::LeptosOptions;
 use secrecy::{ExposeSecret, SecretString};
 use thiserror::Error;
 
-use super::config::{Config, ConfigError, PublicOrigin};
+use super::{
+    client_ip::TrustedProxies,
+    config::{Config, ConfigError, PublicOrigin},
+    metrics::Metrics,
+};
 use crate::{
     clock::{Clock, SystemClock},
     otp::Policy,
     sms::{DevOutbox, ExolveClient, SmsSender},
-    store::{SessionLimits, SqliteStore, Store},
+    store::{self, SessionLimits, Store},
 };
 
 /// Where development mode keeps the secret it generates for itself.
@@ -27,6 +31,8 @@ pub struct Settings {
     pub secret: SecretString,
     /// Development without an Exolve key: SMS go to `/dev/outbox`.
     pub dev_outbox: bool,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Clone, FromRef)]
@@ -36,6 +42,7 @@ pub struct AppState {
     pub sms: Arc<dyn SmsSender>,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    pub metrics: Arc<Metrics>,
 }
 
 #[derive(Debug, Error)]
@@ -63,7 +70,7 @@ impl AppState {
         config: Config,
         leptos_options: LeptosOptions,
     ) -> Result<Self, StartError> {
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&config.database_url.0).await?);
+        let store = store::connect(&config.database_url.0, config.database_max_connections).await?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let secret = match config.app_secret {
             Some(secret) => secret,
@@ -85,6 +92,7 @@ impl AppState {
             public_origin: config.public_origin,
             secret,
             dev_outbox,
+            trusted_proxies: config.trusted_proxies,
         };
         Ok(Self::new(leptos_options, store, sms, clock, settings))
     }
@@ -102,6 +110,7 @@ impl AppState {
             sms,
             clock,
             settings: Arc::new(settings),
+            metrics: Arc::new(Metrics::new()),
         }
     }
 

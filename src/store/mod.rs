@@ -4,13 +4,32 @@
 //! share the database. Methods that decide something (reserve an SMS, count a wrong
 //! guess, consume a code) do it atomically in one transaction.
 
+mod postgres;
+mod sql;
 mod sqlite;
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 
 use crate::{error::AppError, otp::Policy, phone::Phone};
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+
+/// Opens the store `url` names: `postgres://` (or `postgresql://`) for PostgreSQL,
+/// anything else for SQLite. Migrates before returning.
+pub async fn connect(url: &str, max_connections: u32) -> Result<Arc<dyn Store>, sqlx::Error> {
+    if is_postgres(url) {
+        Ok(Arc::new(PgStore::connect(url, max_connections).await?))
+    } else {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    }
+}
+
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
 
 /// A pending or used code as the store keeps it.
 #[derive(Debug, Clone)]
@@ -158,4 +177,7 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes what no rule can look at any more: expired codes, dead sessions, old
     /// counting windows. Returns the rows removed.
     async fn purge(&self, now: i64, limits: SessionLimits) -> Result<u64, AppError>;
+
+    /// Whether the database answers: the readiness probe.
+    async fn ping(&self) -> Result<(), AppError>;
 }

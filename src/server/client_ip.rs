@@ -1,0 +1,113 @@
+//! The client's address for per-IP limits: the socket peer, unless the peer is one of
+//! `TRUSTED_PROXIES`, whose `X-Forwarded-For` is then believed as far as it goes
+//! through trusted hops.
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+/// The proxies (CIDR blocks) allowed to say who the client is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<IpNet>);
+
+impl TrustedProxies {
+    /// A comma-separated list: `10.0.0.0/8, 127.0.0.1, ::1`. A bare address is one host.
+    pub fn parse(list: &str) -> Option<Self> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| {
+                item.parse::<IpNet>()
+                    .ok()
+                    .or_else(|| item.parse::<IpAddr>().ok().map(IpNet::from))
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(Self)
+    }
+
+    pub fn trusts(&self, addr: IpAddr) -> bool {
+        let addr = addr.to_canonical();
+        self.0.iter().any(|net| net.contains(&addr))
+    }
+
+    /// The address a request comes from. `forwarded_for` holds the `X-Forwarded-For`
+    /// header values in order; each proxy appends the address it got the request from,
+    /// so the list is read from the right, through trusted hops, and the first address
+    /// no trusted proxy owns is the client. A malformed entry ends the trust there.
+    pub fn client_ip<'a>(
+        &self,
+        peer: IpAddr,
+        forwarded_for: impl IntoIterator<Item = &'a str>,
+    ) -> IpAddr {
+        let mut client = peer.to_canonical();
+        if !self.trusts(client) {
+            return client;
+        }
+        let hops: Vec<&str> = forwarded_for
+            .into_iter()
+            .flat_map(|value| value.split(','))
+            .map(str::trim)
+            .collect();
+        for hop in hops.iter().rev() {
+            match hop.parse::<IpAddr>() {
+                Ok(addr) => {
+                    client = addr.to_canonical();
+                    if !self.trusts(client) {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        client
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("address")
+    }
+
+    fn proxies(list: &str) -> TrustedProxies {
+        TrustedProxies::parse(list).expect("proxies")
+    }
+
+    #[test]
+    fn parses_blocks_and_bare_addresses() {
+        let p = proxies("10.0.0.0/8, 192.168.1.7 ,::1");
+        assert!(p.trusts(ip("10.200.3.4")));
+        assert!(p.trusts(ip("192.168.1.7")));
+        assert!(!p.trusts(ip("192.168.1.8")));
+        assert!(p.trusts(ip("::1")));
+        assert!(p.trusts(ip("::ffff:10.0.0.1")), "IPv4-mapped peers count as IPv4");
+        assert_eq!(TrustedProxies::parse(""), Some(TrustedProxies::default()));
+        assert_eq!(TrustedProxies::parse("10.0.0.0/33"), None);
+        assert_eq!(TrustedProxies::parse("example.com"), None);
+    }
+
+    #[test]
+    fn an_untrusted_peer_is_the_client_whatever_it_says() {
+        let p = proxies("10.0.0.0/8");
+        assert_eq!(p.client_ip(ip("203.0.113.9"), ["1.2.3.4"]), ip("203.0.113.9"));
+        assert_eq!(TrustedProxies::default().client_ip(ip("10.0.0.1"), ["1.2.3.4"]), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn a_trusted_peer_is_believed_through_trusted_hops_only() {
+        let p = proxies("10.0.0.0/8");
+        let peer = ip("10.0.0.2");
+        assert_eq!(p.client_ip(peer, ["198.51.100.7"]), ip("198.51.100.7"));
+        // The client forged the first entry; the rightmost untrusted one is real.
+        assert_eq!(
+            p.client_ip(peer, ["6.6.6.6, 198.51.100.7, 10.1.1.1"]),
+            ip("198.51.100.7")
+        );
+        assert_eq!(p.client_ip(peer, ["6.6.6.6", "198.51.100.7"]), ip("198.51.100.7"));
+        assert_eq!(p.client_ip(peer, ["garbage, 10.1.1.1"]), ip("10.1.1.1"));
+        assert_eq!(p.client_ip(peer, ["198.51.100.7, garbage"]), peer);
+        assert_eq!(p.client_ip(peer, std::iter::empty()), peer);
+    }
+}

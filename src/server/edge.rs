@@ -1,0 +1,126 @@
+//! The HTTP edge: security headers on every answer, the page's Content-Security-Policy
+//! with Leptos' per-render nonce, and the refusal of cross-site posts.
+
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    Router,
+};
+use http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use super::state::AppState;
+
+/// The largest request body accepted: the forms hold a phone number or a code.
+pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
+
+/// The policy of everything that is not a page (server function answers, files,
+/// redirects): nothing may run, nothing may frame it.
+const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The policy of a rendered page. Scripts: the site's own files, inline ones only
+/// with this render's `nonce` (Leptos' hydration and resource scripts), and wasm
+/// compilation. In development `reload` is the address of cargo-leptos' live-reload
+/// websocket.
+pub fn page_csp(nonce: &str, reload: Option<&str>) -> String {
+    let connect = reload.map_or_else(|| "'self'".to_owned(), |ws| format!("'self' {ws}"));
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src {connect}; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Sets the page's policy on the response being rendered. Called from the shell,
+/// where Leptos has provided this render's nonce.
+pub fn set_page_csp(options: &leptos::config::LeptosOptions) {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let reload = (options.env == leptos::config::Env::DEV)
+        .then(|| format!("ws://{}:{}", options.site_addr.ip(), options.reload_port));
+    if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce, reload.as_deref())) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// Adds the headers every answer carries, unless a handler set its own.
+pub fn with_security_headers<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    https: bool,
+) -> Router<S> {
+    let headers: [(HeaderName, &'static str); 5] = [
+        (header::CONTENT_SECURITY_POLICY, DEFAULT_CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+    ];
+    let mut router = router;
+    for (name, value) in headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    if https {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ));
+    }
+    router
+}
+
+/// Middleware: a state-changing request whose `Origin` (or, without one, `Referer`)
+/// is another site is refused with 403 before it reaches a handler. Requests with
+/// neither header are not from a browser page and pass.
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let headers = request.headers();
+    let claimed = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .map(|value| value.to_str().unwrap_or_default());
+    match claimed {
+        Some(url) if !safe && !state.settings.public_origin.is_origin_of(url) => {
+            tracing::warn!(method = %request.method(), path = request.uri().path(), "cross-site request refused");
+            (
+                StatusCode::FORBIDDEN,
+                "Запрос с другого сайта отклонён. Cross-site request refused.\n",
+            )
+                .into_response()
+        }
+        _ => next.run(request).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_policy_allows_only_the_nonce_inline() {
+        let csp = page_csp("abc123", None);
+        assert!(csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("connect-src 'self';"));
+        let dev = page_csp("n", Some("ws://127.0.0.1:3001"));
+        assert!(dev.contains("connect-src 'self' ws://127.0.0.1:3001;"));
+    }
+}

@@ -1,0 +1,59 @@
+//! The PostgreSQL store, shared by several app instances. Codes and sessions are
+//! decided by row locks (`UPDATE … WHERE … RETURNING` re-checks its condition after
+//! waiting for a concurrent writer); SMS reservations, which count across rows, take
+//! one transaction-scoped advisory lock.
+
+use std::time::Duration;
+
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    PgConnection, PgPool, Postgres, Transaction,
+};
+
+/// Advisory lock keys of this application ("sms-auth" in ASCII, then a number).
+const SENDS_LOCK: i64 = 0x736d_732d_6175_0001;
+const PURGE_LOCK: i64 = 0x736d_732d_6175_0002;
+
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects and migrates (the migrator takes its own lock, so instances starting
+    /// together migrate once).
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
+        let options: PgConnectOptions = url.parse()?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.application_name("sms-auth"))
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    async fn decision(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    async fn serialize_sends(tx: &mut PgConnection) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(SENDS_LOCK)
+            .execute(tx)
+            .await?;
+        Ok(())
+    }
+
+    /// One instance purges at a time; the others skip their turn.
+    async fn purge_turn(&self) -> Result<Option<Transaction<'static, Postgres>>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let mine: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+            .bind(PURGE_LOCK)
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(mine.then_some(tx))
+    }
+}
+
+super::sql::impl_store!(PgStore);

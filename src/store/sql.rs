@@ -1,0 +1,413 @@
+//! The SQL both engines run: one text per statement, with `$n` placeholders (SQLite
+//! reads `$n` by number too), so the rules cannot drift apart between the backends.
+//!
+//! `impl_store!(T)` implements [`Store`](super::Store) for a store type that has a
+//! `pool` field and these methods, the only places where the engines differ:
+//! - `decision()` begins a transaction that a check and the write it allows run in;
+//! - `serialize_sends(&mut tx)` makes SMS reservations, which count across phones
+//!   (IP caps, the daily budget), run one at a time across every instance;
+//! - `purge_turn()` begins the purge's transaction, or `None` while another instance
+//!   is purging.
+
+/// Seconds in the counting windows.
+pub(super) const HOUR: i64 = crate::otp::Policy::WINDOW_HOUR;
+pub(super) const DAY: i64 = crate::otp::Policy::WINDOW_DAY;
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AccountRow {
+    id: i64,
+    phone: String,
+    created_at: i64,
+    last_sign_in_at: i64,
+}
+
+impl From<AccountRow> for super::Account {
+    fn from(row: AccountRow) -> Self {
+        Self {
+            id: row.id,
+            phone: crate::phone::Phone::from_stored(row.phone),
+            created_at: row.created_at,
+            last_sign_in_at: row.last_sign_in_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct VerificationRow {
+    phone: String,
+    code_digest: Vec<u8>,
+    expires_at: i64,
+    failed_tries: i64,
+    consumed_at: Option<i64>,
+}
+
+impl From<VerificationRow> for super::Verification {
+    fn from(row: VerificationRow) -> Self {
+        Self {
+            phone: crate::phone::Phone::from_stored(row.phone),
+            code_digest: row.code_digest,
+            expires_at: row.expires_at,
+            failed_tries: count(row.failed_tries),
+            consumed: row.consumed_at.is_some(),
+        }
+    }
+}
+
+/// The last send to the phone, then the counts the policy needs.
+pub(super) type HistoryRow = (Option<i64>, i64, i64, i64, i64);
+
+pub(super) const HISTORY: &str = "SELECT
+    (SELECT MAX(sent_at) FROM sms_sends WHERE phone = $1 AND sent_at > $4),
+    (SELECT COUNT(*) FROM sms_sends WHERE phone = $1 AND sent_at > $3),
+    (SELECT COUNT(*) FROM sms_sends WHERE ip = $2 AND sent_at > $3),
+    (SELECT COUNT(*) FROM sms_sends WHERE sent_at > $4),
+    (SELECT COUNT(*) FROM failed_attempts WHERE phone = $1 AND at > $3)";
+
+pub(super) fn history(row: HistoryRow) -> crate::otp::SendHistory {
+    crate::otp::SendHistory {
+        last_sent_to_phone: row.0,
+        sent_to_phone_last_hour: count(row.1),
+        sent_from_ip_last_hour: count(row.2),
+        sent_last_day: count(row.3),
+        phone_failures_last_hour: count(row.4),
+    }
+}
+
+pub(super) fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// What the purge deletes, each with how far back it keeps rows.
+pub(super) fn purge_statements(now: i64, limits: super::SessionLimits) -> [(&'static str, i64); 5] {
+    [
+        // Expired codes stay an hour, so a late guess is told "expired", not "unknown".
+        ("DELETE FROM verifications WHERE expires_at <= $1", now - HOUR),
+        ("DELETE FROM sms_sends WHERE sent_at <= $1", now - DAY),
+        ("DELETE FROM failed_attempts WHERE at <= $1", now - HOUR),
+        ("DELETE FROM sessions WHERE last_seen_at <= $1", now - limits.idle_secs),
+        ("DELETE FROM sessions WHERE created_at <= $1", now - limits.absolute_secs),
+    ]
+}
+
+macro_rules! impl_store {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            async fn reserve_sms(
+                &self,
+                phone: &$crate::phone::Phone,
+                ip: &str,
+                now: i64,
+                policy: &$crate::otp::Policy,
+            ) -> Result<$crate::store::SendTicket, $crate::error::AppError> {
+                use $crate::store::sql::{history, HistoryRow, DAY, HISTORY, HOUR};
+                let mut tx = self.decision().await?;
+                Self::serialize_sends(&mut tx).await?;
+                let row: HistoryRow = sqlx::query_as(HISTORY)
+                    .bind(phone.e164())
+                    .bind(ip)
+                    .bind(now - HOUR)
+                    .bind(now - DAY)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                policy.check_send(&history(row), now)?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO sms_sends (phone, ip, sent_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(phone.e164())
+                .bind(ip)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok($crate::store::SendTicket(id))
+            }
+
+            async fn release_sms(
+                &self,
+                ticket: $crate::store::SendTicket,
+            ) -> Result<(), $crate::error::AppError> {
+                sqlx::query("DELETE FROM sms_sends WHERE id = $1")
+                    .bind(ticket.0)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn last_sms_to(
+                &self,
+                phone: &$crate::phone::Phone,
+                now: i64,
+            ) -> Result<Option<i64>, $crate::error::AppError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT MAX(sent_at) FROM sms_sends WHERE phone = $1 AND sent_at > $2",
+                )
+                .bind(phone.e164())
+                .bind(now - $crate::store::sql::DAY)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn replace_verification(
+                &self,
+                new: $crate::store::NewVerification<'_>,
+            ) -> Result<(), $crate::error::AppError> {
+                let mut tx = self.decision().await?;
+                sqlx::query("DELETE FROM verifications WHERE phone = $1 AND consumed_at IS NULL")
+                    .bind(new.phone.e164())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO verifications (id_hash, phone, code_digest, created_at, expires_at)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(new.id_hash)
+                .bind(new.phone.e164())
+                .bind(new.code_digest)
+                .bind(new.created_at)
+                .bind(new.expires_at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn delete_verification(&self, id_hash: &str) -> Result<(), $crate::error::AppError> {
+                sqlx::query("DELETE FROM verifications WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn verification(
+                &self,
+                id_hash: &str,
+            ) -> Result<Option<$crate::store::Verification>, $crate::error::AppError> {
+                let row: Option<$crate::store::sql::VerificationRow> = sqlx::query_as(
+                    "SELECT phone, code_digest, expires_at, failed_tries, consumed_at
+                     FROM verifications WHERE id_hash = $1",
+                )
+                .bind(id_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn phone_failures_since(
+                &self,
+                phone: &$crate::phone::Phone,
+                since: i64,
+            ) -> Result<u32, $crate::error::AppError> {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM failed_attempts WHERE phone = $1 AND at > $2",
+                )
+                .bind(phone.e164())
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok($crate::store::sql::count(n))
+            }
+
+            async fn record_wrong_guess(
+                &self,
+                id_hash: &str,
+                phone: &$crate::phone::Phone,
+                now: i64,
+                max_tries: u32,
+            ) -> Result<Option<u32>, $crate::error::AppError> {
+                let mut tx = self.decision().await?;
+                // The row's own lock makes the check and the count one step.
+                let tries: Option<i64> = sqlx::query_scalar(
+                    "UPDATE verifications SET failed_tries = failed_tries + 1
+                     WHERE id_hash = $1 AND consumed_at IS NULL AND failed_tries < $2
+                     RETURNING failed_tries",
+                )
+                .bind(id_hash)
+                .bind(i64::from(max_tries))
+                .fetch_optional(&mut *tx)
+                .await?;
+                if tries.is_some() {
+                    sqlx::query("INSERT INTO failed_attempts (phone, at) VALUES ($1, $2)")
+                        .bind(phone.e164())
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(tries.map($crate::store::sql::count))
+            }
+
+            async fn complete_sign_in(
+                &self,
+                id_hash: &str,
+                session: $crate::store::NewSession<'_>,
+                now: i64,
+                max_tries: u32,
+            ) -> Result<Option<$crate::store::Account>, $crate::error::AppError> {
+                let mut tx = self.decision().await?;
+                let phone: Option<String> = sqlx::query_scalar(
+                    "UPDATE verifications SET consumed_at = $1
+                     WHERE id_hash = $2 AND consumed_at IS NULL AND failed_tries < $3
+                       AND expires_at > $1
+                     RETURNING phone",
+                )
+                .bind(now)
+                .bind(id_hash)
+                .bind(i64::from(max_tries))
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(phone) = phone else {
+                    return Ok(None);
+                };
+                let account: $crate::store::sql::AccountRow = sqlx::query_as(
+                    "INSERT INTO accounts (phone, created_at, last_sign_in_at) VALUES ($1, $2, $2)
+                     ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at
+                     RETURNING id, phone, created_at, last_sign_in_at",
+                )
+                .bind(&phone)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                let account = $crate::store::Account::from(account);
+                sqlx::query(
+                    "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, device)
+                     VALUES ($1, $2, $3, $3, $4)",
+                )
+                .bind(session.id_hash)
+                .bind(account.id)
+                .bind(now)
+                .bind(session.device)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Some(account))
+            }
+
+            async fn session_account(
+                &self,
+                session_hash: &str,
+                now: i64,
+                limits: $crate::store::SessionLimits,
+            ) -> Result<Option<$crate::store::Account>, $crate::error::AppError> {
+                let account_id: Option<i64> = sqlx::query_scalar(
+                    "UPDATE sessions SET last_seen_at = $1
+                     WHERE id_hash = $2 AND last_seen_at > $1 - $3 AND created_at > $1 - $4
+                     RETURNING account_id",
+                )
+                .bind(now)
+                .bind(session_hash)
+                .bind(limits.idle_secs)
+                .bind(limits.absolute_secs)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(account_id) = account_id else {
+                    return Ok(None);
+                };
+                let account: Option<$crate::store::sql::AccountRow> = sqlx::query_as(
+                    "SELECT id, phone, created_at, last_sign_in_at FROM accounts WHERE id = $1",
+                )
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(account.map(Into::into))
+            }
+
+            async fn delete_session(&self, session_hash: &str) -> Result<(), $crate::error::AppError> {
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                    .bind(session_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn sessions_of(
+                &self,
+                account_id: i64,
+                now: i64,
+                limits: $crate::store::SessionLimits,
+            ) -> Result<Vec<$crate::store::SessionInfo>, $crate::error::AppError> {
+                Ok(sqlx::query_as(
+                    "SELECT id_hash, created_at, last_seen_at, device FROM sessions
+                     WHERE account_id = $1 AND last_seen_at > $2 - $3 AND created_at > $2 - $4
+                     ORDER BY last_seen_at DESC, created_at DESC",
+                )
+                .bind(account_id)
+                .bind(now)
+                .bind(limits.idle_secs)
+                .bind(limits.absolute_secs)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn delete_session_of(
+                &self,
+                account_id: i64,
+                session_hash: &str,
+            ) -> Result<(), $crate::error::AppError> {
+                sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash = $2")
+                    .bind(account_id)
+                    .bind(session_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn outbox_push(
+                &self,
+                destination: &str,
+                text: &str,
+                now: i64,
+            ) -> Result<(), $crate::error::AppError> {
+                sqlx::query(
+                    "INSERT INTO dev_outbox (destination, text, created_at) VALUES ($1, $2, $3)",
+                )
+                .bind(destination)
+                .bind(text)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn outbox(
+                &self,
+                limit: u32,
+            ) -> Result<Vec<$crate::store::OutboxMessage>, $crate::error::AppError> {
+                Ok(sqlx::query_as(
+                    "SELECT destination, text, created_at FROM dev_outbox ORDER BY id DESC LIMIT $1",
+                )
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn purge(
+                &self,
+                now: i64,
+                limits: $crate::store::SessionLimits,
+            ) -> Result<u64, $crate::error::AppError> {
+                let Some(mut tx) = self.purge_turn().await? else {
+                    return Ok(0);
+                };
+                let mut removed = 0;
+                for (sql, before) in $crate::store::sql::purge_statements(now, limits) {
+                    removed += sqlx::query(sql)
+                        .bind(before)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                }
+                tx.commit().await?;
+                Ok(removed)
+            }
+
+            async fn ping(&self) -> Result<(), $crate::error::AppError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(super) use impl_store;
