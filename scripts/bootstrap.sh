@@ -2,7 +2,9 @@
 # Installs what building, running and testing sms-auth needs, if missing. Idempotent.
 #   scripts/bootstrap.sh          the app: wasm target, cargo-leptos, wasm-bindgen-cli,
 #                                 binaryen's wasm-opt (npm, into tools/)
-#   scripts/bootstrap.sh --test   also: Chromium and the end-to-end npm packages
+#   scripts/bootstrap.sh --test   also: Chromium, PostgreSQL's server binaries (the tests
+#                                 start their own throwaway server) and the end-to-end
+#                                 npm packages
 # Nothing is downloaded from GitHub: cargo-leptos would fetch its tools from there
 # unless they are already on PATH, so they are put there first. Source this file's
 # sibling scripts/env.sh to get the same PATH in a shell.
@@ -30,6 +32,7 @@ apt_install() {
 packages=()
 command -v npm >/dev/null || packages+=(nodejs npm)
 $with_tests && { [ -x /usr/bin/chromium ] || packages+=(chromium); }
+$with_tests && { compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || packages+=(postgresql); }
 [ ${#packages[@]} -eq 0 ] || apt_install "${packages[@]}"
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -1,9 +1,12 @@
 //! Integration tests of the whole sign-in flow, through the real router over HTTP.
 //! One test binary (one compile); one fresh app and database per test.
 
+mod pg;
 mod support;
 
+mod edge;
 mod exolve_failures;
+mod instances;
 mod limits;
 mod pages;
 mod request_code;

@@ -1,5 +1,9 @@
-//! The test app: the real router and store on a fresh SQLite file, the real Exolve
+//! The test app: the real router and store on a fresh database, the real Exolve
 //! client pointed at a fake Exolve server on loopback, and a clock the test moves.
+//!
+//! The database is a fresh SQLite file, or with `SMS_AUTH_TEST_DB=postgres` a fresh
+//! database on a throwaway PostgreSQL server (see `pg.rs`): the README's test command
+//! runs this whole suite once on each.
 
 use std::{
     net::SocketAddr,
@@ -24,15 +28,18 @@ use sms_auth::{
     error::AppError,
     otp::Policy,
     server::{
+        client_ip::TrustedProxies,
         config::PublicOrigin,
         router::router,
         state::{AppState, Settings},
     },
     sms::{DevOutbox, ExolveClient, SmsSender},
-    store::{SessionLimits, SqliteStore, Store},
+    store::{self, SessionLimits, Store},
 };
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tempfile::TempDir;
+
+use crate::pg;
 
 pub const API_KEY: &str = "test-exolve-key";
 pub const SENDER: &str = "79990000000";
@@ -162,17 +169,42 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub clock: ManualClock,
     pub exolve: FakeExolve,
-    pub db: SqlitePool,
+    /// For assertions on the stored rows; SQL in `$n` placeholders runs on both.
+    pub db: AnyPool,
     _dir: TempDir,
+}
+
+/// Which database the suite runs on.
+pub fn on_postgres() -> bool {
+    match std::env::var("SMS_AUTH_TEST_DB").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
+        Ok(other) => panic!("SMS_AUTH_TEST_DB={other}: sqlite or postgres"),
+    }
+}
+
+/// A fresh database of the backend under test, and the folder that holds it.
+pub async fn fresh_database() -> (String, TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = if on_postgres() {
+        pg::fresh_database().await
+    } else {
+        format!("sqlite://{}/nested/test.db?mode=rwc", dir.path().display())
+    };
+    (url, dir)
 }
 
 pub struct TestAppBuilder {
     policy: Policy,
     sessions: SessionLimits,
-    origin: &'static str,
+    /// `None`: the app's own address.
+    origin: Option<&'static str>,
     dev_outbox: bool,
     exolve_timeout: Duration,
     exolve_url: Option<String>,
+    trusted_proxies: TrustedProxies,
+    /// A site folder with built assets, and whether their names are hashed.
+    site: Option<(std::path::PathBuf, bool)>,
 }
 
 impl TestApp {
@@ -180,10 +212,12 @@ impl TestApp {
         TestAppBuilder {
             policy: Policy::default(),
             sessions: SessionLimits::default(),
-            origin: "http://127.0.0.1:3000",
+            origin: None,
             dev_outbox: false,
             exolve_timeout: Duration::from_secs(5),
             exolve_url: None,
+            trusted_proxies: TrustedProxies::default(),
+            site: None,
         }
     }
 
@@ -200,24 +234,7 @@ impl TestApp {
     }
 
     pub fn browser_with(&self, default_headers: &[(header::HeaderName, &str)]) -> Browser {
-        let mut headers = header::HeaderMap::new();
-        for (name, value) in default_headers {
-            headers.insert(
-                name.clone(),
-                header::HeaderValue::from_str(value).expect("header value"),
-            );
-        }
-        let jar = Arc::new(reqwest::cookie::Jar::default());
-        Browser {
-            http: reqwest::Client::builder()
-                .cookie_provider(jar.clone())
-                .default_headers(headers)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            jar,
-            base: self.base.clone(),
-        }
+        Browser::new(&self.base, default_headers)
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
@@ -255,7 +272,7 @@ impl TestAppBuilder {
     }
 
     pub fn origin(mut self, origin: &'static str) -> Self {
-        self.origin = origin;
+        self.origin = Some(origin);
         self
     }
 
@@ -269,6 +286,18 @@ impl TestAppBuilder {
         self
     }
 
+    pub fn trusted_proxies(mut self, list: &str) -> Self {
+        self.trusted_proxies = TrustedProxies::parse(list).expect("proxies");
+        self
+    }
+
+    /// Serves `/pkg` from `root`. With `hashed`, pages cannot render (they read
+    /// cargo-leptos' hash file beside the binary): only files may be fetched.
+    pub fn site(mut self, root: &std::path::Path, hashed: bool) -> Self {
+        self.site = Some((root.to_owned(), hashed));
+        self
+    }
+
     /// Sends SMS somewhere other than the fake Exolve (a closed port, say).
     pub fn exolve_url(mut self, url: String) -> Self {
         self.exolve_url = Some(url);
@@ -276,10 +305,10 @@ impl TestAppBuilder {
     }
 
     pub async fn start(self) -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}/nested/test.db?mode=rwc", dir.path().display());
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.expect("store"));
-        let db = SqlitePool::connect(&url).await.expect("assertion pool");
+        let (url, dir) = fresh_database().await;
+        let store = store::connect(&url, 8).await.expect("store");
+        sqlx::any::install_default_drivers();
+        let db = AnyPool::connect(&url).await.expect("assertion pool");
         let clock = ManualClock::at(START);
         let exolve = FakeExolve::start().await;
         let sms: Arc<dyn SmsSender> = if self.dev_outbox {
@@ -298,20 +327,30 @@ impl TestAppBuilder {
                 .expect("exolve client"),
             )
         };
-        let settings = Settings {
-            policy: self.policy,
-            sessions: self.sessions,
-            public_origin: PublicOrigin::parse(self.origin).expect("origin"),
-            secret: SecretString::from("test-secret-test-secret-test-secret"),
-            dev_outbox: self.dev_outbox,
-        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind app");
         let addr = listener.local_addr().expect("app address");
+        let origin = self
+            .origin
+            .map_or_else(|| format!("http://{addr}"), str::to_owned);
+        let settings = Settings {
+            policy: self.policy,
+            sessions: self.sessions,
+            public_origin: PublicOrigin::parse(&origin).expect("origin"),
+            secret: SecretString::from("test-secret-test-secret-test-secret"),
+            dev_outbox: self.dev_outbox,
+            trusted_proxies: self.trusted_proxies,
+        };
+        let (site_root, hashed) = self
+            .site
+            .map_or(("target/site".to_owned(), false), |(root, hashed)| {
+                (root.display().to_string(), hashed)
+            });
         let options = LeptosOptions::builder()
             .output_name("sms-auth")
-            .site_root("target/site")
+            .site_root(site_root)
+            .hash_files(hashed)
             .site_addr(addr)
             .build();
         let state = AppState::new(
@@ -343,6 +382,37 @@ pub struct Browser {
 }
 
 impl Browser {
+    pub fn new(base: &str, default_headers: &[(header::HeaderName, &str)]) -> Self {
+        let mut headers = header::HeaderMap::new();
+        for (name, value) in default_headers {
+            headers.insert(
+                name.clone(),
+                header::HeaderValue::from_str(value).expect("header value"),
+            );
+        }
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        Self {
+            http: reqwest::Client::builder()
+                .cookie_provider(jar.clone())
+                .default_headers(headers)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            jar,
+            base: base.to_owned(),
+        }
+    }
+
+    /// The same browser (cookies and all) talking to another server on the same host,
+    /// as behind a load balancer.
+    pub fn at(&self, base: &str) -> Self {
+        Self {
+            http: self.http.clone(),
+            jar: self.jar.clone(),
+            base: base.to_owned(),
+        }
+    }
+
     /// A server function call as the hydrated app makes it, answered in JSON.
     pub async fn raw_call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.http

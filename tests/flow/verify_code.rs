@@ -61,7 +61,7 @@ async fn a_malformed_code_costs_no_try() {
         );
     }
     assert_eq!(
-        app.count("SELECT SUM(failed_tries) FROM verifications")
+        app.count("SELECT CAST(SUM(failed_tries) AS BIGINT) FROM verifications")
             .await,
         0
     );

@@ -1,0 +1,205 @@
+//! The HTTP edge: security headers, cross-site refusal, trusted proxies, the body
+//! limit, static files, probes and metrics.
+
+use reqwest::header;
+
+use crate::support::*;
+
+fn header_of<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
+    let app = TestApp::start().await;
+    let response = app.browser().get("/signup").await;
+    assert_eq!(response.status(), 200);
+    let csp = header_of(&response, "content-security-policy").to_owned();
+    assert_eq!(header_of(&response, "x-content-type-options"), "nosniff");
+    assert_eq!(header_of(&response, "referrer-policy"), "same-origin");
+    assert_eq!(header_of(&response, "x-frame-options"), "DENY");
+    assert_eq!(header_of(&response, "strict-transport-security"), "", "http origin");
+    let html = response.text().await.expect("page");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("no nonce in {csp}"));
+    assert!(nonce.len() >= 16, "{nonce}");
+    assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"));
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // Every inline script carries this render's nonce.
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0, "{html}");
+    assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count() >= scripts, true, "{html}");
+
+    let next = app.browser().get("/signup").await;
+    assert_ne!(header_of(&next, "content-security-policy"), csp, "a new nonce per page");
+
+    let api = app.browser().raw_call("account", &[]).await;
+    assert!(header_of(&api, "content-security-policy").starts_with("default-src 'none'"));
+    assert_eq!(header_of(&api, "x-content-type-options"), "nosniff");
+}
+
+#[tokio::test]
+async fn https_sites_send_hsts() {
+    let app = TestApp::builder()
+        .origin("https://auth.example.ru")
+        .start()
+        .await;
+    let response = app.browser().get("/").await;
+    assert_eq!(header_of(&response, "strict-transport-security"), "max-age=31536000");
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_and_send_nothing() {
+    let app = TestApp::start().await;
+    let browser = app.browser();
+    for (name, value) in [
+        (header::ORIGIN, "https://evil.example".to_owned()),
+        (header::ORIGIN, "null".to_owned()),
+        (header::REFERER, "https://evil.example/form.html".to_owned()),
+    ] {
+        let response = browser
+            .http
+            .post(format!("{}/api/request_code", app.base))
+            .header(name.clone(), value.clone())
+            .header(header::ACCEPT, "text/html")
+            .form(&[("phone", PHONE)])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), 403, "{name}: {value}");
+    }
+    assert!(app.exolve.sent().is_empty());
+    assert_eq!(app.count("SELECT COUNT(*) FROM sms_sends").await, 0);
+    assert_eq!(browser.cookie("vid"), None);
+
+    // The site's own page posts as before.
+    let own = browser
+        .http
+        .post(format!("{}/api/request_code", app.base))
+        .header(header::ORIGIN, app.base.clone())
+        .form(&[("phone", PHONE)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(own.status(), 200);
+    assert_eq!(app.exolve.sent().len(), 1);
+}
+
+async fn request_from(app: &TestApp, phone: &str, forwarded_for: &str) -> u16 {
+    app.browser()
+        .http
+        .post(format!("{}/api/request_code", app.base))
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[("phone", phone)])
+        .send()
+        .await
+        .expect("post")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_trusted_proxies() {
+    let phones = ["+79990000001", "+79990000002", "+79990000003"];
+    let trusting = TestApp::builder()
+        .trusted_proxies("127.0.0.1/32")
+        .policy(|p| p.sms_per_ip_per_hour = 1)
+        .start()
+        .await;
+    assert_eq!(request_from(&trusting, phones[0], "198.51.100.1").await, 200);
+    assert_eq!(request_from(&trusting, phones[1], "198.51.100.1").await, 429);
+    assert_eq!(request_from(&trusting, phones[2], "198.51.100.2").await, 200);
+    let stored: String = sqlx::query_scalar("SELECT ip FROM sms_sends ORDER BY id LIMIT 1")
+        .fetch_one(&trusting.db)
+        .await
+        .expect("row");
+    assert_eq!(stored, "198.51.100.1");
+
+    let direct = TestApp::builder()
+        .policy(|p| p.sms_per_ip_per_hour = 1)
+        .start()
+        .await;
+    assert_eq!(request_from(&direct, phones[0], "198.51.100.1").await, 200);
+    assert_eq!(request_from(&direct, phones[1], "198.51.100.2").await, 429, "a forged header is ignored");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let app = TestApp::start().await;
+    let big = "7".repeat(64 * 1024);
+    let response = app.browser().raw_call("request_code", &[("phone", &big)]).await;
+    assert_eq!(response.status(), 413);
+    assert!(app.exolve.sent().is_empty());
+}
+
+#[tokio::test]
+async fn hashed_assets_are_served_precompressed_and_immutable() {
+    let site = tempfile::tempdir().expect("site");
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg");
+    std::fs::write(pkg.join("app.abc123.js"), "console.log('plain');").expect("js");
+    std::fs::write(pkg.join("app.abc123.js.br"), "brotli bytes").expect("br");
+    std::fs::write(pkg.join("app.abc123.js.gz"), "gzip bytes").expect("gz");
+    let app = TestApp::builder().site(site.path(), true).start().await;
+    let get = |encoding: &'static str| {
+        app.browser()
+            .http
+            .get(format!("{}/pkg/app.abc123.js", app.base))
+            .header(header::ACCEPT_ENCODING, encoding)
+            .send()
+    };
+    let br = get("gzip, br").await.expect("br");
+    assert_eq!(br.status(), 200);
+    assert_eq!(header_of(&br, "content-encoding"), "br");
+    assert_eq!(header_of(&br, "cache-control"), "public, max-age=31536000, immutable");
+    assert_eq!(header_of(&br, "x-content-type-options"), "nosniff");
+    assert_eq!(br.bytes().await.expect("body").as_ref(), b"brotli bytes");
+    let gz = get("gzip").await.expect("gz");
+    assert_eq!(header_of(&gz, "content-encoding"), "gzip");
+    let plain = get("identity").await.expect("plain");
+    assert_eq!(header_of(&plain, "content-encoding"), "");
+    assert_eq!(plain.text().await.expect("body"), "console.log('plain');");
+
+    let unhashed = TestApp::builder().site(site.path(), false).start().await;
+    let response = unhashed.browser().get("/pkg/app.abc123.js").await;
+    assert_eq!(header_of(&response, "cache-control"), "no-cache");
+}
+
+#[tokio::test]
+async fn probes_answer_and_metrics_count_what_happened() {
+    let app = TestApp::builder()
+        .policy(|p| p.max_tries = 3)
+        .start()
+        .await;
+    let browser = app.browser();
+    assert_eq!(browser.get("/healthz").await.status(), 200);
+    assert_eq!(browser.get("/readyz").await.status(), 200);
+    browser.request_code(PHONE).await.expect("sent");
+    let code = app.exolve.last_code_to(PHONE_DIGITS);
+    assert!(browser.resend().await.is_err(), "cooldown");
+    assert!(browser.verify(wrong_for(&code)).await.is_err());
+    browser.verify(&code).await.expect("signed in");
+    app.exolve.set_mode(ExolveMode::Status(503, ""));
+    app.clock.advance(120);
+    assert!(app.browser().request_code("+79997776655").await.is_err());
+
+    let metrics = browser.get("/metrics").await.text().await.expect("metrics");
+    for line in [
+        "sms_auth_sms_sent_total 1",
+        "sms_auth_sms_failed_total{reason=\"unavailable\"} 1",
+        "sms_auth_verifications_total{result=\"success\"} 1",
+        "sms_auth_verifications_total{result=\"wrong_code\"} 1",
+        "sms_auth_rate_limited_total{limit=\"resend_cooldown\"} 1",
+        "sms_auth_http_request_duration_seconds_count{method=\"POST\",status=\"200\"}",
+        "sms_auth_http_request_duration_seconds_bucket{",
+    ] {
+        assert!(metrics.contains(line), "{line} missing in\n{metrics}");
+    }
+}

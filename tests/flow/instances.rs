@@ -1,0 +1,272 @@
+//! Several app processes on one PostgreSQL, as behind a load balancer: codes,
+//! sessions and every limit hold across them; shutdown lets requests finish.
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use sms_auth::{
+    error::AppError,
+    store::{self, SessionLimits},
+};
+use sqlx::AnyPool;
+
+use crate::{pg, support::*};
+
+const BIN: &str = env!("CARGO_BIN_EXE_sms-auth");
+
+/// One running `sms-auth` process, killed when dropped.
+struct Instance {
+    base: String,
+    child: Child,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Instance {
+    async fn start(database_url: &str, exolve: &FakeExolve, vars: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let addr = format!("127.0.0.1:{port}");
+        let child = Command::new(BIN)
+            .current_dir(dir.path())
+            .env_clear()
+            .env("LEPTOS_OUTPUT_NAME", "sms-auth")
+            .env("LEPTOS_ENV", "PROD")
+            .env("LEPTOS_SITE_ADDR", &addr)
+            .env("PUBLIC_ORIGIN", "http://127.0.0.1:3000")
+            .env("DATABASE_URL", database_url)
+            .env("EXOLVE_API_URL", &exolve.url)
+            .env("EXOLVE_API_KEY", API_KEY)
+            .env("EXOLVE_SENDER", SENDER)
+            .env("APP_SECRET", "shared-secret-of-every-instance-0123456789")
+            .env("RUST_LOG", "warn")
+            .envs(vars.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn sms-auth");
+        let instance = Self {
+            base: format!("http://{addr}"),
+            child,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = reqwest::Client::new();
+        loop {
+            let up = client
+                .get(format!("{}/readyz", instance.base))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200);
+            if up {
+                return instance;
+            }
+            assert!(Instant::now() < deadline, "{addr} did not become ready");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+struct Pair {
+    a: Instance,
+    b: Instance,
+    exolve: FakeExolve,
+    db: AnyPool,
+}
+
+impl Pair {
+    async fn start(vars: &[(&str, &str)]) -> Self {
+        let url = pg::fresh_database().await;
+        let exolve = FakeExolve::start().await;
+        // A migrates the fresh database while B starts: the migrator's lock serialises them.
+        let (a, b) = tokio::join!(
+            Instance::start(&url, &exolve, vars),
+            Instance::start(&url, &exolve, vars)
+        );
+        sqlx::any::install_default_drivers();
+        let db = AnyPool::connect(&url).await.expect("assertion pool");
+        Self { a, b, exolve, db }
+    }
+
+    async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.db)
+            .await
+            .expect("count")
+    }
+}
+
+#[tokio::test]
+async fn a_code_from_one_instance_signs_in_on_the_other_and_sessions_cross() {
+    let pair = Pair::start(&[]).await;
+    let on_a = Browser::new(&pair.a.base, &[]);
+    let on_b = on_a.at(&pair.b.base);
+    on_a.request_code(PHONE).await.expect("sent through A");
+    on_b.verify(&pair.exolve.last_code_to(PHONE_DIGITS))
+        .await
+        .expect("verified through B");
+    let account = on_a.account().await.expect("session made on B works on A");
+    assert_eq!(on_b.account().await.expect("and on B"), account);
+    on_b.sign_out().await.expect("signed out on B");
+    assert_eq!(on_a.account().await, Err(AppError::NotSignedIn));
+}
+
+#[tokio::test]
+async fn the_cooldown_holds_across_instances() {
+    let pair = Pair::start(&[]).await;
+    let first = Browser::new(&pair.a.base, &[]);
+    first.request_code(PHONE).await.expect("sent through A");
+    let other = Browser::new(&pair.b.base, &[]);
+    assert!(matches!(
+        other.request_code(PHONE).await,
+        Err(AppError::ResendCooldown { .. })
+    ));
+    assert!(matches!(
+        first.at(&pair.b.base).resend().await,
+        Err(AppError::ResendCooldown { .. })
+    ));
+    assert_eq!(pair.exolve.sent().len(), 1);
+}
+
+#[tokio::test]
+async fn hourly_caps_and_the_daily_budget_count_both_instances() {
+    let pair = Pair::start(&[
+        ("OTP_RESEND_COOLDOWN_SECS", "0"),
+        ("LIMIT_SMS_PER_PHONE_PER_HOUR", "2"),
+        ("LIMIT_SMS_PER_DAY", "4"),
+    ])
+    .await;
+    let ask = |instance: &Instance, phone: &str| {
+        let browser = Browser::new(&instance.base, &[]);
+        let phone = phone.to_owned();
+        async move { browser.request_code(&phone).await }
+    };
+    ask(&pair.a, PHONE).await.expect("1st to the phone, on A");
+    ask(&pair.b, PHONE).await.expect("2nd to the phone, on B");
+    assert_eq!(ask(&pair.a, PHONE).await, Err(AppError::PhoneHourlyCap));
+    ask(&pair.b, "+79990000002").await.expect("3rd of the day");
+    ask(&pair.a, "+79990000003").await.expect("4th of the day");
+    assert_eq!(ask(&pair.b, "+79990000004").await, Err(AppError::DailyBudget));
+    assert_eq!(ask(&pair.a, "+79990000005").await, Err(AppError::DailyBudget));
+    assert_eq!(pair.exolve.sent().len(), 4);
+    assert_eq!(pair.count("SELECT COUNT(*) FROM sms_sends").await, 4);
+}
+
+#[tokio::test]
+async fn parallel_submissions_to_both_instances_decide_once() {
+    let pair = Pair::start(&[]).await;
+    let on_a = Browser::new(&pair.a.base, &[]);
+    on_a.request_code(PHONE).await.expect("sent");
+    let code = pair.exolve.last_code_to(PHONE_DIGITS);
+    let wrong = wrong_for(&code);
+
+    // 20 wrong guesses at once, half through each instance: at most 5 are counted.
+    let guesses = (0..20).map(|i| {
+        let browser = on_a.at(if i % 2 == 0 { &pair.a.base } else { &pair.b.base });
+        async move { browser.verify(wrong).await }
+    });
+    let results = all(guesses).await;
+    assert!(results.iter().all(Result::is_err));
+    assert_eq!(pair.count("SELECT failed_tries FROM verifications").await, 5);
+    assert_eq!(pair.count("SELECT COUNT(*) FROM failed_attempts").await, 5);
+
+    // A fresh code, 8 correct submissions at once through both: one session.
+    let fresh = Browser::new(&pair.b.base, &[]);
+    pair.exolve.set_mode(ExolveMode::Ok);
+    fresh.request_code("+79990000002").await.expect("sent");
+    let code = pair.exolve.last_code_to("79990000002");
+    let submissions = (0..8).map(|i| {
+        let browser = fresh.at(if i % 2 == 0 { &pair.a.base } else { &pair.b.base });
+        let code = code.clone();
+        async move { browser.verify(&code).await }
+    });
+    let results = all(submissions).await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    assert_eq!(pair.count("SELECT COUNT(*) FROM sessions").await, 1);
+    assert_eq!(pair.count("SELECT COUNT(*) FROM accounts").await, 1);
+}
+
+/// Runs the calls at once and collects their results.
+async fn all<T: Send + 'static>(
+    calls: impl Iterator<Item = impl std::future::Future<Output = T> + Send + 'static>,
+) -> Vec<T> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for call in calls {
+        tasks.spawn(call);
+    }
+    tasks.join_all().await
+}
+
+#[tokio::test]
+async fn instances_purging_at_once_remove_each_row_once() {
+    let url = pg::fresh_database().await;
+    let (one, two) = (
+        store::connect(&url, 4).await.expect("store"),
+        store::connect(&url, 4).await.expect("store"),
+    );
+    sqlx::any::install_default_drivers();
+    let db = AnyPool::connect(&url).await.expect("pool");
+    for i in 0..200 {
+        sqlx::query("INSERT INTO sms_sends (phone, ip, sent_at) VALUES ($1, '127.0.0.1', $2)")
+            .bind(format!("+7999000{i:04}"))
+            .bind(START - 2 * 86_400)
+            .execute(&db)
+            .await
+            .expect("old send");
+    }
+    sqlx::query("INSERT INTO sms_sends (phone, ip, sent_at) VALUES ('+79991234567', '127.0.0.1', $1)")
+        .bind(START)
+        .execute(&db)
+        .await
+        .expect("fresh send");
+    let limits = SessionLimits::default();
+    let (first, second) = tokio::join!(one.purge(START, limits), two.purge(START, limits));
+    let removed = first.expect("purge on one") + second.expect("purge on two");
+    // Whichever ran (or both, one after the other), each old row went once.
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sms_sends")
+        .fetch_one(&db)
+        .await
+        .expect("count");
+    assert_eq!(left, 1);
+    assert_eq!(removed, 200);
+    assert_eq!(
+        one.purge(START, limits).await.expect("again") + two.purge(START, limits).await.expect("again"),
+        0
+    );
+}
+
+#[tokio::test]
+async fn sigterm_lets_a_request_in_flight_finish() {
+    let pair_db = pg::fresh_database().await;
+    let exolve = FakeExolve::start().await;
+    exolve.set_mode(ExolveMode::Slow(Duration::from_millis(1500)));
+    let mut instance = Instance::start(&pair_db, &exolve, &[]).await;
+    let browser = Browser::new(&instance.base, &[]);
+    let in_flight = tokio::spawn(async move { browser.request_code(PHONE).await });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let pid = i32::try_from(instance.child.id()).expect("pid");
+    // SAFETY: kill with a valid pid of our own child and a standard signal.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let answer = in_flight.await.expect("task");
+    assert_eq!(answer, Ok(()), "the request in flight was answered");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = instance.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status}");
+    assert!(reqwest::get(format!("{}/healthz", instance.base)).await.is_err());
+}
