@@ -68,7 +68,7 @@ pub async fn pending(request: &RequestContext) -> Result<(String, Verification),
     let verification = request
         .state
         .store
-        .verification(&token::hash(&id))
+        .verification(&token::hash(&id), request.now() - Policy::WINDOW_HOUR)
         .await?
         .ok_or(AppError::NoPendingVerification)?;
     Ok((id, verification))
@@ -97,16 +97,12 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
     let now = request.now();
     let (id, verification) = pending(request).await?;
     let id_hash = token::hash(&id);
-    let phone_failures_last_hour = state
-        .store
-        .phone_failures_since(&verification.phone, now - Policy::WINDOW_HOUR)
-        .await?;
     policy.check_attempt(
         &Attempt {
             expires_at: verification.expires_at,
             failed_tries: verification.failed_tries,
             consumed: verification.consumed,
-            phone_failures_last_hour,
+            phone_failures_last_hour: verification.phone_failures,
         },
         now,
     )?;

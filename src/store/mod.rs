@@ -39,6 +39,8 @@ pub struct Verification {
     pub expires_at: i64,
     pub failed_tries: u32,
     pub consumed: bool,
+    /// Wrong codes for this phone, across all its codes, since the time asked.
+    pub phone_failures: u32,
 }
 
 /// A code about to be sent: replaces every other live code of the phone.
@@ -122,10 +124,12 @@ pub trait Store: Send + Sync + 'static {
 
     async fn delete_verification(&self, id_hash: &str) -> Result<(), AppError>;
 
-    async fn verification(&self, id_hash: &str) -> Result<Option<Verification>, AppError>;
-
-    /// Wrong codes for this phone since `since`, across all its codes.
-    async fn phone_failures_since(&self, phone: &Phone, since: i64) -> Result<u32, AppError>;
+    /// The code, with its phone's wrong guesses since `failures_since`.
+    async fn verification(
+        &self,
+        id_hash: &str,
+        failures_since: i64,
+    ) -> Result<Option<Verification>, AppError>;
 
     /// Counts a wrong guess if the code still had a try left: the code's failed tries
     /// after counting, or `None` when no try was left (nothing is counted then).
@@ -148,7 +152,8 @@ pub trait Store: Send + Sync + 'static {
         max_tries: u32,
     ) -> Result<Option<Account>, AppError>;
 
-    /// The account of a live session, refreshing its idle timer.
+    /// The account of a live session, refreshing its idle timer (written at most
+    /// once a minute).
     async fn session_account(
         &self,
         session_hash: &str,

@@ -1,8 +1,9 @@
 //! The SQL both engines run: one text per statement, with `$n` placeholders (SQLite
 //! reads `$n` by number too), so the rules cannot drift apart between the backends.
 //!
-//! `impl_store!(T)` implements [`Store`](super::Store) for a store type that has a
-//! `pool` field and these methods, the only places where the engines differ:
+//! `impl_store!(T)` implements [`Store`](super::Store) for a store type that has
+//! these methods, the only places where the engines differ:
+//! - `reader()` and `writer()`, the pools reads and writes go to;
 //! - `decision()` begins a transaction that a check and the write it allows run in;
 //! - `serialize_sends(&mut tx)` makes SMS reservations, which count across phones
 //!   (IP caps, the daily budget), run one at a time across every instance;
@@ -39,6 +40,7 @@ pub(super) struct VerificationRow {
     expires_at: i64,
     failed_tries: i64,
     consumed_at: Option<i64>,
+    phone_failures: i64,
 }
 
 impl From<VerificationRow> for super::Verification {
@@ -49,8 +51,24 @@ impl From<VerificationRow> for super::Verification {
             expires_at: row.expires_at,
             failed_tries: count(row.failed_tries),
             consumed: row.consumed_at.is_some(),
+            phone_failures: count(row.phone_failures),
         }
     }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SessionAccountRow {
+    #[sqlx(flatten)]
+    pub(super) account: AccountRow,
+    pub(super) last_seen_at: i64,
+}
+
+/// A session's last use is written at most once a minute: reading a session is
+/// then a read, not a write, for nearly every request.
+pub(super) const TOUCH_EVERY_SECS: i64 = 60;
+
+pub(super) fn needs_touch(last_seen_at: i64, now: i64) -> bool {
+    now - last_seen_at >= TOUCH_EVERY_SECS
 }
 
 /// The last send to the phone, then the counts the policy needs.
@@ -129,7 +147,7 @@ macro_rules! impl_store {
             ) -> Result<(), $crate::error::AppError> {
                 sqlx::query("DELETE FROM sms_sends WHERE id = $1")
                     .bind(ticket.0)
-                    .execute(&self.pool)
+                    .execute(self.writer())
                     .await?;
                 Ok(())
             }
@@ -144,7 +162,7 @@ macro_rules! impl_store {
                 )
                 .bind(phone.e164())
                 .bind(now - $crate::store::sql::DAY)
-                .fetch_one(&self.pool)
+                .fetch_one(self.reader())
                 .await?)
             }
 
@@ -175,7 +193,7 @@ macro_rules! impl_store {
             async fn delete_verification(&self, id_hash: &str) -> Result<(), $crate::error::AppError> {
                 sqlx::query("DELETE FROM verifications WHERE id_hash = $1")
                     .bind(id_hash)
-                    .execute(&self.pool)
+                    .execute(self.writer())
                     .await?;
                 Ok(())
             }
@@ -183,30 +201,19 @@ macro_rules! impl_store {
             async fn verification(
                 &self,
                 id_hash: &str,
+                failures_since: i64,
             ) -> Result<Option<$crate::store::Verification>, $crate::error::AppError> {
                 let row: Option<$crate::store::sql::VerificationRow> = sqlx::query_as(
-                    "SELECT phone, code_digest, expires_at, failed_tries, consumed_at
-                     FROM verifications WHERE id_hash = $1",
+                    "SELECT phone, code_digest, expires_at, failed_tries, consumed_at,
+                       (SELECT COUNT(*) FROM failed_attempts f
+                        WHERE f.phone = v.phone AND f.at > $2) AS phone_failures
+                     FROM verifications v WHERE id_hash = $1",
                 )
                 .bind(id_hash)
-                .fetch_optional(&self.pool)
+                .bind(failures_since)
+                .fetch_optional(self.reader())
                 .await?;
                 Ok(row.map(Into::into))
-            }
-
-            async fn phone_failures_since(
-                &self,
-                phone: &$crate::phone::Phone,
-                since: i64,
-            ) -> Result<u32, $crate::error::AppError> {
-                let n: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM failed_attempts WHERE phone = $1 AND at > $2",
-                )
-                .bind(phone.e164())
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?;
-                Ok($crate::store::sql::count(n))
             }
 
             async fn record_wrong_guess(
@@ -290,33 +297,34 @@ macro_rules! impl_store {
                 now: i64,
                 limits: $crate::store::SessionLimits,
             ) -> Result<Option<$crate::store::Account>, $crate::error::AppError> {
-                let account_id: Option<i64> = sqlx::query_scalar(
-                    "UPDATE sessions SET last_seen_at = $1
-                     WHERE id_hash = $2 AND last_seen_at > $1 - $3 AND created_at > $1 - $4
-                     RETURNING account_id",
+                let row: Option<$crate::store::sql::SessionAccountRow> = sqlx::query_as(
+                    "SELECT a.id, a.phone, a.created_at, a.last_sign_in_at, s.last_seen_at
+                     FROM sessions s JOIN accounts a ON a.id = s.account_id
+                     WHERE s.id_hash = $1 AND s.last_seen_at > $2 - $3 AND s.created_at > $2 - $4",
                 )
-                .bind(now)
                 .bind(session_hash)
+                .bind(now)
                 .bind(limits.idle_secs)
                 .bind(limits.absolute_secs)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.reader())
                 .await?;
-                let Some(account_id) = account_id else {
+                let Some(row) = row else {
                     return Ok(None);
                 };
-                let account: Option<$crate::store::sql::AccountRow> = sqlx::query_as(
-                    "SELECT id, phone, created_at, last_sign_in_at FROM accounts WHERE id = $1",
-                )
-                .bind(account_id)
-                .fetch_optional(&self.pool)
-                .await?;
-                Ok(account.map(Into::into))
+                if $crate::store::sql::needs_touch(row.last_seen_at, now) {
+                    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                        .bind(now)
+                        .bind(session_hash)
+                        .execute(self.writer())
+                        .await?;
+                }
+                Ok(Some(row.account.into()))
             }
 
             async fn delete_session(&self, session_hash: &str) -> Result<(), $crate::error::AppError> {
                 sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                     .bind(session_hash)
-                    .execute(&self.pool)
+                    .execute(self.writer())
                     .await?;
                 Ok(())
             }
@@ -336,7 +344,7 @@ macro_rules! impl_store {
                 .bind(now)
                 .bind(limits.idle_secs)
                 .bind(limits.absolute_secs)
-                .fetch_all(&self.pool)
+                .fetch_all(self.reader())
                 .await?)
             }
 
@@ -348,7 +356,7 @@ macro_rules! impl_store {
                 sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash = $2")
                     .bind(account_id)
                     .bind(session_hash)
-                    .execute(&self.pool)
+                    .execute(self.writer())
                     .await?;
                 Ok(())
             }
@@ -365,7 +373,7 @@ macro_rules! impl_store {
                 .bind(destination)
                 .bind(text)
                 .bind(now)
-                .execute(&self.pool)
+                .execute(self.writer())
                 .await?;
                 Ok(())
             }
@@ -378,7 +386,7 @@ macro_rules! impl_store {
                     "SELECT destination, text, created_at FROM dev_outbox ORDER BY id DESC LIMIT $1",
                 )
                 .bind(i64::from(limit))
-                .fetch_all(&self.pool)
+                .fetch_all(self.reader())
                 .await?)
             }
 
@@ -403,7 +411,7 @@ macro_rules! impl_store {
             }
 
             async fn ping(&self) -> Result<(), $crate::error::AppError> {
-                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                sqlx::query("SELECT 1").execute(self.reader()).await?;
                 Ok(())
             }
         }

@@ -127,6 +127,19 @@ async fn sessions_end_after_the_idle_timeout() {
 }
 
 #[tokio::test]
+async fn a_session_in_use_is_written_at_most_once_a_minute() {
+    let app = TestApp::start().await;
+    let browser = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let last_seen = || app.count("SELECT last_seen_at FROM sessions");
+    app.clock.advance(59);
+    browser.account().await.expect("signed in");
+    assert_eq!(last_seen().await, START, "a read within the minute writes nothing");
+    app.clock.advance(1);
+    browser.account().await.expect("signed in");
+    assert_eq!(last_seen().await, START + 60);
+}
+
+#[tokio::test]
 async fn sessions_end_at_the_absolute_timeout_however_busy() {
     let app = TestApp::builder()
         .sessions(SessionLimits {
