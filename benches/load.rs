@@ -199,6 +199,17 @@ fn client() -> reqwest::Client {
         .expect("client")
 }
 
+/// The concurrency levels: all, or those `BENCH_CLIENTS` lists (`64` or `1,8`).
+fn concurrency() -> Vec<usize> {
+    match std::env::var("BENCH_CLIENTS") {
+        Ok(list) => list
+            .split(',')
+            .map(|n| n.trim().parse().expect("BENCH_CLIENTS: numbers"))
+            .collect(),
+        Err(_) => CONCURRENCY.to_vec(),
+    }
+}
+
 /// A phone number of its own for every request of the run.
 fn phone(n: usize) -> String {
     format!("+7999{n:07}")
@@ -257,7 +268,7 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> (Vec<Row>,
     let http = client();
     let mut rows = Vec::new();
     let mut next_phone = 0;
-    for clients in CONCURRENCY {
+    for clients in concurrency() {
         let ceiling = {
             let (http, base) = (http.clone(), base.clone());
             measure(clients, HEALTHZ_REQUESTS, move |_| http.get(format!("{base}/healthz")).send()).await

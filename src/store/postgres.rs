@@ -10,6 +10,8 @@ use sqlx::{
     PgConnection, PgPool, Postgres, Transaction,
 };
 
+use super::{sql::AccountRow, NewSession};
+
 /// Advisory lock keys of this application ("sms-auth" in ASCII, then a number).
 const SENDS_LOCK: i64 = 0x736d_732d_6175_0001;
 const PURGE_LOCK: i64 = 0x736d_732d_6175_0002;
@@ -51,6 +53,40 @@ impl PgStore {
             .execute(tx)
             .await?;
         Ok(())
+    }
+
+    /// Uses the code and signs its phone in, in one statement: PostgreSQL runs the
+    /// data-modifying CTEs as one atomic step, and the `UPDATE`'s row lock lets one
+    /// of several concurrent submissions of a code through.
+    async fn sign_in(
+        &self,
+        id_hash: &str,
+        session: NewSession<'_>,
+        now: i64,
+        max_tries: u32,
+    ) -> Result<Option<AccountRow>, sqlx::Error> {
+        const SIGN_IN: &str = "WITH consumed AS (
+                UPDATE verifications SET consumed_at = $1
+                WHERE id_hash = $2 AND consumed_at IS NULL AND failed_tries < $3
+                  AND expires_at > $1
+                RETURNING phone),
+            account AS (
+                INSERT INTO accounts (phone, created_at, last_sign_in_at)
+                SELECT phone, $1, $1 FROM consumed
+                ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at
+                RETURNING id, phone, created_at, last_sign_in_at),
+            opened AS (
+                INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, device)
+                SELECT $4, id, $1, $1, $5 FROM account)
+            SELECT id, phone, created_at, last_sign_in_at FROM account";
+        sqlx::query_as(SIGN_IN)
+            .bind(now)
+            .bind(id_hash)
+            .bind(i64::from(max_tries))
+            .bind(session.id_hash)
+            .bind(session.device)
+            .fetch_optional(&self.pool)
+            .await
     }
 
     /// One instance purges at a time; the others skip their turn.

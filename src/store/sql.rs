@@ -8,14 +8,16 @@
 //! - `serialize_sends(&mut tx)` makes SMS reservations, which count across phones
 //!   (IP caps, the daily budget), run one at a time across every instance;
 //! - `purge_turn()` begins the purge's transaction, or `None` while another instance
-//!   is purging.
+//!   is purging;
+//! - `sign_in(…)`, the hot decision of the verify step, written for each engine so
+//!   that it is one round trip to the database (see `SIGN_IN` in each).
 
 /// Seconds in the counting windows.
 pub(super) const HOUR: i64 = crate::otp::Policy::WINDOW_HOUR;
 pub(super) const DAY: i64 = crate::otp::Policy::WINDOW_DAY;
 
 #[derive(sqlx::FromRow)]
-pub(super) struct AccountRow {
+pub struct AccountRow {
     id: i64,
     phone: String,
     created_at: i64,
@@ -252,43 +254,9 @@ macro_rules! impl_store {
                 now: i64,
                 max_tries: u32,
             ) -> Result<Option<$crate::store::Account>, $crate::error::AppError> {
-                let mut tx = self.decision().await?;
-                let phone: Option<String> = sqlx::query_scalar(
-                    "UPDATE verifications SET consumed_at = $1
-                     WHERE id_hash = $2 AND consumed_at IS NULL AND failed_tries < $3
-                       AND expires_at > $1
-                     RETURNING phone",
-                )
-                .bind(now)
-                .bind(id_hash)
-                .bind(i64::from(max_tries))
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(phone) = phone else {
-                    return Ok(None);
-                };
-                let account: $crate::store::sql::AccountRow = sqlx::query_as(
-                    "INSERT INTO accounts (phone, created_at, last_sign_in_at) VALUES ($1, $2, $2)
-                     ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at
-                     RETURNING id, phone, created_at, last_sign_in_at",
-                )
-                .bind(&phone)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                let account = $crate::store::Account::from(account);
-                sqlx::query(
-                    "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, device)
-                     VALUES ($1, $2, $3, $3, $4)",
-                )
-                .bind(session.id_hash)
-                .bind(account.id)
-                .bind(now)
-                .bind(session.device)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(Some(account))
+                let account: Option<$crate::store::sql::AccountRow> =
+                    self.sign_in(id_hash, session, now, max_tries).await?;
+                Ok(account.map(Into::into))
             }
 
             async fn session_account(

@@ -13,4 +13,5 @@ mod request_code;
 mod sessions;
 mod startup;
 mod statuses;
+mod store;
 mod verify_code;

@@ -1,0 +1,102 @@
+//! The store on its own, on the backend under test: what the flow tests cannot
+//! reach through HTTP.
+
+use sms_auth::{
+    error::AppError,
+    phone::Phone,
+    store::{self, NewSession, NewVerification, Store},
+};
+
+use crate::support::*;
+
+async fn with_code(store: &dyn Store, id_hash: &str, phone: &str) {
+    let phone = Phone::parse(phone, &[7]).expect("phone");
+    store
+        .replace_verification(NewVerification {
+            id_hash,
+            phone: &phone,
+            code_digest: &[0; 32],
+            created_at: START,
+            expires_at: START + 300,
+        })
+        .await
+        .expect("stored code");
+}
+
+#[tokio::test]
+async fn a_sign_in_that_fails_part_way_changes_nothing_and_the_store_goes_on() {
+    let (url, _dir) = fresh_database().await;
+    let store = store::connect(&url, 4).await.expect("store");
+    with_code(&*store, "first", "+79990000001").await;
+    with_code(&*store, "second", "+79990000002").await;
+    let session = |id_hash| NewSession {
+        id_hash,
+        device: "test",
+    };
+    store
+        .complete_sign_in("first", session("taken"), START, 5)
+        .await
+        .expect("signed in")
+        .expect("account");
+    // The session id is taken: the last step fails, and the steps before it roll back.
+    assert_eq!(
+        store
+            .complete_sign_in("second", session("taken"), START, 5)
+            .await
+            .err(),
+        Some(AppError::Internal)
+    );
+    let second = store
+        .verification("second", START)
+        .await
+        .expect("read")
+        .expect("code kept");
+    assert!(!second.consumed, "the code was not used up");
+    let account = store
+        .complete_sign_in("second", session("fresh"), START, 5)
+        .await
+        .expect("the store still writes")
+        .expect("account");
+    assert_eq!(account.phone.e164(), "+79990000002");
+}
+
+#[tokio::test]
+async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
+    let (url, _dir) = fresh_database().await;
+    let store = store::connect(&url, 4).await.expect("store");
+    let phone = Phone::parse("+79990000001", &[7]).expect("phone");
+    with_code(&*store, "code", "+79990000001").await;
+    let session = NewSession {
+        id_hash: "s1",
+        device: "",
+    };
+    assert!(store
+        .complete_sign_in("code", session, START + 300, 5)
+        .await
+        .expect("ran")
+        .is_none(), "expired");
+    for _ in 0..2 {
+        store
+            .record_wrong_guess("code", &phone, START, 2)
+            .await
+            .expect("counted");
+    }
+    assert_eq!(
+        store.record_wrong_guess("code", &phone, START, 2).await,
+        Ok(None),
+        "no try left"
+    );
+    let session = NewSession {
+        id_hash: "s2",
+        device: "",
+    };
+    assert!(store
+        .complete_sign_in("code", session, START, 2)
+        .await
+        .expect("ran")
+        .is_none(), "exhausted");
+    assert_eq!(
+        store.verification("code", START - 1).await.expect("read").map(|v| v.phone_failures),
+        Some(2)
+    );
+}
