@@ -7,6 +7,7 @@
 mod postgres;
 mod sql;
 mod sqlite;
+mod sqlite_sign_in;
 
 use std::sync::Arc;
 

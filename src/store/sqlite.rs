@@ -13,12 +13,17 @@ use sqlx::{
     Sqlite, SqliteConnection, SqlitePool, Transaction,
 };
 
-use super::{sql::AccountRow, NewSession};
+use super::{
+    sql::AccountRow,
+    sqlite_sign_in::{SignIn, SignIns},
+    NewSession,
+};
 
 #[derive(Clone)]
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    sign_ins: SignIns,
 }
 
 const READERS: u32 = 8;
@@ -31,7 +36,9 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // The checkpointer task does this off the write path; this is the backstop.
+            .pragma("wal_autocheckpoint", "10000");
         if let Some(folder) = Path::new(options.get_filename()).parent() {
             if !folder.as_os_str().is_empty() {
                 std::fs::create_dir_all(folder)?;
@@ -44,9 +51,15 @@ impl SqliteStore {
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(READERS)
-            .connect_with(options.read_only(true))
+            .connect_with(options.clone().read_only(true))
             .await?;
-        Ok(Self { writer, reader })
+        spawn_checkpointer(options);
+        let sign_ins = SignIns::start(writer.clone());
+        Ok(Self {
+            writer,
+            reader,
+            sign_ins,
+        })
     }
 
     fn reader(&self) -> &SqlitePool {
@@ -66,9 +79,6 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Uses the code and signs its phone in, in one transaction sent as one batch:
-    /// each step after the first goes on only if the one before changed a row
-    /// (`changes()`), and the batch ends by reading back the signed-in account.
     async fn sign_in(
         &self,
         id_hash: &str,
@@ -76,39 +86,15 @@ impl SqliteStore {
         now: i64,
         max_tries: u32,
     ) -> Result<Option<AccountRow>, sqlx::Error> {
-        const SIGN_IN: &str = "BEGIN IMMEDIATE;
-            UPDATE verifications SET consumed_at = $1
-             WHERE id_hash = $2 AND consumed_at IS NULL AND failed_tries < $3 AND expires_at > $1;
-            INSERT INTO accounts (phone, created_at, last_sign_in_at)
-             SELECT phone, $1, $1 FROM verifications WHERE id_hash = $2 AND changes() = 1
-             ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at;
-            INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, device)
-             SELECT $4, a.id, $1, $1, $5
-             FROM verifications v JOIN accounts a ON a.phone = v.phone
-             WHERE v.id_hash = $2 AND changes() = 1;
-            SELECT a.id, a.phone, a.created_at, a.last_sign_in_at
-             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $4;
-            COMMIT;";
-        let mut writer = self.writer.acquire().await?;
-        // fetch_all runs the batch to its end (COMMIT); a failure part-way leaves the
-        // transaction open, so it is rolled back here before the connection goes back.
-        let result = sqlx::query_as(SIGN_IN)
-            .bind(now)
-            .bind(id_hash)
-            .bind(i64::from(max_tries))
-            .bind(session.id_hash)
-            .bind(session.device)
-            .fetch_all(&mut *writer)
-            .await;
-        match result {
-            Ok(mut rows) => Ok(rows.pop()),
-            Err(error) => {
-                if sqlx::query("ROLLBACK").execute(&mut *writer).await.is_err() {
-                    writer.close_on_drop();
-                }
-                Err(error)
-            }
-        }
+        self.sign_ins
+            .sign_in(SignIn {
+                id_hash: id_hash.to_owned(),
+                session_hash: session.id_hash.to_owned(),
+                device: session.device.to_owned(),
+                now,
+                max_tries,
+            })
+            .await
     }
 
     async fn purge_turn(&self) -> Result<Option<Transaction<'static, Sqlite>>, sqlx::Error> {
@@ -117,3 +103,27 @@ impl SqliteStore {
 }
 
 super::sql::impl_store!(SqliteStore);
+
+/// Copies the write-ahead log into the database file every second, on a connection of
+/// its own, so that commits do not stop to checkpoint (a checkpoint syncs the disk).
+/// A passive checkpoint waits for nobody; the task ends with the process.
+fn spawn_checkpointer(options: SqliteConnectOptions) {
+    tokio::spawn(async move {
+        let Ok(mut connection) = sqlx::ConnectOptions::connect(&options).await else {
+            tracing::warn!("no checkpointer connection: SQLite checkpoints on commit");
+            return;
+        };
+        let mut ticker = tokio::time::interval(CHECKPOINT_EVERY);
+        loop {
+            ticker.tick().await;
+            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&mut connection)
+                .await
+            {
+                tracing::warn!(%error, "WAL checkpoint failed");
+            }
+        }
+    });
+}
+
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
