@@ -13,8 +13,6 @@ use super::sql::AccountRow;
 
 /// The most sign-ins one batch holds.
 const MAX_BATCH: usize = 64;
-/// Batches up to this size keep their prepared statements.
-const PREPARED_UP_TO: usize = 4;
 /// Bound parameters per sign-in: now, code id hash, max tries, session hash, device.
 const PARAMS: usize = 5;
 
@@ -62,27 +60,37 @@ impl SignIns {
 }
 
 async fn run(writer: SqlitePool, mut jobs: mpsc::Receiver<(SignIn, Reply)>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let (sign_ins, replies): (Vec<SignIn>, Vec<Reply>) = batch.drain(..).unzip();
-        match execute(&writer, &sign_ins).await {
-            Ok(mut accounts) => {
-                for reply in replies.into_iter().rev() {
-                    let _ = reply.send(Ok(accounts.pop().flatten()));
-                }
+    let mut waiting = Vec::with_capacity(MAX_BATCH);
+    while jobs.recv_many(&mut waiting, MAX_BATCH).await > 0 {
+        // Batches come in power-of-two sizes: seven shapes stay prepared in SQLite's
+        // statement cache, where every size up to 64 would hold megabytes.
+        while !waiting.is_empty() {
+            let size = 1 << waiting.len().ilog2();
+            let batch: Vec<_> = waiting.drain(..size).collect();
+            run_batch(&writer, batch).await;
+        }
+    }
+}
+
+async fn run_batch(writer: &SqlitePool, batch: Vec<(SignIn, Reply)>) {
+    let (sign_ins, replies): (Vec<SignIn>, Vec<Reply>) = batch.into_iter().unzip();
+    match execute(writer, &sign_ins).await {
+        Ok(mut accounts) => {
+            for reply in replies.into_iter().rev() {
+                let _ = reply.send(Ok(accounts.pop().flatten()));
             }
-            // One failing sign-in failed the batch: each runs again alone and gets
-            // its own answer.
-            Err(_) if sign_ins.len() > 1 => {
-                for (sign_in, reply) in sign_ins.into_iter().zip(replies) {
-                    let result = execute(&writer, std::slice::from_ref(&sign_in)).await;
-                    let _ = reply.send(result.map(|mut accounts| accounts.pop().flatten()));
-                }
+        }
+        // One failing sign-in failed the batch: each runs again alone and gets its
+        // own answer.
+        Err(_) if sign_ins.len() > 1 => {
+            for (sign_in, reply) in sign_ins.into_iter().zip(replies) {
+                let result = execute(writer, std::slice::from_ref(&sign_in)).await;
+                let _ = reply.send(result.map(|mut accounts| accounts.pop().flatten()));
             }
-            Err(error) => {
-                if let Some(reply) = replies.into_iter().next() {
-                    let _ = reply.send(Err(error));
-                }
+        }
+        Err(error) => {
+            if let Some(reply) = replies.into_iter().next() {
+                let _ = reply.send(Err(error));
             }
         }
     }
@@ -122,10 +130,7 @@ async fn execute(
     sign_ins: &[SignIn],
 ) -> Result<Vec<Option<AccountRow>>, sqlx::Error> {
     let sql = batch_sql(sign_ins.len());
-    // Small batches are the common shapes and stay prepared; a prepared batch of
-    // dozens would hold megabytes for a shape that rarely recurs.
-    let mut query =
-        sqlx::query_as::<_, BatchRow>(&sql).persistent(sign_ins.len() <= PREPARED_UP_TO);
+    let mut query = sqlx::query_as::<_, BatchRow>(&sql);
     for job in sign_ins {
         query = query
             .bind(job.now)
