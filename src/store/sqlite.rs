@@ -26,7 +26,7 @@ pub struct SqliteStore {
     sign_ins: SignIns,
 }
 
-const READERS: u32 = 8;
+const READERS: u32 = 4;
 
 impl SqliteStore {
     /// Opens (creating the file and its folder if missing) and migrates.
