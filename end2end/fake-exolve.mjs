@@ -1,5 +1,7 @@
 // A fake MTS Exolve SMS API on loopback for the end-to-end tests. It speaks
 // SendSMS as EXOLVE.md describes it and lets the tests read what was "sent".
+// Being another origin than the app, it also serves /attacker?phone=…: a page of
+// another site whose form posts to the app, for the cross-site refusal test.
 import http from 'node:http';
 
 const port = Number(process.argv[2] ?? 3199);
@@ -15,6 +17,14 @@ http
   .createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     if (req.method === 'GET' && url.pathname === '/health') return json(res, 200, { ok: true });
+    if (req.method === 'GET' && url.pathname === '/attacker') {
+      const phone = (url.searchParams.get('phone') ?? '').replace(/[^0-9+]/g, '');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(
+        `<form method="post" action="${url.searchParams.get('app')}/api/request_code">` +
+          `<input name="phone" value="${phone}"><button type="submit">win a prize</button></form>`,
+      );
+    }
     if (req.method === 'GET' && url.pathname === '/messages') {
       const destination = url.searchParams.get('destination');
       return json(res, 200, messages.filter((m) => !destination || m.destination === destination));

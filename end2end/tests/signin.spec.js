@@ -117,3 +117,31 @@ test.describe('language', () => {
     await expect(page.locator('label[for="phone"]')).toHaveText('Mobile number');
   });
 });
+
+test.describe('the HTTP edge', () => {
+  test.use({ locale: 'ru-RU' });
+
+  test('pages hydrate under their Content-Security-Policy with no violation', async ({ page }) => {
+    const violations = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    const response = await page.goto('/signup');
+    const csp = response.headers()['content-security-policy'];
+    expect(csp).toMatch(/script-src 'self' 'nonce-[^']+' 'wasm-unsafe-eval'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    await ready(page, true);
+    expect(violations).toEqual([]);
+  });
+
+  test('a form on another site cannot make the app send an SMS', async ({ page, baseURL }) => {
+    const phone = newPhone();
+    await page.goto(`${EXOLVE}/attacker?app=${encodeURIComponent(baseURL)}&phone=${phone.digits}`);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/request_code')),
+      page.click('button[type="submit"]'),
+    ]);
+    expect(response.status()).toBe(403);
+    expect(await sentCount(phone.digits)).toBe(0);
+  });
+});
