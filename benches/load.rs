@@ -112,6 +112,8 @@ impl Server {
             .env("LIMIT_SMS_PER_PHONE_PER_HOUR", "100000")
             .env("LIMIT_SMS_PER_IP_PER_HOUR", "1000000")
             .env("LIMIT_SMS_PER_DAY", "100000000")
+            // Each request comes from an address of its own, as told by a trusted proxy.
+            .env("TRUSTED_PROXIES", "127.0.0.1")
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -231,6 +233,11 @@ fn concurrency() -> Vec<usize> {
     }
 }
 
+/// An address of its own for every request of the run.
+fn client_address(n: usize) -> String {
+    format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
+}
+
 /// A phone number of its own for every request of the run.
 fn phone(n: usize) -> String {
     format!("+7999{n:07}")
@@ -262,6 +269,7 @@ async fn pending_codes(server: &str, fake: &FakeExolve, first: usize, count: usi
                 let phone = phone(first + i);
                 let response = http
                     .post(format!("{server}/api/request_code"))
+                    .header("x-forwarded-for", client_address(first + i))
                     .form(&[("phone", phone.as_str())])
                     .send()
                     .await
@@ -301,6 +309,7 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> (Vec<Row>,
                 let (http, base) = (http.clone(), base.clone());
                 measure(clients, REQUESTS, move |i| {
                     http.post(format!("{base}/api/request_code"))
+                        .header("x-forwarded-for", client_address(first + i))
                         .form(&[("phone", phone(first + i))])
                         .send()
                 })

@@ -76,12 +76,18 @@ pub(super) fn needs_touch(last_seen_at: i64, now: i64) -> bool {
 /// The last send to the phone, then the counts the policy needs.
 pub(super) type HistoryRow = (Option<i64>, i64, i64, i64, i64);
 
+/// Each count stops at its limit ($5…$8): knowing that a limit is reached is all
+/// the policy needs, and no count reads more rows than its limit allows.
 pub(super) const HISTORY: &str = "SELECT
     (SELECT MAX(sent_at) FROM sms_sends WHERE phone = $1 AND sent_at > $4),
-    (SELECT COUNT(*) FROM sms_sends WHERE phone = $1 AND sent_at > $3),
-    (SELECT COUNT(*) FROM sms_sends WHERE ip = $2 AND sent_at > $3),
-    (SELECT COUNT(*) FROM sms_sends WHERE sent_at > $4),
-    (SELECT COUNT(*) FROM failed_attempts WHERE phone = $1 AND at > $3)";
+    (SELECT COUNT(*) FROM
+        (SELECT 1 FROM sms_sends WHERE phone = $1 AND sent_at > $3 LIMIT $5) AS to_phone),
+    (SELECT COUNT(*) FROM
+        (SELECT 1 FROM sms_sends WHERE ip = $2 AND sent_at > $3 LIMIT $6) AS from_ip),
+    (SELECT COUNT(*) FROM
+        (SELECT 1 FROM sms_sends WHERE sent_at > $4 LIMIT $7) AS of_day),
+    (SELECT COUNT(*) FROM
+        (SELECT 1 FROM failed_attempts WHERE phone = $1 AND at > $3 LIMIT $8) AS failures)";
 
 pub(super) fn history(row: HistoryRow) -> crate::otp::SendHistory {
     crate::otp::SendHistory {
@@ -128,6 +134,10 @@ macro_rules! impl_store {
                     .bind(ip)
                     .bind(now - HOUR)
                     .bind(now - DAY)
+                    .bind(i64::from(policy.sms_per_phone_per_hour))
+                    .bind(i64::from(policy.sms_per_ip_per_hour))
+                    .bind(i64::from(policy.sms_per_day))
+                    .bind(i64::from(policy.phone_failures_per_hour))
                     .fetch_one(&mut *tx)
                     .await?;
                 policy.check_send(&history(row), now)?;
