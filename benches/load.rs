@@ -47,10 +47,7 @@ async fn send_sms(
         .and_then(|text| text.rsplit_once('#'))
         .map(|(_, code)| code.trim().to_owned())
         .unwrap_or_default();
-    fake.codes
-        .lock()
-        .expect("codes")
-        .insert(destination, code);
+    fake.codes.lock().expect("codes").insert(destination, code);
     Json(serde_json::json!({"message_id": "1"}))
 }
 
@@ -253,12 +250,18 @@ fn vid_of(response: &reqwest::Response) -> Option<String> {
 }
 
 /// Asks for `count` codes (8 at a time) and returns each browser's cookie and code.
-async fn pending_codes(server: &str, fake: &FakeExolve, first: usize, count: usize) -> Vec<(String, String)> {
+async fn pending_codes(
+    server: &str,
+    fake: &FakeExolve,
+    first: usize,
+    count: usize,
+) -> Vec<(String, String)> {
     let http = client();
     let mut tasks = tokio::task::JoinSet::new();
     let next = Arc::new(AtomicUsize::new(0));
     for _ in 0..8 {
-        let (http, next, server, fake) = (http.clone(), next.clone(), server.to_owned(), fake.clone());
+        let (http, next, server, fake) =
+            (http.clone(), next.clone(), server.to_owned(), fake.clone());
         tasks.spawn(async move {
             let mut codes = Vec::new();
             loop {
@@ -275,7 +278,9 @@ async fn pending_codes(server: &str, fake: &FakeExolve, first: usize, count: usi
                     .await
                     .expect("request code");
                 let vid = vid_of(&response).expect("vid cookie");
-                let code = fake.code_to(phone.trim_start_matches('+')).expect("code sent");
+                let code = fake
+                    .code_to(phone.trim_start_matches('+'))
+                    .expect("code sent");
                 codes.push((vid, code));
             }
         });
@@ -289,7 +294,11 @@ struct Row {
     figures: Figures,
 }
 
-async fn run_backend(label: &str, root: &Path, database_url: &str) -> (Vec<Row>, u64, Vec<(String, [u64; 3])>) {
+async fn run_backend(
+    label: &str,
+    root: &Path,
+    database_url: &str,
+) -> (Vec<Row>, u64, Vec<(String, [u64; 3])>) {
     let (fake, exolve_url) = FakeExolve::start().await;
     let server = Server::start(root, database_url, &exolve_url).await;
     let base = server.base.clone();
@@ -301,7 +310,10 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> (Vec<Row>,
         for _ in 0..ROUNDS {
             let ceiling = {
                 let (http, base) = (http.clone(), base.clone());
-                measure(clients, HEALTHZ_REQUESTS, move |_| http.get(format!("{base}/healthz")).send()).await
+                measure(clients, HEALTHZ_REQUESTS, move |_| {
+                    http.get(format!("{base}/healthz")).send()
+                })
+                .await
             };
             let first = next_phone;
             next_phone += REQUESTS;
@@ -329,11 +341,21 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> (Vec<Row>,
                 .await
             };
             for (round, figures) in rounds.iter_mut().zip([ceiling, request_code, verify_code]) {
-                round.push(Figures { ratio: figures.per_sec / ceiling.per_sec, ..figures });
+                round.push(Figures {
+                    ratio: figures.per_sec / ceiling.per_sec,
+                    ..figures
+                });
             }
         }
-        for (name, figures) in ["GET /healthz", "request-code", "verify-code"].into_iter().zip(&rounds) {
-            rows.push(Row { name, clients, figures: median(figures) });
+        for (name, figures) in ["GET /healthz", "request-code", "verify-code"]
+            .into_iter()
+            .zip(&rounds)
+        {
+            rows.push(Row {
+                name,
+                clients,
+                figures: median(figures),
+            });
         }
         eprintln!("[{label}] {clients} clients done");
     }
@@ -394,7 +416,10 @@ fn print_backend(label: &str, rows: &[Row], peak_kib: u64, transfer: &[(String, 
             row.figures.ratio
         );
     }
-    println!("\npeak RSS of the server: {:.1} MiB", peak_kib as f64 / 1024.0);
+    println!(
+        "\npeak RSS of the server: {:.1} MiB",
+        peak_kib as f64 / 1024.0
+    );
     println!("\n| first visit to /signup | raw | gzip | brotli |");
     println!("|---|---:|---:|---:|");
     let mut total = [0; 3];
@@ -405,19 +430,40 @@ fn print_backend(label: &str, rows: &[Row], peak_kib: u64, transfer: &[(String, 
         }
     }
     println!("| **total** | {} | {} | {} |", total[0], total[1], total[2]);
-    let verify64 = rows.iter().find(|r| r.name == "verify-code" && r.clients == 64);
+    let verify64 = rows
+        .iter()
+        .find(|r| r.name == "verify-code" && r.clients == 64);
     if let Some(row) = verify64 {
         let ratio = row.figures.ratio;
         println!("\ngoals ({label}):");
-        println!("- verify-code at 64 clients ÷ /healthz: {ratio:.3} (goal ≥ 0.25) {}", mark(ratio >= 0.25));
-        println!("- verify-code p99 at 64 clients: {:.1} ms (goal < 50) {}", row.figures.p99_ms, mark(row.figures.p99_ms < 50.0));
+        println!(
+            "- verify-code at 64 clients ÷ /healthz: {ratio:.3} (goal ≥ 0.25) {}",
+            mark(ratio >= 0.25)
+        );
+        println!(
+            "- verify-code p99 at 64 clients: {:.1} ms (goal < 50) {}",
+            row.figures.p99_ms,
+            mark(row.figures.p99_ms < 50.0)
+        );
     }
-    println!("- peak RSS: {:.1} MiB (goal < 64) {}", peak_kib as f64 / 1024.0, mark(peak_kib < 64 * 1024));
-    println!("- first visit, brotli: {:.1} KB (goal < 200) {}", total[2] as f64 / 1000.0, mark(total[2] < 200_000));
+    println!(
+        "- peak RSS: {:.1} MiB (goal < 64) {}",
+        peak_kib as f64 / 1024.0,
+        mark(peak_kib < 64 * 1024)
+    );
+    println!(
+        "- first visit, brotli: {:.1} KB (goal < 200) {}",
+        total[2] as f64 / 1000.0,
+        mark(total[2] < 200_000)
+    );
 }
 
 fn mark(ok: bool) -> &'static str {
-    if ok { "✓" } else { "✗" }
+    if ok {
+        "✓"
+    } else {
+        "✗"
+    }
 }
 
 #[tokio::main]
@@ -433,7 +479,10 @@ async fn main() {
     for backend in only.split(',').map(str::trim) {
         let dir = tempfile::tempdir().expect("temp dir");
         let (label, url) = match backend {
-            "sqlite" => ("SQLite", format!("sqlite://{}/bench.db?mode=rwc", dir.path().display())),
+            "sqlite" => (
+                "SQLite",
+                format!("sqlite://{}/bench.db?mode=rwc", dir.path().display()),
+            ),
             "postgres" => ("PostgreSQL", pg::fresh_database().await),
             other => panic!("BENCH_BACKENDS: unknown backend {other}"),
         };

@@ -69,7 +69,10 @@ fn check_hash_file(
         path => Err(sms_auth::server::state::StartError::Leptos(format!(
             "LEPTOS_HASH_FILES is on but {} is missing: copy it from cargo leptos build's \
              target/release/ beside the binary",
-            path.map_or_else(|| options.hash_file.to_string(), |p| p.display().to_string())
+            path.map_or_else(
+                || options.hash_file.to_string(),
+                |p| p.display().to_string()
+            )
         ))),
     }
 }

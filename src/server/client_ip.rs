@@ -82,7 +82,10 @@ mod tests {
         assert!(p.trusts(ip("192.168.1.7")));
         assert!(!p.trusts(ip("192.168.1.8")));
         assert!(p.trusts(ip("::1")));
-        assert!(p.trusts(ip("::ffff:10.0.0.1")), "IPv4-mapped peers count as IPv4");
+        assert!(
+            p.trusts(ip("::ffff:10.0.0.1")),
+            "IPv4-mapped peers count as IPv4"
+        );
         assert_eq!(TrustedProxies::parse(""), Some(TrustedProxies::default()));
         assert_eq!(TrustedProxies::parse("10.0.0.0/33"), None);
         assert_eq!(TrustedProxies::parse("example.com"), None);
@@ -91,8 +94,14 @@ mod tests {
     #[test]
     fn an_untrusted_peer_is_the_client_whatever_it_says() {
         let p = proxies("10.0.0.0/8");
-        assert_eq!(p.client_ip(ip("203.0.113.9"), ["1.2.3.4"]), ip("203.0.113.9"));
-        assert_eq!(TrustedProxies::default().client_ip(ip("10.0.0.1"), ["1.2.3.4"]), ip("10.0.0.1"));
+        assert_eq!(
+            p.client_ip(ip("203.0.113.9"), ["1.2.3.4"]),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            TrustedProxies::default().client_ip(ip("10.0.0.1"), ["1.2.3.4"]),
+            ip("10.0.0.1")
+        );
     }
 
     #[test]
@@ -105,7 +114,10 @@ mod tests {
             p.client_ip(peer, ["6.6.6.6, 198.51.100.7, 10.1.1.1"]),
             ip("198.51.100.7")
         );
-        assert_eq!(p.client_ip(peer, ["6.6.6.6", "198.51.100.7"]), ip("198.51.100.7"));
+        assert_eq!(
+            p.client_ip(peer, ["6.6.6.6", "198.51.100.7"]),
+            ip("198.51.100.7")
+        );
         assert_eq!(p.client_ip(peer, ["garbage, 10.1.1.1"]), ip("10.1.1.1"));
         assert_eq!(p.client_ip(peer, ["198.51.100.7, garbage"]), peer);
         assert_eq!(p.client_ip(peer, std::iter::empty()), peer);

@@ -81,9 +81,14 @@ impl PublicOrigin {
             return false;
         };
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        Self::parse(&format!("{}://{}", scheme.to_ascii_lowercase(), &rest[..end])).is_some_and(
-            |other| other.host == self.host && other.port == self.port && other.https == self.https,
-        )
+        Self::parse(&format!(
+            "{}://{}",
+            scheme.to_ascii_lowercase(),
+            &rest[..end]
+        ))
+        .is_some_and(|other| {
+            other.host == self.host && other.port == self.port && other.https == self.https
+        })
     }
 
     /// `https://auth.example.ru`

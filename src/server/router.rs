@@ -37,7 +37,10 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES));
     let https = state.settings.public_origin.is_https();
     edge::with_security_headers(router, https)
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -107,11 +107,20 @@ pub(super) fn count(n: i64) -> u32 {
 pub(super) fn purge_statements(now: i64, limits: super::SessionLimits) -> [(&'static str, i64); 5] {
     [
         // Expired codes stay an hour, so a late guess is told "expired", not "unknown".
-        ("DELETE FROM verifications WHERE expires_at <= $1", now - HOUR),
+        (
+            "DELETE FROM verifications WHERE expires_at <= $1",
+            now - HOUR,
+        ),
         ("DELETE FROM sms_sends WHERE sent_at <= $1", now - DAY),
         ("DELETE FROM failed_attempts WHERE at <= $1", now - HOUR),
-        ("DELETE FROM sessions WHERE last_seen_at <= $1", now - limits.idle_secs),
-        ("DELETE FROM sessions WHERE created_at <= $1", now - limits.absolute_secs),
+        (
+            "DELETE FROM sessions WHERE last_seen_at <= $1",
+            now - limits.idle_secs,
+        ),
+        (
+            "DELETE FROM sessions WHERE created_at <= $1",
+            now - limits.absolute_secs,
+        ),
     ]
 }
 

@@ -145,7 +145,11 @@ async fn execute(
     let rows = match query.fetch_all(&mut *connection).await {
         Ok(rows) => rows,
         Err(error) => {
-            if sqlx::query("ROLLBACK").execute(&mut *connection).await.is_err() {
+            if sqlx::query("ROLLBACK")
+                .execute(&mut *connection)
+                .await
+                .is_err()
+            {
                 connection.close_on_drop();
             }
             return Err(error);
@@ -153,7 +157,10 @@ async fn execute(
     };
     let mut accounts: Vec<Option<AccountRow>> = sign_ins.iter().map(|_| None).collect();
     for row in rows {
-        if let Some(slot) = usize::try_from(row.op).ok().and_then(|op| accounts.get_mut(op)) {
+        if let Some(slot) = usize::try_from(row.op)
+            .ok()
+            .and_then(|op| accounts.get_mut(op))
+        {
             *slot = Some(row.account);
         }
     }

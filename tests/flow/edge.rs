@@ -22,7 +22,11 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
     assert_eq!(header_of(&response, "x-content-type-options"), "nosniff");
     assert_eq!(header_of(&response, "referrer-policy"), "same-origin");
     assert_eq!(header_of(&response, "x-frame-options"), "DENY");
-    assert_eq!(header_of(&response, "strict-transport-security"), "", "http origin");
+    assert_eq!(
+        header_of(&response, "strict-transport-security"),
+        "",
+        "http origin"
+    );
     let html = response.text().await.expect("page");
     let nonce = csp
         .split("'nonce-")
@@ -35,10 +39,17 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
     // Every inline script carries this render's nonce.
     let scripts = html.matches("<script").count();
     assert!(scripts > 0, "{html}");
-    assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count() >= scripts, true, "{html}");
+    assert!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count() >= scripts,
+        "{html}"
+    );
 
     let next = app.browser().get("/signup").await;
-    assert_ne!(header_of(&next, "content-security-policy"), csp, "a new nonce per page");
+    assert_ne!(
+        header_of(&next, "content-security-policy"),
+        csp,
+        "a new nonce per page"
+    );
 
     let api = app.browser().raw_call("account", &[]).await;
     assert!(header_of(&api, "content-security-policy").starts_with("default-src 'none'"));
@@ -52,7 +63,10 @@ async fn https_sites_send_hsts() {
         .start()
         .await;
     let response = app.browser().get("/").await;
-    assert_eq!(header_of(&response, "strict-transport-security"), "max-age=31536000");
+    assert_eq!(
+        header_of(&response, "strict-transport-security"),
+        "max-age=31536000"
+    );
 }
 
 #[tokio::test]
@@ -113,9 +127,18 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         .policy(|p| p.sms_per_ip_per_hour = 1)
         .start()
         .await;
-    assert_eq!(request_from(&trusting, phones[0], "198.51.100.1").await, 200);
-    assert_eq!(request_from(&trusting, phones[1], "198.51.100.1").await, 429);
-    assert_eq!(request_from(&trusting, phones[2], "198.51.100.2").await, 200);
+    assert_eq!(
+        request_from(&trusting, phones[0], "198.51.100.1").await,
+        200
+    );
+    assert_eq!(
+        request_from(&trusting, phones[1], "198.51.100.1").await,
+        429
+    );
+    assert_eq!(
+        request_from(&trusting, phones[2], "198.51.100.2").await,
+        200
+    );
     let stored: String = sqlx::query_scalar("SELECT ip FROM sms_sends ORDER BY id LIMIT 1")
         .fetch_one(&trusting.db)
         .await
@@ -127,14 +150,21 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         .start()
         .await;
     assert_eq!(request_from(&direct, phones[0], "198.51.100.1").await, 200);
-    assert_eq!(request_from(&direct, phones[1], "198.51.100.2").await, 429, "a forged header is ignored");
+    assert_eq!(
+        request_from(&direct, phones[1], "198.51.100.2").await,
+        429,
+        "a forged header is ignored"
+    );
 }
 
 #[tokio::test]
 async fn oversized_bodies_are_refused() {
     let app = TestApp::start().await;
     let big = "7".repeat(64 * 1024);
-    let response = app.browser().raw_call("request_code", &[("phone", &big)]).await;
+    let response = app
+        .browser()
+        .raw_call("request_code", &[("phone", &big)])
+        .await;
     assert_eq!(response.status(), 413);
     assert!(app.exolve.sent().is_empty());
 }
@@ -158,7 +188,10 @@ async fn hashed_assets_are_served_precompressed_and_immutable() {
     let br = get("gzip, br").await.expect("br");
     assert_eq!(br.status(), 200);
     assert_eq!(header_of(&br, "content-encoding"), "br");
-    assert_eq!(header_of(&br, "cache-control"), "public, max-age=31536000, immutable");
+    assert_eq!(
+        header_of(&br, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(header_of(&br, "x-content-type-options"), "nosniff");
     assert_eq!(br.bytes().await.expect("body").as_ref(), b"brotli bytes");
     let gz = get("gzip").await.expect("gz");
@@ -174,10 +207,7 @@ async fn hashed_assets_are_served_precompressed_and_immutable() {
 
 #[tokio::test]
 async fn probes_answer_and_metrics_count_what_happened() {
-    let app = TestApp::builder()
-        .policy(|p| p.max_tries = 3)
-        .start()
-        .await;
+    let app = TestApp::builder().policy(|p| p.max_tries = 3).start().await;
     let browser = app.browser();
     assert_eq!(browser.get("/healthz").await.status(), 200);
     assert_eq!(browser.get("/readyz").await.status(), 200);

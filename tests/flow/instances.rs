@@ -156,8 +156,14 @@ async fn hourly_caps_and_the_daily_budget_count_both_instances() {
     assert_eq!(ask(&pair.a, PHONE).await, Err(AppError::PhoneHourlyCap));
     ask(&pair.b, "+79990000002").await.expect("3rd of the day");
     ask(&pair.a, "+79990000003").await.expect("4th of the day");
-    assert_eq!(ask(&pair.b, "+79990000004").await, Err(AppError::DailyBudget));
-    assert_eq!(ask(&pair.a, "+79990000005").await, Err(AppError::DailyBudget));
+    assert_eq!(
+        ask(&pair.b, "+79990000004").await,
+        Err(AppError::DailyBudget)
+    );
+    assert_eq!(
+        ask(&pair.a, "+79990000005").await,
+        Err(AppError::DailyBudget)
+    );
     assert_eq!(pair.exolve.sent().len(), 4);
     assert_eq!(pair.count("SELECT COUNT(*) FROM sms_sends").await, 4);
 }
@@ -172,12 +178,19 @@ async fn parallel_submissions_to_both_instances_decide_once() {
 
     // 20 wrong guesses at once, half through each instance: at most 5 are counted.
     let guesses = (0..20).map(|i| {
-        let browser = on_a.at(if i % 2 == 0 { &pair.a.base } else { &pair.b.base });
+        let browser = on_a.at(if i % 2 == 0 {
+            &pair.a.base
+        } else {
+            &pair.b.base
+        });
         async move { browser.verify(wrong).await }
     });
     let results = all(guesses).await;
     assert!(results.iter().all(Result::is_err));
-    assert_eq!(pair.count("SELECT failed_tries FROM verifications").await, 5);
+    assert_eq!(
+        pair.count("SELECT failed_tries FROM verifications").await,
+        5
+    );
     assert_eq!(pair.count("SELECT COUNT(*) FROM failed_attempts").await, 5);
 
     // A fresh code, 8 correct submissions at once through both: one session.
@@ -186,12 +199,20 @@ async fn parallel_submissions_to_both_instances_decide_once() {
     fresh.request_code("+79990000002").await.expect("sent");
     let code = pair.exolve.last_code_to("79990000002");
     let submissions = (0..8).map(|i| {
-        let browser = fresh.at(if i % 2 == 0 { &pair.a.base } else { &pair.b.base });
+        let browser = fresh.at(if i % 2 == 0 {
+            &pair.a.base
+        } else {
+            &pair.b.base
+        });
         let code = code.clone();
         async move { browser.verify(&code).await }
     });
     let results = all(submissions).await;
-    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
     assert_eq!(pair.count("SELECT COUNT(*) FROM sessions").await, 1);
     assert_eq!(pair.count("SELECT COUNT(*) FROM accounts").await, 1);
 }
@@ -224,11 +245,13 @@ async fn instances_purging_at_once_remove_each_row_once() {
             .await
             .expect("old send");
     }
-    sqlx::query("INSERT INTO sms_sends (phone, ip, sent_at) VALUES ('+79991234567', '127.0.0.1', $1)")
-        .bind(START)
-        .execute(&db)
-        .await
-        .expect("fresh send");
+    sqlx::query(
+        "INSERT INTO sms_sends (phone, ip, sent_at) VALUES ('+79991234567', '127.0.0.1', $1)",
+    )
+    .bind(START)
+    .execute(&db)
+    .await
+    .expect("fresh send");
     let limits = SessionLimits::default();
     let (first, second) = tokio::join!(one.purge(START, limits), two.purge(START, limits));
     let removed = first.expect("purge on one") + second.expect("purge on two");
@@ -240,7 +263,8 @@ async fn instances_purging_at_once_remove_each_row_once() {
     assert_eq!(left, 1);
     assert_eq!(removed, 200);
     assert_eq!(
-        one.purge(START, limits).await.expect("again") + two.purge(START, limits).await.expect("again"),
+        one.purge(START, limits).await.expect("again")
+            + two.purge(START, limits).await.expect("again"),
         0
     );
 }
@@ -268,5 +292,7 @@ async fn sigterm_lets_a_request_in_flight_finish() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "{status}");
-    assert!(reqwest::get(format!("{}/healthz", instance.base)).await.is_err());
+    assert!(reqwest::get(format!("{}/healthz", instance.base))
+        .await
+        .is_err());
 }

@@ -70,7 +70,15 @@ impl PgServer {
         let data = dir.join("data");
         let status = as_owner(Command::new(bin.join("initdb")), owner)
             .args(["-D", &data.display().to_string()])
-            .args(["-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--no-locale"])
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--no-locale",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .status()
@@ -80,7 +88,14 @@ impl PgServer {
         let mut command = as_owner(Command::new(bin.join("postgres")), owner);
         command
             .args(["-D", &data.display().to_string()])
-            .args(["-p", &port.to_string(), "-h", "127.0.0.1", "-k", &dir.display().to_string()])
+            .args([
+                "-p",
+                &port.to_string(),
+                "-h",
+                "127.0.0.1",
+                "-k",
+                &dir.display().to_string(),
+            ])
             .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
             .args(["-c", "full_page_writes=off", "-c", "max_connections=400"])
             .stdout(Stdio::null())
@@ -136,7 +151,9 @@ fn server_binaries() -> PathBuf {
             .unwrap_or(0)
     });
     versions.pop().unwrap_or_else(|| {
-        panic!("no PostgreSQL server in /usr/lib/postgresql: scripts/bootstrap.sh --test installs it")
+        panic!(
+            "no PostgreSQL server in /usr/lib/postgresql: scripts/bootstrap.sh --test installs it"
+        )
     })
 }
 

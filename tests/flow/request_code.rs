@@ -151,11 +151,12 @@ async fn codes_are_kept_only_as_keyed_hashes() {
     assert_eq!(digest.len(), 32);
     assert_ne!(id_hash, vid);
     assert!(!String::from_utf8_lossy(&digest).contains(&code));
-    let dump: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM verifications WHERE id_hash LIKE '%' || $1 || '%'")
-            .bind(&code)
-            .fetch_one(&app.db)
-            .await
-            .expect("scan");
+    let dump: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM verifications WHERE id_hash LIKE '%' || $1 || '%'",
+    )
+    .bind(&code)
+    .fetch_one(&app.db)
+    .await
+    .expect("scan");
     assert_eq!(dump, 0);
 }

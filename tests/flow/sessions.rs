@@ -133,7 +133,11 @@ async fn a_session_in_use_is_written_at_most_once_a_minute() {
     let last_seen = || app.count("SELECT last_seen_at FROM sessions");
     app.clock.advance(59);
     browser.account().await.expect("signed in");
-    assert_eq!(last_seen().await, START, "a read within the minute writes nothing");
+    assert_eq!(
+        last_seen().await,
+        START,
+        "a read within the minute writes nothing"
+    );
     app.clock.advance(1);
     browser.account().await.expect("signed in");
     assert_eq!(last_seen().await, START + 60);

@@ -70,11 +70,14 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
         id_hash: "s1",
         device: "",
     };
-    assert!(store
-        .complete_sign_in("code", session, START + 300, 5)
-        .await
-        .expect("ran")
-        .is_none(), "expired");
+    assert!(
+        store
+            .complete_sign_in("code", session, START + 300, 5)
+            .await
+            .expect("ran")
+            .is_none(),
+        "expired"
+    );
     for _ in 0..2 {
         store
             .record_wrong_guess("code", &phone, START, 2)
@@ -90,13 +93,20 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
         id_hash: "s2",
         device: "",
     };
-    assert!(store
-        .complete_sign_in("code", session, START, 2)
-        .await
-        .expect("ran")
-        .is_none(), "exhausted");
+    assert!(
+        store
+            .complete_sign_in("code", session, START, 2)
+            .await
+            .expect("ran")
+            .is_none(),
+        "exhausted"
+    );
     assert_eq!(
-        store.verification("code", START - 1).await.expect("read").map(|v| v.phone_failures),
+        store
+            .verification("code", START - 1)
+            .await
+            .expect("read")
+            .map(|v| v.phone_failures),
         Some(2)
     );
 }
