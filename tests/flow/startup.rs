@@ -48,6 +48,26 @@ fn production_refuses_to_start_without_key_sender_and_secret() {
 }
 
 #[test]
+fn logs_are_json_objects_when_asked_and_the_format_is_checked() {
+    let line = refusal(&[("LOG_FORMAT", "xml")]);
+    assert!(line.contains("LOG_FORMAT"), "{line}");
+    let line = refusal(&[("LOG_FORMAT", "json"), ("OTP_MAX_TRIES", "many")]);
+    let event: serde_json::Value = serde_json::from_str(&line).expect("a JSON log line");
+    assert_eq!(event["level"], "ERROR", "{line}");
+    let message = event["message"].as_str().unwrap_or_default();
+    assert!(message.contains("OTP_MAX_TRIES"), "{line}");
+}
+
+#[test]
+fn hashed_asset_names_without_their_hash_file_stop_the_start() {
+    let line = refusal(&[
+        ("LEPTOS_HASH_FILES", "true"),
+        ("LEPTOS_HASH_FILE_NAME", "no-such-hash-file.txt"),
+    ]);
+    assert!(line.contains("no-such-hash-file.txt"), "{line}");
+}
+
+#[test]
 fn a_wrong_value_stops_the_start_naming_the_variable() {
     let line = refusal(&[("OTP_MAX_TRIES", "many")]);
     assert!(line.contains("OTP_MAX_TRIES"), "{line}");
