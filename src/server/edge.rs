@@ -41,8 +41,9 @@ pub fn set_page_csp(options: &leptos::config::LeptosOptions) {
     ) else {
         return;
     };
+    // The browser opens the websocket to the host it loaded the page from.
     let reload = (options.env == leptos::config::Env::DEV)
-        .then(|| format!("ws://{}:{}", options.site_addr.ip(), options.reload_port));
+        .then(|| format!("ws://*:{}", options.reload_port));
     if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce, reload.as_deref())) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
@@ -98,7 +99,13 @@ pub async fn refuse_cross_site(
         .map(|value| value.to_str().unwrap_or_default());
     match claimed {
         Some(url) if !safe && !state.settings.public_origin.is_origin_of(url) => {
-            tracing::warn!(method = %request.method(), path = request.uri().path(), "cross-site request refused");
+            tracing::warn!(
+                method = %request.method(),
+                path = request.uri().path(),
+                from = url,
+                expected = state.settings.public_origin.as_str(),
+                "cross-site request refused (PUBLIC_ORIGIN is the only origin allowed to post)"
+            );
             (
                 StatusCode::FORBIDDEN,
                 "Запрос с другого сайта отклонён. Cross-site request refused.\n",
@@ -120,7 +127,7 @@ mod tests {
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(csp.contains("connect-src 'self';"));
-        let dev = page_csp("n", Some("ws://127.0.0.1:3001"));
-        assert!(dev.contains("connect-src 'self' ws://127.0.0.1:3001;"));
+        let dev = page_csp("n", Some("ws://*:3001"));
+        assert!(dev.contains("connect-src 'self' ws://*:3001;"));
     }
 }
