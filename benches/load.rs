@@ -11,11 +11,13 @@
 
 #[path = "../tests/flow/pg.rs"]
 mod pg;
+#[path = "../tests/flow/process.rs"]
+mod process;
 
 use std::{
     collections::HashMap,
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
+    process::Command,
     sync::{
         atomic::{AtomicUsize, Ordering},
         Arc, Mutex,
@@ -24,6 +26,7 @@ use std::{
 };
 
 use axum::{extract::State, routing::post, Json, Router};
+use process::{free_port, ServerProcess};
 
 const CONCURRENCY: [usize; 3] = [1, 8, 64];
 const REQUESTS: usize = 2_000;
@@ -70,80 +73,45 @@ impl FakeExolve {
     }
 }
 
-/// The release server, killed when dropped.
-struct Server {
-    base: String,
-    child: Child,
+/// The release server with the limits raised for the run.
+async fn start_server(root: &Path, database_url: &str, exolve_url: &str) -> ServerProcess {
+    let binary = root.join("target/release/sms-auth");
+    assert!(
+        binary.exists() && root.join("target/site/pkg").exists(),
+        "build first: cargo leptos build --release --precompress (bench/run.sh does)"
+    );
+    let port = free_port();
+    let mut command = Command::new(binary);
+    command
+        .current_dir(root)
+        .env("LEPTOS_ENV", "PROD")
+        .env("PUBLIC_ORIGIN", format!("http://127.0.0.1:{port}"))
+        .env("DATABASE_URL", database_url)
+        .env("EXOLVE_API_URL", exolve_url)
+        .env("EXOLVE_API_KEY", "bench-key")
+        .env("EXOLVE_SENDER", "79990000000")
+        .env("APP_SECRET", "bench-secret-bench-secret-bench-secret")
+        .env("OTP_RESEND_COOLDOWN_SECS", "0")
+        .env("LIMIT_SMS_PER_PHONE_PER_HOUR", "100000")
+        .env("LIMIT_SMS_PER_IP_PER_HOUR", "1000000")
+        .env("LIMIT_SMS_PER_DAY", "100000000")
+        // Each request comes from an address of its own, as told by a trusted proxy.
+        .env("TRUSTED_PROXIES", "127.0.0.1")
+        .env("RUST_LOG", "warn");
+    ServerProcess::start(command, port).await
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    async fn start(root: &Path, database_url: &str, exolve_url: &str) -> Self {
-        let binary = root.join("target/release/sms-auth");
-        assert!(
-            binary.exists() && root.join("target/site/pkg").exists(),
-            "build first: cargo leptos build --release --precompress (bench/run.sh does)"
-        );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let child = Command::new(binary)
-            .current_dir(root)
-            .env("LEPTOS_ENV", "PROD")
-            .env("LEPTOS_SITE_ADDR", &addr)
-            .env("PUBLIC_ORIGIN", format!("http://{addr}"))
-            .env("DATABASE_URL", database_url)
-            .env("EXOLVE_API_URL", exolve_url)
-            .env("EXOLVE_API_KEY", "bench-key")
-            .env("EXOLVE_SENDER", "79990000000")
-            .env("APP_SECRET", "bench-secret-bench-secret-bench-secret")
-            .env("OTP_RESEND_COOLDOWN_SECS", "0")
-            .env("LIMIT_SMS_PER_PHONE_PER_HOUR", "100000")
-            .env("LIMIT_SMS_PER_IP_PER_HOUR", "1000000")
-            .env("LIMIT_SMS_PER_DAY", "100000000")
-            // Each request comes from an address of its own, as told by a trusted proxy.
-            .env("TRUSTED_PROXIES", "127.0.0.1")
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn the server");
-        let server = Self {
-            base: format!("http://{addr}"),
-            child,
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while reqwest::get(format!("{}/readyz", server.base))
-            .await
-            .map_or(true, |r| r.status() != 200)
-        {
-            assert!(Instant::now() < deadline, "the server did not become ready");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        server
-    }
-
-    /// The most resident memory the process has had, in KiB.
-    fn peak_rss_kib(&self) -> u64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .ok()
-            .and_then(|status| {
-                status
-                    .lines()
-                    .find_map(|line| line.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            })
-            .unwrap_or(0)
-    }
+/// The most resident memory the process `pid` has had, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 #[derive(Clone, Copy, Default)]
@@ -300,7 +268,7 @@ async fn run_backend(
     database_url: &str,
 ) -> (Vec<Row>, u64, Vec<(String, [u64; 3])>) {
     let (fake, exolve_url) = FakeExolve::start().await;
-    let server = Server::start(root, database_url, &exolve_url).await;
+    let server = start_server(root, database_url, &exolve_url).await;
     let base = server.base.clone();
     let http = client();
     let mut rows = Vec::new();
@@ -360,7 +328,7 @@ async fn run_backend(
         eprintln!("[{label}] {clients} clients done");
     }
     let transfer = first_visit(&http, &base).await;
-    (rows, server.peak_rss_kib(), transfer)
+    (rows, peak_rss_kib(server.child.id()), transfer)
 }
 
 /// What a first visit to /signup fetches (the page, then the files it names under

@@ -14,18 +14,20 @@ async fn main() -> std::process::ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
     let json = match std::env::var("LOG_FORMAT").as_deref().map(str::trim) {
-        Err(_) | Ok("" | "text") => false,
-        Ok("json") => true,
-        Ok(_) => {
-            eprintln!("cannot start: configuration: LOG_FORMAT: text or json");
-            return std::process::ExitCode::FAILURE;
-        }
+        Err(_) | Ok("" | "text") => Some(false),
+        Ok("json") => Some(true),
+        // Logged in text, the one format there is then, right below.
+        Ok(_) => None,
     };
     let logs = tracing_subscriber::fmt().with_env_filter(filter);
-    if json {
+    if json == Some(true) {
         logs.json().flatten_event(true).init();
     } else {
         logs.init();
+    }
+    if json.is_none() {
+        tracing::error!("cannot start: configuration: LOG_FORMAT: text or json");
+        return std::process::ExitCode::FAILURE;
     }
     if let Some(error) = dotenv {
         tracing::error!(%error, ".env could not be read");

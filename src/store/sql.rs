@@ -10,7 +10,8 @@
 //! - `purge_turn()` begins the purge's transaction, or `None` while another instance
 //!   is purging;
 //! - `sign_in(…)`, the hot decision of the verify step, written for each engine so
-//!   that it is one round trip to the database (see `SIGN_IN` in each).
+//!   that it is one round trip to the database: one statement on PostgreSQL, one
+//!   group-committed batch on SQLite (`sqlite_sign_in.rs`).
 
 /// Seconds in the counting windows.
 pub(super) const HOUR: i64 = crate::otp::Policy::WINDOW_HOUR;

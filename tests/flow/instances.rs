@@ -2,7 +2,7 @@
 //! sessions and every limit hold across them; shutdown lets requests finish.
 
 use std::{
-    process::{Child, Command, Stdio},
+    process::Command,
     time::{Duration, Instant},
 };
 
@@ -12,74 +12,38 @@ use sms_auth::{
 };
 use sqlx::AnyPool;
 
-use crate::{pg, support::*};
+use crate::{
+    pg,
+    process::{free_port, ServerProcess},
+    support::*,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sms-auth");
 
-/// One running `sms-auth` process, killed when dropped.
-struct Instance {
-    base: String,
-    child: Child,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Instance {
-    async fn start(database_url: &str, exolve: &FakeExolve, vars: &[(&str, &str)]) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let child = Command::new(BIN)
-            .current_dir(dir.path())
-            .env_clear()
-            .env("LEPTOS_OUTPUT_NAME", "sms-auth")
-            .env("LEPTOS_ENV", "PROD")
-            .env("LEPTOS_SITE_ADDR", &addr)
-            .env("PUBLIC_ORIGIN", "http://127.0.0.1:3000")
-            .env("DATABASE_URL", database_url)
-            .env("EXOLVE_API_URL", &exolve.url)
-            .env("EXOLVE_API_KEY", API_KEY)
-            .env("EXOLVE_SENDER", SENDER)
-            .env("APP_SECRET", "shared-secret-of-every-instance-0123456789")
-            .env("RUST_LOG", "warn")
-            .envs(vars.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn sms-auth");
-        let instance = Self {
-            base: format!("http://{addr}"),
-            child,
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let client = reqwest::Client::new();
-        loop {
-            let up = client
-                .get(format!("{}/readyz", instance.base))
-                .send()
-                .await
-                .is_ok_and(|r| r.status() == 200);
-            if up {
-                return instance;
-            }
-            assert!(Instant::now() < deadline, "{addr} did not become ready");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
+/// An instance as a deployment runs it: production mode, the shared database,
+/// secret and Exolve, nothing else from this process's environment.
+async fn instance(database_url: &str, exolve: &FakeExolve, vars: &[(&str, &str)]) -> ServerProcess {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(dir.path())
+        .env_clear()
+        .env("LEPTOS_OUTPUT_NAME", "sms-auth")
+        .env("LEPTOS_ENV", "PROD")
+        .env("PUBLIC_ORIGIN", "http://127.0.0.1:3000")
+        .env("DATABASE_URL", database_url)
+        .env("EXOLVE_API_URL", &exolve.url)
+        .env("EXOLVE_API_KEY", API_KEY)
+        .env("EXOLVE_SENDER", SENDER)
+        .env("APP_SECRET", "shared-secret-of-every-instance-0123456789")
+        .env("RUST_LOG", "warn")
+        .envs(vars.iter().copied());
+    ServerProcess::start(command, free_port()).await
 }
 
 struct Pair {
-    a: Instance,
-    b: Instance,
+    a: ServerProcess,
+    b: ServerProcess,
     exolve: FakeExolve,
     db: AnyPool,
 }
@@ -89,10 +53,7 @@ impl Pair {
         let url = pg::fresh_database().await;
         let exolve = FakeExolve::start().await;
         // A migrates the fresh database while B starts: the migrator's lock serialises them.
-        let (a, b) = tokio::join!(
-            Instance::start(&url, &exolve, vars),
-            Instance::start(&url, &exolve, vars)
-        );
+        let (a, b) = tokio::join!(instance(&url, &exolve, vars), instance(&url, &exolve, vars));
         sqlx::any::install_default_drivers();
         let db = AnyPool::connect(&url).await.expect("assertion pool");
         Self { a, b, exolve, db }
@@ -146,7 +107,7 @@ async fn hourly_caps_and_the_daily_budget_count_both_instances() {
         ("LIMIT_SMS_PER_DAY", "4"),
     ])
     .await;
-    let ask = |instance: &Instance, phone: &str| {
+    let ask = |instance: &ServerProcess, phone: &str| {
         let browser = Browser::new(&instance.base, &[]);
         let phone = phone.to_owned();
         async move { browser.request_code(&phone).await }
@@ -274,7 +235,7 @@ async fn sigterm_lets_a_request_in_flight_finish() {
     let pair_db = pg::fresh_database().await;
     let exolve = FakeExolve::start().await;
     exolve.set_mode(ExolveMode::Slow(Duration::from_millis(1500)));
-    let mut instance = Instance::start(&pair_db, &exolve, &[]).await;
+    let mut instance = instance(&pair_db, &exolve, &[]).await;
     let browser = Browser::new(&instance.base, &[]);
     let in_flight = tokio::spawn(async move { browser.request_code(PHONE).await });
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -2,6 +2,7 @@
 //! One test binary (one compile); one fresh app and database per test.
 
 mod pg;
+mod process;
 mod support;
 
 mod edge;

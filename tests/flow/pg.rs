@@ -5,7 +5,6 @@
 //! runs are removed when the next run starts.
 
 use std::{
-    net::TcpListener,
     os::unix::{fs::chown, process::CommandExt},
     path::{Path, PathBuf},
     process::{Command, Stdio},
@@ -84,7 +83,7 @@ impl PgServer {
             .status()
             .expect("run initdb");
         assert!(status.success(), "initdb failed");
-        let port = free_port();
+        let port = crate::process::free_port();
         let mut command = as_owner(Command::new(bin.join("postgres")), owner);
         command
             .args(["-D", &data.display().to_string()])
@@ -182,13 +181,6 @@ fn as_owner(mut command: Command, owner: Option<(u32, u32)>) -> Command {
         command.current_dir("/tmp");
     }
     command
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free port")
 }
 
 /// Folders of earlier runs whose process is gone.

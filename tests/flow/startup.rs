@@ -78,11 +78,7 @@ fn a_wrong_value_stops_the_start_naming_the_variable() {
 #[test]
 fn development_starts_with_nothing_set_and_creates_its_folder() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let addr = format!("127.0.0.1:{port}");
+    let addr = format!("127.0.0.1:{}", crate::process::free_port());
     let mut child = start(dir.path(), &[("LEPTOS_SITE_ADDR", &addr)])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
