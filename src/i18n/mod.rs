@@ -37,14 +37,13 @@ impl Lang {
         }
     }
 
-    /// The language of the page being rendered: on the server, the request's; in the
-    /// browser, the `lang` the server put on `<html>`, so hydration renders the same text.
+    /// The language of the page being rendered: on the server, the one the request
+    /// chose (provided as context for each request); in the browser, the `lang` the
+    /// server put on `<html>`, so hydration renders the same text.
     pub fn of_page() -> Lang {
         #[cfg(feature = "ssr")]
         {
-            leptos::prelude::use_context::<http::request::Parts>()
-                .map(|parts| crate::server::language::of_request(&parts))
-                .unwrap_or_default()
+            leptos::prelude::use_context::<Lang>().unwrap_or_default()
         }
         #[cfg(not(feature = "ssr"))]
         {
@@ -54,6 +53,14 @@ impl Lang {
                 .and_then(|code| Lang::from_code(&code))
                 .unwrap_or_default()
         }
+    }
+
+    /// The language a request asks for: the switcher's cookie if it names one we
+    /// speak, else the best of `Accept-Language`.
+    pub fn choose(cookie: Option<&str>, accept_language: &str) -> Lang {
+        cookie
+            .and_then(Lang::from_code)
+            .unwrap_or_else(|| Lang::negotiate(accept_language))
     }
 
     /// The first supported language of an `Accept-Language` header, by quality;
@@ -213,6 +220,15 @@ mod tests {
                 .contains("42"));
             assert!(t.resend_in(17).contains("17"));
         }
+    }
+
+    #[test]
+    fn a_known_cookie_wins_over_the_header() {
+        assert_eq!(Lang::choose(Some("ru"), "en-US"), Lang::Ru);
+        assert_eq!(Lang::choose(Some("EN"), "ru"), Lang::En);
+        assert_eq!(Lang::choose(Some("de"), "en-US"), Lang::En);
+        assert_eq!(Lang::choose(None, "en"), Lang::En);
+        assert_eq!(Lang::choose(None, ""), Lang::Ru);
     }
 
     #[test]

@@ -1,10 +1,38 @@
 //! The client's address for per-IP limits: the socket peer, unless the peer is one of
 //! `TRUSTED_PROXIES`, whose `X-Forwarded-For` is then believed as far as it goes
-//! through trusted hops.
+//! through trusted hops; and the key the limits count it under.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
-use ipnet::IpNet;
+use ipnet::{IpNet, Ipv6Net};
+
+/// What the per-address limits count a client as: an IPv4 address by itself, an IPv6
+/// address by its /64 (one subscriber's whole prefix: rotating addresses inside it
+/// is free), IPv4-mapped IPv6 as the IPv4 address. `2001:db8:1:2::/64`, `198.51.100.7`.
+pub fn limit_key(addr: IpAddr) -> String {
+    match addr.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => Ipv6Net::new(v6, 64)
+            .map(|net| net.trunc().to_string())
+            .unwrap_or_else(|_| v6.to_string()),
+    }
+}
+
+/// One `X-Forwarded-For` entry: a bare address, or with a port (`1.2.3.4:5678`,
+/// `[2001:db8::1]:443`), bracketed or quoted as RFC 7239's node syntax has it.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim().trim_matches('"');
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|socket| socket.ip()))
+        .or_else(|| {
+            entry
+                .strip_prefix('[')
+                .and_then(|rest| rest.strip_suffix(']'))
+                .and_then(|inner| inner.parse::<IpAddr>().ok())
+        })
+}
 
 /// The proxies (CIDR blocks) allowed to say who the client is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,7 +61,8 @@ impl TrustedProxies {
     /// The address a request comes from. `forwarded_for` holds the `X-Forwarded-For`
     /// header values in order; each proxy appends the address it got the request from,
     /// so the list is read from the right, through trusted hops, and the first address
-    /// no trusted proxy owns is the client. A malformed entry ends the trust there.
+    /// no trusted proxy owns is the client. An entry that names no address ends the
+    /// trust there.
     pub fn client_ip<'a>(
         &self,
         peer: IpAddr,
@@ -49,14 +78,14 @@ impl TrustedProxies {
             .map(str::trim)
             .collect();
         for hop in hops.iter().rev() {
-            match hop.parse::<IpAddr>() {
-                Ok(addr) => {
+            match forwarded_address(hop) {
+                Some(addr) => {
                     client = addr.to_canonical();
                     if !self.trusts(client) {
                         break;
                     }
                 }
-                Err(_) => break,
+                None => break,
             }
         }
         client
@@ -121,5 +150,39 @@ mod tests {
         assert_eq!(p.client_ip(peer, ["garbage, 10.1.1.1"]), ip("10.1.1.1"));
         assert_eq!(p.client_ip(peer, ["198.51.100.7, garbage"]), peer);
         assert_eq!(p.client_ip(peer, std::iter::empty()), peer);
+    }
+
+    #[test]
+    fn forwarded_entries_may_carry_ports_brackets_and_quotes() {
+        let p = proxies("10.0.0.0/8");
+        let peer = ip("10.0.0.2");
+        for (header, client) in [
+            ("198.51.100.7:5678", "198.51.100.7"),
+            ("[2001:db8::1]:443", "2001:db8::1"),
+            ("[2001:db8::1]", "2001:db8::1"),
+            ("\"[2001:db8::1]:443\"", "2001:db8::1"),
+            ("6.6.6.6, 198.51.100.7:1, 10.0.0.9:80", "198.51.100.7"),
+            ("::ffff:198.51.100.7", "198.51.100.7"),
+        ] {
+            assert_eq!(p.client_ip(peer, [header]), ip(client), "{header}");
+        }
+        assert_eq!(p.client_ip(peer, ["unknown"]), peer);
+        assert_eq!(p.client_ip(peer, ["1.2.3.4:99999"]), peer);
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64() {
+        assert_eq!(limit_key(ip("198.51.100.7")), "198.51.100.7");
+        assert_eq!(limit_key(ip("::ffff:198.51.100.7")), "198.51.100.7");
+        assert_eq!(limit_key(ip("2001:db8:1:2::1")), "2001:db8:1:2::/64");
+        assert_eq!(
+            limit_key(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")),
+            "2001:db8:1:2::/64"
+        );
+        assert_ne!(
+            limit_key(ip("2001:db8:1:3::1")),
+            limit_key(ip("2001:db8:1:2::1"))
+        );
+        assert_eq!(limit_key(ip("::1")), "::/64");
     }
 }

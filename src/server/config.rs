@@ -5,6 +5,7 @@ use std::{fmt, time::Duration};
 
 use secrecy::SecretString;
 use thiserror::Error;
+use url::{Origin, Url};
 
 use super::client_ip::TrustedProxies;
 use crate::{otp::Policy, store::SessionLimits};
@@ -34,88 +35,88 @@ pub struct ExolveConfig {
     pub timeout: Duration,
 }
 
-/// The site's public origin, e.g. `https://auth.example.ru`.
+/// The site's public origin, e.g. `https://auth.example.ru`: the one place where
+/// URLs are compared with the site (the `url` crate parses every one of them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicOrigin {
-    origin: String,
-    host: String,
-    port: u16,
-    https: bool,
+    /// The origin as a URL with the path `/`: the base that local paths resolve against.
+    root: Url,
+    origin: Origin,
+    /// `https://auth.example.ru`, hosts in their ASCII form.
+    text: String,
 }
 
 impl PublicOrigin {
+    /// An http(s) origin: a scheme, a host and an optional port; a trailing `/` is allowed,
+    /// no user, path, query or fragment.
     pub fn parse(value: &str) -> Option<Self> {
-        let value = value.trim().trim_end_matches('/');
-        let (https, rest) = if let Some(rest) = value.strip_prefix("https://") {
-            (true, rest)
-        } else {
-            (false, value.strip_prefix("http://")?)
-        };
-        if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+        let root = Url::parse(value.trim()).ok()?;
+        let bare = matches!(root.scheme(), "http" | "https")
+            && root.host().is_some()
+            && root.username().is_empty()
+            && root.password().is_none()
+            && root.path() == "/"
+            && root.query().is_none()
+            && root.fragment().is_none()
+            && !value.trim().ends_with("//");
+        if !bare {
             return None;
         }
-        let default_port = if https { 443 } else { 80 };
-        // `[::1]:3000` keeps its brackets in the host.
-        let port_at = match rest.rfind(']') {
-            Some(bracket) => rest[bracket..].find(':').map(|i| bracket + i),
-            None => rest.rfind(':'),
-        };
-        let (host, port) = match port_at {
-            Some(i) => (&rest[..i], rest[i + 1..].parse::<u16>().ok()?),
-            None => (rest, default_port),
-        };
-        if host.is_empty() {
-            return None;
-        }
+        let origin = root.origin();
         Some(Self {
-            origin: value.to_owned(),
-            host: host.to_ascii_lowercase(),
-            port,
-            https,
+            text: origin.ascii_serialization(),
+            origin,
+            root,
         })
     }
 
-    /// Whether `url` (an `Origin` header, or a `Referer` with its path) is this site.
+    /// Whether `url` (an `Origin` header, or a `Referer` with its path) is this site:
+    /// the same scheme, host and port, default ports and IDN hosts normalised.
     pub fn is_origin_of(&self, url: &str) -> bool {
-        let Some((scheme, rest)) = url.split_once("://") else {
-            return false;
-        };
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        Self::parse(&format!(
-            "{}://{}",
-            scheme.to_ascii_lowercase(),
-            &rest[..end]
-        ))
-        .is_some_and(|other| {
-            other.host == self.host && other.port == self.port && other.https == self.https
-        })
+        Url::parse(url).is_ok_and(|url| url.origin() == self.origin)
+    }
+
+    /// Where a browser may be sent back to after an action: `next` resolved as a
+    /// browser would resolve it on this site, kept only when it stays on this origin;
+    /// anything else is the site's root. The answer is absolute, so no `Location`
+    /// built from it can be read as another host.
+    pub fn local_url(&self, next: &str) -> Url {
+        match self.root.join(next) {
+            Ok(url) if url.origin() == self.origin => url,
+            _ => self.root.clone(),
+        }
     }
 
     /// `https://auth.example.ru`
     pub fn as_str(&self) -> &str {
-        &self.origin
+        &self.text
     }
 
     /// `auth.example.ru`: the WebOTP `@host` line.
     pub fn host(&self) -> &str {
-        &self.host
+        self.root.host_str().unwrap_or_default()
     }
 
     /// Cookies get `Secure` when the site is served over https.
     pub fn is_https(&self) -> bool {
-        self.https
+        self.root.scheme() == "https"
     }
 }
 
-/// A database URL whose `Debug` hides any password.
+/// A database URL whose `Debug` shows no part of a password.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl(pub String);
 
 impl fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.split_once('@') {
-            Some((_, rest)) => write!(f, "DatabaseUrl(***@{rest})"),
-            None => write!(f, "DatabaseUrl({})", self.0),
+        match Url::parse(&self.0) {
+            Ok(mut url) => {
+                if url.password().is_some() && url.set_password(Some("***")).is_err() {
+                    return f.write_str("DatabaseUrl(<hidden>)");
+                }
+                write!(f, "DatabaseUrl({url})")
+            }
+            Err(_) => f.write_str("DatabaseUrl(<unparsable>)"),
         }
     }
 }
@@ -494,5 +495,32 @@ mod tests {
     fn database_url_debug_hides_the_password() {
         let url = DatabaseUrl("postgres://app:hunter2@db/sms".into());
         assert!(!format!("{url:?}").contains("hunter2"));
+        for (url, pieces) in [
+            ("postgres://app:hun@ter2@db/sms", ["hun", "ter2"]),
+            ("postgres://app:a%40b@db:5432/sms", ["a%40b", "%40b"]),
+            ("postgresql://app:x@y@z@db/sms", ["x@y", "y@z"]),
+            ("postgres://app:pass word@db/sms", ["pass", "word"]),
+        ] {
+            let shown = format!("{:?}", DatabaseUrl(url.into()));
+            for piece in pieces {
+                assert!(!shown.contains(piece), "{url} shows {shown}");
+            }
+        }
+        let plain = format!(
+            "{:?}",
+            DatabaseUrl("sqlite://data/sms-auth.db?mode=rwc".into())
+        );
+        assert!(plain.contains("data/sms-auth.db"), "{plain}");
+    }
+
+    #[test]
+    fn idn_origins_compare_in_their_ascii_form() {
+        let site = PublicOrigin::parse("https://пример.рф").expect("origin");
+        assert!(site.is_origin_of("https://xn--e1afmkfd.xn--p1ai"));
+        assert!(site.is_origin_of("https://xn--e1afmkfd.xn--p1ai/verify"));
+        assert!(!site.is_origin_of("https://xn--e1afmkfd.xn--p1ai.evil.example"));
+        let site = PublicOrigin::parse("http://[::1]:3000").expect("origin");
+        assert!(site.is_origin_of("http://[0:0::1]:3000/signup"));
+        assert!(!site.is_origin_of("http://[::2]:3000"));
     }
 }

@@ -1,79 +1,67 @@
-//! The person's language: a `lang` cookie set by the switcher, else `Accept-Language`.
+//! The person's language on the server: chosen once per request (from the `lang`
+//! cookie the switcher sets, else `Accept-Language`) and provided to the render and
+//! the server functions as context; and the switcher itself.
 
 use axum::{
-    extract::{Path, Query},
-    response::{IntoResponse, Redirect},
+    extract::{Path, RawQuery, State},
+    response::{IntoResponse, Response},
 };
-use cookie::{time::Duration as CookieDuration, Cookie, SameSite};
-use http::{header, request::Parts, HeaderValue};
-use serde::Deserialize;
+use http::{header, request::Parts, HeaderValue, StatusCode};
 
-use super::request::cookie_value;
+use super::{cookies, state::AppState};
 use crate::i18n::Lang;
 
 pub const LANG_COOKIE: &str = "lang";
 
+/// How long the switcher's choice is remembered.
+const REMEMBER_SECS: i64 = 365 * 24 * 3600;
+
 pub fn of_request(parts: &Parts) -> Lang {
-    cookie_value(parts, LANG_COOKIE)
-        .and_then(|code| Lang::from_code(&code))
-        .unwrap_or_else(|| {
-            let header = parts
-                .headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            Lang::negotiate(header)
-        })
+    let accept_language = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    Lang::choose(
+        cookies::cookie_value(parts, LANG_COOKIE).as_deref(),
+        accept_language,
+    )
 }
 
-#[derive(Deserialize)]
-pub struct Next {
-    next: Option<String>,
-}
-
-/// `GET /lang/{code}?next=/path`: remembers the choice for a year and goes back.
-pub async fn switch(Path(code): Path<String>, Query(query): Query<Next>) -> impl IntoResponse {
+/// `GET /lang/{code}?next=/path`: remembers the choice for a year and goes back to
+/// `next` if it is a page of this site (resolved against `PUBLIC_ORIGIN`), else home.
+pub async fn switch(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let origin = &state.settings.public_origin;
     let next = query
-        .next
-        .filter(|p| is_local_path(p))
-        .unwrap_or_else(|| "/".to_owned());
-    let mut response = Redirect::to(&next).into_response();
+        .as_deref()
+        .and_then(|query| {
+            url::form_urlencoded::parse(query.as_bytes())
+                .find(|(name, _)| name == "next")
+                .map(|(_, value)| value.into_owned())
+        })
+        .unwrap_or_default();
+    let target = origin.local_url(if next.is_empty() { "/" } else { &next });
+    // A serialised URL is visible ASCII, so this cannot fail; the root if it ever did.
+    let location =
+        HeaderValue::from_str(target.as_str()).unwrap_or_else(|_| HeaderValue::from_static("/"));
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     if let Some(lang) = Lang::from_code(&code) {
-        let cookie = Cookie::build((LANG_COOKIE, lang.code()))
-            .path("/")
-            .same_site(SameSite::Lax)
-            .max_age(CookieDuration::days(365))
-            .build();
-        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
-            response.headers_mut().append(header::SET_COOKIE, value);
+        if let Some(cookie) =
+            cookies::set_cookie(LANG_COOKIE, lang.code(), REMEMBER_SECS, origin.is_https())
+        {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
         }
     }
     response
 }
 
-/// Only a path of this site: no scheme, no `//host`, no backslash tricks.
-fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains(['\\', '\r', '\n'])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_local_paths_are_followed() {
-        assert!(is_local_path("/verify"));
-        assert!(is_local_path("/"));
-        for bad in [
-            "//evil.example",
-            "https://evil.example",
-            "/\\evil.example",
-            "evil",
-            "",
-        ] {
-            assert!(!is_local_path(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn cookie_wins_over_header() {

@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod client_ip;
 pub mod config;
+pub mod cookies;
 pub mod dev_outbox;
 pub mod device;
 pub mod edge;

@@ -4,12 +4,11 @@
 use std::{future::Future, net::SocketAddr};
 
 use axum::extract::ConnectInfo;
-use cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use super::{language, state::AppState};
+use super::{client_ip, cookies, state::AppState};
 use crate::{error::AppError, i18n::Lang};
 
 pub struct RequestContext {
@@ -74,34 +73,24 @@ impl RequestContext {
     }
 
     pub fn cookie(&self, name: &str) -> Option<String> {
-        cookie_value(&self.parts, name)
+        cookies::cookie_value(&self.parts, name)
     }
 
-    /// An HttpOnly, SameSite=Lax cookie for the whole site, Secure on https.
+    /// Sets a cookie (see [`cookies`]: HttpOnly, Lax, Secure on https).
     pub fn set_cookie(&self, name: &'static str, value: String, max_age_secs: i64) {
-        let cookie = Cookie::build((name, value))
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .secure(self.state.settings.public_origin.is_https())
-            .max_age(CookieDuration::seconds(max_age_secs))
-            .build();
-        self.append_cookie(&cookie);
+        let https = self.state.settings.public_origin.is_https();
+        if let Some(header) = cookies::set_cookie(name, &value, max_age_secs, https) {
+            self.response.append_header(header::SET_COOKIE, header);
+        }
     }
 
     pub fn clear_cookie(&self, name: &'static str) {
         self.set_cookie(name, String::new(), 0);
     }
 
-    fn append_cookie(&self, cookie: &Cookie<'_>) {
-        match HeaderValue::from_str(&cookie.encoded().to_string()) {
-            Ok(value) => self.response.append_header(header::SET_COOKIE, value),
-            Err(_) => tracing::error!(cookie = cookie.name(), "cookie value not sendable"),
-        }
-    }
-
-    /// The client's address: the socket peer, or what a trusted proxy says it is.
-    pub fn client_ip(&self) -> String {
+    /// The key the per-address limits count this client under: the socket peer, or
+    /// what a trusted proxy says it is; IPv6 by its /64.
+    pub fn client_key(&self) -> String {
         let Some(ConnectInfo(peer)) = self.parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
             return "unknown".to_owned();
         };
@@ -111,11 +100,12 @@ impl RequestContext {
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|value| value.to_str().ok());
-        self.state
+        let client = self
+            .state
             .settings
             .trusted_proxies
-            .client_ip(peer.ip(), forwarded_for)
-            .to_string()
+            .client_ip(peer.ip(), forwarded_for);
+        client_ip::limit_key(client)
     }
 
     pub fn user_agent(&self) -> &str {
@@ -126,8 +116,9 @@ impl RequestContext {
             .unwrap_or("")
     }
 
+    /// The language the router chose for this request.
     pub fn lang(&self) -> Lang {
-        language::of_request(&self.parts)
+        use_context::<Lang>().unwrap_or_default()
     }
 }
 
@@ -159,18 +150,4 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
         AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
-}
-
-/// A cookie's value from the request headers.
-pub fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(Cookie::split_parse_encoded)
-        .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == name)
-        .map(|cookie| cookie.value().to_owned())
-        .filter(|value| !value.is_empty())
 }

@@ -2,7 +2,8 @@
 //! the development outbox and static files, behind the HTTP edge's layers.
 
 use axum::{middleware, routing::get, Router};
-use leptos::prelude::provide_context;
+use http::request::Parts;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
@@ -12,6 +13,7 @@ use crate::app::{shell, App};
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = state.clone();
+    let fallback_context = state.clone();
     let options = state.leptos_options.clone();
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
@@ -21,7 +23,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context.clone()),
+            move || provide_request_context(&context),
             move || shell(options.clone()),
         )
         .merge(assets::pkg_router(&state.leptos_options));
@@ -29,18 +31,33 @@ pub fn router(state: AppState) -> Router {
         router = router.route("/dev/outbox", get(dev_outbox::page));
     }
     let router = router
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_request_context(&fallback_context), shell
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             edge::refuse_cross_site,
         ))
+        .layer(middleware::from_fn(edge::no_store_private))
         .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES));
     let https = state.settings.public_origin.is_https();
     edge::with_security_headers(router, https)
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            state.metrics.clone(),
             metrics::track,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// What every render and server function of a request finds in its context besides
+/// what leptos_axum provides: the app state and the language the request chose.
+fn provide_request_context(state: &AppState) {
+    provide_context(state.clone());
+    if let Some(parts) = use_context::<Parts>() {
+        provide_context(language::of_request(&parts));
+    }
 }

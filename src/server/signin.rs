@@ -11,15 +11,15 @@ use crate::{
 /// The cookie that binds a pending code to the browser that asked for it.
 pub const VERIFICATION_COOKIE: &str = "vid";
 
-/// Counts the SMS against every limit, stores a new code (killing older ones of the
-/// phone) and sends it. A code whose SMS failed is deleted: it is never usable.
+/// Counts the SMS against every limit, stores a new code (killing the one this
+/// browser had) and sends it. A code whose SMS failed is deleted: it is never usable.
 pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), AppError> {
     let state = &request.state;
     let policy = &state.settings.policy;
     let now = request.now();
     let ticket = state
         .store
-        .reserve_sms(phone, &request.client_ip(), now, policy)
+        .reserve_sms(phone, &request.client_key(), now, policy)
         .await
         .inspect_err(|refusal| {
             state.metrics.refused(refusal);
@@ -27,11 +27,16 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
         })?;
     let verification_id = token::new_id();
     let id_hash = token::hash(&verification_id);
+    // A resend replaces this browser's own code; codes of other browsers live on.
+    let replaces = request
+        .cookie(VERIFICATION_COOKIE)
+        .map(|id| token::hash(&id));
     let code = code::generate();
     state
         .store
         .replace_verification(NewVerification {
             id_hash: &id_hash,
+            replaces: replaces.as_deref(),
             phone,
             code_digest: &code::digest(state.secret(), &verification_id, &code),
             created_at: now,
@@ -109,8 +114,13 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
     if !code::matches(state.secret(), &id, guess, &verification.code_digest) {
         let tries = state
             .store
-            .record_wrong_guess(&id_hash, &verification.phone, now, policy.max_tries)
-            .await?;
+            .record_wrong_guess(&id_hash, &verification.phone, now, policy)
+            .await
+            .inspect_err(|error| {
+                if *error == AppError::PhoneLocked {
+                    tracing::warn!(phone = %verification.phone, "phone locked: too many wrong codes");
+                }
+            })?;
         tracing::info!(phone = %verification.phone, "wrong code");
         return Err(tries.map_or(AppError::TooManyTries, |tries| policy.wrong_guess(tries)));
     }

@@ -59,6 +59,8 @@ impl ExolveClient {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
+            // The API does not redirect: a redirect is an unknown answer, not a hop.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("sms-auth/", env!("CARGO_PKG_VERSION")))
             .build()?;
         Ok(Self {
@@ -98,33 +100,50 @@ impl SmsSender for ExolveClient {
                 _ => Err(SmsError::UnreadableBody(excerpt(&body))),
             };
         }
-        let message = error_message(&body);
-        Err(match status {
-            401 | 403 => SmsError::Unauthorized { status, message },
-            429 => SmsError::RateLimited { message },
-            500..=599 => SmsError::Unavailable { status, message },
-            _ => SmsError::Refused { status, message },
-        })
+        Err(refusal(status, &body))
+    }
+}
+
+/// What a non-200 answer means. A 4xx is a refusal only in Exolve's documented error
+/// shape; any other answer may hide a sent SMS.
+fn refusal(status: u16, body: &str) -> SmsError {
+    let documented = exolve_error(body);
+    let message = documented.clone().unwrap_or_else(|| excerpt(body));
+    match (status, documented) {
+        (401 | 403, _) => SmsError::Unauthorized { status, message },
+        (429, Some(_)) => SmsError::RateLimited { message },
+        (400..=499, Some(_)) => SmsError::Refused { status, message },
+        (500..=599, _) => SmsError::Unavailable { status, message },
+        _ => SmsError::Unexpected { status, message },
     }
 }
 
 fn transport_error(error: reqwest::Error) -> SmsError {
-    if error.is_timeout() {
+    let (connect, timeout, body) = (
+        error.is_connect(),
+        error.is_timeout(),
+        error.is_decode() || error.is_body(),
+    );
+    // Without the URL: it is ours and says nothing new.
+    let detail = error.without_url().to_string();
+    if connect {
+        SmsError::NotConnected(detail)
+    } else if timeout {
         SmsError::Timeout
-    } else if error.is_decode() || error.is_body() {
-        SmsError::UnreadableBody(error.to_string())
+    } else if body {
+        SmsError::UnreadableBody(detail)
     } else {
-        // Without the URL: it is ours and says nothing new.
-        SmsError::Connection(error.without_url().to_string())
+        SmsError::Interrupted(detail)
     }
 }
 
-fn error_message(body: &str) -> String {
+/// The message of Exolve's error body, `None` when the body is not one.
+fn exolve_error(body: &str) -> Option<String> {
     match serde_json::from_str::<Failure>(body) {
         Ok(Failure {
             error: FailureBody::Nested { message } | FailureBody::Flat(message),
-        }) => excerpt(&message),
-        Err(_) => excerpt(body),
+        }) => Some(excerpt(&message)),
+        Err(_) => None,
     }
 }
 
@@ -165,19 +184,54 @@ mod tests {
     #[test]
     fn reads_both_error_shapes() {
         assert_eq!(
-            error_message(r#"{"error":{"message":"bad number","details":null}}"#),
-            "bad number"
+            exolve_error(r#"{"error":{"message":"bad number","details":null}}"#).as_deref(),
+            Some("bad number")
         );
-        assert_eq!(error_message(r#"{"error":"bad key"}"#), "bad key");
-        assert_eq!(error_message("<html>oops</html>"), "<html>oops</html>");
-        assert!(error_message(&"x".repeat(1000)).chars().count() <= 201);
+        assert_eq!(
+            exolve_error(r#"{"error":"bad key"}"#).as_deref(),
+            Some("bad key")
+        );
+        assert_eq!(exolve_error("<html>oops</html>"), None);
+        assert_eq!(exolve_error(r#"{"message_id":"1"}"#), None);
+        assert!(excerpt(&"x".repeat(1000)).chars().count() <= 201);
+    }
+
+    #[test]
+    fn only_documented_refusals_say_nothing_was_sent() {
+        let exolve = r#"{"error":{"message":"no"}}"#;
+        for (status, body) in [
+            (401, ""),
+            (403, "<html>"),
+            (429, exolve),
+            (400, exolve),
+            (422, exolve),
+        ] {
+            assert!(
+                !refusal(status, body).may_have_been_sent(),
+                "{status} {body}"
+            );
+        }
+        for (status, body) in [
+            (500, exolve),
+            (503, ""),
+            (429, ""),
+            (400, "<html>bad request</html>"),
+            (404, ""),
+            (302, ""),
+            (201, exolve),
+        ] {
+            assert!(
+                refusal(status, body).may_have_been_sent(),
+                "{status} {body}"
+            );
+        }
     }
 
     #[test]
     fn phone_numbers_never_reach_the_log() {
         assert_eq!(
-            error_message(r#"{"error":{"message":"destination 79991234567 blocked"}}"#),
-            "destination *** blocked"
+            exolve_error(r#"{"error":{"message":"destination 79991234567 blocked"}}"#).as_deref(),
+            Some("destination *** blocked")
         );
         assert_eq!(
             redact_numbers("HTTP 503 at 12:00, id 123456"),

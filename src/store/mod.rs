@@ -44,9 +44,11 @@ pub struct Verification {
     pub phone_failures: u32,
 }
 
-/// A code about to be sent: replaces every other live code of the phone.
+/// A code about to be sent. It replaces the live code of the same browser (`replaces`,
+/// the hash of the id its cookie held), never a code pending in another browser.
 pub struct NewVerification<'a> {
     pub id_hash: &'a str,
+    pub replaces: Option<&'a str>,
     pub phone: &'a Phone,
     pub code_digest: &'a [u8],
     pub created_at: i64,
@@ -120,7 +122,7 @@ pub trait Store: Send + Sync + 'static {
     /// When the last SMS went to this phone, if within the last day.
     async fn last_sms_to(&self, phone: &Phone, now: i64) -> Result<Option<i64>, AppError>;
 
-    /// Stores a new code and kills every other live code of the same phone.
+    /// Stores a new code and kills the live code it replaces, if any.
     async fn replace_verification(&self, new: NewVerification<'_>) -> Result<(), AppError>;
 
     async fn delete_verification(&self, id_hash: &str) -> Result<(), AppError>;
@@ -132,14 +134,17 @@ pub trait Store: Send + Sync + 'static {
         failures_since: i64,
     ) -> Result<Option<Verification>, AppError>;
 
-    /// Counts a wrong guess if the code still had a try left: the code's failed tries
-    /// after counting, or `None` when no try was left (nothing is counted then).
+    /// Counts a wrong guess if the code still had a try left and the phone is not
+    /// locked, in one step that parallel guesses cannot overshoot: the code's failed
+    /// tries after counting, `None` when no try was left, [`AppError::PhoneLocked`]
+    /// when the phone's failures of the last hour reached the policy's limit (nothing
+    /// is counted then).
     async fn record_wrong_guess(
         &self,
         id_hash: &str,
         phone: &Phone,
         now: i64,
-        max_tries: u32,
+        policy: &Policy,
     ) -> Result<Option<u32>, AppError>;
 
     /// Uses the code once, atomically, and signs its phone in: the account is created

@@ -10,11 +10,18 @@ use sqlx::{
     PgConnection, PgPool, Postgres, Transaction,
 };
 
-use super::{sql::AccountRow, NewSession};
+use super::{
+    sql::{AccountRow, Engine},
+    NewSession,
+};
+use crate::phone::Phone;
 
 /// Advisory lock keys of this application ("sms-auth" in ASCII, then a number).
 const SENDS_LOCK: i64 = 0x736d_732d_6175_0001;
 const PURGE_LOCK: i64 = 0x736d_732d_6175_0002;
+/// The first half of the two-part keys that lock one phone's guesses ("smsg"); the
+/// second is the phone's hash. Two-part keys never meet the one-part keys above.
+const GUESSES_LOCK: i32 = 0x736d_7367;
 
 #[derive(Clone)]
 pub struct PgStore {
@@ -34,6 +41,10 @@ impl PgStore {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
     }
+}
+
+impl Engine for PgStore {
+    type Db = Postgres;
 
     fn reader(&self) -> &PgPool {
         &self.pool
@@ -50,6 +61,16 @@ impl PgStore {
     async fn serialize_sends(tx: &mut PgConnection) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(SENDS_LOCK)
+            .execute(tx)
+            .await?;
+        Ok(())
+    }
+
+    /// One phone's guesses wait for each other; other phones' run beside them.
+    async fn serialize_guesses(tx: &mut PgConnection, phone: &Phone) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+            .bind(GUESSES_LOCK)
+            .bind(phone.e164())
             .execute(tx)
             .await?;
         Ok(())

@@ -1,17 +1,55 @@
 //! The SQL both engines run: one text per statement, with `$n` placeholders (SQLite
 //! reads `$n` by number too), so the rules cannot drift apart between the backends.
 //!
-//! `impl_store!(T)` implements [`Store`](super::Store) for a store type that has
-//! these methods, the only places where the engines differ:
-//! - `reader()` and `writer()`, the pools reads and writes go to;
-//! - `decision()` begins a transaction that a check and the write it allows run in;
-//! - `serialize_sends(&mut tx)` makes SMS reservations, which count across phones
-//!   (IP caps, the daily budget), run one at a time across every instance;
-//! - `purge_turn()` begins the purge's transaction, or `None` while another instance
-//!   is purging;
-//! - `sign_in(…)`, the hot decision of the verify step, written for each engine so
-//!   that it is one round trip to the database: one statement on PostgreSQL, one
-//!   group-committed batch on SQLite (`sqlite_sign_in.rs`).
+//! `impl_store!(T)` implements [`Store`](super::Store) for a store type from this SQL
+//! and the type's [`Engine`]: the trait names every place where the engines differ,
+//! so the compiler checks that a store supplies them all.
+
+use sqlx::{Database, Pool, Transaction};
+
+use super::NewSession;
+use crate::phone::Phone;
+
+/// What an engine supplies to the shared SQL of `impl_store!`.
+pub(super) trait Engine {
+    type Db: Database;
+
+    /// The pool reads go to.
+    fn reader(&self) -> &Pool<Self::Db>;
+
+    /// The pool writes go to.
+    fn writer(&self) -> &Pool<Self::Db>;
+
+    /// Begins a transaction that a check and the write it allows run in.
+    async fn decision(&self) -> Result<Transaction<'static, Self::Db>, sqlx::Error>;
+
+    /// Makes SMS reservations, which count across phones (IP caps, the daily budget),
+    /// run one at a time across every instance.
+    async fn serialize_sends(
+        tx: &mut <Self::Db as Database>::Connection,
+    ) -> Result<(), sqlx::Error>;
+
+    /// Makes the wrong guesses of one phone, which count across its codes (the
+    /// phone's lock), run one at a time across every instance.
+    async fn serialize_guesses(
+        tx: &mut <Self::Db as Database>::Connection,
+        phone: &Phone,
+    ) -> Result<(), sqlx::Error>;
+
+    /// The hot decision of the verify step, written for each engine so that it is one
+    /// round trip to the database: one statement on PostgreSQL, one group-committed
+    /// batch on SQLite (`sqlite_sign_in.rs`).
+    async fn sign_in(
+        &self,
+        id_hash: &str,
+        session: NewSession<'_>,
+        now: i64,
+        max_tries: u32,
+    ) -> Result<Option<AccountRow>, sqlx::Error>;
+
+    /// Begins the purge's transaction, or `None` while another instance is purging.
+    async fn purge_turn(&self) -> Result<Option<Transaction<'static, Self::Db>>, sqlx::Error>;
+}
 
 /// Seconds in the counting windows.
 pub(super) const HOUR: i64 = crate::otp::Policy::WINDOW_HOUR;
@@ -100,6 +138,10 @@ pub(super) fn history(row: HistoryRow) -> crate::otp::SendHistory {
     }
 }
 
+/// The phone's ($1) wrong codes since $2.
+pub(super) const PHONE_FAILURES: &str =
+    "SELECT COUNT(*) FROM failed_attempts WHERE phone = $1 AND at > $2";
+
 pub(super) fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -128,7 +170,10 @@ pub(super) fn purge_statements(now: i64, limits: super::SessionLimits) -> [(&'st
 macro_rules! impl_store {
     ($store:ty) => {
         #[async_trait::async_trait]
-        impl $crate::store::Store for $store {
+        impl $crate::store::Store for $store
+        where
+            $store: $crate::store::sql::Engine,
+        {
             async fn reserve_sms(
                 &self,
                 phone: &$crate::phone::Phone,
@@ -193,10 +238,12 @@ macro_rules! impl_store {
                 new: $crate::store::NewVerification<'_>,
             ) -> Result<(), $crate::error::AppError> {
                 let mut tx = self.decision().await?;
-                sqlx::query("DELETE FROM verifications WHERE phone = $1 AND consumed_at IS NULL")
-                    .bind(new.phone.e164())
-                    .execute(&mut *tx)
-                    .await?;
+                if let Some(old) = new.replaces {
+                    sqlx::query("DELETE FROM verifications WHERE id_hash = $1 AND consumed_at IS NULL")
+                        .bind(old)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 sqlx::query(
                     "INSERT INTO verifications (id_hash, phone, code_digest, created_at, expires_at)
                      VALUES ($1, $2, $3, $4, $5)",
@@ -243,28 +290,46 @@ macro_rules! impl_store {
                 id_hash: &str,
                 phone: &$crate::phone::Phone,
                 now: i64,
-                max_tries: u32,
+                policy: &$crate::otp::Policy,
             ) -> Result<Option<u32>, $crate::error::AppError> {
+                use $crate::store::sql::{count, HOUR, PHONE_FAILURES};
                 let mut tx = self.decision().await?;
-                // The row's own lock makes the check and the count one step.
+                Self::serialize_guesses(&mut tx, phone).await?;
+                // The code's try and the phone's lock are decided by this one statement.
                 let tries: Option<i64> = sqlx::query_scalar(
                     "UPDATE verifications SET failed_tries = failed_tries + 1
                      WHERE id_hash = $1 AND consumed_at IS NULL AND failed_tries < $2
+                       AND (SELECT COUNT(*) FROM failed_attempts
+                            WHERE phone = $3 AND at > $4) < $5
                      RETURNING failed_tries",
                 )
                 .bind(id_hash)
-                .bind(i64::from(max_tries))
+                .bind(i64::from(policy.max_tries))
+                .bind(phone.e164())
+                .bind(now - HOUR)
+                .bind(i64::from(policy.phone_failures_per_hour))
                 .fetch_optional(&mut *tx)
                 .await?;
-                if tries.is_some() {
-                    sqlx::query("INSERT INTO failed_attempts (phone, at) VALUES ($1, $2)")
+                let Some(tries) = tries else {
+                    let failures: i64 = sqlx::query_scalar(PHONE_FAILURES)
                         .bind(phone.e164())
-                        .bind(now)
-                        .execute(&mut *tx)
+                        .bind(now - HOUR)
+                        .fetch_one(&mut *tx)
                         .await?;
-                }
+                    tx.commit().await?;
+                    return if count(failures) >= policy.phone_failures_per_hour {
+                        Err($crate::error::AppError::PhoneLocked)
+                    } else {
+                        Ok(None)
+                    };
+                };
+                sqlx::query("INSERT INTO failed_attempts (phone, at) VALUES ($1, $2)")
+                    .bind(phone.e164())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
-                Ok(tries.map($crate::store::sql::count))
+                Ok(Some(count(tries)))
             }
 
             async fn complete_sign_in(

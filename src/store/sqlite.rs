@@ -14,10 +14,11 @@ use sqlx::{
 };
 
 use super::{
-    sql::AccountRow,
+    sql::{AccountRow, Engine},
     sqlite_sign_in::{SignIn, SignIns},
     NewSession,
 };
+use crate::phone::Phone;
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -61,6 +62,10 @@ impl SqliteStore {
             sign_ins,
         })
     }
+}
+
+impl Engine for SqliteStore {
+    type Db = Sqlite;
 
     fn reader(&self) -> &SqlitePool {
         &self.reader
@@ -76,6 +81,11 @@ impl SqliteStore {
 
     /// `BEGIN IMMEDIATE` already lets one writer in at a time.
     async fn serialize_sends(_: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    /// `BEGIN IMMEDIATE` already lets one writer in at a time.
+    async fn serialize_guesses(_: &mut SqliteConnection, _: &Phone) -> Result<(), sqlx::Error> {
         Ok(())
     }
 

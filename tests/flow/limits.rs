@@ -48,7 +48,7 @@ async fn resend_without_a_pending_code_is_refused() {
 }
 
 #[tokio::test]
-async fn the_cooldown_is_per_phone_across_browsers_and_kills_the_other_browsers_code() {
+async fn the_cooldown_is_per_phone_across_browsers_and_spares_the_other_browsers_code() {
     let app = TestApp::start().await;
     let first = app.browser();
     first.request_code(PHONE).await.expect("sent");
@@ -63,10 +63,10 @@ async fn the_cooldown_is_per_phone_across_browsers_and_kills_the_other_browsers_
         .request_code(PHONE)
         .await
         .expect("sent after the cooldown");
-    assert_eq!(
-        first.verify(&first_code).await,
-        Err(AppError::NoPendingVerification)
-    );
+    first
+        .verify(&first_code)
+        .await
+        .expect("a code asked for elsewhere does not kill this one");
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ mod pg;
 mod process;
 mod support;
 
+mod adversary;
 mod edge;
 mod exolve_failures;
 mod instances;

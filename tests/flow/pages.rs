@@ -27,10 +27,10 @@ async fn the_language_switch_is_remembered_and_only_goes_home() {
     let browser = app.browser();
     let response = browser.get("/lang/en?next=/signup").await;
     assert_eq!(response.status(), 303);
-    assert_eq!(location(&response), "/signup");
+    assert_eq!(location(&response), format!("{}/signup", app.base));
     assert!(browser.page("/signup").await.contains("Mobile number"));
     let away = browser.get("/lang/ru?next=//evil.example").await;
-    assert_eq!(location(&away), "/");
+    assert_eq!(location(&away), format!("{}/", app.base));
 }
 
 #[tokio::test]
@@ -160,6 +160,13 @@ async fn the_dev_outbox_shows_codes_only_in_development() {
         .await
         .expect("the outbox code signs in");
     assert!(dev.exolve.sent().is_empty(), "nothing went to Exolve");
+    dev.store
+        .outbox_push("79990000000", "<script>alert('x')</script> & more", START)
+        .await
+        .expect("pushed");
+    let page = browser.page("/dev/outbox").await;
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert"), "{page}");
 
     let real = TestApp::start().await;
     assert_eq!(real.browser().get("/dev/outbox").await.status(), 404);

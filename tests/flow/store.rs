@@ -3,6 +3,7 @@
 
 use sms_auth::{
     error::AppError,
+    otp::Policy,
     phone::Phone,
     store::{self, NewSession, NewVerification, Store},
 };
@@ -14,6 +15,7 @@ async fn with_code(store: &dyn Store, id_hash: &str, phone: &str) {
     store
         .replace_verification(NewVerification {
             id_hash,
+            replaces: None,
             phone: &phone,
             code_digest: &[0; 32],
             created_at: START,
@@ -78,14 +80,20 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
             .is_none(),
         "expired"
     );
+    let policy = Policy {
+        max_tries: 2,
+        ..Policy::default()
+    };
     for _ in 0..2 {
         store
-            .record_wrong_guess("code", &phone, START, 2)
+            .record_wrong_guess("code", &phone, START, &policy)
             .await
             .expect("counted");
     }
     assert_eq!(
-        store.record_wrong_guess("code", &phone, START, 2).await,
+        store
+            .record_wrong_guess("code", &phone, START, &policy)
+            .await,
         Ok(None),
         "no try left"
     );
@@ -108,5 +116,46 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
             .expect("read")
             .map(|v| v.phone_failures),
         Some(2)
+    );
+}
+
+#[tokio::test]
+async fn a_locked_phone_counts_no_more_guesses() {
+    let (url, _dir) = fresh_database().await;
+    let store = store::connect(&url, 4).await.expect("store");
+    let phone = Phone::parse("+79990000003", &[7]).expect("phone");
+    for id in ["a", "b"] {
+        with_code(&*store, id, "+79990000003").await;
+    }
+    let policy = Policy {
+        phone_failures_per_hour: 3,
+        ..Policy::default()
+    };
+    for (id, tries) in [("a", 1), ("a", 2), ("b", 1)] {
+        assert_eq!(
+            store.record_wrong_guess(id, &phone, START, &policy).await,
+            Ok(Some(tries))
+        );
+    }
+    for id in ["a", "b"] {
+        assert_eq!(
+            store.record_wrong_guess(id, &phone, START, &policy).await,
+            Err(AppError::PhoneLocked)
+        );
+    }
+    assert_eq!(
+        store
+            .verification("b", START - 3600)
+            .await
+            .expect("read")
+            .map(|v| (v.failed_tries, v.phone_failures)),
+        Some((1, 3))
+    );
+    // An hour later the phone may be guessed for again.
+    assert_eq!(
+        store
+            .record_wrong_guess("b", &phone, START + 3600, &policy)
+            .await,
+        Ok(Some(2))
     );
 }
