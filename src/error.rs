@@ -25,8 +25,9 @@ pub enum AppError {
     IpHourlyCap,
     #[error("daily SMS budget exhausted")]
     DailyBudget,
-    #[error("too many wrong codes for this number: locked for an hour")]
-    PhoneLocked,
+    /// `until`: unix seconds when the lock ends.
+    #[error("too many wrong codes for this number: locked until {until}")]
+    PhoneLocked { until: i64 },
     #[error("the code must be 6 digits")]
     MalformedCode,
     #[error("wrong code, {tries_left} tries left")]

@@ -69,7 +69,7 @@ pub async fn pending_code() -> Result<PendingCodeView, AppError> {
             .inspect_err(|e| redirect_if(e, AppError::NoPendingVerification, "/signup"))?;
         Ok(PendingCodeView {
             masked_phone: pending.phone.masked(),
-            resend_in_secs: signin::resend_wait(&request, &pending.phone).await?,
+            resend_in_secs: signin::resend_wait(&request, &pending).await?,
         })
     })
     .await

@@ -1,4 +1,4 @@
-use super::Texts;
+use super::{ClockZone, Texts};
 
 pub const TEXTS: Texts = Texts {
     language_name: "English",
@@ -44,7 +44,11 @@ pub const TEXTS: Texts = Texts {
     err_phone_cap: "Too many codes were sent to this number. Try again in an hour.",
     err_ip_cap: "Too many codes were requested from your network. Try again in an hour.",
     err_budget: "We cannot send more codes today. Please try again tomorrow.",
-    err_locked: "Too many wrong codes for this number. Sign-in is locked for an hour.",
+    err_locked: "Too many wrong codes for this number. Sign-in from new devices is locked until {time}.",
+    clock_zone: ClockZone {
+        offset_secs: 0,
+        name: "UTC",
+    },
     err_malformed_code: "The code is 6 digits from the SMS.",
     err_wrong_code: "Wrong code. Tries left: {n}.",
     err_expired: "This code has expired. Ask for a new one.",

@@ -85,6 +85,20 @@ impl Lang {
     }
 }
 
+/// A fixed offset from UTC and its name, for telling a time of day.
+pub struct ClockZone {
+    pub offset_secs: i64,
+    pub name: &'static str,
+}
+
+impl ClockZone {
+    /// `16:01 МСК`: the hour and minute of `unix` seconds in this zone.
+    pub fn time_of_day(&self, unix: i64) -> String {
+        let secs = (unix + self.offset_secs).rem_euclid(24 * 3600);
+        format!("{:02}:{:02} {}", secs / 3600, secs % 3600 / 60, self.name)
+    }
+}
+
 /// Every sentence the interface shows, in one language.
 pub struct Texts {
     pub language_name: &'static str,
@@ -129,7 +143,11 @@ pub struct Texts {
     pub err_phone_cap: &'static str,
     pub err_ip_cap: &'static str,
     pub err_budget: &'static str,
+    /// `{time}`: when the lock ends, as [`Texts::clock_zone`] tells it.
     pub err_locked: &'static str,
+    /// The zone times are told in without the browser's own: Moscow for Russian,
+    /// UTC for English.
+    pub clock_zone: ClockZone,
     pub err_malformed_code: &'static str,
     /// `{n}`: tries left.
     pub err_wrong_code: &'static str,
@@ -153,7 +171,11 @@ impl Texts {
             AppError::PhoneHourlyCap => self.err_phone_cap.to_owned(),
             AppError::IpHourlyCap => self.err_ip_cap.to_owned(),
             AppError::DailyBudget => self.err_budget.to_owned(),
-            AppError::PhoneLocked => self.err_locked.to_owned(),
+            AppError::PhoneLocked { until } => fill(
+                self.err_locked,
+                "{time}",
+                self.clock_zone.time_of_day(*until),
+            ),
             AppError::MalformedCode => self.err_malformed_code.to_owned(),
             AppError::WrongCode { tries_left } => fill(self.err_wrong_code, "{n}", *tries_left),
             AppError::CodeExpired => self.err_expired.to_owned(),
@@ -219,7 +241,27 @@ mod tests {
                 .error(&AppError::ResendCooldown { seconds: 42 })
                 .contains("42"));
             assert!(t.resend_in(17).contains("17"));
+            assert!(!t.error(&AppError::PhoneLocked { until: 0 }).contains('{'));
         }
+    }
+
+    #[test]
+    fn locks_end_at_a_time_of_the_languages_zone() {
+        // 2026-11-26 13:01 UTC.
+        let until = 1_795_698_060;
+        assert!(Lang::Ru
+            .texts()
+            .error(&AppError::PhoneLocked { until })
+            .contains("до 16:01 МСК"));
+        assert!(Lang::En
+            .texts()
+            .error(&AppError::PhoneLocked { until })
+            .contains("until 13:01 UTC"));
+        let late = ClockZone {
+            offset_secs: 3 * 3600,
+            name: "МСК",
+        };
+        assert_eq!(late.time_of_day(1_795_735_800), "02:30 МСК");
     }
 
     #[test]

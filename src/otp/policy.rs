@@ -45,7 +45,9 @@ pub struct SendHistory {
     pub sent_to_phone_last_hour: u32,
     pub sent_from_ip_last_hour: u32,
     pub sent_last_day: u32,
-    pub phone_failures_last_hour: u32,
+    /// When the phone's lock ends, if its failures of the last hour reached the
+    /// limit: an hour after the oldest of the last `phone_failures_per_hour`.
+    pub phone_locked_until: Option<i64>,
 }
 
 /// The state of a code at the moment someone submits a guess for it.
@@ -54,7 +56,8 @@ pub struct Attempt {
     pub expires_at: i64,
     pub failed_tries: u32,
     pub consumed: bool,
-    pub phone_failures_last_hour: u32,
+    /// As in [`SendHistory::phone_locked_until`].
+    pub phone_locked_until: Option<i64>,
 }
 
 impl Policy {
@@ -63,9 +66,7 @@ impl Policy {
 
     /// May one more SMS go out? The first limit hit is the answer.
     pub fn check_send(&self, history: &SendHistory, now: i64) -> Result<(), AppError> {
-        if history.phone_failures_last_hour >= self.phone_failures_per_hour {
-            return Err(AppError::PhoneLocked);
-        }
+        check_lock(history.phone_locked_until, now)?;
         if let Some(last) = history.last_sent_to_phone {
             let wait = last + self.resend_cooldown_secs - now;
             if wait > 0 {
@@ -91,9 +92,7 @@ impl Policy {
         if attempt.consumed {
             return Err(AppError::NoPendingVerification);
         }
-        if attempt.phone_failures_last_hour >= self.phone_failures_per_hour {
-            return Err(AppError::PhoneLocked);
-        }
+        check_lock(attempt.phone_locked_until, now)?;
         if now >= attempt.expires_at {
             return Err(AppError::CodeExpired);
         }
@@ -121,6 +120,13 @@ impl Policy {
     }
 }
 
+fn check_lock(locked_until: Option<i64>, now: i64) -> Result<(), AppError> {
+    match locked_until {
+        Some(until) if until > now => Err(AppError::PhoneLocked { until }),
+        _ => Ok(()),
+    }
+}
+
 fn clamp_secs(secs: i64) -> u32 {
     u32::try_from(secs.max(0)).unwrap_or(u32::MAX)
 }
@@ -136,7 +142,7 @@ mod tests {
             expires_at: NOW + 300,
             failed_tries: 0,
             consumed: false,
-            phone_failures_last_hour: 0,
+            phone_locked_until: None,
         }
     }
 
@@ -192,10 +198,10 @@ mod tests {
             ),
             (
                 SendHistory {
-                    phone_failures_last_hour: 20,
+                    phone_locked_until: Some(NOW + 1),
                     ..Default::default()
                 },
-                AppError::PhoneLocked,
+                AppError::PhoneLocked { until: NOW + 1 },
             ),
         ];
         for (history, expected) in cases {
@@ -205,7 +211,7 @@ mod tests {
             sent_to_phone_last_hour: 4,
             sent_from_ip_last_hour: 9,
             sent_last_day: 999,
-            phone_failures_last_hour: 19,
+            phone_locked_until: Some(NOW),
             last_sent_to_phone: Some(NOW - 60),
         };
         assert_eq!(p.check_send(&below, NOW), Ok(()));
@@ -234,10 +240,18 @@ mod tests {
             Err(AppError::NoPendingVerification)
         );
         let locked = Attempt {
-            phone_failures_last_hour: 20,
+            phone_locked_until: Some(NOW + 100),
             ..attempt()
         };
-        assert_eq!(p.check_attempt(&locked, NOW), Err(AppError::PhoneLocked));
+        assert_eq!(
+            p.check_attempt(&locked, NOW),
+            Err(AppError::PhoneLocked { until: NOW + 100 })
+        );
+        assert_eq!(
+            p.check_attempt(&locked, NOW + 100),
+            Ok(()),
+            "the lock has ended"
+        );
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn limit_name(error: &AppError) -> Option<&'static str> {
         AppError::PhoneHourlyCap => "sms_per_phone_per_hour",
         AppError::IpHourlyCap => "sms_per_ip_per_hour",
         AppError::DailyBudget => "sms_per_day",
-        AppError::PhoneLocked => "phone_failures_per_hour",
+        AppError::PhoneLocked { .. } => "phone_failures_per_hour",
         _ => return None,
     })
 }
@@ -200,7 +200,7 @@ fn verification_result(error: &AppError) -> &'static str {
         AppError::WrongCode { .. } => "wrong_code",
         AppError::CodeExpired => "expired",
         AppError::TooManyTries => "too_many_tries",
-        AppError::PhoneLocked => "locked",
+        AppError::PhoneLocked { .. } => "locked",
         AppError::NoPendingVerification => "no_pending_code",
         AppError::MalformedCode => "malformed",
         _ => "error",
@@ -232,7 +232,7 @@ mod tests {
         metrics.sms_sent();
         metrics.sms_failed("timeout");
         metrics.verification(&Err::<(), _>(AppError::WrongCode { tries_left: 2 }));
-        metrics.verification(&Err::<(), _>(AppError::PhoneLocked));
+        metrics.verification(&Err::<(), _>(AppError::PhoneLocked { until: 0 }));
         metrics.verification(&Ok::<(), AppError>(()));
         metrics.refused(&AppError::ResendCooldown { seconds: 3 });
         metrics.refused(&AppError::InvalidPhone);

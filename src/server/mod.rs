@@ -8,6 +8,7 @@ pub mod dev_outbox;
 pub mod device;
 pub mod edge;
 pub mod health;
+pub mod known_device;
 pub mod language;
 pub mod metrics;
 pub mod purge;

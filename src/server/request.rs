@@ -145,7 +145,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::ResendCooldown { .. }
         | AppError::PhoneHourlyCap
         | AppError::IpHourlyCap
-        | AppError::PhoneLocked => StatusCode::TOO_MANY_REQUESTS,
+        | AppError::PhoneLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::DailyBudget | AppError::SmsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
         AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,11 +1,11 @@
 //! The sign-in steps server functions call: send a code, check a code.
 
-use super::{device, request::RequestContext, session, token};
+use super::{device, known_device, request::RequestContext, session, token};
 use crate::{
     error::AppError,
     otp::{code, Attempt, Policy},
     phone::Phone,
-    store::{Account, NewSession, NewVerification, Verification},
+    store::{Account, NewSession, NewVerification, Verification, WrongGuess},
 };
 
 /// The cookie that binds a pending code to the browser that asked for it.
@@ -17,9 +17,13 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
     let state = &request.state;
     let policy = &state.settings.policy;
     let now = request.now();
+    let allowance = state
+        .store
+        .allowance(phone, known_device::hash_of(request).as_deref())
+        .await?;
     let ticket = state
         .store
-        .reserve_sms(phone, &request.client_key(), now, policy)
+        .reserve_sms(phone, &allowance, &request.client_key(), now, policy)
         .await
         .inspect_err(|refusal| {
             state.metrics.refused(refusal);
@@ -38,6 +42,7 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
             id_hash: &id_hash,
             replaces: replaces.as_deref(),
             phone,
+            allowance: &allowance,
             code_digest: &code::digest(state.secret(), &verification_id, &code),
             created_at: now,
             expires_at: now + policy.code_ttl_secs,
@@ -73,16 +78,27 @@ pub async fn pending(request: &RequestContext) -> Result<(String, Verification),
     let verification = request
         .state
         .store
-        .verification(&token::hash(&id), request.now() - Policy::WINDOW_HOUR)
+        .verification(
+            &token::hash(&id),
+            request.now(),
+            &request.state.settings.policy,
+        )
         .await?
         .ok_or(AppError::NoPendingVerification)?;
     Ok((id, verification))
 }
 
-/// Seconds until `phone` may get another SMS.
-pub async fn resend_wait(request: &RequestContext, phone: &Phone) -> Result<u32, AppError> {
+/// Seconds until the pending code's phone may get another SMS on its allowance.
+pub async fn resend_wait(
+    request: &RequestContext,
+    pending: &Verification,
+) -> Result<u32, AppError> {
     let now = request.now();
-    let last_sent = request.state.store.last_sms_to(phone, now).await?;
+    let last_sent = request
+        .state
+        .store
+        .last_sms_to(&pending.phone, &pending.allowance, now)
+        .await?;
     Ok(last_sent.map_or(0, |sent| {
         request.state.settings.policy.resend_wait(sent, now)
     }))
@@ -107,24 +123,26 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
             expires_at: verification.expires_at,
             failed_tries: verification.failed_tries,
             consumed: verification.consumed,
-            phone_failures_last_hour: verification.phone_failures,
+            phone_locked_until: verification.phone_locked_until,
         },
         now,
     )?;
     if !code::matches(state.secret(), &id, guess, &verification.code_digest) {
-        let tries = state
+        let guess = state
             .store
-            .record_wrong_guess(&id_hash, &verification.phone, now, policy)
-            .await
-            .inspect_err(|error| {
-                if *error == AppError::PhoneLocked {
-                    tracing::warn!(phone = %verification.phone, "phone locked: too many wrong codes");
-                }
-            })?;
+            .record_wrong_guess(
+                &id_hash,
+                &verification.phone,
+                &verification.allowance,
+                now,
+                policy,
+            )
+            .await?;
         tracing::info!(phone = %verification.phone, "wrong code");
-        return Err(tries.map_or(AppError::TooManyTries, |tries| policy.wrong_guess(tries)));
+        return Err(wrong_guess(&verification, guess, policy));
     }
     let session_id = token::new_id();
+    let (device_id, device_hash) = known_device::id_for_sign_in(request);
     let account = state
         .store
         .complete_sign_in(
@@ -132,6 +150,7 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
             NewSession {
                 id_hash: &token::hash(&session_id),
                 device: &device::describe(request.user_agent()),
+                device_hash: &device_hash,
             },
             now,
             policy.max_tries,
@@ -141,6 +160,33 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
         .ok_or(AppError::NoPendingVerification)?;
     tracing::info!(phone = %account.phone, account = account.id, "signed in");
     session::replace(request, session_id).await?;
+    known_device::remember(request, device_id);
     request.clear_cookie(VERIFICATION_COOKIE);
     Ok(account)
+}
+
+/// What a person is told after a wrong guess; the guess that locks the phone is
+/// logged for the operator, with the time the lock ends.
+fn wrong_guess(verification: &Verification, guess: WrongGuess, policy: &Policy) -> AppError {
+    match guess {
+        WrongGuess {
+            phone_locked_until: Some(until),
+            tries,
+        } => {
+            if tries.is_some() {
+                let shared = verification.allowance.key().is_empty();
+                tracing::warn!(
+                    phone = %verification.phone,
+                    until,
+                    allowance = if shared { "shared" } else { "known device" },
+                    "phone locked: too many wrong codes; the lock ends at `until` (unix seconds)"
+                );
+            }
+            AppError::PhoneLocked { until }
+        }
+        WrongGuess {
+            tries: Some(tries), ..
+        } => policy.wrong_guess(tries),
+        WrongGuess { tries: None, .. } => AppError::TooManyTries,
+    }
 }

@@ -10,6 +10,12 @@ pub fn new_id() -> String {
     hex::encode(bytes)
 }
 
+/// Whether `id` looks like one of ours (a cookie a browser sends back may be
+/// anything).
+pub fn is_well_formed(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// What the store keeps: SHA-256 of the id, hex. A stolen database opens no session.
 pub fn hash(id: &str) -> String {
     hex::encode(Sha256::digest(id.as_bytes()))
@@ -25,6 +31,16 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
         assert_ne!(a, new_id());
+        assert!(is_well_formed(&a));
+        for bad in [
+            "",
+            "abc",
+            &a.to_uppercase(),
+            &format!("{a}0"),
+            &"g".repeat(32),
+        ] {
+            assert!(!is_well_formed(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
+/// How long a browser's device id lives after its last sign-in: 400 days, the
+/// longest a browser keeps a cookie. The store forgets the device then too.
+pub const DEVICE_COOKIE_SECS: i64 = 400 * 24 * 3600;
+
 /// A pending or used code as the store keeps it.
 #[derive(Debug, Clone)]
 pub struct Verification {
@@ -40,8 +44,49 @@ pub struct Verification {
     pub expires_at: i64,
     pub failed_tries: u32,
     pub consumed: bool,
-    /// Wrong codes for this phone, across all its codes, since the time asked.
-    pub phone_failures: u32,
+    /// The allowance the code was asked for on; its wrong guesses count there.
+    pub allowance: Allowance,
+    /// When the lock of the phone (in this allowance) ends, if it is locked: the
+    /// failure limit asked for was reached within the hour before the time asked.
+    pub phone_locked_until: Option<i64>,
+}
+
+/// Whose per-phone allowance (hourly SMS cap, cooldown, failure lock) a request
+/// draws on: the number's shared one, which every browser that has never signed in
+/// to the number's account shares, or a known device's own. A stranger who burns the
+/// shared allowance cannot lock the owner's own phone or laptop out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Allowance(String);
+
+impl Allowance {
+    /// The number's shared allowance.
+    pub fn shared() -> Self {
+        Self::default()
+    }
+
+    /// A known device's own, by the hash of its device id.
+    pub fn device(id_hash: &str) -> Self {
+        Self(id_hash.to_owned())
+    }
+
+    /// How the store keeps it: `''` for the shared allowance.
+    pub fn key(&self) -> &str {
+        &self.0
+    }
+
+    pub(crate) fn from_key(key: String) -> Self {
+        Self(key)
+    }
+}
+
+/// What the store made of a wrong guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrongGuess {
+    /// The code's failed tries after counting this one; `None` when it was not
+    /// counted (the code had no try left, or the phone was locked).
+    pub tries: Option<u32>,
+    /// When the phone's lock ends, if it is locked now (by this guess or before).
+    pub phone_locked_until: Option<i64>,
 }
 
 /// A code about to be sent. It replaces the live code of the same browser (`replaces`,
@@ -50,6 +95,7 @@ pub struct NewVerification<'a> {
     pub id_hash: &'a str,
     pub replaces: Option<&'a str>,
     pub phone: &'a Phone,
+    pub allowance: &'a Allowance,
     pub code_digest: &'a [u8],
     pub created_at: i64,
     pub expires_at: i64,
@@ -79,7 +125,10 @@ pub struct SessionInfo {
 /// A session about to be opened.
 pub struct NewSession<'a> {
     pub id_hash: &'a str,
+    /// "Chrome, Android".
     pub device: &'a str,
+    /// The hash of the browser's device id: the account knows this device from now on.
+    pub device_hash: &'a str,
 }
 
 /// Session lifetimes, in seconds.
@@ -107,10 +156,19 @@ pub struct OutboxMessage {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Counts one SMS to `phone` from `ip` if the policy allows it now.
+    /// The allowance a browser with this device id hash draws on for `phone`: its own
+    /// if it has signed in to the number's account, else the number's shared one.
+    async fn allowance(
+        &self,
+        phone: &Phone,
+        device_hash: Option<&str>,
+    ) -> Result<Allowance, AppError>;
+
+    /// Counts one SMS to `phone` from `ip`, on `allowance`, if the policy allows it now.
     async fn reserve_sms(
         &self,
         phone: &Phone,
+        allowance: &Allowance,
         ip: &str,
         now: i64,
         policy: &Policy,
@@ -119,36 +177,43 @@ pub trait Store: Send + Sync + 'static {
     /// Uncounts an SMS that was never sent.
     async fn release_sms(&self, ticket: SendTicket) -> Result<(), AppError>;
 
-    /// When the last SMS went to this phone, if within the last day.
-    async fn last_sms_to(&self, phone: &Phone, now: i64) -> Result<Option<i64>, AppError>;
+    /// When the last SMS on `allowance` went to this phone, if within the last day.
+    async fn last_sms_to(
+        &self,
+        phone: &Phone,
+        allowance: &Allowance,
+        now: i64,
+    ) -> Result<Option<i64>, AppError>;
 
     /// Stores a new code and kills the live code it replaces, if any.
     async fn replace_verification(&self, new: NewVerification<'_>) -> Result<(), AppError>;
 
     async fn delete_verification(&self, id_hash: &str) -> Result<(), AppError>;
 
-    /// The code, with its phone's wrong guesses since `failures_since`.
+    /// The code, with its phone's lock (in the code's allowance) as of `now`.
     async fn verification(
         &self,
         id_hash: &str,
-        failures_since: i64,
+        now: i64,
+        policy: &Policy,
     ) -> Result<Option<Verification>, AppError>;
 
-    /// Counts a wrong guess if the code still had a try left and the phone is not
-    /// locked, in one step that parallel guesses cannot overshoot: the code's failed
-    /// tries after counting, `None` when no try was left, [`AppError::PhoneLocked`]
-    /// when the phone's failures of the last hour reached the policy's limit (nothing
-    /// is counted then).
+    /// Counts a wrong guess on the code `id_hash` (of `phone`, asked for on
+    /// `allowance`) if the code still had a try left and the phone is not locked, in
+    /// one step that parallel guesses cannot overshoot; and tells whether the phone is
+    /// locked now.
     async fn record_wrong_guess(
         &self,
         id_hash: &str,
         phone: &Phone,
+        allowance: &Allowance,
         now: i64,
         policy: &Policy,
-    ) -> Result<Option<u32>, AppError>;
+    ) -> Result<WrongGuess, AppError>;
 
     /// Uses the code once, atomically, and signs its phone in: the account is created
-    /// at the first sign-in, and `session` is opened. `None` when
+    /// at the first sign-in, `session` is opened and its device is known to the
+    /// account from now on. `None` when
     /// the code was used, dead or expired by the time this ran.
     async fn complete_sign_in(
         &self,

@@ -81,7 +81,8 @@ pub(super) struct VerificationRow {
     expires_at: i64,
     failed_tries: i64,
     consumed_at: Option<i64>,
-    phone_failures: i64,
+    allowance: String,
+    phone_locked_until: Option<i64>,
 }
 
 impl From<VerificationRow> for super::Verification {
@@ -92,7 +93,8 @@ impl From<VerificationRow> for super::Verification {
             expires_at: row.expires_at,
             failed_tries: count(row.failed_tries),
             consumed: row.consumed_at.is_some(),
-            phone_failures: count(row.phone_failures),
+            allowance: super::Allowance::from_key(row.allowance),
+            phone_locked_until: row.phone_locked_until,
         }
     }
 }
@@ -112,21 +114,33 @@ pub(super) fn needs_touch(last_seen_at: i64, now: i64) -> bool {
     now - last_seen_at >= TOUCH_EVERY_SECS
 }
 
-/// The last send to the phone, then the counts the policy needs.
-pub(super) type HistoryRow = (Option<i64>, i64, i64, i64, i64);
+/// The last send to the phone, then the counts the policy needs, then when the
+/// phone's lock ends.
+pub(super) type HistoryRow = (Option<i64>, i64, i64, i64, Option<i64>);
 
-/// Each count stops at its limit ($5…$8): knowing that a limit is reached is all
-/// the policy needs, and no count reads more rows than its limit allows.
+/// Each count stops at its limit ($5…$7): knowing that a limit is reached is all
+/// the policy needs, and no count reads more rows than its limit allows. The
+/// per-phone ones count the allowance $9 only. A phone is locked from its $8-th
+/// wrong code of the last hour until an hour ($10) after the oldest of them.
 pub(super) const HISTORY: &str = "SELECT
-    (SELECT MAX(sent_at) FROM sms_sends WHERE phone = $1 AND sent_at > $4),
+    (SELECT MAX(sent_at) FROM sms_sends
+        WHERE phone = $1 AND allowance = $9 AND sent_at > $4),
     (SELECT COUNT(*) FROM
-        (SELECT 1 FROM sms_sends WHERE phone = $1 AND sent_at > $3 LIMIT $5) AS to_phone),
+        (SELECT 1 FROM sms_sends WHERE phone = $1 AND allowance = $9 AND sent_at > $3
+         LIMIT $5) AS to_phone),
     (SELECT COUNT(*) FROM
         (SELECT 1 FROM sms_sends WHERE ip = $2 AND sent_at > $3 LIMIT $6) AS from_ip),
     (SELECT COUNT(*) FROM
         (SELECT 1 FROM sms_sends WHERE sent_at > $4 LIMIT $7) AS of_day),
-    (SELECT COUNT(*) FROM
-        (SELECT 1 FROM failed_attempts WHERE phone = $1 AND at > $3 LIMIT $8) AS failures)";
+    (SELECT at + $10 FROM failed_attempts
+        WHERE phone = $1 AND allowance = $9 AND at > $3
+        ORDER BY at DESC LIMIT 1 OFFSET $8 - 1)";
+
+/// When the lock of phone $1 in allowance $2 ends: an hour ($4) after the oldest of
+/// its last $5 wrong codes since $3, if there are that many; no row otherwise.
+pub(super) const LOCK_UNTIL: &str = "SELECT at + $4 FROM failed_attempts
+    WHERE phone = $1 AND allowance = $2 AND at > $3
+    ORDER BY at DESC LIMIT 1 OFFSET $5 - 1";
 
 pub(super) fn history(row: HistoryRow) -> crate::otp::SendHistory {
     crate::otp::SendHistory {
@@ -134,20 +148,16 @@ pub(super) fn history(row: HistoryRow) -> crate::otp::SendHistory {
         sent_to_phone_last_hour: count(row.1),
         sent_from_ip_last_hour: count(row.2),
         sent_last_day: count(row.3),
-        phone_failures_last_hour: count(row.4),
+        phone_locked_until: row.4,
     }
 }
-
-/// The phone's ($1) wrong codes since $2.
-pub(super) const PHONE_FAILURES: &str =
-    "SELECT COUNT(*) FROM failed_attempts WHERE phone = $1 AND at > $2";
 
 pub(super) fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// What the purge deletes, each with how far back it keeps rows.
-pub(super) fn purge_statements(now: i64, limits: super::SessionLimits) -> [(&'static str, i64); 5] {
+pub(super) fn purge_statements(now: i64, limits: super::SessionLimits) -> [(&'static str, i64); 6] {
     [
         // Expired codes stay an hour, so a late guess is told "expired", not "unknown".
         (
@@ -164,6 +174,11 @@ pub(super) fn purge_statements(now: i64, limits: super::SessionLimits) -> [(&'st
             "DELETE FROM sessions WHERE created_at <= $1",
             now - limits.absolute_secs,
         ),
+        // As long as the device cookie lives after the device's last sign-in.
+        (
+            "DELETE FROM known_devices WHERE last_seen_at <= $1",
+            now - super::DEVICE_COOKIE_SECS,
+        ),
     ]
 }
 
@@ -174,9 +189,34 @@ macro_rules! impl_store {
         where
             $store: $crate::store::sql::Engine,
         {
+            async fn allowance(
+                &self,
+                phone: &$crate::phone::Phone,
+                device_hash: Option<&str>,
+            ) -> Result<$crate::store::Allowance, $crate::error::AppError> {
+                use $crate::store::Allowance;
+                let Some(device_hash) = device_hash else {
+                    return Ok(Allowance::shared());
+                };
+                let known: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM known_devices d JOIN accounts a ON a.id = d.account_id
+                     WHERE a.phone = $1 AND d.id_hash = $2",
+                )
+                .bind(phone.e164())
+                .bind(device_hash)
+                .fetch_one(self.reader())
+                .await?;
+                Ok(if known > 0 {
+                    Allowance::device(device_hash)
+                } else {
+                    Allowance::shared()
+                })
+            }
+
             async fn reserve_sms(
                 &self,
                 phone: &$crate::phone::Phone,
+                allowance: &$crate::store::Allowance,
                 ip: &str,
                 now: i64,
                 policy: &$crate::otp::Policy,
@@ -193,15 +233,19 @@ macro_rules! impl_store {
                     .bind(i64::from(policy.sms_per_ip_per_hour))
                     .bind(i64::from(policy.sms_per_day))
                     .bind(i64::from(policy.phone_failures_per_hour))
+                    .bind(allowance.key())
+                    .bind(HOUR)
                     .fetch_one(&mut *tx)
                     .await?;
                 policy.check_send(&history(row), now)?;
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO sms_sends (phone, ip, sent_at) VALUES ($1, $2, $3) RETURNING id",
+                    "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, $2, $3, $4)
+                     RETURNING id",
                 )
                 .bind(phone.e164())
                 .bind(ip)
                 .bind(now)
+                .bind(allowance.key())
                 .fetch_one(&mut *tx)
                 .await?;
                 tx.commit().await?;
@@ -222,12 +266,15 @@ macro_rules! impl_store {
             async fn last_sms_to(
                 &self,
                 phone: &$crate::phone::Phone,
+                allowance: &$crate::store::Allowance,
                 now: i64,
             ) -> Result<Option<i64>, $crate::error::AppError> {
                 Ok(sqlx::query_scalar(
-                    "SELECT MAX(sent_at) FROM sms_sends WHERE phone = $1 AND sent_at > $2",
+                    "SELECT MAX(sent_at) FROM sms_sends
+                     WHERE phone = $1 AND allowance = $2 AND sent_at > $3",
                 )
                 .bind(phone.e164())
+                .bind(allowance.key())
                 .bind(now - $crate::store::sql::DAY)
                 .fetch_one(self.reader())
                 .await?)
@@ -245,14 +292,16 @@ macro_rules! impl_store {
                         .await?;
                 }
                 sqlx::query(
-                    "INSERT INTO verifications (id_hash, phone, code_digest, created_at, expires_at)
-                     VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO verifications
+                       (id_hash, phone, code_digest, created_at, expires_at, allowance)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(new.id_hash)
                 .bind(new.phone.e164())
                 .bind(new.code_digest)
                 .bind(new.created_at)
                 .bind(new.expires_at)
+                .bind(new.allowance.key())
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
@@ -270,16 +319,21 @@ macro_rules! impl_store {
             async fn verification(
                 &self,
                 id_hash: &str,
-                failures_since: i64,
+                now: i64,
+                policy: &$crate::otp::Policy,
             ) -> Result<Option<$crate::store::Verification>, $crate::error::AppError> {
+                use $crate::store::sql::HOUR;
                 let row: Option<$crate::store::sql::VerificationRow> = sqlx::query_as(
-                    "SELECT phone, code_digest, expires_at, failed_tries, consumed_at,
-                       (SELECT COUNT(*) FROM failed_attempts f
-                        WHERE f.phone = v.phone AND f.at > $2) AS phone_failures
+                    "SELECT phone, code_digest, expires_at, failed_tries, consumed_at, allowance,
+                       (SELECT f.at + $3 FROM failed_attempts f
+                        WHERE f.phone = v.phone AND f.allowance = v.allowance AND f.at > $2
+                        ORDER BY f.at DESC LIMIT 1 OFFSET $4 - 1) AS phone_locked_until
                      FROM verifications v WHERE id_hash = $1",
                 )
                 .bind(id_hash)
-                .bind(failures_since)
+                .bind(now - HOUR)
+                .bind(HOUR)
+                .bind(i64::from(policy.phone_failures_per_hour))
                 .fetch_optional(self.reader())
                 .await?;
                 Ok(row.map(Into::into))
@@ -289,10 +343,11 @@ macro_rules! impl_store {
                 &self,
                 id_hash: &str,
                 phone: &$crate::phone::Phone,
+                allowance: &$crate::store::Allowance,
                 now: i64,
                 policy: &$crate::otp::Policy,
-            ) -> Result<Option<u32>, $crate::error::AppError> {
-                use $crate::store::sql::{count, HOUR, PHONE_FAILURES};
+            ) -> Result<$crate::store::WrongGuess, $crate::error::AppError> {
+                use $crate::store::sql::{count, HOUR, LOCK_UNTIL};
                 let mut tx = self.decision().await?;
                 Self::serialize_guesses(&mut tx, phone).await?;
                 // The code's try and the phone's lock are decided by this one statement.
@@ -300,7 +355,7 @@ macro_rules! impl_store {
                     "UPDATE verifications SET failed_tries = failed_tries + 1
                      WHERE id_hash = $1 AND consumed_at IS NULL AND failed_tries < $2
                        AND (SELECT COUNT(*) FROM failed_attempts
-                            WHERE phone = $3 AND at > $4) < $5
+                            WHERE phone = $3 AND allowance = $6 AND at > $4) < $5
                      RETURNING failed_tries",
                 )
                 .bind(id_hash)
@@ -308,28 +363,30 @@ macro_rules! impl_store {
                 .bind(phone.e164())
                 .bind(now - HOUR)
                 .bind(i64::from(policy.phone_failures_per_hour))
+                .bind(allowance.key())
                 .fetch_optional(&mut *tx)
                 .await?;
-                let Some(tries) = tries else {
-                    let failures: i64 = sqlx::query_scalar(PHONE_FAILURES)
+                if tries.is_some() {
+                    sqlx::query("INSERT INTO failed_attempts (phone, at, allowance) VALUES ($1, $2, $3)")
                         .bind(phone.e164())
-                        .bind(now - HOUR)
-                        .fetch_one(&mut *tx)
+                        .bind(now)
+                        .bind(allowance.key())
+                        .execute(&mut *tx)
                         .await?;
-                    tx.commit().await?;
-                    return if count(failures) >= policy.phone_failures_per_hour {
-                        Err($crate::error::AppError::PhoneLocked)
-                    } else {
-                        Ok(None)
-                    };
-                };
-                sqlx::query("INSERT INTO failed_attempts (phone, at) VALUES ($1, $2)")
+                }
+                let phone_locked_until: Option<i64> = sqlx::query_scalar(LOCK_UNTIL)
                     .bind(phone.e164())
-                    .bind(now)
-                    .execute(&mut *tx)
+                    .bind(allowance.key())
+                    .bind(now - HOUR)
+                    .bind(HOUR)
+                    .bind(i64::from(policy.phone_failures_per_hour))
+                    .fetch_optional(&mut *tx)
                     .await?;
                 tx.commit().await?;
-                Ok(Some(count(tries)))
+                Ok($crate::store::WrongGuess {
+                    tries: tries.map(count),
+                    phone_locked_until,
+                })
             }
 
             async fn complete_sign_in(

@@ -101,6 +101,7 @@ impl Engine for SqliteStore {
                 id_hash: id_hash.to_owned(),
                 session_hash: session.id_hash.to_owned(),
                 device: session.device.to_owned(),
+                device_hash: session.device_hash.to_owned(),
                 now,
                 max_tries,
             })

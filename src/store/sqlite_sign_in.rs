@@ -13,13 +13,15 @@ use super::sql::AccountRow;
 
 /// The most sign-ins one batch holds.
 const MAX_BATCH: usize = 64;
-/// Bound parameters per sign-in: now, code id hash, max tries, session hash, device.
-const PARAMS: usize = 5;
+/// Bound parameters per sign-in: now, code id hash, max tries, session hash, device,
+/// device id hash.
+const PARAMS: usize = 6;
 
 pub struct SignIn {
     pub id_hash: String,
     pub session_hash: String,
     pub device: String,
+    pub device_hash: String,
     pub now: i64,
     pub max_tries: u32,
 }
@@ -102,7 +104,7 @@ fn batch_sql(count: usize) -> String {
     let mut sql = String::from("BEGIN IMMEDIATE;");
     for op in 0..count {
         let p = |n: usize| format!("${}", op * PARAMS + n);
-        let (now, code, tries, session, device) = (p(1), p(2), p(3), p(4), p(5));
+        let (now, code, tries, session, device, device_hash) = (p(1), p(2), p(3), p(4), p(5), p(6));
         sql.push_str(&format!(
             "UPDATE verifications SET consumed_at = {now}
               WHERE id_hash = {code} AND consumed_at IS NULL AND failed_tries < {tries}
@@ -115,6 +117,10 @@ fn batch_sql(count: usize) -> String {
               SELECT {session}, a.id, {now}, {now}, {device}
               FROM verifications v JOIN accounts a ON a.phone = v.phone
               WHERE v.id_hash = {code} AND changes() = 1;
+             INSERT INTO known_devices (account_id, id_hash, first_seen_at, last_seen_at)
+              SELECT account_id, {device_hash}, {now}, {now} FROM sessions
+              WHERE id_hash = {session} AND changes() = 1
+              ON CONFLICT (account_id, id_hash) DO UPDATE SET last_seen_at = excluded.last_seen_at;
              SELECT {op} AS op, a.id, a.phone, a.created_at, a.last_sign_in_at
               FROM sessions s JOIN accounts a ON a.id = s.account_id
               WHERE s.id_hash = {session};"
@@ -137,7 +143,8 @@ async fn execute(
             .bind(&job.id_hash)
             .bind(i64::from(job.max_tries))
             .bind(&job.session_hash)
-            .bind(&job.device);
+            .bind(&job.device)
+            .bind(&job.device_hash);
     }
     let mut connection = writer.acquire().await?;
     // fetch_all runs the batch to its end (COMMIT); a failure part-way leaves the
@@ -176,8 +183,8 @@ mod tests {
         let sql = batch_sql(2);
         assert!(sql.starts_with("BEGIN IMMEDIATE;") && sql.ends_with("COMMIT;"));
         assert!(sql.contains("SELECT 0 AS op") && sql.contains("SELECT 1 AS op"));
-        assert!(sql.contains("id_hash = $2 ") && sql.contains("id_hash = $7 "));
-        assert!(sql.contains("s.id_hash = $4;") && sql.contains("s.id_hash = $9;"));
-        assert!(!sql.contains("$11"));
+        assert!(sql.contains("id_hash = $2 ") && sql.contains("id_hash = $8 "));
+        assert!(sql.contains("s.id_hash = $4;") && sql.contains("s.id_hash = $10;"));
+        assert!(sql.contains("$12") && !sql.contains("$13"));
     }
 }

@@ -2,7 +2,7 @@
 //! adversary"). Each test was seen failing before its fix.
 
 use reqwest::{header, Method};
-use sms_auth::error::AppError;
+use sms_auth::{clock::Clock, error::AppError};
 
 use crate::support::*;
 
@@ -438,6 +438,196 @@ async fn parallel_guesses_do_not_overshoot_the_phone_lock() {
         3,
         "the lock holds under parallel guesses"
     );
+}
+
+/// A stranger who knows the number asks for every SMS the number may get in an hour
+/// and burns its failure allowance: 5 codes, 20 wrong guesses, from one browser,
+/// starting at the clock's time and a minute apart (wrong guesses from the second
+/// minute on).
+async fn burn_the_numbers_allowance(app: &TestApp, stranger: &Browser) {
+    burn_allowance_of(app, stranger, PHONE, PHONE_DIGITS).await;
+}
+
+async fn burn_allowance_of(app: &TestApp, stranger: &Browser, phone: &str, digits: &str) {
+    for round in 0..5 {
+        stranger
+            .request_code(phone)
+            .await
+            .expect("the stranger's code");
+        if round > 0 {
+            let wrong = wrong_for(&app.exolve.last_code_to(digits)).to_owned();
+            for _ in 0..5 {
+                assert!(stranger.verify(&wrong).await.is_err());
+            }
+        }
+        app.clock.advance(60);
+    }
+}
+
+#[tokio::test]
+async fn the_owners_own_browser_signs_in_while_a_stranger_burns_the_number() {
+    let app = TestApp::start().await;
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    owner.sign_out().await.expect("signed out");
+    app.clock.advance(3600);
+
+    let stranger = app.browser();
+    burn_the_numbers_allowance(&app, &stranger).await;
+    assert!(matches!(
+        stranger.request_code(PHONE).await,
+        Err(AppError::PhoneLocked { .. })
+    ));
+    assert!(matches!(
+        app.browser().request_code(PHONE).await,
+        Err(AppError::PhoneLocked { .. })
+    ));
+
+    // The owner's browser has signed in to this account before: its own allowance.
+    owner
+        .request_code(PHONE)
+        .await
+        .expect("the owner still gets a code");
+    let code = app.exolve.last_code_to(PHONE_DIGITS);
+    assert!(matches!(
+        owner.verify(wrong_for(&code)).await,
+        Err(AppError::WrongCode { tries_left: 4 })
+    ));
+    owner.verify(&code).await.expect("and signs in");
+    assert!(owner.account().await.is_ok());
+    // The stranger is still locked out.
+    assert!(matches!(
+        stranger.request_code(PHONE).await,
+        Err(AppError::PhoneLocked { .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_stranger_cannot_hold_the_owners_cooldown_or_hourly_cap() {
+    let app = TestApp::start().await;
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    app.clock.advance(3600);
+    let stranger = app.browser();
+    for _ in 0..5 {
+        stranger.request_code(PHONE).await.expect("sent");
+        app.clock.advance(60);
+    }
+    assert_eq!(
+        stranger.request_code(PHONE).await,
+        Err(AppError::PhoneHourlyCap)
+    );
+    // The stranger asks again right before the owner does: no cooldown for the owner.
+    app.clock.advance(59);
+    owner
+        .request_code(PHONE)
+        .await
+        .expect("the owner's own allowance");
+    assert_eq!(
+        owner.request_code(PHONE).await,
+        Err(AppError::ResendCooldown { seconds: 60 }),
+        "the owner's own browser keeps its own cooldown"
+    );
+}
+
+#[tokio::test]
+async fn a_forged_device_cookie_is_a_stranger() {
+    let app = TestApp::start().await;
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let device = owner
+        .cookie("did")
+        .expect("a device cookie after signing in");
+    assert_eq!(device.len(), 32);
+    app.clock.advance(3600);
+    let stranger = app.browser();
+    stranger.set_cookie("did", "0123456789abcdef0123456789abcdef");
+    burn_the_numbers_allowance(&app, &stranger).await;
+    assert!(matches!(
+        stranger.request_code(PHONE).await,
+        Err(AppError::PhoneLocked { .. })
+    ));
+    // The device cookie is known per account: it opens no other number's allowance.
+    let elsewhere = app.browser();
+    elsewhere.set_cookie("did", &device);
+    burn_allowance_of(&app, &elsewhere, "+79990001122", "79990001122").await;
+    assert!(matches!(
+        elsewhere.request_code("+79990001122").await,
+        Err(AppError::PhoneLocked { .. })
+    ));
+}
+
+#[tokio::test]
+async fn the_device_cookie_is_long_lived_http_only_and_stored_hashed() {
+    let app = TestApp::builder()
+        .origin("https://auth.example.ru")
+        .start()
+        .await;
+    let browser = app.browser_with(&[(header::ORIGIN, "https://auth.example.ru")]);
+    browser.request_code(PHONE).await.expect("sent");
+    let response = browser
+        .raw_call(
+            "verify_code",
+            &[("code", &app.exolve.last_code_to(PHONE_DIGITS))],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let cookies = set_cookies(&response);
+    let device = cookies
+        .iter()
+        .find(|c| c.starts_with("did="))
+        .unwrap_or_else(|| panic!("no device cookie in {cookies:?}"));
+    for part in [
+        "HttpOnly",
+        "Secure",
+        "SameSite=Lax",
+        "Path=/",
+        "Max-Age=34560000",
+    ] {
+        assert!(device.contains(part), "{device}");
+    }
+    let id = &device["did=".len()..device.find(';').expect("attributes")];
+    let stored: String = sqlx::query_scalar("SELECT id_hash FROM known_devices")
+        .fetch_one(&app.db)
+        .await
+        .expect("a known device");
+    assert_ne!(stored, id);
+    assert_eq!(stored.len(), 64);
+}
+
+#[tokio::test]
+async fn the_lock_says_until_when() {
+    let app = TestApp::start().await;
+    let stranger = app.browser();
+    burn_the_numbers_allowance(&app, &stranger).await;
+    // The first of the 20 wrong codes was a minute after START: the lock ends an
+    // hour after it.
+    assert_eq!(
+        app.browser().request_code(PHONE).await,
+        Err(AppError::PhoneLocked {
+            until: START + 60 + 3600
+        })
+    );
+    let response = app
+        .browser()
+        .form_post("request_code", &[("phone", PHONE)], "/signup")
+        .await;
+    let page = app
+        .browser()
+        .page(location(&response).trim_start_matches(&app.base))
+        .await;
+    // START + 1 h 1 min is 13:01 UTC, 16:01 in Moscow.
+    assert!(page.contains("16:01"), "{page}");
+    let en = app.browser_with_language("en");
+    let response = en
+        .form_post("request_code", &[("phone", PHONE)], "/signup")
+        .await;
+    let page = en
+        .page(location(&response).trim_start_matches(&app.base))
+        .await;
+    assert!(page.contains("13:01 UTC"), "{page}");
+    app.clock.advance(START + 3660 - app.clock.now());
+    app.browser()
+        .request_code(PHONE)
+        .await
+        .expect("the lock has ended");
 }
 
 // ---- 6. Nothing leaks ---------------------------------------------------------------

@@ -160,7 +160,9 @@ async fn twenty_wrong_codes_an_hour_lock_the_phone_across_codes() {
     assert_eq!(app.count("SELECT COUNT(*) FROM failed_attempts").await, 20);
     assert_eq!(
         browser.request_code(PHONE).await,
-        Err(AppError::PhoneLocked)
+        Err(AppError::PhoneLocked {
+            until: START + 3600
+        })
     );
     assert_eq!(app.exolve.sent().len(), 4);
     app.clock.advance(3600);
@@ -186,13 +188,26 @@ async fn a_lock_also_stops_guesses_on_a_live_code() {
     browser.request_code(PHONE).await.expect("sent");
     let code = app.exolve.last_code_to(PHONE_DIGITS);
     let wrong = wrong_for(&code);
-    for _ in 0..3 {
+    for _ in 0..2 {
         assert!(matches!(
             browser.verify(wrong).await,
             Err(AppError::WrongCode { .. })
         ));
     }
-    assert_eq!(browser.verify(&code).await, Err(AppError::PhoneLocked));
+    let locked = Err(AppError::PhoneLocked {
+        until: START + 3600,
+    });
+    assert_eq!(
+        browser.verify(wrong).await,
+        locked,
+        "the guess that reaches the limit says so"
+    );
+    assert_eq!(
+        browser.verify(&code).await,
+        Err(AppError::PhoneLocked {
+            until: START + 3600
+        })
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use sms_auth::{
     error::AppError,
     otp::Policy,
     phone::Phone,
-    store::{self, NewSession, NewVerification, Store},
+    store::{self, Allowance, NewSession, NewVerification, Store, WrongGuess},
 };
 
 use crate::support::*;
@@ -17,6 +17,7 @@ async fn with_code(store: &dyn Store, id_hash: &str, phone: &str) {
             id_hash,
             replaces: None,
             phone: &phone,
+            allowance: &Allowance::shared(),
             code_digest: &[0; 32],
             created_at: START,
             expires_at: START + 300,
@@ -34,6 +35,7 @@ async fn a_sign_in_that_fails_part_way_changes_nothing_and_the_store_goes_on() {
     let session = |id_hash| NewSession {
         id_hash,
         device: "test",
+        device_hash: "device",
     };
     store
         .complete_sign_in("first", session("taken"), START, 5)
@@ -49,7 +51,7 @@ async fn a_sign_in_that_fails_part_way_changes_nothing_and_the_store_goes_on() {
         Some(AppError::Internal)
     );
     let second = store
-        .verification("second", START)
+        .verification("second", START, &Policy::default())
         .await
         .expect("read")
         .expect("code kept");
@@ -71,6 +73,7 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
     let session = NewSession {
         id_hash: "s1",
         device: "",
+        device_hash: "device",
     };
     assert!(
         store
@@ -86,20 +89,22 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
     };
     for _ in 0..2 {
         store
-            .record_wrong_guess("code", &phone, START, &policy)
+            .record_wrong_guess("code", &phone, &Allowance::shared(), START, &policy)
             .await
             .expect("counted");
     }
     assert_eq!(
         store
-            .record_wrong_guess("code", &phone, START, &policy)
-            .await,
+            .record_wrong_guess("code", &phone, &Allowance::shared(), START, &policy)
+            .await
+            .map(|guess| guess.tries),
         Ok(None),
         "no try left"
     );
     let session = NewSession {
         id_hash: "s2",
         device: "",
+        device_hash: "device",
     };
     assert!(
         store
@@ -111,11 +116,19 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
     );
     assert_eq!(
         store
-            .verification("code", START - 1)
+            .verification(
+                "code",
+                START,
+                &Policy {
+                    phone_failures_per_hour: 2,
+                    ..policy
+                }
+            )
             .await
             .expect("read")
-            .map(|v| v.phone_failures),
-        Some(2)
+            .map(|v| v.phone_locked_until),
+        Some(Some(START + 3600)),
+        "the second failure reached a limit of 2"
     );
 }
 
@@ -131,31 +144,53 @@ async fn a_locked_phone_counts_no_more_guesses() {
         phone_failures_per_hour: 3,
         ..Policy::default()
     };
-    for (id, tries) in [("a", 1), ("a", 2), ("b", 1)] {
-        assert_eq!(
-            store.record_wrong_guess(id, &phone, START, &policy).await,
-            Ok(Some(tries))
-        );
-    }
+    let shared = Allowance::shared();
+    let guess = |id: &'static str, at: i64| {
+        let (store, phone, shared, policy) = (&store, &phone, &shared, &policy);
+        async move {
+            store
+                .record_wrong_guess(id, phone, shared, at, policy)
+                .await
+                .expect("ran")
+        }
+    };
+    let counted = |tries, until| WrongGuess {
+        tries: Some(tries),
+        phone_locked_until: until,
+    };
+    assert_eq!(guess("a", START).await, counted(1, None));
+    assert_eq!(guess("a", START + 10).await, counted(2, None));
+    assert_eq!(
+        guess("b", START + 20).await,
+        counted(1, Some(START + 3600)),
+        "the third failure locks the phone until an hour after the first"
+    );
     for id in ["a", "b"] {
         assert_eq!(
-            store.record_wrong_guess(id, &phone, START, &policy).await,
-            Err(AppError::PhoneLocked)
+            guess(id, START + 30).await,
+            WrongGuess {
+                tries: None,
+                phone_locked_until: Some(START + 3600)
+            }
         );
     }
     assert_eq!(
         store
-            .verification("b", START - 3600)
+            .verification("b", START + 30, &policy)
             .await
             .expect("read")
-            .map(|v| (v.failed_tries, v.phone_failures)),
-        Some((1, 3))
+            .map(|v| (v.failed_tries, v.phone_locked_until)),
+        Some((1, Some(START + 3600)))
     );
-    // An hour later the phone may be guessed for again.
+    // A known device's allowance is its own.
+    let own = Allowance::device("device");
     assert_eq!(
         store
-            .record_wrong_guess("b", &phone, START + 3600, &policy)
-            .await,
-        Ok(Some(2))
+            .record_wrong_guess("b", &phone, &own, START + 30, &policy)
+            .await
+            .expect("ran"),
+        counted(2, None)
     );
+    // An hour after the first failure the lock has ended.
+    assert_eq!(guess("b", START + 3600).await.tries, Some(3));
 }
