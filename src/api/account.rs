@@ -8,8 +8,8 @@ use crate::error::AppError;
 use crate::{
     clock::format_utc,
     server::{
-        request::{redirect_if, RequestContext},
-        session,
+        auth::session,
+        http::request::{redirect_if, RequestContext},
     },
 };
 

@@ -9,8 +9,8 @@ use crate::{
     otp::code,
     phone::Phone,
     server::{
-        request::{redirect_if, RequestContext},
-        signin,
+        auth::signin,
+        http::request::{redirect_if, RequestContext},
     },
 };
 

@@ -7,7 +7,7 @@ use secrecy::SecretString;
 use thiserror::Error;
 use url::{Origin, Url};
 
-use super::client_ip::TrustedProxies;
+use crate::server::http::client_ip::TrustedProxies;
 use crate::{otp::Policy, store::SessionLimits};
 
 #[derive(Debug, Error, PartialEq, Eq)]

@@ -1,21 +1,14 @@
-//! Server-only plumbing: configuration, state, the router, requests, sessions, sign-in.
+//! Server-only plumbing: configuration and state, how the app meets HTTP, and the
+//! sign-in itself.
+//!
+//! - `http/`: the router, the edge (security headers, origin checks, caching), the
+//!   client's address, static assets, probes and metrics, cookies, the request's
+//!   language and the context server functions run in;
+//! - `auth/`: the sign-in steps, sessions, known devices, random tokens.
 
-pub mod assets;
-pub mod client_ip;
+pub mod auth;
 pub mod config;
-pub mod cookies;
-pub mod dev_outbox;
-pub mod device;
-pub mod edge;
-pub mod health;
-pub mod known_device;
-pub mod language;
-pub mod metrics;
+pub mod http;
 pub mod purge;
-pub mod request;
-pub mod router;
 pub mod serve;
-pub mod session;
-pub mod signin;
 pub mod state;
-pub mod token;

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::state::AppState;
+use crate::server::state::AppState;
 
 pub const INTERVAL: Duration = Duration::from_secs(600);
 

@@ -4,8 +4,8 @@ use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
 
-use super::{
-    router::router,
+use crate::server::{
+    http::router::router,
     state::{AppState, StartError},
 };
 

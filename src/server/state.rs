@@ -7,10 +7,9 @@ use leptos::config::LeptosOptions;
 use secrecy::{ExposeSecret, SecretString};
 use thiserror::Error;
 
-use super::{
-    client_ip::TrustedProxies,
+use crate::server::{
     config::{Config, ConfigError, PublicOrigin},
-    metrics::Metrics,
+    http::{client_ip::TrustedProxies, metrics::Metrics},
 };
 use crate::{
     clock::{Clock, SystemClock},
@@ -129,7 +128,11 @@ fn dev_secret(path: &Path) -> std::io::Result<SecretString> {
     if let Some(folder) = path.parent() {
         std::fs::create_dir_all(folder)?;
     }
-    let secret = format!("{}{}", super::token::new_id(), super::token::new_id());
+    let secret = format!(
+        "{}{}",
+        crate::server::auth::token::new_id(),
+        crate::server::auth::token::new_id()
+    );
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

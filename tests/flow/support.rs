@@ -28,9 +28,8 @@ use sms_auth::{
     error::AppError,
     otp::Policy,
     server::{
-        client_ip::TrustedProxies,
         config::PublicOrigin,
-        router::router,
+        http::{client_ip::TrustedProxies, router::router},
         state::{AppState, Settings},
     },
     sms::{DevOutbox, ExolveClient, SmsSender},

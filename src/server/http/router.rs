@@ -7,8 +7,11 @@ use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
-use super::{assets, dev_outbox, edge, health, language, metrics, state::AppState};
 use crate::app::{shell, App};
+use crate::server::{
+    http::{assets, dev_outbox, edge, language, metrics, probes},
+    state::AppState,
+};
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -16,9 +19,9 @@ pub fn router(state: AppState) -> Router {
     let fallback_context = state.clone();
     let options = state.leptos_options.clone();
     let mut router = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
+        .route("/healthz", get(probes::healthz))
+        .route("/readyz", get(probes::readyz))
+        .route("/metrics", get(probes::metrics))
         .route("/lang/{code}", get(language::switch))
         .leptos_routes_with_context(
             &state,

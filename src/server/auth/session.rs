@@ -1,6 +1,6 @@
 //! Server-side sessions: a random id in an HttpOnly cookie, its hash in the store.
 
-use super::{request::RequestContext, token};
+use crate::server::{auth::token, http::request::RequestContext};
 use crate::{
     error::AppError,
     store::{Account, SessionInfo},

@@ -3,7 +3,7 @@
 use axum::{extract::State, http::header, response::IntoResponse};
 use http::StatusCode;
 
-use super::state::AppState;
+use crate::server::state::AppState;
 
 /// The process is up and serving.
 pub async fn healthz() -> &'static str {

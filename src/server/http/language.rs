@@ -8,8 +8,8 @@ use axum::{
 };
 use http::{header, request::Parts, HeaderValue, StatusCode};
 
-use super::{cookies, state::AppState};
 use crate::i18n::Lang;
+use crate::server::{http::cookies, state::AppState};
 
 pub const LANG_COOKIE: &str = "lang";
 

@@ -1,6 +1,9 @@
 //! The sign-in steps server functions call: send a code, check a code.
 
-use super::{device, known_device, request::RequestContext, session, token};
+use crate::server::{
+    auth::{devices, session, token, user_agent},
+    http::request::RequestContext,
+};
 use crate::{
     error::AppError,
     otp::{code, Attempt, Policy},
@@ -19,7 +22,7 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
     let now = request.now();
     let allowance = state
         .store
-        .allowance(phone, known_device::hash_of(request).as_deref())
+        .allowance(phone, devices::hash_of(request).as_deref())
         .await?;
     let ticket = state
         .store
@@ -142,14 +145,14 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
         return Err(wrong_guess(&verification, guess, policy));
     }
     let session_id = token::new_id();
-    let (device_id, device_hash) = known_device::id_for_sign_in(request);
+    let (device_id, device_hash) = devices::id_for_sign_in(request);
     let account = state
         .store
         .complete_sign_in(
             &id_hash,
             NewSession {
                 id_hash: &token::hash(&session_id),
-                device: &device::describe(request.user_agent()),
+                device: &user_agent::describe(request.user_agent()),
                 device_hash: &device_hash,
             },
             now,
@@ -160,7 +163,7 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
         .ok_or(AppError::NoPendingVerification)?;
     tracing::info!(phone = %account.phone, account = account.id, "signed in");
     session::replace(request, session_id).await?;
-    known_device::remember(request, device_id);
+    devices::remember(request, device_id);
     request.clear_cookie(VERIFICATION_COOKIE);
     Ok(account)
 }

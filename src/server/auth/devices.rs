@@ -3,7 +3,7 @@
 //! device has its own allowance of the per-phone limits, so a stranger cannot lock
 //! the owner's own browsers out. No fingerprinting: the cookie is all there is.
 
-use super::{request::RequestContext, token};
+use crate::server::{auth::token, http::request::RequestContext};
 use crate::store::DEVICE_COOKIE_SECS;
 
 pub const DEVICE_COOKIE: &str = "did";

@@ -10,7 +10,7 @@ use axum::{
 use http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use super::state::AppState;
+use crate::server::state::AppState;
 
 /// The largest request body accepted: the forms hold a phone number or a code.
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024;

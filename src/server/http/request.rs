@@ -8,7 +8,10 @@ use http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use super::{client_ip, cookies, state::AppState};
+use crate::server::{
+    http::{client_ip, cookies},
+    state::AppState,
+};
 use crate::{error::AppError, i18n::Lang};
 
 pub struct RequestContext {

@@ -5,7 +5,7 @@
 use axum::{extract::State, response::Html};
 use leptos::prelude::*;
 
-use super::state::AppState;
+use crate::server::state::AppState;
 use crate::{clock::format_utc, store::OutboxMessage};
 
 /// How many of the newest messages the page lists.
