@@ -65,12 +65,71 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
+        let error = match value {
             // A missing or unparsable form field is the person's input, not a fault.
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
                 Self::Transport("the form was incomplete".to_owned())
             }
             other => Self::Transport(other.to_string()),
+        };
+        // On the server this is a request the server function could not read: the
+        // client's fault, never a 500.
+        #[cfg(feature = "ssr")]
+        error.answer_with_status();
+        error
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status of a failed server function.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            Self::InvalidPhone
+            | Self::CountryNotAllowed
+            | Self::MalformedCode
+            | Self::SmsRefused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::WrongCode { .. }
+            | Self::CodeExpired
+            | Self::TooManyTries
+            | Self::NoPendingVerification
+            | Self::Transport(_) => StatusCode::BAD_REQUEST,
+            Self::ResendCooldown { .. }
+            | Self::PhoneHourlyCap
+            | Self::IpHourlyCap
+            | Self::PhoneLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::DailyBudget | Self::SmsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::NotSignedIn => StatusCode::UNAUTHORIZED,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Gives the answer of the server function call being handled this error's
+    /// status (and `Retry-After` for a cooldown), unless leptos_axum answers the
+    /// request otherwise: a page render (the server function ran inside it), or a
+    /// plain form post, which goes back to the page it came from.
+    pub fn answer_with_status(&self) {
+        use http::{header, request::Parts, HeaderValue, Method};
+        use leptos::prelude::use_context;
+        let (Some(parts), Some(response)) = (
+            use_context::<Parts>(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) else {
+            return;
+        };
+        let headers = &parts.headers;
+        let form_post = headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+            && headers.contains_key(header::REFERER);
+        if parts.method != Method::POST || form_post {
+            return;
+        }
+        response.set_status(self.status());
+        if let Self::ResendCooldown { seconds } = self {
+            response.insert_header(header::RETRY_AFTER, HeaderValue::from(*seconds));
         }
     }
 }

@@ -8,6 +8,7 @@ mod support;
 mod adversary;
 mod edge;
 mod exolve_failures;
+mod fuzz;
 mod instances;
 mod limits;
 mod pages;

@@ -4,7 +4,7 @@
 use std::{future::Future, net::SocketAddr};
 
 use axum::extract::ConnectInfo;
-use http::{header, request::Parts, HeaderValue, StatusCode};
+use http::{header, request::Parts};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
@@ -43,32 +43,17 @@ impl RequestContext {
     }
 
     /// Runs a server function's body. A failure also gets the HTTP status an API
-    /// client expects; a browser's own request (a plain form post, a page render)
-    /// keeps the redirect Leptos gives it.
+    /// client expects (see [`AppError::answer_with_status`]).
     pub async fn run<T, F, Fut>(body: F) -> Result<T, AppError>
     where
         F: FnOnce(RequestContext) -> Fut,
         Fut: Future<Output = Result<T, AppError>>,
     {
-        let request = Self::current()?;
-        let response = request.response.clone();
-        let from_browser_page = request.accepts_html();
-        let result = body(request).await;
-        if let (Err(error), false) = (&result, from_browser_page) {
-            response.set_status(status_of(error));
-            if let AppError::ResendCooldown { seconds } = error {
-                response.insert_header(header::RETRY_AFTER, HeaderValue::from(*seconds));
-            }
+        let result = body(Self::current()?).await;
+        if let Err(error) = &result {
+            error.answer_with_status();
         }
         result
-    }
-
-    fn accepts_html(&self) -> bool {
-        self.parts
-            .headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
     }
 
     pub fn now(&self) -> i64 {
@@ -130,27 +115,5 @@ impl RequestContext {
 pub fn redirect_if(error: &AppError, expected: AppError, path: &str) {
     if *error == expected {
         leptos_axum::redirect(path);
-    }
-}
-
-/// The HTTP status of a failed server function.
-pub fn status_of(error: &AppError) -> StatusCode {
-    match error {
-        AppError::InvalidPhone
-        | AppError::CountryNotAllowed
-        | AppError::MalformedCode
-        | AppError::SmsRefused => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::WrongCode { .. }
-        | AppError::CodeExpired
-        | AppError::TooManyTries
-        | AppError::NoPendingVerification
-        | AppError::Transport(_) => StatusCode::BAD_REQUEST,
-        AppError::ResendCooldown { .. }
-        | AppError::PhoneHourlyCap
-        | AppError::IpHourlyCap
-        | AppError::PhoneLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::DailyBudget | AppError::SmsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
-        AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
