@@ -58,6 +58,10 @@ export default defineConfig({
         PUBLIC_ORIGIN: `http://127.0.0.1:${APP_PORT}`,
         // Every test signs in from 127.0.0.1.
         LIMIT_SMS_PER_IP_PER_HOUR: '1000',
+        // The owner-under-attack test: one stranger's code (5 wrong guesses) locks the
+        // number, and the stranger may ask 10 s after the owner did.
+        LIMIT_PHONE_FAILURES_PER_HOUR: '5',
+        OTP_RESEND_COOLDOWN_SECS: '10',
         RUST_LOG: 'warn',
       },
     },

@@ -121,13 +121,7 @@ async fn the_language_switch_follows_paths_of_the_site() {
 
 /// The label sets of the request-duration histogram in `/metrics`.
 async fn latency_series(app: &TestApp) -> Vec<String> {
-    let text = app
-        .browser()
-        .get("/metrics")
-        .await
-        .text()
-        .await
-        .expect("metrics");
+    let text = app.metrics().await;
     let mut series: Vec<String> = text
         .lines()
         .filter_map(|line| line.strip_prefix("sms_auth_http_request_duration_seconds_count"))
@@ -168,19 +162,6 @@ async fn invented_methods_add_no_metrics_series() {
 
 // ---- 3. Client addresses: IPv6 by /64, ports in X-Forwarded-For ---------------------
 
-async fn request_via_proxy(app: &TestApp, phone: &str, forwarded_for: &str) -> u16 {
-    app.browser()
-        .http
-        .post(format!("{}/api/request_code", app.base))
-        .header("x-forwarded-for", forwarded_for)
-        .form(&[("phone", phone)])
-        .send()
-        .await
-        .expect("post")
-        .status()
-        .as_u16()
-}
-
 fn nth_phone(n: u32) -> String {
     format!("+7999100{n:04}")
 }
@@ -198,34 +179,38 @@ async fn ipv6_clients_count_by_their_64() {
         "2001:db8:1:2:1234:5678:9abc:def0",
     ];
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(1), same_64[0]).await,
+        app.request_code_via_proxy(&nth_phone(1), same_64[0]).await,
         200
     );
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(2), same_64[1]).await,
+        app.request_code_via_proxy(&nth_phone(2), same_64[1]).await,
         200
     );
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(3), same_64[2]).await,
+        app.request_code_via_proxy(&nth_phone(3), same_64[2]).await,
         429,
         "a third address of the same /64 is the same client"
     );
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(4), "2001:db8:1:3::1").await,
+        app.request_code_via_proxy(&nth_phone(4), "2001:db8:1:3::1")
+            .await,
         200,
         "the next /64 is another client"
     );
     // IPv4-mapped IPv6 is the IPv4 address.
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(5), "198.51.100.7").await,
+        app.request_code_via_proxy(&nth_phone(5), "198.51.100.7")
+            .await,
         200
     );
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(6), "::ffff:198.51.100.7").await,
+        app.request_code_via_proxy(&nth_phone(6), "::ffff:198.51.100.7")
+            .await,
         200
     );
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(7), "::ffff:c633:6407").await,
+        app.request_code_via_proxy(&nth_phone(7), "::ffff:c633:6407")
+            .await,
         429
     );
     let stored: Vec<String> = sqlx::query_scalar("SELECT DISTINCT ip FROM sms_sends ORDER BY ip")
@@ -246,28 +231,34 @@ async fn forwarded_addresses_with_ports_are_read() {
         .start()
         .await;
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(1), "198.51.100.9:5678").await,
+        app.request_code_via_proxy(&nth_phone(1), "198.51.100.9:5678")
+            .await,
         200
     );
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(2), "198.51.100.9:1111").await,
+        app.request_code_via_proxy(&nth_phone(2), "198.51.100.9:1111")
+            .await,
         429
     );
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(3), "198.51.100.10:5678").await,
+        app.request_code_via_proxy(&nth_phone(3), "198.51.100.10:5678")
+            .await,
         200,
         "another client, not the proxy's shared bucket"
     );
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(4), "[2001:db8::1]:443").await,
+        app.request_code_via_proxy(&nth_phone(4), "[2001:db8::1]:443")
+            .await,
         200
     );
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(5), "[2001:db8::2]:8443").await,
+        app.request_code_via_proxy(&nth_phone(5), "[2001:db8::2]:8443")
+            .await,
         429
     );
     assert_eq!(
-        request_via_proxy(&app, &nth_phone(6), "\"[2001:db8:9::1]:443\"").await,
+        app.request_code_via_proxy(&nth_phone(6), "\"[2001:db8:9::1]:443\"")
+            .await,
         200,
         "quoted, as in RFC 7239's node syntax"
     );
@@ -632,13 +623,8 @@ async fn the_lock_says_until_when() {
 
 // ---- 6. Nothing leaks ---------------------------------------------------------------
 
-fn cache_control(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get(header::CACHE_CONTROL)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
+fn cache_control_of(response: &reqwest::Response) -> &str {
+    header_of(response, "cache-control")
 }
 
 #[tokio::test]
@@ -648,24 +634,24 @@ async fn personal_answers_are_never_stored_by_caches() {
     browser.request_code(PHONE).await.expect("sent");
     let verify = browser.get("/verify").await;
     assert_eq!(verify.status(), 200);
-    assert_eq!(cache_control(&verify), "no-store", "/verify");
+    assert_eq!(cache_control_of(&verify), "no-store", "/verify");
     let pending = browser.raw_call("pending_code", &[]).await;
-    assert_eq!(cache_control(&pending), "no-store", "/api/pending_code");
+    assert_eq!(cache_control_of(&pending), "no-store", "/api/pending_code");
     browser
         .verify(&app.exolve.last_code_to(PHONE_DIGITS))
         .await
         .expect("signed in");
     let account = browser.get("/account").await;
     assert_eq!(account.status(), 200);
-    assert_eq!(cache_control(&account), "no-store", "/account");
+    assert_eq!(cache_control_of(&account), "no-store", "/account");
     for endpoint in ["account", "sessions"] {
         let answer = browser.raw_call(endpoint, &[]).await;
         assert_eq!(answer.status(), 200);
-        assert_eq!(cache_control(&answer), "no-store", "/api/{endpoint}");
+        assert_eq!(cache_control_of(&answer), "no-store", "/api/{endpoint}");
     }
     // A signed-out visit to /account is a redirect that no cache may keep either.
     let away = app.browser().get("/account").await;
-    assert_eq!(cache_control(&away), "no-store");
+    assert_eq!(cache_control_of(&away), "no-store");
 }
 
 #[tokio::test]

@@ -5,14 +5,6 @@ use reqwest::header;
 
 use crate::support::*;
 
-fn header_of<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-}
-
 #[tokio::test]
 async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
     let app = TestApp::start().await;
@@ -106,19 +98,6 @@ async fn cross_site_posts_are_refused_and_send_nothing() {
     assert_eq!(app.exolve.sent().len(), 1);
 }
 
-async fn request_from(app: &TestApp, phone: &str, forwarded_for: &str) -> u16 {
-    app.browser()
-        .http
-        .post(format!("{}/api/request_code", app.base))
-        .header("x-forwarded-for", forwarded_for)
-        .form(&[("phone", phone)])
-        .send()
-        .await
-        .expect("post")
-        .status()
-        .as_u16()
-}
-
 #[tokio::test]
 async fn forwarded_addresses_count_only_from_trusted_proxies() {
     let phones = ["+79990000001", "+79990000002", "+79990000003"];
@@ -128,15 +107,21 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         .start()
         .await;
     assert_eq!(
-        request_from(&trusting, phones[0], "198.51.100.1").await,
+        trusting
+            .request_code_via_proxy(phones[0], "198.51.100.1")
+            .await,
         200
     );
     assert_eq!(
-        request_from(&trusting, phones[1], "198.51.100.1").await,
+        trusting
+            .request_code_via_proxy(phones[1], "198.51.100.1")
+            .await,
         429
     );
     assert_eq!(
-        request_from(&trusting, phones[2], "198.51.100.2").await,
+        trusting
+            .request_code_via_proxy(phones[2], "198.51.100.2")
+            .await,
         200
     );
     let stored: String = sqlx::query_scalar("SELECT ip FROM sms_sends ORDER BY id LIMIT 1")
@@ -149,9 +134,16 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         .policy(|p| p.sms_per_ip_per_hour = 1)
         .start()
         .await;
-    assert_eq!(request_from(&direct, phones[0], "198.51.100.1").await, 200);
     assert_eq!(
-        request_from(&direct, phones[1], "198.51.100.2").await,
+        direct
+            .request_code_via_proxy(phones[0], "198.51.100.1")
+            .await,
+        200
+    );
+    assert_eq!(
+        direct
+            .request_code_via_proxy(phones[1], "198.51.100.2")
+            .await,
         429,
         "a forged header is ignored"
     );

@@ -202,14 +202,9 @@ fn env_number(name: &str, default: u64) -> u64 {
 
 /// The label sets of every `sms_auth_` series in `/metrics`.
 async fn series(app: &TestApp) -> BTreeSet<String> {
-    let text = app
-        .browser()
-        .get("/metrics")
+    app.metrics()
         .await
-        .text()
-        .await
-        .expect("metrics");
-    text.lines()
+        .lines()
         .filter(|line| line.starts_with("sms_auth_") && !line.contains("_bucket{"))
         .filter_map(|line| line.rsplit_once(' ').map(|(series, _)| series.to_owned()))
         .collect()

@@ -236,6 +236,31 @@ impl TestApp {
         Browser::new(&self.base, default_headers)
     }
 
+    /// The text of `/metrics`.
+    pub async fn metrics(&self) -> String {
+        self.browser()
+            .get("/metrics")
+            .await
+            .text()
+            .await
+            .expect("metrics")
+    }
+
+    /// A code asked for `phone` by a client a trusted proxy names in
+    /// `X-Forwarded-For`; the answer's status.
+    pub async fn request_code_via_proxy(&self, phone: &str, forwarded_for: &str) -> u16 {
+        self.browser()
+            .http
+            .post(format!("{}/api/request_code", self.base))
+            .header("x-forwarded-for", forwarded_for)
+            .form(&[("phone", phone)])
+            .send()
+            .await
+            .expect("post")
+            .status()
+            .as_u16()
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.db)
@@ -512,13 +537,17 @@ impl Browser {
     }
 }
 
-pub fn location(response: &reqwest::Response) -> String {
+/// A header of the answer, empty when absent.
+pub fn header_of<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
     response
         .headers()
-        .get(header::LOCATION)
+        .get(name)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
-        .to_owned()
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    header_of(response, "location").to_owned()
 }
 
 pub fn set_cookies(response: &reqwest::Response) -> Vec<String> {
