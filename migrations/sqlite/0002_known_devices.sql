@@ -1,6 +1,10 @@
--- Browsers that have signed in to an account: the long-lived device cookie's id,
--- kept only as a SHA-256. A known device has its own allowance of the per-phone
--- caps, so a stranger who burns the number's allowance cannot lock the owner out.
+-- Known devices: browsers that have signed in to an account (the long-lived device
+-- cookie's id, kept only as a SHA-256). A known device has its own allowance of the
+-- per-phone limits, so a stranger who burns the number's allowance cannot lock the
+-- owner out. A device is known while it holds a session of the account
+-- (sessions.device_hash), and by a row of known_devices after its last session ends
+-- (written as the session goes), so a sign-in writes no more rows than before.
+ALTER TABLE sessions ADD COLUMN device_hash TEXT NOT NULL DEFAULT '';
 CREATE TABLE known_devices (
     account_id    INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     id_hash       TEXT    NOT NULL,

@@ -97,13 +97,9 @@ impl Engine for PgStore {
                 ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at
                 RETURNING id, phone, created_at, last_sign_in_at),
             opened AS (
-                INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, device)
-                SELECT $4, id, $1, $1, $5 FROM account),
-            known AS (
-                INSERT INTO known_devices (account_id, id_hash, first_seen_at, last_seen_at)
-                SELECT id, $6, $1, $1 FROM account
-                ON CONFLICT (account_id, id_hash)
-                DO UPDATE SET last_seen_at = excluded.last_seen_at)
+                INSERT INTO sessions
+                  (id_hash, account_id, created_at, last_seen_at, device, device_hash)
+                SELECT $4, id, $1, $1, $5, $6 FROM account)
             SELECT id, phone, created_at, last_sign_in_at FROM account";
         sqlx::query_as(SIGN_IN)
             .bind(now)

@@ -156,30 +156,66 @@ pub(super) fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Remembers the devices of the sessions `condition` picks as known to their
+/// accounts, before those sessions go: a device is known while it holds a session of
+/// the account (`sessions.device_hash`) and, after its last one ends, by a row here
+/// until its cookie would have expired. So the sign-in itself writes nothing more.
+pub(super) fn remember_devices(condition: &str) -> String {
+    format!(
+        "INSERT INTO known_devices (account_id, id_hash, first_seen_at, last_seen_at)
+         SELECT account_id, device_hash, MIN(created_at), MAX(last_seen_at) FROM sessions
+         WHERE device_hash <> '' AND {condition}
+         GROUP BY account_id, device_hash
+         ON CONFLICT (account_id, id_hash) DO UPDATE SET last_seen_at =
+           CASE WHEN excluded.last_seen_at > known_devices.last_seen_at
+                THEN excluded.last_seen_at ELSE known_devices.last_seen_at END"
+    )
+}
+
+/// One step of the purge: a statement and the time before which it removes rows.
+pub(super) struct PurgeStep {
+    pub(super) sql: String,
+    pub(super) before: i64,
+    /// Whether its rows are removed ones (the steps that remember devices add rows).
+    pub(super) removes: bool,
+}
+
 /// What the purge deletes, each with how far back it keeps rows.
-pub(super) fn purge_statements(now: i64, limits: super::SessionLimits) -> [(&'static str, i64); 6] {
-    [
+pub(super) fn purge_steps(now: i64, limits: super::SessionLimits) -> Vec<PurgeStep> {
+    let removes = |sql: &str, before: i64| PurgeStep {
+        sql: sql.to_owned(),
+        before,
+        removes: true,
+    };
+    let mut steps = vec![
         // Expired codes stay an hour, so a late guess is told "expired", not "unknown".
-        (
+        removes(
             "DELETE FROM verifications WHERE expires_at <= $1",
             now - HOUR,
         ),
-        ("DELETE FROM sms_sends WHERE sent_at <= $1", now - DAY),
-        ("DELETE FROM failed_attempts WHERE at <= $1", now - HOUR),
-        (
-            "DELETE FROM sessions WHERE last_seen_at <= $1",
-            now - limits.idle_secs,
-        ),
-        (
-            "DELETE FROM sessions WHERE created_at <= $1",
-            now - limits.absolute_secs,
-        ),
-        // As long as the device cookie lives after the device's last sign-in.
-        (
-            "DELETE FROM known_devices WHERE last_seen_at <= $1",
-            now - super::DEVICE_COOKIE_SECS,
-        ),
-    ]
+        removes("DELETE FROM sms_sends WHERE sent_at <= $1", now - DAY),
+        removes("DELETE FROM failed_attempts WHERE at <= $1", now - HOUR),
+    ];
+    for (condition, before) in [
+        ("last_seen_at <= $1", now - limits.idle_secs),
+        ("created_at <= $1", now - limits.absolute_secs),
+    ] {
+        steps.push(PurgeStep {
+            sql: remember_devices(condition),
+            before,
+            removes: false,
+        });
+        steps.push(removes(
+            &format!("DELETE FROM sessions WHERE {condition}"),
+            before,
+        ));
+    }
+    // As long as the device cookie lives after the device's last sign-in.
+    steps.push(removes(
+        "DELETE FROM known_devices WHERE last_seen_at <= $1",
+        now - super::DEVICE_COOKIE_SECS,
+    ));
+    steps
 }
 
 macro_rules! impl_store {
@@ -198,15 +234,18 @@ macro_rules! impl_store {
                 let Some(device_hash) = device_hash else {
                     return Ok(Allowance::shared());
                 };
-                let known: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM known_devices d JOIN accounts a ON a.id = d.account_id
-                     WHERE a.phone = $1 AND d.id_hash = $2",
+                // Known while it holds a session of the account, or remembered after.
+                let known: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM sessions s JOIN accounts a ON a.id = s.account_id
+                                    WHERE a.phone = $1 AND s.device_hash = $2)
+                         OR EXISTS (SELECT 1 FROM known_devices d JOIN accounts a ON a.id = d.account_id
+                                    WHERE a.phone = $1 AND d.id_hash = $2)",
                 )
                 .bind(phone.e164())
                 .bind(device_hash)
                 .fetch_one(self.reader())
                 .await?;
-                Ok(if known > 0 {
+                Ok(if known {
                     Allowance::device(device_hash)
                 } else {
                     Allowance::shared()
@@ -432,10 +471,17 @@ macro_rules! impl_store {
             }
 
             async fn delete_session(&self, session_hash: &str) -> Result<(), $crate::error::AppError> {
-                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                const CONDITION: &str = "id_hash = $1";
+                let mut tx = self.decision().await?;
+                sqlx::query(&$crate::store::sql::remember_devices(CONDITION))
                     .bind(session_hash)
-                    .execute(self.writer())
+                    .execute(&mut *tx)
                     .await?;
+                sqlx::query(&format!("DELETE FROM sessions WHERE {CONDITION}"))
+                    .bind(session_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -463,11 +509,19 @@ macro_rules! impl_store {
                 account_id: i64,
                 session_hash: &str,
             ) -> Result<(), $crate::error::AppError> {
-                sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash = $2")
+                const CONDITION: &str = "account_id = $1 AND id_hash = $2";
+                let mut tx = self.decision().await?;
+                sqlx::query(&$crate::store::sql::remember_devices(CONDITION))
                     .bind(account_id)
                     .bind(session_hash)
-                    .execute(self.writer())
+                    .execute(&mut *tx)
                     .await?;
+                sqlx::query(&format!("DELETE FROM sessions WHERE {CONDITION}"))
+                    .bind(account_id)
+                    .bind(session_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -509,12 +563,15 @@ macro_rules! impl_store {
                     return Ok(0);
                 };
                 let mut removed = 0;
-                for (sql, before) in $crate::store::sql::purge_statements(now, limits) {
-                    removed += sqlx::query(sql)
-                        .bind(before)
+                for step in $crate::store::sql::purge_steps(now, limits) {
+                    let rows = sqlx::query(&step.sql)
+                        .bind(step.before)
                         .execute(&mut *tx)
                         .await?
                         .rows_affected();
+                    if step.removes {
+                        removed += rows;
+                    }
                 }
                 tx.commit().await?;
                 Ok(removed)

@@ -113,14 +113,11 @@ fn batch_sql(count: usize) -> String {
               SELECT phone, {now}, {now} FROM verifications
               WHERE id_hash = {code} AND changes() = 1
               ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at;
-             INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, device)
-              SELECT {session}, a.id, {now}, {now}, {device}
+             INSERT INTO sessions
+               (id_hash, account_id, created_at, last_seen_at, device, device_hash)
+              SELECT {session}, a.id, {now}, {now}, {device}, {device_hash}
               FROM verifications v JOIN accounts a ON a.phone = v.phone
               WHERE v.id_hash = {code} AND changes() = 1;
-             INSERT INTO known_devices (account_id, id_hash, first_seen_at, last_seen_at)
-              SELECT account_id, {device_hash}, {now}, {now} FROM sessions
-              WHERE id_hash = {session} AND changes() = 1
-              ON CONFLICT (account_id, id_hash) DO UPDATE SET last_seen_at = excluded.last_seen_at;
              SELECT {op} AS op, a.id, a.phone, a.created_at, a.last_sign_in_at
               FROM sessions s JOIN accounts a ON a.id = s.account_id
               WHERE s.id_hash = {session};"

@@ -2,7 +2,7 @@
 //! adversary"). Each test was seen failing before its fix.
 
 use reqwest::{header, Method};
-use sms_auth::{clock::Clock, error::AppError};
+use sms_auth::{api::account::SessionView, clock::Clock, error::AppError, store::SessionLimits};
 
 use crate::support::*;
 
@@ -575,12 +575,59 @@ async fn the_device_cookie_is_long_lived_http_only_and_stored_hashed() {
         assert!(device.contains(part), "{device}");
     }
     let id = &device["did=".len()..device.find(';').expect("attributes")];
-    let stored: String = sqlx::query_scalar("SELECT id_hash FROM known_devices")
+    let stored: String = sqlx::query_scalar("SELECT device_hash FROM sessions")
         .fetch_one(&app.db)
         .await
-        .expect("a known device");
+        .expect("the session's device");
     assert_ne!(stored, id);
     assert_eq!(stored.len(), 64);
+}
+
+#[tokio::test]
+async fn the_device_stays_known_after_its_sessions_end() {
+    let limits = SessionLimits::default();
+    let app = TestApp::start().await;
+    // Two browsers of the owner: one's session expires and is purged, the other's
+    // is ended from the first.
+    let laptop = app.signed_in(PHONE, PHONE_DIGITS).await;
+    app.clock.advance(60);
+    let phone_browser = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let sessions: Vec<SessionView> = laptop.call("sessions", &[]).await.expect("sessions");
+    let other = sessions
+        .iter()
+        .find(|s| !s.current)
+        .expect("the other session");
+    laptop
+        .call::<()>("end_session", &[("session", &other.handle)])
+        .await
+        .expect("ended");
+    app.clock.advance(limits.absolute_secs + 1);
+    app.store
+        .purge(app.clock.now(), limits)
+        .await
+        .expect("purged");
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM known_devices").await, 2);
+
+    let stranger = app.browser();
+    burn_the_numbers_allowance(&app, &stranger).await;
+    for owner in [&laptop, &phone_browser] {
+        owner
+            .request_code(PHONE)
+            .await
+            .expect("a known device's own allowance");
+        owner
+            .verify(&app.exolve.last_code_to(PHONE_DIGITS))
+            .await
+            .expect("signed in");
+    }
+    // Forgotten 400 days after the device's last sign-in.
+    app.clock.advance(400 * 24 * 3600);
+    app.store
+        .purge(app.clock.now(), limits)
+        .await
+        .expect("purged");
+    assert_eq!(app.count("SELECT COUNT(*) FROM known_devices").await, 0);
 }
 
 #[tokio::test]
