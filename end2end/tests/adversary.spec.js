@@ -41,7 +41,7 @@ test('the owner signs in from their own browser while a stranger burns the numbe
   }
   await submitCode(stranger, wrong);
   await expect(stranger.locator('[role="alert"]')).toHaveText(
-    /Вход с новых устройств заблокирован до \d\d:\d\d МСК/,
+    /Вход заблокирован до \d\d:\d\d МСК/,
   );
 
   // ... and keeps asking for new codes every couple of seconds.

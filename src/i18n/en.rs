@@ -44,7 +44,7 @@ pub const TEXTS: Texts = Texts {
     err_phone_cap: "Too many codes were sent to this number. Try again in an hour.",
     err_ip_cap: "Too many codes were requested from your network. Try again in an hour.",
     err_budget: "We cannot send more codes today. Please try again tomorrow.",
-    err_locked: "Too many wrong codes for this number. Sign-in from new devices is locked until {time}.",
+    err_locked: "Too many wrong codes for this number. Sign-in is locked until {time}.",
     clock_zone: ClockZone {
         offset_secs: 0,
         name: "UTC",
