@@ -1,5 +1,7 @@
 //! What a stranger can do with the service, hole by hole (issue "Hold against an
-//! adversary"). Each test was seen failing before its fix.
+//! adversary"). The tests of each hole were seen failing before its fix; a few guard
+//! behaviour that was already right (local paths are followed, a resend in the same
+//! browser replaces its code).
 
 use reqwest::{header, Method};
 use sms_auth::{api::account::SessionView, clock::Clock, error::AppError, store::SessionLimits};
