@@ -5,6 +5,7 @@ use crate::server::{
     http::request::RequestContext,
 };
 use crate::{
+    clock::format_utc,
     error::AppError,
     otp::{code, Attempt, Policy},
     phone::Phone,
@@ -180,9 +181,9 @@ fn wrong_guess(verification: &Verification, guess: WrongGuess, policy: &Policy) 
                 let shared = verification.allowance.key().is_empty();
                 tracing::warn!(
                     phone = %verification.phone,
-                    until,
+                    until = %format_utc(until),
                     allowance = if shared { "shared" } else { "known device" },
-                    "phone locked: too many wrong codes; the lock ends at `until` (unix seconds)"
+                    "phone locked: too many wrong codes, until the time given"
                 );
             }
             AppError::PhoneLocked { until }
