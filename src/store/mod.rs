@@ -74,6 +74,10 @@ impl Allowance {
         &self.0
     }
 
+    pub fn is_shared(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub(crate) fn from_key(key: String) -> Self {
         Self(key)
     }

@@ -5,6 +5,8 @@
 //! and the type's [`Engine`]: the trait names every place where the engines differ,
 //! so the compiler checks that a store supplies them all.
 
+use std::sync::LazyLock;
+
 use sqlx::{Database, Pool, Transaction};
 
 use super::NewSession;
@@ -118,11 +120,24 @@ pub(super) fn needs_touch(last_seen_at: i64, now: i64) -> bool {
 /// phone's lock ends.
 pub(super) type HistoryRow = (Option<i64>, i64, i64, i64, Option<i64>);
 
+/// The lock rule, written once: when the lock of `phone` in `allowance` ends — `window`
+/// after the oldest of its last `limit` wrong codes since `since` — as a subquery
+/// that has no row while the phone is not locked.
+fn lock_until(phone: &str, allowance: &str, since: &str, window: &str, limit: &str) -> String {
+    format!(
+        "SELECT f.at + {window} FROM failed_attempts f
+         WHERE f.phone = {phone} AND f.allowance = {allowance} AND f.at > {since}
+         ORDER BY f.at DESC LIMIT 1 OFFSET {limit} - 1"
+    )
+}
+
 /// Each count stops at its limit ($5…$7): knowing that a limit is reached is all
 /// the policy needs, and no count reads more rows than its limit allows. The
-/// per-phone ones count the allowance $9 only. A phone is locked from its $8-th
-/// wrong code of the last hour until an hour ($10) after the oldest of them.
-pub(super) const HISTORY: &str = "SELECT
+/// per-phone ones count the allowance $9 only; the lock is the rule above with the
+/// limit $8 and the window $10.
+pub(super) static HISTORY: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT
     (SELECT MAX(sent_at) FROM sms_sends
         WHERE phone = $1 AND allowance = $9 AND sent_at > $4),
     (SELECT COUNT(*) FROM
@@ -132,15 +147,39 @@ pub(super) const HISTORY: &str = "SELECT
         (SELECT 1 FROM sms_sends WHERE ip = $2 AND sent_at > $3 LIMIT $6) AS from_ip),
     (SELECT COUNT(*) FROM
         (SELECT 1 FROM sms_sends WHERE sent_at > $4 LIMIT $7) AS of_day),
-    (SELECT at + $10 FROM failed_attempts
-        WHERE phone = $1 AND allowance = $9 AND at > $3
-        ORDER BY at DESC LIMIT 1 OFFSET $8 - 1)";
+    ({})",
+        lock_until("$1", "$9", "$3", "$10", "$8")
+    )
+});
 
-/// When the lock of phone $1 in allowance $2 ends: an hour ($4) after the oldest of
-/// its last $5 wrong codes since $3, if there are that many; no row otherwise.
-pub(super) const LOCK_UNTIL: &str = "SELECT at + $4 FROM failed_attempts
-    WHERE phone = $1 AND allowance = $2 AND at > $3
-    ORDER BY at DESC LIMIT 1 OFFSET $5 - 1";
+/// The code $1, with when its phone's lock (in the code's allowance) ends: the
+/// failures since $2, the window $3, the limit $4.
+pub(super) static VERIFICATION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT phone, code_digest, expires_at, failed_tries, consumed_at, allowance,
+           ({}) AS phone_locked_until
+         FROM verifications v WHERE id_hash = $1",
+        lock_until("v.phone", "v.allowance", "$2", "$3", "$4")
+    )
+});
+
+/// Counts a wrong guess on the code $1 if it has a try left (fewer than $2) and its
+/// phone $3 is not locked in the allowance $6 (failures since $4, the window $7,
+/// the limit $5): the try and the lock are decided by this one statement.
+pub(super) static COUNT_WRONG_GUESS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "UPDATE verifications SET failed_tries = failed_tries + 1
+         WHERE id_hash = $1 AND consumed_at IS NULL AND failed_tries < $2
+           AND NOT EXISTS ({})
+         RETURNING failed_tries",
+        lock_until("$3", "$6", "$4", "$7", "$5")
+    )
+});
+
+/// When the lock of phone $1 in allowance $2 ends (failures since $3, the window $4,
+/// the limit $5); no row while it is not locked.
+pub(super) static LOCK_UNTIL: LazyLock<String> =
+    LazyLock::new(|| lock_until("$1", "$2", "$3", "$4", "$5"));
 
 pub(super) fn history(row: HistoryRow) -> crate::otp::SendHistory {
     crate::otp::SendHistory {
@@ -263,7 +302,7 @@ macro_rules! impl_store {
                 use $crate::store::sql::{history, HistoryRow, DAY, HISTORY, HOUR};
                 let mut tx = self.decision().await?;
                 Self::serialize_sends(&mut tx).await?;
-                let row: HistoryRow = sqlx::query_as(HISTORY)
+                let row: HistoryRow = sqlx::query_as(&HISTORY)
                     .bind(phone.e164())
                     .bind(ip)
                     .bind(now - HOUR)
@@ -361,14 +400,9 @@ macro_rules! impl_store {
                 now: i64,
                 policy: &$crate::otp::Policy,
             ) -> Result<Option<$crate::store::Verification>, $crate::error::AppError> {
-                use $crate::store::sql::HOUR;
-                let row: Option<$crate::store::sql::VerificationRow> = sqlx::query_as(
-                    "SELECT phone, code_digest, expires_at, failed_tries, consumed_at, allowance,
-                       (SELECT f.at + $3 FROM failed_attempts f
-                        WHERE f.phone = v.phone AND f.allowance = v.allowance AND f.at > $2
-                        ORDER BY f.at DESC LIMIT 1 OFFSET $4 - 1) AS phone_locked_until
-                     FROM verifications v WHERE id_hash = $1",
-                )
+                use $crate::store::sql::{HOUR, VERIFICATION};
+                let row: Option<$crate::store::sql::VerificationRow> =
+                    sqlx::query_as(&VERIFICATION)
                 .bind(id_hash)
                 .bind(now - HOUR)
                 .bind(HOUR)
@@ -386,24 +420,18 @@ macro_rules! impl_store {
                 now: i64,
                 policy: &$crate::otp::Policy,
             ) -> Result<$crate::store::WrongGuess, $crate::error::AppError> {
-                use $crate::store::sql::{count, HOUR, LOCK_UNTIL};
+                use $crate::store::sql::{count, COUNT_WRONG_GUESS, HOUR, LOCK_UNTIL};
                 let mut tx = self.decision().await?;
                 Self::serialize_guesses(&mut tx, phone).await?;
-                // The code's try and the phone's lock are decided by this one statement.
-                let tries: Option<i64> = sqlx::query_scalar(
-                    "UPDATE verifications SET failed_tries = failed_tries + 1
-                     WHERE id_hash = $1 AND consumed_at IS NULL AND failed_tries < $2
-                       AND (SELECT COUNT(*) FROM failed_attempts
-                            WHERE phone = $3 AND allowance = $6 AND at > $4) < $5
-                     RETURNING failed_tries",
-                )
-                .bind(id_hash)
-                .bind(i64::from(policy.max_tries))
-                .bind(phone.e164())
-                .bind(now - HOUR)
-                .bind(i64::from(policy.phone_failures_per_hour))
-                .bind(allowance.key())
-                .fetch_optional(&mut *tx)
+                let tries: Option<i64> = sqlx::query_scalar(&COUNT_WRONG_GUESS)
+                    .bind(id_hash)
+                    .bind(i64::from(policy.max_tries))
+                    .bind(phone.e164())
+                    .bind(now - HOUR)
+                    .bind(i64::from(policy.phone_failures_per_hour))
+                    .bind(allowance.key())
+                    .bind(HOUR)
+                    .fetch_optional(&mut *tx)
                 .await?;
                 if tries.is_some() {
                     sqlx::query("INSERT INTO failed_attempts (phone, at, allowance) VALUES ($1, $2, $3)")
@@ -413,7 +441,7 @@ macro_rules! impl_store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                let phone_locked_until: Option<i64> = sqlx::query_scalar(LOCK_UNTIL)
+                let phone_locked_until: Option<i64> = sqlx::query_scalar(&LOCK_UNTIL)
                     .bind(phone.e164())
                     .bind(allowance.key())
                     .bind(now - HOUR)

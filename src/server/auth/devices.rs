@@ -8,21 +8,22 @@ use crate::store::DEVICE_COOKIE_SECS;
 
 pub const DEVICE_COOKIE: &str = "did";
 
-/// The hash of this browser's device id, if it has a well-formed one.
-pub fn hash_of(request: &RequestContext) -> Option<String> {
+/// This browser's device id, if it has a well-formed one.
+fn id_of(request: &RequestContext) -> Option<String> {
     request
         .cookie(DEVICE_COOKIE)
         .filter(|id| token::is_well_formed(id))
-        .map(|id| token::hash(&id))
+}
+
+/// The hash of this browser's device id, if it has one.
+pub fn hash_of(request: &RequestContext) -> Option<String> {
+    id_of(request).map(|id| token::hash(&id))
 }
 
 /// This browser's device id, a new one if it has none, with its hash: what a
 /// sign-in makes known to the account.
 pub fn id_for_sign_in(request: &RequestContext) -> (String, String) {
-    let id = request
-        .cookie(DEVICE_COOKIE)
-        .filter(|id| token::is_well_formed(id))
-        .unwrap_or_else(token::new_id);
+    let id = id_of(request).unwrap_or_else(token::new_id);
     let hash = token::hash(&id);
     (id, hash)
 }

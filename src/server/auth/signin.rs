@@ -178,7 +178,7 @@ fn wrong_guess(verification: &Verification, guess: WrongGuess, policy: &Policy) 
             tries,
         } => {
             if tries.is_some() {
-                let shared = verification.allowance.key().is_empty();
+                let shared = verification.allowance.is_shared();
                 tracing::warn!(
                     phone = %verification.phone,
                     until = %format_utc(until),

@@ -44,7 +44,8 @@ pub async fn switch(
                 .map(|(_, value)| value.into_owned())
         })
         .unwrap_or_default();
-    let target = origin.local_url(if next.is_empty() { "/" } else { &next });
+    // An empty `next` resolves to the root, like any other that is not ours.
+    let target = origin.local_url(&next);
     // A serialised URL is visible ASCII, so this cannot fail; the root if it ever did.
     let location =
         HeaderValue::from_str(target.as_str()).unwrap_or_else(|_| HeaderValue::from_static("/"));
