@@ -1,6 +1,8 @@
 //! User-facing text. Each language is one file holding one [`Texts`] value, so a
 //! third language is one more file and one more [`Lang`] variant.
 
+#[cfg(feature = "ssr")]
+mod countries;
 mod en;
 mod ru;
 
@@ -85,18 +87,50 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// A country's name in this language, by its ISO 3166-1 alpha-2 code.
+    #[cfg(feature = "ssr")]
+    pub fn country_name(self, code: &str) -> Option<&'static str> {
+        let table = &countries::COUNTRIES;
+        let at = table.binary_search_by(|(c, _, _)| (*c).cmp(code)).ok()?;
+        let (_, english, russian) = table[at];
+        Some(match self {
+            Lang::Ru => russian,
+            Lang::En => english,
+        })
+    }
+}
+
+/// Every country name of `lang`: for tests that must hold for each of them.
+#[cfg(feature = "ssr")]
+pub fn all_country_names(lang: Lang) -> Vec<&'static str> {
+    countries::COUNTRIES
+        .iter()
+        .map(|(code, _, _)| lang.country_name(code).unwrap_or_default())
+        .collect()
+}
+
 /// A fixed offset from UTC and its name, for telling a time of day.
 pub struct ClockZone {
-    pub offset_secs: i64,
+    pub offset_secs: i32,
     pub name: &'static str,
 }
 
 impl ClockZone {
     /// `16:01 МСК`: the hour and minute of `unix` seconds in this zone.
     pub fn time_of_day(&self, unix: i64) -> String {
-        let secs = (unix + self.offset_secs).rem_euclid(24 * 3600);
-        format!("{:02}:{:02} {}", secs / 3600, secs % 3600 / 60, self.name)
+        let at = local_time(unix, self.offset_secs);
+        format!("{:02}:{:02} {}", at.hour(), at.minute(), self.name)
     }
+}
+
+/// `unix` seconds as a date and time `offset_secs` east of UTC (the epoch for a
+/// time out of range, which no store holds).
+pub fn local_time(unix: i64, offset_secs: i32) -> time::OffsetDateTime {
+    let offset = time::UtcOffset::from_whole_seconds(offset_secs).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(offset)
 }
 
 /// Every sentence the interface shows, in one language.
@@ -134,8 +168,16 @@ pub struct Texts {
     pub unknown_device: &'static str,
     pub loading: &'static str,
     pub not_found: &'static str,
+    /// Months as a date names them: "ноября" in `26 ноября 2026`.
+    pub months: [&'static str; 12],
     /// `{code}`: the one-time code. The WebOTP line is added after it.
-    pub sms_text: &'static str,
+    pub sms_code: &'static str,
+    /// The same, for a code asked for from a country the account has not signed in
+    /// from; `{country}`: its name.
+    pub sms_code_from: &'static str,
+    /// The alert after a sign-in from a new device or country. `{host}`: the site;
+    /// `{details}`: device, country and time. No link, ever.
+    pub sms_alert: &'static str,
     pub err_invalid_phone: &'static str,
     pub err_country: &'static str,
     /// `{n}`: seconds left.
@@ -193,12 +235,32 @@ impl Texts {
         fill(self.resend_in, "{n}", seconds)
     }
 
-    /// The SMS body: the localised sentence, a blank line, then the WebOTP line
-    /// `@host #code` that lets the browser offer the code itself.
-    pub fn sms(&self, code: &str, host: &str) -> String {
+    /// `26 ноября 2026, 01:56`: a moment as this language writes it, `offset_secs`
+    /// east of UTC.
+    pub fn date_time(&self, unix: i64, offset_secs: i32) -> String {
+        let at = local_time(unix, offset_secs);
         format!(
-            "{}\n\n@{host} #{code}",
-            self.sms_text.replace("{code}", code)
+            "{} {} {}, {:02}:{:02}",
+            at.day(),
+            self.months[usize::from(u8::from(at.month())) - 1],
+            at.year(),
+            at.hour(),
+            at.minute()
+        )
+    }
+
+    /// `26 ноября, 01:56 МСК`: a moment of this day or year in the language's own
+    /// zone, short enough for an SMS.
+    pub fn sms_time(&self, unix: i64) -> String {
+        let zone = &self.clock_zone;
+        let at = local_time(unix, zone.offset_secs);
+        format!(
+            "{} {}, {:02}:{:02} {}",
+            at.day(),
+            self.months[usize::from(u8::from(at.month())) - 1],
+            at.hour(),
+            at.minute(),
+            zone.name
         )
     }
 }
@@ -222,12 +284,28 @@ mod tests {
     }
 
     #[test]
-    fn sms_ends_with_the_webotp_line() {
-        for lang in Lang::ALL {
-            let sms = lang.texts().sms("123456", "example.com");
-            assert!(sms.contains("123456"));
-            assert_eq!(sms.lines().last(), Some("@example.com #123456"));
-        }
+    fn moments_read_as_each_language_writes_them() {
+        // 2026-11-25 22:56 UTC: past midnight in Moscow.
+        let at = 1_795_647_360;
+        assert_eq!(Lang::Ru.texts().date_time(at, 3 * 3600), "26 ноября 2026, 01:56");
+        assert_eq!(Lang::En.texts().date_time(at, 0), "25 November 2026, 22:56");
+        assert_eq!(Lang::Ru.texts().sms_time(at), "26 ноября, 01:56 МСК");
+        assert_eq!(Lang::En.texts().sms_time(at), "25 November, 22:56 UTC");
+        assert_eq!(Lang::En.texts().date_time(0, -5 * 3600), "31 December 1969, 19:00");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn countries_have_names_in_both_languages() {
+        assert_eq!(Lang::Ru.country_name("DE"), Some("Германия"));
+        assert_eq!(Lang::En.country_name("DE"), Some("Germany"));
+        assert_eq!(Lang::Ru.country_name("RU"), Some("Россия"));
+        assert_eq!(Lang::En.country_name("US"), Some("United States"));
+        assert_eq!(Lang::En.country_name("ZZ"), None);
+        assert_eq!(Lang::En.country_name("de"), None);
+        let codes: Vec<&str> = countries::COUNTRIES.iter().map(|(c, _, _)| *c).collect();
+        assert!(codes.windows(2).all(|w| w[0] < w[1]), "sorted, for the binary search");
+        assert!(codes.len() >= 249, "every ISO 3166-1 country");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Configuration from the environment (and an optional `.env`), read once at start.
 //! A wrong value stops the start with one line naming the variable.
 
-use std::{fmt, time::Duration};
+use std::{fmt, path::PathBuf, time::Duration};
 
 use secrecy::SecretString;
 use thiserror::Error;
@@ -134,6 +134,11 @@ pub struct Config {
     pub public_origin: PublicOrigin,
     pub policy: Policy,
     pub sessions: SessionLimits,
+    /// `GEOIP_DB`: the country database named, or `None` for the one the bootstrap
+    /// installs (and no country signals when it is absent).
+    pub geoip_db: Option<PathBuf>,
+    /// `ALERTS=off` turns off the owner's SMS alerts of new sign-ins.
+    pub alerts: bool,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sms-auth.db?mode=rwc";
@@ -280,7 +285,14 @@ impl Config {
                 60..=31_536_000,
             )?,
         };
+        let alerts = match var("ALERTS").map(|v| v.to_ascii_lowercase()).as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(_) => return Err(ConfigError::new("ALERTS", "on or off")),
+        };
         Ok(Self {
+            geoip_db: var("GEOIP_DB").map(PathBuf::from),
+            alerts,
             production,
             exolve,
             database_url: DatabaseUrl(database_url),

@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use crate::server::{
     config::{Config, ConfigError, PublicOrigin},
+    geo::{GeoIp, DEFAULT_GEOIP_DB},
     http::{client_ip::TrustedProxies, metrics::Metrics},
 };
 use crate::{
@@ -32,6 +33,10 @@ pub struct Settings {
     pub dev_outbox: bool,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// The country of an address; off without a database.
+    pub geo: GeoIp,
+    /// Whether the owner gets an SMS after a sign-in from a new device or country.
+    pub alerts: bool,
 }
 
 #[derive(Clone, FromRef)]
@@ -54,6 +59,8 @@ pub enum StartError {
     Database(#[from] sqlx::Error),
     #[error("APP_SECRET: could not read or create {DEV_SECRET_FILE}: {0}")]
     Secret(std::io::Error),
+    #[error("GEOIP_DB: {path}: {reason}")]
+    GeoIp { path: String, reason: String },
     #[error("HTTP client: {0}")]
     Http(#[from] reqwest::Error),
     #[error("could not listen on {addr}: {source}")]
@@ -92,6 +99,8 @@ impl AppState {
             secret,
             dev_outbox,
             trusted_proxies: config.trusted_proxies,
+            geo: open_geoip(config.geoip_db.as_deref())?,
+            alerts: config.alerts,
         };
         Ok(Self::new(leptos_options, store, sms, clock, settings))
     }
@@ -116,6 +125,26 @@ impl AppState {
     pub fn secret(&self) -> &[u8] {
         self.settings.secret.expose_secret().as_bytes()
     }
+}
+
+/// The country database `GEOIP_DB` names, which must open; without the variable the
+/// one the bootstrap installs, and none (logged once) when it is not there.
+fn open_geoip(named: Option<&Path>) -> Result<GeoIp, StartError> {
+    let path = named.unwrap_or(Path::new(DEFAULT_GEOIP_DB));
+    if named.is_none() && !path.exists() {
+        tracing::warn!(
+            file = DEFAULT_GEOIP_DB,
+            "no country database (run scripts/bootstrap.sh or set GEOIP_DB): \
+             country signals are off"
+        );
+        return Ok(GeoIp::off());
+    }
+    let geo = GeoIp::open(path).map_err(|reason| StartError::GeoIp {
+        path: path.display().to_string(),
+        reason,
+    })?;
+    tracing::info!(file = %path.display(), "country database loaded (IP Geolocation by DB-IP)");
+    Ok(geo)
 }
 
 /// Reads the development secret, creating it (owner-only) on first start.

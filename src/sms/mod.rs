@@ -2,6 +2,7 @@
 
 mod exolve;
 mod outbox;
+pub mod text;
 
 use async_trait::async_trait;
 use thiserror::Error;

@@ -32,6 +32,15 @@ pub fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
+/// How long the account's security activity is kept.
+pub const ACTIVITY_KEEP_SECS: i64 = 90 * 24 * 3600;
+
+/// How far back a sign-in's country counts as known to the account.
+pub const COUNTRY_MEMORY_SECS: i64 = 180 * 24 * 3600;
+
+/// The most security SMS (alerts) an account gets in 24 hours.
+pub const ALERTS_PER_ACCOUNT_PER_DAY: i64 = 3;
+
 /// How long a browser's device id lives after its last sign-in: 400 days, the
 /// longest a browser keeps a cookie. The store forgets the device then too.
 pub const DEVICE_COOKIE_SECS: i64 = 400 * 24 * 3600;
@@ -124,15 +133,173 @@ pub struct SessionInfo {
     pub created_at: i64,
     pub last_seen_at: i64,
     pub device: String,
+    /// The country it signed in from, `''` when unknown.
+    pub country: String,
+    /// What was new about its sign-in ([`Novelty::session_key`]).
+    pub novelty: String,
 }
 
 /// A session about to be opened.
 pub struct NewSession<'a> {
     pub id_hash: &'a str,
-    /// "Chrome, Android".
-    pub device: &'a str,
     /// The hash of the browser's device id: the account knows this device from now on.
     pub device_hash: &'a str,
+    /// The device's name, the country and network the sign-in came from.
+    pub from: &'a Footprint,
+    pub novelty: Novelty,
+}
+
+/// What a request leaves in the account's activity: the device's name ("Chrome,
+/// Android"), the country (`RU`; `''` when unknown) and the network (`77.88.8.0/24`),
+/// never the whole address.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Footprint {
+    pub device: String,
+    pub country: String,
+    pub network: String,
+}
+
+/// What the store knows of a phone's account when a browser, from a country, asks
+/// for or uses a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    /// The account of the phone, if it has one.
+    pub account_id: Option<i64>,
+    /// The browser's own allowance if it is a known device of the account, else the
+    /// number's shared one.
+    pub allowance: Allowance,
+    /// Whether the account signed in from the country in the last 180 days.
+    pub country_known: bool,
+}
+
+impl Standing {
+    /// What would be new about a sign-in now. The first sign-in, which creates the
+    /// account, has nothing to compare with: nothing is new about it.
+    pub fn novelty(&self, country: &str) -> Novelty {
+        let first = self.account_id.is_none();
+        Novelty {
+            first,
+            device: !first && self.allowance.is_shared(),
+            country: !first && !country.is_empty() && !self.country_known,
+        }
+    }
+}
+
+/// What was new about a sign-in: the owner is told about a new device or country.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Novelty {
+    /// The sign-in that created the account.
+    pub first: bool,
+    pub device: bool,
+    pub country: bool,
+}
+
+impl Novelty {
+    pub fn any(self) -> bool {
+        self.device || self.country
+    }
+
+    /// How a session keeps it: `''`, `device`, `country` or `device,country`.
+    pub fn session_key(self) -> &'static str {
+        match (self.device, self.country) {
+            (true, true) => "device,country",
+            (true, false) => "device",
+            (false, true) => "country",
+            (false, false) => "",
+        }
+    }
+
+    /// How the sign-in's activity event tells it: `first`, `known` or the session key.
+    pub fn event_detail(self) -> &'static str {
+        match (self.first, self.any()) {
+            (true, _) => "first",
+            (false, false) => "known",
+            (false, true) => self.session_key(),
+        }
+    }
+}
+
+/// The kinds of the account's security events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    CodeSent,
+    SignIn,
+    WrongCode,
+    Locked,
+    AlertSent,
+    AlertFailed,
+    SessionEnded,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 7] = [
+        EventKind::CodeSent,
+        EventKind::SignIn,
+        EventKind::WrongCode,
+        EventKind::Locked,
+        EventKind::AlertSent,
+        EventKind::AlertFailed,
+        EventKind::SessionEnded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::CodeSent => "code_sent",
+            EventKind::SignIn => "sign_in",
+            EventKind::WrongCode => "wrong_code",
+            EventKind::Locked => "locked",
+            EventKind::AlertSent => "alert_sent",
+            EventKind::AlertFailed => "alert_failed",
+            EventKind::SessionEnded => "session_ended",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
+/// One event of the account's security activity.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ActivityEvent {
+    pub at: i64,
+    pub kind: String,
+    pub device: String,
+    pub country: String,
+    pub network: String,
+    pub detail: String,
+}
+
+/// Who ended a session, as its activity event says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndedBy {
+    /// Its own browser signed out.
+    SignOut,
+    /// Another session of the account ended it.
+    OtherSession,
+}
+
+impl EndedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndedBy::SignOut => "sign_out",
+            EndedBy::OtherSession => "other_session",
+        }
+    }
+}
+
+/// What became of a claim to alert the owner about a new sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertClaim {
+    /// Counted against the daily budget: send it (and release it if it surely
+    /// did not go out).
+    Granted(SendTicket),
+    /// This device was already alerted about for the account.
+    AlreadyAlerted,
+    /// The account had its alerts of the last 24 hours.
+    DailyCap,
+    /// The service's daily SMS budget is spent.
+    Budget,
 }
 
 /// Session lifetimes, in seconds.
@@ -160,26 +327,60 @@ pub struct OutboxMessage {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// The allowance a browser with this device id hash draws on for `phone`: its own
-    /// if it has signed in to the number's account, else the number's shared one.
-    async fn allowance(
+    /// What the store knows of `phone`'s account for a browser with this device id
+    /// hash, from `country` (`''` when unknown), as of `now`.
+    async fn standing(
         &self,
         phone: &Phone,
         device_hash: Option<&str>,
-    ) -> Result<Allowance, AppError>;
+        country: &str,
+        now: i64,
+    ) -> Result<Standing, AppError>;
 
-    /// Counts one SMS to `phone` from `ip`, on `allowance`, if the policy allows it now.
+    /// Counts one SMS to `phone` from `ip`, on `allowance`, if the policy allows it
+    /// now; the account's activity (if the phone has one) records the code sent.
     async fn reserve_sms(
         &self,
         phone: &Phone,
         allowance: &Allowance,
         ip: &str,
+        from: &Footprint,
         now: i64,
         policy: &Policy,
     ) -> Result<SendTicket, AppError>;
 
-    /// Uncounts an SMS that was never sent.
+    /// Uncounts an SMS that was never sent, and its activity event.
     async fn release_sms(&self, ticket: SendTicket) -> Result<(), AppError>;
+
+    /// Claims the one alert about `device_hash` signing in to the account, if the
+    /// account's daily cap and the service's budget allow one now: counted like a
+    /// code SMS in the budget, not in the phone's own caps.
+    async fn claim_alert(
+        &self,
+        account_id: i64,
+        phone: &Phone,
+        device_hash: &str,
+        now: i64,
+        policy: &Policy,
+    ) -> Result<AlertClaim, AppError>;
+
+    /// Adds an event to the account's activity.
+    async fn record_event(
+        &self,
+        account_id: i64,
+        kind: EventKind,
+        from: &Footprint,
+        detail: &str,
+        now: i64,
+    ) -> Result<(), AppError>;
+
+    /// The account's activity since `since`, the newest first, at most `limit` events.
+    async fn activity(
+        &self,
+        account_id: i64,
+        since: i64,
+        limit: u32,
+    ) -> Result<Vec<ActivityEvent>, AppError>;
 
     /// When the last SMS on `allowance` went to this phone, if within the last day.
     async fn last_sms_to(
@@ -211,13 +412,15 @@ pub trait Store: Send + Sync + 'static {
         id_hash: &str,
         phone: &Phone,
         allowance: &Allowance,
+        from: &Footprint,
         now: i64,
         policy: &Policy,
     ) -> Result<WrongGuess, AppError>;
 
     /// Uses the code once, atomically, and signs its phone in: the account is created
-    /// at the first sign-in, `session` is opened and its device is known to the
-    /// account from now on. `None` when
+    /// at the first sign-in, `session` is opened, its device is known to the account
+    /// from now on, its country is one the account signed in from, and the activity
+    /// records the sign-in. `None` when
     /// the code was used, dead or expired by the time this ran.
     async fn complete_sign_in(
         &self,
@@ -236,7 +439,8 @@ pub trait Store: Send + Sync + 'static {
         limits: SessionLimits,
     ) -> Result<Option<Account>, AppError>;
 
-    async fn delete_session(&self, session_hash: &str) -> Result<(), AppError>;
+    /// Ends a session (its browser signed out).
+    async fn delete_session(&self, session_hash: &str, now: i64) -> Result<(), AppError>;
 
     /// The account's live sessions, the most recently used first.
     async fn sessions_of(
@@ -246,8 +450,14 @@ pub trait Store: Send + Sync + 'static {
         limits: SessionLimits,
     ) -> Result<Vec<SessionInfo>, AppError>;
 
-    /// Ends one session of the account; a session of another account is untouched.
-    async fn delete_session_of(&self, account_id: i64, session_hash: &str) -> Result<(), AppError>;
+    /// Ends one session of the account, from another of its sessions; a session of
+    /// another account is untouched.
+    async fn delete_session_of(
+        &self,
+        account_id: i64,
+        session_hash: &str,
+        now: i64,
+    ) -> Result<(), AppError>;
 
     async fn outbox_push(&self, destination: &str, text: &str, now: i64) -> Result<(), AppError>;
 

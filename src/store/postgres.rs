@@ -98,16 +98,28 @@ impl Engine for PgStore {
                 RETURNING id, phone, created_at, last_sign_in_at),
             opened AS (
                 INSERT INTO sessions
-                  (id_hash, account_id, created_at, last_seen_at, device, device_hash)
-                SELECT $4, id, $1, $1, $5, $6 FROM account)
+                  (id_hash, account_id, created_at, last_seen_at, device, device_hash, country,
+                   novelty)
+                SELECT $4, id, $1, $1, $5, $6, $7, $8 FROM account),
+            countries AS (
+                INSERT INTO account_countries (account_id, country, last_seen_at)
+                SELECT id, $7, $1 FROM account WHERE $7 <> ''
+                ON CONFLICT (account_id, country) DO UPDATE SET last_seen_at = excluded.last_seen_at),
+            event AS (
+                INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
+                SELECT id, $1, 'sign_in', $5, $7, $9, $10 FROM account)
             SELECT id, phone, created_at, last_sign_in_at FROM account";
         sqlx::query_as(SIGN_IN)
             .bind(now)
             .bind(id_hash)
             .bind(i64::from(max_tries))
             .bind(session.id_hash)
-            .bind(session.device)
+            .bind(&session.from.device)
             .bind(session.device_hash)
+            .bind(&session.from.country)
+            .bind(session.novelty.session_key())
+            .bind(&session.from.network)
+            .bind(session.novelty.event_detail())
             .fetch_optional(&self.pool)
             .await
     }

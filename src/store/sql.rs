@@ -195,18 +195,60 @@ pub(super) fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// What a phone's account knows of a browser's device ($2, `''` for none) and of
+/// the country $3 (signed in from since $4).
+pub(super) const STANDING: &str = "SELECT a.id,
+      ($2 <> '' AND (
+         EXISTS (SELECT 1 FROM sessions s WHERE s.account_id = a.id AND s.device_hash = $2)
+      OR EXISTS (SELECT 1 FROM known_devices d WHERE d.account_id = a.id AND d.id_hash = $2)))
+        AS device_known,
+      EXISTS (SELECT 1 FROM account_countries c
+              WHERE c.account_id = a.id AND c.country = $3 AND c.last_seen_at > $4)
+        AS country_known
+    FROM accounts a WHERE a.phone = $1";
+
+/// The allowance alerts are counted under in `sms_sends`: neither the number's
+/// shared one (`''`) nor a device's (a 64-digit hash), so alerts count in the daily
+/// budget but never in a phone's own caps; and no address (`ip = ''`).
+pub(super) const ALERT_ALLOWANCE: &str = "alert";
+
+/// An event of the account of phone $1, if it has one: at $2, kind $3, device $4,
+/// country $5, network $6, detail $7, the SMS $8 it is about (or NULL).
+pub(super) const EVENT_BY_PHONE: &str =
+    "INSERT INTO security_events (account_id, at, kind, device, country, network, detail, send_id)
+     SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM accounts WHERE phone = $1";
+
+/// An event of the account $1: at $2, kind $3, device $4, country $5, network $6,
+/// detail $7.
+pub(super) const EVENT_OF_ACCOUNT: &str =
+    "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/// Records the end of the sessions `condition` picks, with the time `now` and who
+/// ended them `by` (placeholders), before they go.
+pub(super) fn sessions_ended(condition: &str, now: &str, by: &str) -> String {
+    format!(
+        "INSERT INTO security_events (account_id, at, kind, device, country, detail)
+         SELECT account_id, {now}, 'session_ended', device, country, {by} FROM sessions
+         WHERE {condition}"
+    )
+}
+
 /// Remembers the devices of the sessions `condition` picks as known to their
 /// accounts, before those sessions go: a device is known while it holds a session of
 /// the account (`sessions.device_hash`) and, after its last one ends, by a row here
 /// until its cookie would have expired. So the sign-in itself writes nothing more.
 pub(super) fn remember_devices(condition: &str) -> String {
     format!(
-        "INSERT INTO known_devices (account_id, id_hash, first_seen_at, last_seen_at)
-         SELECT account_id, device_hash, MIN(created_at), MAX(last_seen_at) FROM sessions
+        "INSERT INTO known_devices (account_id, id_hash, first_seen_at, last_seen_at, name, country)
+         SELECT account_id, device_hash, MIN(created_at), MAX(last_seen_at), MAX(device),
+                MAX(country)
+         FROM sessions
          WHERE device_hash <> '' AND {condition}
          GROUP BY account_id, device_hash
-         ON CONFLICT (account_id, id_hash) DO UPDATE SET last_seen_at =
-           CASE WHEN excluded.last_seen_at > known_devices.last_seen_at
+         ON CONFLICT (account_id, id_hash) DO UPDATE SET
+           name = excluded.name, country = excluded.country,
+           last_seen_at = CASE WHEN excluded.last_seen_at > known_devices.last_seen_at
                 THEN excluded.last_seen_at ELSE known_devices.last_seen_at END"
     )
 }
@@ -254,6 +296,14 @@ pub(super) fn purge_steps(now: i64, limits: super::SessionLimits) -> Vec<PurgeSt
         "DELETE FROM known_devices WHERE last_seen_at <= $1",
         now - super::DEVICE_COOKIE_SECS,
     ));
+    steps.push(removes(
+        "DELETE FROM security_events WHERE at <= $1",
+        now - super::ACTIVITY_KEEP_SECS,
+    ));
+    steps.push(removes(
+        "DELETE FROM account_countries WHERE last_seen_at <= $1",
+        now - super::COUNTRY_MEMORY_SECS,
+    ));
     steps
 }
 
@@ -264,30 +314,43 @@ macro_rules! impl_store {
         where
             $store: $crate::store::sql::Engine,
         {
-            async fn allowance(
+            async fn standing(
                 &self,
                 phone: &$crate::phone::Phone,
                 device_hash: Option<&str>,
-            ) -> Result<$crate::store::Allowance, $crate::error::AppError> {
-                use $crate::store::Allowance;
-                let Some(device_hash) = device_hash else {
-                    return Ok(Allowance::shared());
-                };
-                // Known while it holds a session of the account, or remembered after.
-                let known: bool = sqlx::query_scalar(
-                    "SELECT EXISTS (SELECT 1 FROM sessions s JOIN accounts a ON a.id = s.account_id
-                                    WHERE a.phone = $1 AND s.device_hash = $2)
-                         OR EXISTS (SELECT 1 FROM known_devices d JOIN accounts a ON a.id = d.account_id
-                                    WHERE a.phone = $1 AND d.id_hash = $2)",
-                )
-                .bind(phone.e164())
-                .bind(device_hash)
-                .fetch_one(self.reader())
-                .await?;
-                Ok(if known {
-                    Allowance::device(device_hash)
-                } else {
-                    Allowance::shared()
+                country: &str,
+                now: i64,
+            ) -> Result<$crate::store::Standing, $crate::error::AppError> {
+                use $crate::store::{Allowance, Standing, COUNTRY_MEMORY_SECS};
+                // A device is known while it holds a session of the account, or
+                // remembered after.
+                let row: Option<(i64, bool, bool)> = sqlx::query_as($crate::store::sql::STANDING)
+                    .bind(phone.e164())
+                    .bind(device_hash.unwrap_or(""))
+                    .bind(country)
+                    .bind(now - COUNTRY_MEMORY_SECS)
+                    .fetch_optional(self.reader())
+                    .await?;
+                Ok(match (row, device_hash) {
+                    (Some((id, device_known, country_known)), Some(hash)) => Standing {
+                        account_id: Some(id),
+                        allowance: if device_known {
+                            Allowance::device(hash)
+                        } else {
+                            Allowance::shared()
+                        },
+                        country_known,
+                    },
+                    (Some((id, _, country_known)), None) => Standing {
+                        account_id: Some(id),
+                        allowance: Allowance::shared(),
+                        country_known,
+                    },
+                    (None, _) => Standing {
+                        account_id: None,
+                        allowance: Allowance::shared(),
+                        country_known: false,
+                    },
                 })
             }
 
@@ -296,6 +359,7 @@ macro_rules! impl_store {
                 phone: &$crate::phone::Phone,
                 allowance: &$crate::store::Allowance,
                 ip: &str,
+                from: &$crate::store::Footprint,
                 now: i64,
                 policy: &$crate::otp::Policy,
             ) -> Result<$crate::store::SendTicket, $crate::error::AppError> {
@@ -326,6 +390,17 @@ macro_rules! impl_store {
                 .bind(allowance.key())
                 .fetch_one(&mut *tx)
                 .await?;
+                sqlx::query($crate::store::sql::EVENT_BY_PHONE)
+                    .bind(phone.e164())
+                    .bind(now)
+                    .bind($crate::store::EventKind::CodeSent.as_str())
+                    .bind(&from.device)
+                    .bind(&from.country)
+                    .bind(&from.network)
+                    .bind("")
+                    .bind(Some(id))
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok($crate::store::SendTicket(id))
             }
@@ -334,11 +409,116 @@ macro_rules! impl_store {
                 &self,
                 ticket: $crate::store::SendTicket,
             ) -> Result<(), $crate::error::AppError> {
+                let mut tx = self.decision().await?;
+                sqlx::query("DELETE FROM security_events WHERE send_id = $1")
+                    .bind(ticket.0)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("DELETE FROM sms_sends WHERE id = $1")
                     .bind(ticket.0)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn claim_alert(
+                &self,
+                account_id: i64,
+                phone: &$crate::phone::Phone,
+                device_hash: &str,
+                now: i64,
+                policy: &$crate::otp::Policy,
+            ) -> Result<$crate::store::AlertClaim, $crate::error::AppError> {
+                use $crate::store::{
+                    sql::{ALERT_ALLOWANCE, DAY},
+                    AlertClaim, SendTicket, ALERTS_PER_ACCOUNT_PER_DAY,
+                };
+                let mut tx = self.decision().await?;
+                Self::serialize_sends(&mut tx).await?;
+                let (alerted, alerts_today, sent_today): (bool, i64, i64) = sqlx::query_as(
+                    "SELECT
+                       EXISTS (SELECT 1 FROM device_alerts WHERE account_id = $1 AND device_hash = $2),
+                       (SELECT COUNT(*) FROM sms_sends
+                        WHERE phone = $3 AND allowance = $4 AND sent_at > $5),
+                       (SELECT COUNT(*) FROM (SELECT 1 FROM sms_sends WHERE sent_at > $5 LIMIT $6)
+                        AS of_day)",
+                )
+                .bind(account_id)
+                .bind(device_hash)
+                .bind(phone.e164())
+                .bind(ALERT_ALLOWANCE)
+                .bind(now - DAY)
+                .bind(i64::from(policy.sms_per_day))
+                .fetch_one(&mut *tx)
+                .await?;
+                let refused = if alerted {
+                    Some(AlertClaim::AlreadyAlerted)
+                } else if alerts_today >= ALERTS_PER_ACCOUNT_PER_DAY {
+                    Some(AlertClaim::DailyCap)
+                } else if sent_today >= i64::from(policy.sms_per_day) {
+                    Some(AlertClaim::Budget)
+                } else {
+                    None
+                };
+                if let Some(refused) = refused {
+                    return Ok(refused);
+                }
+                sqlx::query("INSERT INTO device_alerts (account_id, device_hash, at) VALUES ($1, $2, $3)")
+                    .bind(account_id)
+                    .bind(device_hash)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, '', $2, $3)
+                     RETURNING id",
+                )
+                .bind(phone.e164())
+                .bind(now)
+                .bind(ALERT_ALLOWANCE)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(AlertClaim::Granted(SendTicket(id)))
+            }
+
+            async fn record_event(
+                &self,
+                account_id: i64,
+                kind: $crate::store::EventKind,
+                from: &$crate::store::Footprint,
+                detail: &str,
+                now: i64,
+            ) -> Result<(), $crate::error::AppError> {
+                sqlx::query($crate::store::sql::EVENT_OF_ACCOUNT)
+                    .bind(account_id)
+                    .bind(now)
+                    .bind(kind.as_str())
+                    .bind(&from.device)
+                    .bind(&from.country)
+                    .bind(&from.network)
+                    .bind(detail)
                     .execute(self.writer())
                     .await?;
                 Ok(())
+            }
+
+            async fn activity(
+                &self,
+                account_id: i64,
+                since: i64,
+                limit: u32,
+            ) -> Result<Vec<$crate::store::ActivityEvent>, $crate::error::AppError> {
+                Ok(sqlx::query_as(
+                    "SELECT at, kind, device, country, network, detail FROM security_events
+                     WHERE account_id = $1 AND at > $2 ORDER BY at DESC, id DESC LIMIT $3",
+                )
+                .bind(account_id)
+                .bind(since)
+                .bind(i64::from(limit))
+                .fetch_all(self.reader())
+                .await?)
             }
 
             async fn last_sms_to(
@@ -417,6 +597,7 @@ macro_rules! impl_store {
                 id_hash: &str,
                 phone: &$crate::phone::Phone,
                 allowance: &$crate::store::Allowance,
+                from: &$crate::store::Footprint,
                 now: i64,
                 policy: &$crate::otp::Policy,
             ) -> Result<$crate::store::WrongGuess, $crate::error::AppError> {
@@ -449,6 +630,25 @@ macro_rules! impl_store {
                     .bind(i64::from(policy.phone_failures_per_hour))
                     .fetch_optional(&mut *tx)
                     .await?;
+                if tries.is_some() {
+                    use $crate::store::EventKind;
+                    // The guess that locks the phone is a lock in the activity.
+                    let (kind, detail) = match phone_locked_until {
+                        Some(until) => (EventKind::Locked, until.to_string()),
+                        None => (EventKind::WrongCode, String::new()),
+                    };
+                    sqlx::query($crate::store::sql::EVENT_BY_PHONE)
+                        .bind(phone.e164())
+                        .bind(now)
+                        .bind(kind.as_str())
+                        .bind(&from.device)
+                        .bind(&from.country)
+                        .bind(&from.network)
+                        .bind(detail)
+                        .bind(None::<i64>)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
                 Ok($crate::store::WrongGuess {
                     tries: tries.map(count),
@@ -498,11 +698,21 @@ macro_rules! impl_store {
                 Ok(Some(row.account.into()))
             }
 
-            async fn delete_session(&self, session_hash: &str) -> Result<(), $crate::error::AppError> {
+            async fn delete_session(
+                &self,
+                session_hash: &str,
+                now: i64,
+            ) -> Result<(), $crate::error::AppError> {
                 const CONDITION: &str = "id_hash = $1";
                 let mut tx = self.decision().await?;
                 sqlx::query(&$crate::store::sql::remember_devices(CONDITION))
                     .bind(session_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(&$crate::store::sql::sessions_ended(CONDITION, "$2", "$3"))
+                    .bind(session_hash)
+                    .bind(now)
+                    .bind($crate::store::EndedBy::SignOut.as_str())
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query(&format!("DELETE FROM sessions WHERE {CONDITION}"))
@@ -520,7 +730,7 @@ macro_rules! impl_store {
                 limits: $crate::store::SessionLimits,
             ) -> Result<Vec<$crate::store::SessionInfo>, $crate::error::AppError> {
                 Ok(sqlx::query_as(
-                    "SELECT id_hash, created_at, last_seen_at, device FROM sessions
+                    "SELECT id_hash, created_at, last_seen_at, device, country, novelty FROM sessions
                      WHERE account_id = $1 AND last_seen_at > $2 - $3 AND created_at > $2 - $4
                      ORDER BY last_seen_at DESC, created_at DESC",
                 )
@@ -536,12 +746,20 @@ macro_rules! impl_store {
                 &self,
                 account_id: i64,
                 session_hash: &str,
+                now: i64,
             ) -> Result<(), $crate::error::AppError> {
                 const CONDITION: &str = "account_id = $1 AND id_hash = $2";
                 let mut tx = self.decision().await?;
                 sqlx::query(&$crate::store::sql::remember_devices(CONDITION))
                     .bind(account_id)
                     .bind(session_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(&$crate::store::sql::sessions_ended(CONDITION, "$3", "$4"))
+                    .bind(account_id)
+                    .bind(session_hash)
+                    .bind(now)
+                    .bind($crate::store::EndedBy::OtherSession.as_str())
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query(&format!("DELETE FROM sessions WHERE {CONDITION}"))

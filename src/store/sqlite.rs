@@ -100,8 +100,12 @@ impl Engine for SqliteStore {
             .sign_in(SignIn {
                 id_hash: id_hash.to_owned(),
                 session_hash: session.id_hash.to_owned(),
-                device: session.device.to_owned(),
+                device: session.from.device.clone(),
                 device_hash: session.device_hash.to_owned(),
+                country: session.from.country.clone(),
+                novelty: session.novelty.session_key(),
+                network: session.from.network.clone(),
+                detail: session.novelty.event_detail(),
                 now,
                 max_tries,
             })

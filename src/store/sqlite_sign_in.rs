@@ -14,14 +14,18 @@ use super::sql::AccountRow;
 /// The most sign-ins one batch holds.
 const MAX_BATCH: usize = 64;
 /// Bound parameters per sign-in: now, code id hash, max tries, session hash, device,
-/// device id hash.
-const PARAMS: usize = 6;
+/// device id hash, country, novelty, network, the activity's detail.
+const PARAMS: usize = 10;
 
 pub struct SignIn {
     pub id_hash: String,
     pub session_hash: String,
     pub device: String,
     pub device_hash: String,
+    pub country: String,
+    pub novelty: &'static str,
+    pub network: String,
+    pub detail: &'static str,
     pub now: i64,
     pub max_tries: u32,
 }
@@ -105,6 +109,7 @@ fn batch_sql(count: usize) -> String {
     for op in 0..count {
         let p = |n: usize| format!("${}", op * PARAMS + n);
         let (now, code, tries, session, device, device_hash) = (p(1), p(2), p(3), p(4), p(5), p(6));
+        let (country, novelty, network, detail) = (p(7), p(8), p(9), p(10));
         sql.push_str(&format!(
             "UPDATE verifications SET consumed_at = {now}
               WHERE id_hash = {code} AND consumed_at IS NULL AND failed_tries < {tries}
@@ -114,10 +119,18 @@ fn batch_sql(count: usize) -> String {
               WHERE id_hash = {code} AND changes() = 1
               ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at;
              INSERT INTO sessions
-               (id_hash, account_id, created_at, last_seen_at, device, device_hash)
-              SELECT {session}, a.id, {now}, {now}, {device}, {device_hash}
+               (id_hash, account_id, created_at, last_seen_at, device, device_hash, country,
+                novelty)
+              SELECT {session}, a.id, {now}, {now}, {device}, {device_hash}, {country}, {novelty}
               FROM verifications v JOIN accounts a ON a.phone = v.phone
               WHERE v.id_hash = {code} AND changes() = 1;
+             INSERT INTO account_countries (account_id, country, last_seen_at)
+              SELECT account_id, country, created_at FROM sessions
+              WHERE id_hash = {session} AND country <> ''
+              ON CONFLICT (account_id, country) DO UPDATE SET last_seen_at = excluded.last_seen_at;
+             INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
+              SELECT account_id, created_at, 'sign_in', device, country, {network}, {detail}
+              FROM sessions WHERE id_hash = {session};
              SELECT {op} AS op, a.id, a.phone, a.created_at, a.last_sign_in_at
               FROM sessions s JOIN accounts a ON a.id = s.account_id
               WHERE s.id_hash = {session};"
@@ -141,7 +154,11 @@ async fn execute(
             .bind(i64::from(job.max_tries))
             .bind(&job.session_hash)
             .bind(&job.device)
-            .bind(&job.device_hash);
+            .bind(&job.device_hash)
+            .bind(&job.country)
+            .bind(job.novelty)
+            .bind(&job.network)
+            .bind(job.detail);
     }
     let mut connection = writer.acquire().await?;
     // fetch_all runs the batch to its end (COMMIT); a failure part-way leaves the
@@ -180,8 +197,8 @@ mod tests {
         let sql = batch_sql(2);
         assert!(sql.starts_with("BEGIN IMMEDIATE;") && sql.ends_with("COMMIT;"));
         assert!(sql.contains("SELECT 0 AS op") && sql.contains("SELECT 1 AS op"));
-        assert!(sql.contains("id_hash = $2 ") && sql.contains("id_hash = $8 "));
-        assert!(sql.contains("s.id_hash = $4;") && sql.contains("s.id_hash = $10;"));
-        assert!(sql.contains("$12") && !sql.contains("$13"));
+        assert!(sql.contains("id_hash = $2 ") && sql.contains("id_hash = $12 "));
+        assert!(sql.contains("s.id_hash = $4;") && sql.contains("s.id_hash = $14;"));
+        assert!(sql.contains("$20") && !sql.contains("$21"));
     }
 }

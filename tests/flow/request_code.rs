@@ -17,7 +17,8 @@ async fn sends_the_code_to_exolve_with_bearer_sender_and_eleven_digits() {
     assert_eq!(code.len(), 6);
     assert!(code.bytes().all(|b| b.is_ascii_digit()));
     assert!(
-        sms.text.starts_with(&format!("Ваш код: {code}")),
+        sms.text
+            .starts_with(&format!("Код {code}. Никому его не сообщайте\n")),
         "{}",
         sms.text
     );

@@ -5,7 +5,7 @@ use sms_auth::{
     error::AppError,
     otp::Policy,
     phone::Phone,
-    store::{self, Allowance, NewSession, NewVerification, Store, WrongGuess},
+    store::{self, Allowance, Footprint, NewSession, NewVerification, Novelty, Store, WrongGuess},
 };
 
 use crate::support::*;
@@ -32,10 +32,12 @@ async fn a_sign_in_that_fails_part_way_changes_nothing_and_the_store_goes_on() {
     let store = store::connect(&url, 4).await.expect("store");
     with_code(&*store, "first", "+79990000001").await;
     with_code(&*store, "second", "+79990000002").await;
+    let from = Footprint::default();
     let session = |id_hash| NewSession {
         id_hash,
-        device: "test",
         device_hash: "device",
+        from: &from,
+        novelty: Novelty::default(),
     };
     store
         .complete_sign_in("first", session("taken"), START, 5)
@@ -72,8 +74,9 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
     with_code(&*store, "code", "+79990000001").await;
     let session = NewSession {
         id_hash: "s1",
-        device: "",
         device_hash: "device",
+        from: &Footprint::default(),
+        novelty: Novelty::default(),
     };
     assert!(
         store
@@ -89,13 +92,13 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
     };
     for _ in 0..2 {
         store
-            .record_wrong_guess("code", &phone, &Allowance::shared(), START, &policy)
+            .record_wrong_guess("code", &phone, &Allowance::shared(), &Footprint::default(), START, &policy)
             .await
             .expect("counted");
     }
     assert_eq!(
         store
-            .record_wrong_guess("code", &phone, &Allowance::shared(), START, &policy)
+            .record_wrong_guess("code", &phone, &Allowance::shared(), &Footprint::default(), START, &policy)
             .await
             .map(|guess| guess.tries),
         Ok(None),
@@ -103,8 +106,9 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
     );
     let session = NewSession {
         id_hash: "s2",
-        device: "",
         device_hash: "device",
+        from: &Footprint::default(),
+        novelty: Novelty::default(),
     };
     assert!(
         store
@@ -149,7 +153,7 @@ async fn a_locked_phone_counts_no_more_guesses() {
         let (store, phone, shared, policy) = (&store, &phone, &shared, &policy);
         async move {
             store
-                .record_wrong_guess(id, phone, shared, at, policy)
+                .record_wrong_guess(id, phone, shared, &Footprint::default(), at, policy)
                 .await
                 .expect("ran")
         }
@@ -186,7 +190,7 @@ async fn a_locked_phone_counts_no_more_guesses() {
     let own = Allowance::device("device");
     assert_eq!(
         store
-            .record_wrong_guess("b", &phone, &own, START + 30, &policy)
+            .record_wrong_guess("b", &phone, &own, &Footprint::default(), START + 30, &policy)
             .await
             .expect("ran"),
         counted(2, None)

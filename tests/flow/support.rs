@@ -29,6 +29,7 @@ use sms_auth::{
     otp::Policy,
     server::{
         config::PublicOrigin,
+        geo::{GeoIp, DEFAULT_GEOIP_DB},
         http::{client_ip::TrustedProxies, router::router},
         state::{AppState, Settings},
     },
@@ -100,16 +101,45 @@ impl FakeExolve {
         self.sent.lock().expect("sent lock").clone()
     }
 
-    /// The code of the last SMS to `destination`, read from its WebOTP line.
+    /// The code of the last code SMS to `destination`, read from its WebOTP line.
     pub fn last_code_to(&self, destination: &str) -> String {
         let sent = self.sent();
         let sms = sent
             .iter()
             .rev()
-            .find(|s| s.destination == destination)
+            .find(|s| s.destination == destination && is_code_sms(&s.text))
             .unwrap_or_else(|| panic!("no SMS to {destination}"));
         code_of(&sms.text)
     }
+
+    /// The alerts (every SMS but codes) sent to `destination`.
+    pub fn alerts_to(&self, destination: &str) -> Vec<String> {
+        self.sent()
+            .into_iter()
+            .filter(|s| s.destination == destination && !is_code_sms(&s.text))
+            .map(|s| s.text)
+            .collect()
+    }
+
+    /// Waits (up to 10 s: alerts go out on a task of their own) until `destination`
+    /// got `count` alerts, and returns them.
+    pub async fn wait_for_alerts(&self, destination: &str, count: usize) -> Vec<String> {
+        for _ in 0..1000 {
+            let alerts = self.alerts_to(destination);
+            if alerts.len() >= count {
+                return alerts;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        self.alerts_to(destination)
+    }
+}
+
+/// A code SMS ends with its WebOTP line, `@host #123456`.
+pub fn is_code_sms(text: &str) -> bool {
+    text.lines()
+        .last()
+        .is_some_and(|last| last.starts_with('@') && last.contains(" #"))
 }
 
 /// A code that is not `code`.
@@ -204,6 +234,8 @@ pub struct TestAppBuilder {
     trusted_proxies: TrustedProxies,
     /// A site folder with built assets, and whether their names are hashed.
     site: Option<(std::path::PathBuf, bool)>,
+    alerts: bool,
+    geoip: bool,
 }
 
 impl TestApp {
@@ -217,6 +249,8 @@ impl TestApp {
             exolve_url: None,
             trusted_proxies: TrustedProxies::default(),
             site: None,
+            alerts: true,
+            geoip: true,
         }
     }
 
@@ -322,6 +356,18 @@ impl TestAppBuilder {
         self
     }
 
+    /// `ALERTS=off`.
+    pub fn alerts_off(mut self) -> Self {
+        self.alerts = false;
+        self
+    }
+
+    /// No country database.
+    pub fn without_geoip(mut self) -> Self {
+        self.geoip = false;
+        self
+    }
+
     /// Sends SMS somewhere other than the fake Exolve (a closed port, say).
     pub fn exolve_url(mut self, url: String) -> Self {
         self.exolve_url = Some(url);
@@ -365,6 +411,13 @@ impl TestAppBuilder {
             secret: SecretString::from("test-secret-test-secret-test-secret"),
             dev_outbox: self.dev_outbox,
             trusted_proxies: self.trusted_proxies,
+            geo: if self.geoip {
+                GeoIp::open(std::path::Path::new(DEFAULT_GEOIP_DB))
+                    .expect("the country database (run scripts/bootstrap.sh)")
+            } else {
+                GeoIp::off()
+            },
+            alerts: self.alerts,
         };
         let (site_root, hashed) = self
             .site

@@ -1,7 +1,9 @@
 //! The sign-in: sending and checking codes, sessions, the devices an account knows,
-//! and the random ids behind the cookies.
+//! where requests come from, alerts to the owner, and the random ids behind the cookies.
 
+pub mod alerts;
 pub mod devices;
+pub mod footprint;
 pub mod session;
 pub mod signin;
 pub mod token;

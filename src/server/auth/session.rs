@@ -57,7 +57,7 @@ pub async fn end_one(request: &RequestContext, session_hash: &str) -> Result<boo
     request
         .state
         .store
-        .delete_session_of(account.id, session_hash)
+        .delete_session_of(account.id, session_hash, request.now())
         .await?;
     Ok(false)
 }
@@ -69,7 +69,7 @@ pub async fn replace(request: &RequestContext, new_id: String) -> Result<(), App
         request
             .state
             .store
-            .delete_session(&token::hash(&old))
+            .delete_session(&token::hash(&old), request.now())
             .await?;
     }
     let lifetime = request.state.settings.sessions.absolute_secs;
@@ -83,7 +83,7 @@ pub async fn end(request: &RequestContext) -> Result<(), AppError> {
         request
             .state
             .store
-            .delete_session(&token::hash(&id))
+            .delete_session(&token::hash(&id), request.now())
             .await?;
     }
     request.clear_cookie(SESSION_COOKIE);

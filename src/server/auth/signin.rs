@@ -1,7 +1,7 @@
 //! The sign-in steps server functions call: send a code, check a code.
 
 use crate::server::{
-    auth::{devices, session, token, user_agent},
+    auth::{alerts, devices, footprint, session, token},
     http::request::RequestContext,
 };
 use crate::{
@@ -9,6 +9,7 @@ use crate::{
     error::AppError,
     otp::{code, Attempt, Policy},
     phone::Phone,
+    sms::text::code_sms,
     store::{Account, NewSession, NewVerification, Verification, WrongGuess},
 };
 
@@ -21,13 +22,15 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
     let state = &request.state;
     let policy = &state.settings.policy;
     let now = request.now();
-    let allowance = state
+    let from = footprint::of(request);
+    let standing = state
         .store
-        .allowance(phone, devices::hash_of(request).as_deref())
+        .standing(phone, devices::hash_of(request).as_deref(), &from.country, now)
         .await?;
+    let allowance = standing.allowance;
     let ticket = state
         .store
-        .reserve_sms(phone, &allowance, &request.client_key(), now, policy)
+        .reserve_sms(phone, &allowance, &request.client_key(), &from, now, policy)
         .await
         .inspect_err(|refusal| {
             state.metrics.refused(refusal);
@@ -52,10 +55,14 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
             expires_at: now + policy.code_ttl_secs,
         })
         .await?;
-    let text = request
-        .lang()
-        .texts()
-        .sms(&code, state.settings.public_origin.host());
+    // The code names the country it was asked from when the number's account has not
+    // signed in from there: the owner reading it learns that someone else asks.
+    let lang = request.lang();
+    let foreign = standing.account_id.is_some() && !standing.country_known;
+    let country = foreign
+        .then(|| lang.country_name(&from.country))
+        .flatten();
+    let text = code_sms(lang, &code, state.settings.public_origin.host(), country);
     if let Err(error) = state.sms.send(phone.digits(), &text).await {
         tracing::error!(phone = %phone, reason = error.reason(), %error, "SMS not sent");
         state.metrics.sms_failed(error.reason());
@@ -138,6 +145,7 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
                 &id_hash,
                 &verification.phone,
                 &verification.allowance,
+                &footprint::of(request),
                 now,
                 policy,
             )
@@ -147,14 +155,21 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
     }
     let session_id = token::new_id();
     let (device_id, device_hash) = devices::id_for_sign_in(request);
+    let from = footprint::of(request);
+    let novelty = state
+        .store
+        .standing(&verification.phone, Some(&device_hash), &from.country, now)
+        .await?
+        .novelty(&from.country);
     let account = state
         .store
         .complete_sign_in(
             &id_hash,
             NewSession {
                 id_hash: &token::hash(&session_id),
-                device: &user_agent::describe(request.user_agent()),
                 device_hash: &device_hash,
+                from: &from,
+                novelty,
             },
             now,
             policy.max_tries,
@@ -166,6 +181,7 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
     session::replace(request, session_id).await?;
     devices::remember(request, device_id);
     request.clear_cookie(VERIFICATION_COOKIE);
+    alerts::after_sign_in(request, &account, &device_hash, &from, novelty).await;
     Ok(account)
 }
 

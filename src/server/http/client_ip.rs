@@ -4,7 +4,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use ipnet::{IpNet, Ipv6Net};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 /// What the per-address limits count a client as: an IPv4 address by itself, an IPv6
 /// address by its /64 (one subscriber's whole prefix: rotating addresses inside it
@@ -16,6 +16,16 @@ pub fn limit_key(addr: IpAddr) -> String {
             .map(|net| net.trunc().to_string())
             .unwrap_or_else(|_| v6.to_string()),
     }
+}
+
+/// The network an address is shown as in the account's activity: never the whole
+/// address, only its /24 (IPv4) or /48 (IPv6). `77.88.8.0/24`, `2a02:6b8::/48`.
+pub fn network(addr: IpAddr) -> String {
+    match addr.to_canonical() {
+        IpAddr::V4(v4) => Ipv4Net::new(v4, 24).map(|net| net.trunc().to_string()),
+        IpAddr::V6(v6) => Ipv6Net::new(v6, 48).map(|net| net.trunc().to_string()),
+    }
+    .unwrap_or_default()
 }
 
 /// One `X-Forwarded-For` entry: a bare address, or with a port (`1.2.3.4:5678`,
@@ -168,6 +178,13 @@ mod tests {
         }
         assert_eq!(p.client_ip(peer, ["unknown"]), peer);
         assert_eq!(p.client_ip(peer, ["1.2.3.4:99999"]), peer);
+    }
+
+    #[test]
+    fn activity_shows_networks_not_addresses() {
+        assert_eq!(network(ip("77.88.8.8")), "77.88.8.0/24");
+        assert_eq!(network(ip("::ffff:77.88.8.8")), "77.88.8.0/24");
+        assert_eq!(network(ip("2a02:6b8:b010:a4fc::1")), "2a02:6b8:b010::/48");
     }
 
     #[test]

@@ -33,6 +33,11 @@ struct Outcome {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Signal {
+    signal: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct Limit {
     limit: &'static str,
 }
@@ -92,6 +97,8 @@ pub struct Metrics {
     sms_failed: Family<Reason, Counter>,
     verifications: Family<Outcome, Counter>,
     rate_limited: Family<Limit, Counter>,
+    security_alerts: Family<Outcome, Counter>,
+    new_sign_ins: Family<Signal, Counter>,
     latency: LatencyFamily,
 }
 
@@ -113,6 +120,8 @@ impl Metrics {
         let sms_failed = Family::<Reason, Counter>::default();
         let verifications = Family::<Outcome, Counter>::default();
         let rate_limited = Family::<Limit, Counter>::default();
+        let security_alerts = Family::<Outcome, Counter>::default();
+        let new_sign_ins = Family::<Signal, Counter>::default();
         let latency = LatencyFamily::new_with_constructor(latency_histogram);
         registry.register("sms_sent", "SMS accepted by the sender", sms_sent.clone());
         registry.register(
@@ -131,6 +140,17 @@ impl Metrics {
             rate_limited.clone(),
         );
         registry.register(
+            "security_alerts",
+            "Alerts to owners after a sign-in from a new device or country, by result: \
+             sent, failed, already_alerted, daily_cap, budget, off, error",
+            security_alerts.clone(),
+        );
+        registry.register(
+            "new_sign_ins",
+            "Sign-ins to an existing account from a new device or a new country, by signal",
+            new_sign_ins.clone(),
+        );
+        registry.register(
             "http_request_duration_seconds",
             "Time to answer an HTTP request, by method and status",
             latency.clone(),
@@ -141,8 +161,24 @@ impl Metrics {
             sms_failed,
             verifications,
             rate_limited,
+            security_alerts,
+            new_sign_ins,
             latency,
         }
+    }
+
+    /// Counts a sign-in from a new device and/or a new country.
+    pub fn new_sign_in(&self, device: bool, country: bool) {
+        for (new, signal) in [(device, "device"), (country, "country")] {
+            if new {
+                self.new_sign_ins.get_or_create(&Signal { signal }).inc();
+            }
+        }
+    }
+
+    /// Counts what became of an alert.
+    pub fn security_alert(&self, result: &'static str) {
+        self.security_alerts.get_or_create(&Outcome { result }).inc();
     }
 
     pub fn sms_sent(&self) {

@@ -1,7 +1,10 @@
 //! What a server function knows of its request: the app state, cookies, the client's
 //! address, the person's language, and the response it may add cookies to.
 
-use std::{future::Future, net::SocketAddr};
+use std::{
+    future::Future,
+    net::{IpAddr, SocketAddr},
+};
 
 use axum::extract::ConnectInfo;
 use http::{header, request::Parts};
@@ -76,24 +79,27 @@ impl RequestContext {
         self.set_cookie(name, String::new(), 0);
     }
 
-    /// The key the per-address limits count this client under: the socket peer, or
-    /// what a trusted proxy says it is; IPv6 by its /64.
+    /// The key the per-address limits count this client under; IPv6 by its /64.
     pub fn client_key(&self) -> String {
-        let Some(ConnectInfo(peer)) = self.parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
-            return "unknown".to_owned();
-        };
+        self.client_ip()
+            .map_or_else(|| "unknown".to_owned(), client_ip::limit_key)
+    }
+
+    /// The client's address: the socket peer, or what a trusted proxy says it is.
+    pub fn client_ip(&self) -> Option<IpAddr> {
+        let ConnectInfo(peer) = self.parts.extensions.get::<ConnectInfo<SocketAddr>>()?;
         let forwarded_for = self
             .parts
             .headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|value| value.to_str().ok());
-        let client = self
-            .state
-            .settings
-            .trusted_proxies
-            .client_ip(peer.ip(), forwarded_for);
-        client_ip::limit_key(client)
+        Some(
+            self.state
+                .settings
+                .trusted_proxies
+                .client_ip(peer.ip(), forwarded_for),
+        )
     }
 
     pub fn user_agent(&self) -> &str {
