@@ -6,6 +6,7 @@ mod process;
 mod support;
 
 mod adversary;
+mod alerts;
 mod edge;
 mod exolve_failures;
 mod fuzz;

@@ -1,0 +1,302 @@
+//! Telling the owner: an SMS after a sign-in from a new device or a new country, the
+//! caps that keep it from being turned into SMS bombing, the code SMS's warning, and
+//! the account's activity. Countries come from the real DB-IP database, through a
+//! trusted proxy's `X-Forwarded-For`: 77.88.8.8 is in Russia, 8.8.8.8 in the United
+//! States.
+
+use std::time::Duration;
+
+use reqwest::header::{self, HeaderName};
+use sms_auth::{clock::Clock, otp::Policy, store::SessionLimits};
+
+use crate::support::*;
+
+const RUSSIA: &str = "77.88.8.8";
+const USA: &str = "8.8.8.8";
+const CHROME_ANDROID: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 \
+    (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
+const FIREFOX_LINUX: &str =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+const ALERTS: &str = "SELECT COUNT(*) FROM sms_sends WHERE allowance = 'alert'";
+
+async fn app() -> TestApp {
+    app_with(|_| {}).await
+}
+
+async fn app_with(policy: impl FnOnce(&mut Policy)) -> TestApp {
+    TestApp::builder()
+        .trusted_proxies("127.0.0.1")
+        .policy(|p| {
+            p.resend_cooldown_secs = 0;
+            policy(p);
+        })
+        .start()
+        .await
+}
+
+/// A browser behind the trusted proxy, at `address`, saying it is `user_agent`.
+fn browser(app: &TestApp, user_agent: &str, address: &str) -> Browser {
+    app.browser_with(&[
+        (header::USER_AGENT, user_agent),
+        (HeaderName::from_static("x-forwarded-for"), address),
+    ])
+}
+
+/// Waits long enough for an alert that was claimed to have gone out, then returns
+/// what the phone got.
+async fn settled_alerts(app: &TestApp) -> Vec<String> {
+    let claimed = usize::try_from(app.count(ALERTS).await).expect("count");
+    let alerts = app.exolve.wait_for_alerts(PHONE_DIGITS, claimed).await;
+    // An alert is claimed before it is sent: none can arrive that was not claimed.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(app.exolve.alerts_to(PHONE_DIGITS).len(), alerts.len());
+    alerts
+}
+
+#[tokio::test]
+async fn the_first_sign_in_sends_no_alert() {
+    let app = app().await;
+    let owner = browser(&app, CHROME_ANDROID, RUSSIA);
+    app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
+    assert!(settled_alerts(&app).await.is_empty());
+    assert_eq!(app.count(ALERTS).await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM security_events WHERE kind = 'sign_in' AND detail = 'first'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_second_browser_alerts_once_and_a_known_one_never() {
+    let app = app().await;
+    let owner = browser(&app, CHROME_ANDROID, RUSSIA);
+    app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
+    let other = browser(&app, FIREFOX_LINUX, RUSSIA);
+    app.sign_in(&other, PHONE, PHONE_DIGITS).await;
+    let alerts = app.exolve.wait_for_alerts(PHONE_DIGITS, 1).await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    let alert = &alerts[0];
+    // A +7 number gets its alert in Russian, whatever the browser signing in speaks.
+    assert!(alert.starts_with("Новый вход в 127.0.0.1: Firefox, Linux, Россия, 26 ноября, 15:00 МСК."), "{alert}");
+    assert!(alert.contains("Не вы? Откройте сайт сами: Аккаунт → Сеансы"), "{alert}");
+    assert!(!alert.contains("http") && !alert.contains('/'), "no link: {alert}");
+    // The same browser again, after signing out, and the owner's: nothing new.
+    other.sign_out().await.expect("signed out");
+    app.sign_in(&other, PHONE, PHONE_DIGITS).await;
+    app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
+    assert_eq!(settled_alerts(&app).await.len(), 1);
+    let metrics = app.metrics().await;
+    assert!(metrics.contains("sms_auth_security_alerts_total{result=\"sent\"} 1"), "{metrics}");
+    assert!(metrics.contains("sms_auth_new_sign_ins_total{signal=\"device\"} 1"), "{metrics}");
+}
+
+#[tokio::test]
+async fn a_new_country_alerts_once() {
+    let app = app().await;
+    let owner = browser(&app, CHROME_ANDROID, RUSSIA);
+    app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
+    let travelling = browser(&app, CHROME_ANDROID, USA);
+    travelling.set_cookie("did", &owner.cookie("did").expect("device cookie"));
+    app.sign_in(&travelling, PHONE, PHONE_DIGITS).await;
+    let alerts = app.exolve.wait_for_alerts(PHONE_DIGITS, 1).await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert!(alerts[0].contains("Chrome, Android, Соединенные Штаты, 26 ноября"), "{}", alerts[0]);
+    let metrics = app.metrics().await;
+    assert!(metrics.contains("sms_auth_new_sign_ins_total{signal=\"country\"} 1"), "{metrics}");
+    assert!(!metrics.contains("signal=\"device\""), "{metrics}");
+    // The country is known now.
+    app.sign_in(&travelling, PHONE, PHONE_DIGITS).await;
+    assert_eq!(settled_alerts(&app).await.len(), 1);
+}
+
+#[tokio::test]
+async fn four_new_devices_in_a_day_send_three_alerts() {
+    let app = app().await;
+    app.sign_in(&browser(&app, CHROME_ANDROID, RUSSIA), PHONE, PHONE_DIGITS)
+        .await;
+    for _ in 0..4 {
+        app.sign_in(&browser(&app, FIREFOX_LINUX, RUSSIA), PHONE, PHONE_DIGITS)
+            .await;
+    }
+    assert_eq!(settled_alerts(&app).await.len(), 3);
+    let metrics = app.metrics().await;
+    assert!(metrics.contains("sms_auth_security_alerts_total{result=\"daily_cap\"} 1"), "{metrics}");
+    // A day later the cap is free again.
+    app.clock.advance(24 * 3600 + 1);
+    app.sign_in(&browser(&app, FIREFOX_LINUX, RUSSIA), PHONE, PHONE_DIGITS)
+        .await;
+    assert_eq!(settled_alerts(&app).await.len(), 4);
+}
+
+#[tokio::test]
+async fn exolve_down_for_the_alert_still_signs_in_and_records_the_failure() {
+    let app = app().await;
+    app.sign_in(&browser(&app, CHROME_ANDROID, RUSSIA), PHONE, PHONE_DIGITS)
+        .await;
+    let other = browser(&app, FIREFOX_LINUX, RUSSIA);
+    other.request_code(PHONE).await.expect("code sent");
+    let code = app.exolve.last_code_to(PHONE_DIGITS);
+    app.exolve.set_mode(ExolveMode::Status(503, "down"));
+    other.verify(&code).await.expect("signed in all the same");
+    assert!(other.account().await.is_ok());
+    let mut failed = 0;
+    for _ in 0..500 {
+        failed = app
+            .count("SELECT COUNT(*) FROM security_events WHERE kind = 'alert_failed'")
+            .await;
+        if failed > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(failed, 1, "the failure is in the activity");
+    let metrics = app.metrics().await;
+    assert!(metrics.contains("sms_auth_security_alerts_total{result=\"failed\"} 1"), "{metrics}");
+    // A 503 may have been sent: it stays counted, as a code would.
+    assert_eq!(app.count(ALERTS).await, 1);
+}
+
+#[tokio::test]
+async fn alerts_can_be_turned_off() {
+    let app = TestApp::builder()
+        .alerts_off()
+        .policy(|p| p.resend_cooldown_secs = 0)
+        .start()
+        .await;
+    app.signed_in(PHONE, PHONE_DIGITS).await;
+    app.signed_in(PHONE, PHONE_DIGITS).await;
+    assert!(settled_alerts(&app).await.is_empty());
+    assert!(app
+        .metrics()
+        .await
+        .contains("sms_auth_security_alerts_total{result=\"off\"} 1"));
+}
+
+#[tokio::test]
+async fn a_bare_code_request_alerts_nobody() {
+    let app = app().await;
+    app.sign_in(&browser(&app, CHROME_ANDROID, RUSSIA), PHONE, PHONE_DIGITS)
+        .await;
+    let stranger = browser(&app, FIREFOX_LINUX, USA);
+    for _ in 0..3 {
+        stranger.request_code(PHONE).await.expect("code sent");
+        let wrong = wrong_for(&app.exolve.last_code_to(PHONE_DIGITS));
+        assert!(stranger.verify(wrong).await.is_err());
+    }
+    assert!(settled_alerts(&app).await.is_empty());
+    assert_eq!(app.count(ALERTS).await, 0);
+}
+
+/// A stranger who spent the number's hourly code cap cannot thereby silence the
+/// alert of their own sign-in; and alerts do not eat the owner's code cap.
+#[tokio::test]
+async fn alerts_are_outside_the_phones_code_cap() {
+    // The owner's first code was on the number's shared allowance too.
+    let app = app_with(|p| p.sms_per_phone_per_hour = 3).await;
+    app.sign_in(&browser(&app, CHROME_ANDROID, RUSSIA), PHONE, PHONE_DIGITS)
+        .await;
+    let stranger = browser(&app, FIREFOX_LINUX, RUSSIA);
+    stranger.request_code(PHONE).await.expect("first code");
+    stranger.request_code(PHONE).await.expect("second code");
+    assert!(stranger.request_code(PHONE).await.is_err(), "the cap is spent");
+    stranger
+        .verify(&app.exolve.last_code_to(PHONE_DIGITS))
+        .await
+        .expect("signed in");
+    assert_eq!(app.exolve.wait_for_alerts(PHONE_DIGITS, 1).await.len(), 1);
+    // The owner's own browser still gets codes: its allowance is its own.
+}
+
+#[tokio::test]
+async fn the_code_sms_names_a_country_the_account_never_signed_in_from() {
+    let app = app().await;
+    let owner = browser(&app, CHROME_ANDROID, RUSSIA);
+    // No account yet: nothing to compare with.
+    let newcomer = browser(&app, CHROME_ANDROID, USA);
+    newcomer.request_code(PHONE).await.expect("code sent");
+    let first = app.exolve.sent().last().expect("sms").text.clone();
+    assert!(!first.contains("Запрошен из"), "{first}");
+    app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
+    let home = app.exolve.sent().last().expect("sms").text.clone();
+    assert!(home.contains("Никому его не сообщайте") && !home.contains("Запрошен из"), "{home}");
+    browser(&app, FIREFOX_LINUX, USA)
+        .request_code(PHONE)
+        .await
+        .expect("code sent");
+    let abroad = app.exolve.sent().last().expect("sms").text.clone();
+    assert!(abroad.contains("Запрошен из: Соединенные Штаты"), "{abroad}");
+    assert!(is_code_sms(&abroad));
+}
+
+#[tokio::test]
+async fn the_activity_records_each_event_and_nothing_secret() {
+    let app = app().await;
+    let owner = browser(&app, CHROME_ANDROID, RUSSIA);
+    app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
+    let stranger = browser(&app, FIREFOX_LINUX, USA);
+    stranger.request_code(PHONE).await.expect("code sent");
+    let code = app.exolve.last_code_to(PHONE_DIGITS);
+    assert!(stranger.verify(wrong_for(&code)).await.is_err());
+    stranger.verify(&code).await.expect("signed in");
+    settled_alerts(&app).await;
+    stranger.sign_out().await.expect("signed out");
+    let events: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT kind, device, country, network, detail FROM security_events ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("events");
+    let kinds: Vec<&str> = events.iter().map(|e| e.0.as_str()).collect();
+    // The first code went out before there was an account to record it in.
+    assert_eq!(
+        kinds,
+        ["sign_in", "code_sent", "wrong_code", "sign_in", "alert_sent", "session_ended"]
+    );
+    assert_eq!(events[0].4, "first");
+    assert_eq!(
+        (events[1].1.as_str(), events[1].2.as_str(), events[1].3.as_str()),
+        ("Firefox, Linux", "US", "8.8.8.0/24")
+    );
+    assert_eq!(
+        (events[3].1.as_str(), events[3].2.as_str(), events[3].3.as_str(), events[3].4.as_str()),
+        ("Firefox, Linux", "US", "8.8.8.0/24", "device,country")
+    );
+    assert_eq!(events[5].4, "sign_out");
+    // Nothing secret: no code, no cookie value, no whole address, in any column.
+    let everything: Vec<String> = events
+        .iter()
+        .flat_map(|e| [e.0.clone(), e.1.clone(), e.2.clone(), e.3.clone(), e.4.clone()])
+        .collect();
+    let secrets = [
+        code,
+        owner.cookie("sid").expect("session"),
+        owner.cookie("did").expect("device"),
+        USA.to_owned(),
+        RUSSIA.to_owned(),
+    ];
+    for secret in secrets {
+        assert!(!everything.iter().any(|v| v.contains(&secret)), "{secret} leaked");
+    }
+}
+
+#[tokio::test]
+async fn the_purge_forgets_events_after_90_days() {
+    let app = app().await;
+    app.sign_in(&browser(&app, CHROME_ANDROID, RUSSIA), PHONE, PHONE_DIGITS)
+        .await;
+    let events = "SELECT COUNT(*) FROM security_events";
+    assert_eq!(app.count(events).await, 1, "the sign-in");
+    let limits = SessionLimits::default();
+    app.clock.advance(89 * 24 * 3600);
+    app.store.purge(app.clock.now(), limits).await.expect("purge");
+    assert_eq!(app.count(events).await, 1);
+    app.clock.advance(2 * 24 * 3600);
+    app.store.purge(app.clock.now(), limits).await.expect("purge");
+    assert_eq!(app.count(events).await, 0);
+    // A country is remembered 180 days.
+    assert_eq!(app.count("SELECT COUNT(*) FROM account_countries").await, 1);
+    app.clock.advance(90 * 24 * 3600);
+    app.store.purge(app.clock.now(), limits).await.expect("purge");
+    assert_eq!(app.count("SELECT COUNT(*) FROM account_countries").await, 0);
+}
