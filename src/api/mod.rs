@@ -3,4 +3,5 @@
 //! exchange live beside them.
 
 pub mod account;
+pub mod activity;
 pub mod auth;

@@ -166,6 +166,34 @@ pub struct Texts {
     pub session_last_seen: &'static str,
     pub session_end: &'static str,
     pub unknown_device: &'static str,
+    pub activity_title: &'static str,
+    pub activity_link: &'static str,
+    pub activity_lead: &'static str,
+    pub activity_empty: &'static str,
+    pub back_to_account: &'static str,
+    /// `{zone}`: the zone the times are told in.
+    pub times_in: &'static str,
+    /// What each kind of security event is called (see `store::EventKind`).
+    pub event_code_sent: &'static str,
+    pub event_sign_in: &'static str,
+    pub event_wrong_code: &'static str,
+    /// `{time}`: when the lock ends.
+    pub event_locked: &'static str,
+    pub event_alert_sent: &'static str,
+    pub event_alert_failed: &'static str,
+    pub event_session_ended: &'static str,
+    /// A sign-in's news: the first one (the account was created), a known device
+    /// and country, a new device, a new country, both.
+    pub sign_in_first: &'static str,
+    pub sign_in_known: &'static str,
+    pub sign_in_new_device: &'static str,
+    pub sign_in_new_country: &'static str,
+    pub sign_in_new_both: &'static str,
+    /// Who ended a session: its own browser, another session.
+    pub ended_by_sign_out: &'static str,
+    pub ended_by_other_session: &'static str,
+    /// The credit DB-IP's licence (CC BY 4.0) asks for where countries are shown.
+    pub geoip_credit: &'static str,
     pub loading: &'static str,
     pub not_found: &'static str,
     /// Months as a date names them: "ноября" in `26 ноября 2026`.

@@ -38,6 +38,7 @@ pub fn AccountPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <p><a href="/account/activity">{t.activity_link}</a></p>
             <ActionForm action=sign_out>
                 <ActionAlert result=sign_out.value().into()/>
                 <button type="submit" class="secondary">{t.sign_out}</button>

@@ -300,3 +300,36 @@ async fn the_purge_forgets_events_after_90_days() {
     app.store.purge(app.clock.now(), limits).await.expect("purge");
     assert_eq!(app.count("SELECT COUNT(*) FROM account_countries").await, 0);
 }
+
+#[tokio::test]
+async fn the_activity_page_tells_each_event_and_credits_db_ip() {
+    let app = app().await;
+    let owner = browser(&app, CHROME_ANDROID, RUSSIA);
+    app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
+    let stranger = browser(&app, FIREFOX_LINUX, USA);
+    stranger.request_code(PHONE).await.expect("code sent");
+    let wrong = wrong_for(&app.exolve.last_code_to(PHONE_DIGITS));
+    assert!(stranger.verify(wrong).await.is_err());
+    let page = owner.page("/account/activity").await;
+    // START is 12:00 UTC: 15:00 in Moscow, which a page without JavaScript says.
+    for expected in [
+        "Вход — первый вход, аккаунт создан",
+        "26 ноября 2026, 15:00 · Chrome, Android · Россия · 77.88.8.0/24",
+        "Отправлен код",
+        "Firefox, Linux · Соединенные Штаты · 8.8.8.0/24",
+        "Введён неверный код",
+        "Время — МСК.",
+        r#"<a href="https://db-ip.com""#,
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    assert!(!page.contains("8.8.8.8") && !page.contains("77.88.8.8"));
+    let account = owner.page("/account").await;
+    assert!(account.contains(r#"href="/account/activity""#), "{account}");
+    let english = app.browser_with_language("en");
+    english.set_cookie("sid", &owner.cookie("sid").expect("session"));
+    let page = english.page("/account/activity").await;
+    assert!(page.contains("Sign-in — first sign-in, account created"), "{page}");
+    assert!(page.contains("26 November 2026, 12:00 · Chrome, Android · Russia"), "{page}");
+    assert!(page.contains("Times are UTC."), "{page}");
+}

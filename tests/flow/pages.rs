@@ -51,7 +51,7 @@ async fn the_signup_page_has_the_phone_field() {
 #[tokio::test]
 async fn pages_that_need_state_redirect_to_signup() {
     let app = TestApp::start().await;
-    for path in ["/account", "/verify"] {
+    for path in ["/account", "/account/activity", "/verify"] {
         let response = app.browser().get(path).await;
         assert_eq!(response.status(), 302, "{path}");
         assert_eq!(location(&response), "/signup", "{path}");

@@ -1,6 +1,7 @@
 //! The sign-in: sending and checking codes, sessions, the devices an account knows,
 //! where requests come from, alerts to the owner, and the random ids behind the cookies.
 
+pub mod activity;
 pub mod alerts;
 pub mod devices;
 pub mod footprint;

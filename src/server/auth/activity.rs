@@ -1,0 +1,123 @@
+//! The account's security activity as its owner reads it.
+
+use crate::api::activity::{ActivityView, EventView};
+use crate::server::{auth::session, http::request::RequestContext};
+use crate::{
+    error::AppError,
+    i18n::Lang,
+    store::{ActivityEvent, EventKind, ACTIVITY_KEEP_SECS},
+};
+
+/// The most events the page lists.
+const SHOWN: u32 = 200;
+
+pub async fn of_account(request: &RequestContext) -> Result<ActivityView, AppError> {
+    let account = session::current_account(request).await?;
+    let since = request.now() - ACTIVITY_KEEP_SECS;
+    let events = request
+        .state
+        .store
+        .activity(account.id, since, SHOWN)
+        .await?;
+    let lang = request.lang();
+    Ok(ActivityView {
+        events: events.iter().filter_map(|e| describe(e, lang)).collect(),
+        zone: lang.texts().clock_zone.name.to_owned(),
+    })
+}
+
+/// An event in `lang`, with its time in the language's zone; `None` for a kind this
+/// version does not know (written by a newer one).
+pub fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
+    let t = lang.texts();
+    let kind = EventKind::parse(&event.kind)?;
+    let qualifier = match (kind, event.detail.as_str()) {
+        (EventKind::SignIn, "first") => Some(t.sign_in_first),
+        (EventKind::SignIn, "known") => Some(t.sign_in_known),
+        (EventKind::SignIn | EventKind::AlertSent, "device") => Some(t.sign_in_new_device),
+        (EventKind::SignIn | EventKind::AlertSent, "country") => Some(t.sign_in_new_country),
+        (EventKind::SignIn | EventKind::AlertSent, "device,country") => Some(t.sign_in_new_both),
+        (EventKind::SessionEnded, "sign_out") => Some(t.ended_by_sign_out),
+        (EventKind::SessionEnded, "other_session") => Some(t.ended_by_other_session),
+        _ => None,
+    };
+    let title = match kind {
+        EventKind::CodeSent => t.event_code_sent.to_owned(),
+        EventKind::SignIn => t.event_sign_in.to_owned(),
+        EventKind::WrongCode => t.event_wrong_code.to_owned(),
+        EventKind::Locked => {
+            let until = event.detail.parse::<i64>().unwrap_or(event.at);
+            t.event_locked
+                .replace("{time}", &t.clock_zone.time_of_day(until))
+        }
+        EventKind::AlertSent => t.event_alert_sent.to_owned(),
+        EventKind::AlertFailed => t.event_alert_failed.to_owned(),
+        EventKind::SessionEnded => t.event_session_ended.to_owned(),
+    };
+    let what = match qualifier {
+        Some(qualifier) => format!("{title} — {qualifier}"),
+        None => title,
+    };
+    let country = lang.country_name(&event.country);
+    let place = [Some(event.device.as_str()), country, Some(event.network.as_str())]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    Some(EventView {
+        kind: event.kind.clone(),
+        when: t.date_time(event.at, t.clock_zone.offset_secs),
+        what,
+        place,
+        has_country: country.is_some(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: &str, detail: &str) -> ActivityEvent {
+        ActivityEvent {
+            // 2026-11-25 22:56 UTC.
+            at: 1_795_647_360,
+            kind: kind.to_owned(),
+            device: "Firefox, Linux".to_owned(),
+            country: "DE".to_owned(),
+            network: "77.88.8.0/24".to_owned(),
+            detail: detail.to_owned(),
+        }
+    }
+
+    #[test]
+    fn events_read_in_the_persons_language_and_zone() {
+        let view = describe(&event("sign_in", "device,country"), Lang::Ru).expect("known kind");
+        assert_eq!(view.what, "Вход — новое устройство и страна");
+        assert_eq!(view.when, "26 ноября 2026, 01:56");
+        assert_eq!(view.place, "Firefox, Linux · Германия · 77.88.8.0/24");
+        assert!(view.has_country);
+        let view = describe(&event("session_ended", "other_session"), Lang::En).expect("known");
+        assert_eq!(view.what, "Session ended — from another session");
+        assert_eq!(view.when, "25 November 2026, 22:56");
+        let view = describe(&event("locked", "1795650960"), Lang::En).expect("known");
+        assert_eq!(view.what, "Sign-in locked until 23:56 UTC");
+    }
+
+    #[test]
+    fn every_kind_has_words_and_unknown_ones_are_skipped() {
+        for kind in EventKind::ALL {
+            for lang in Lang::ALL {
+                let view = describe(&event(kind.as_str(), ""), lang).expect("known kind");
+                assert!(!view.what.is_empty() && !view.what.contains('{'));
+            }
+        }
+        assert_eq!(describe(&event("from_the_future", ""), Lang::Ru), None);
+        let mut nowhere = event("code_sent", "");
+        nowhere.country.clear();
+        nowhere.device.clear();
+        let view = describe(&nowhere, Lang::Ru).expect("known");
+        assert_eq!(view.place, "77.88.8.0/24");
+        assert!(!view.has_country);
+    }
+}
