@@ -58,7 +58,7 @@ impl GeoIp {
     /// Reads the whole file into memory and checks that it answers.
     pub fn open(path: &Path) -> Result<Self, String> {
         let reader = Reader::open_readfile(path).map_err(|e| e.to_string())?;
-        if !reader.metadata().database_type.contains("country") {
+        if !reader.metadata().database_type.to_ascii_lowercase().contains("country") {
             return Err(format!(
                 "not a country database (its type is {})",
                 reader.metadata().database_type
