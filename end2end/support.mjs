@@ -15,19 +15,30 @@ export function newPhone() {
   };
 }
 
-/** The code of the last SMS the fake Exolve got for `digits`, from its WebOTP line. */
-export async function lastCode(digits) {
+const WEBOTP_LINE = /^@127\.0\.0\.1 #\d{6}$/;
+
+const lastLine = (message) => message.text.trim().split('\n').at(-1);
+
+async function messagesTo(digits) {
   const response = await fetch(`${EXOLVE}/messages?destination=${digits}`);
-  const messages = await response.json();
-  expect(messages.length).toBeGreaterThan(0);
-  const lastLine = messages.at(-1).text.trim().split('\n').at(-1);
-  expect(lastLine).toMatch(/^@127\.0\.0\.1 #\d{6}$/);
-  return lastLine.split('#')[1];
+  return response.json();
 }
 
+/** The code of the last code SMS the fake Exolve got for `digits`, from its WebOTP line. */
+export async function lastCode(digits) {
+  const codes = (await messagesTo(digits)).filter((m) => WEBOTP_LINE.test(lastLine(m)));
+  expect(codes.length).toBeGreaterThan(0);
+  return lastLine(codes.at(-1)).split('#')[1];
+}
+
+/** How many code SMS went to `digits`. */
 export async function sentCount(digits) {
-  const response = await fetch(`${EXOLVE}/messages?destination=${digits}`);
-  return (await response.json()).length;
+  return (await messagesTo(digits)).filter((m) => WEBOTP_LINE.test(lastLine(m))).length;
+}
+
+/** The texts of the alerts (every SMS but codes) that went to `digits`. */
+export async function alertsTo(digits) {
+  return (await messagesTo(digits)).filter((m) => !WEBOTP_LINE.test(lastLine(m))).map((m) => m.text);
 }
 
 export async function ready(page, js) {

@@ -8,7 +8,7 @@ use leptos_router::{
 };
 
 use crate::{
-    components::{header::Header, text::use_texts},
+    components::{header::Header, moment::provide_hydrated, text::use_texts},
     i18n::Lang,
     pages::{
         account::AccountPage, activity::ActivityPage, signup::SignupPage, start::StartPage,
@@ -44,6 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(Lang::of_page());
+    provide_hydrated();
     let t = use_texts();
     view! {
         <Title formatter=move |page: String| format!("{page} · {}", t.app_name)/>

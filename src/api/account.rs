@@ -5,12 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::{
-    clock::format_utc,
-    server::{
-        auth::session,
-        http::request::{redirect_if, RequestContext},
-    },
+use crate::server::{
+    auth::session,
+    http::request::{redirect_if, RequestContext},
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,8 +16,9 @@ pub struct AccountView {
     pub phone: String,
     /// Assigned at the first sign-in, kept for good.
     pub account_number: String,
-    pub member_since: String,
-    pub last_sign_in: String,
+    /// Unix seconds; the page tells them in the person's zone.
+    pub member_since: i64,
+    pub last_sign_in: i64,
 }
 
 /// One of the account's sessions, as the account page lists it.
@@ -30,8 +28,15 @@ pub struct SessionView {
     pub handle: String,
     /// "Chrome, Android"; empty when the browser did not say.
     pub device: String,
-    pub started: String,
-    pub last_seen: String,
+    /// The country it signed in from, by name in the person's language; empty when
+    /// unknown.
+    pub country: String,
+    /// Unix seconds of its sign-in and of its last use.
+    pub started: i64,
+    pub last_seen: i64,
+    /// What was new about its sign-in, as the owner was alerted: "new device",
+    /// "new country"…; empty when nothing was.
+    pub new: String,
     /// This browser's own session.
     pub current: bool,
 }
@@ -52,8 +57,8 @@ pub async fn account() -> Result<AccountView, AppError> {
         Ok(AccountView {
             phone: account.phone.display(),
             account_number: account_number(account.id),
-            member_since: format_utc(account.created_at),
-            last_sign_in: format_utc(account.last_sign_in_at),
+            member_since: account.created_at,
+            last_sign_in: account.last_sign_in_at,
         })
     })
     .await
@@ -73,20 +78,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// `POST /api/sessions`: the signed-in account's live sessions.
 #[server(prefix = "/api", endpoint = "sessions")]
 pub async fn sessions() -> Result<Vec<SessionView>, AppError> {
-    RequestContext::run(|request| async move {
-        let sessions = session::list(&request).await?;
-        Ok(sessions
-            .into_iter()
-            .map(|(info, current)| SessionView {
-                handle: info.id_hash,
-                device: info.device,
-                started: format_utc(info.created_at),
-                last_seen: format_utc(info.last_seen_at),
-                current,
-            })
-            .collect())
-    })
-    .await
+    RequestContext::run(|request| async move { session::views(&request).await }).await
 }
 
 /// `POST /api/end_session` with `session` (a handle from `sessions`): ends that
@@ -100,4 +92,26 @@ pub async fn end_session(#[server(default)] session: String) -> Result<(), AppEr
         Ok(())
     })
     .await
+}
+
+/// `POST /api/not_me` with `session` (a handle from `sessions`): "this is not me" about
+/// another session of the account: it ends, with every session of its device, and the
+/// device is forgotten for the account (its next sign-in alerts again). About this
+/// browser's own session it signs out and goes to the start page.
+#[server(prefix = "/api", endpoint = "not_me")]
+pub async fn not_me(#[server(default)] session: String) -> Result<(), AppError> {
+    RequestContext::run(|request| async move {
+        if session::disown(&request, &session).await? {
+            leptos_axum::redirect("/");
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// `POST /api/end_other_sessions`: ends every session of the account but this
+/// browser's.
+#[server(prefix = "/api", endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<(), AppError> {
+    RequestContext::run(|request| async move { session::end_others(&request).await }).await
 }

@@ -15,8 +15,8 @@ use crate::server::{
 pub struct EventView {
     /// `sign_in`, `code_sent`…: what it is, for styles and tests.
     pub kind: String,
-    /// `26 ноября 2026, 01:56`.
-    pub when: String,
+    /// Unix seconds; the page tells them in the person's zone.
+    pub at: i64,
     /// "Вход — новое устройство".
     pub what: String,
     /// Device, country, network: "Firefox, Linux · Германия · 77.88.8.0/24".
@@ -25,18 +25,10 @@ pub struct EventView {
     pub has_country: bool,
 }
 
-/// The events of the last 90 days, the newest first, and the zone the times are in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActivityView {
-    pub events: Vec<EventView>,
-    /// "МСК", "UTC".
-    pub zone: String,
-}
-
-/// `POST /api/activity`: the signed-in account's security events; without a
-/// session, sends the browser to `/signup`.
+/// `POST /api/activity`: the signed-in account's security events of the last 90
+/// days, the newest first; without a session, sends the browser to `/signup`.
 #[server(prefix = "/api", endpoint = "activity")]
-pub async fn account_activity() -> Result<ActivityView, AppError> {
+pub async fn account_activity() -> Result<Vec<EventView>, AppError> {
     RequestContext::run(|request| async move {
         activity::of_account(&request)
             .await

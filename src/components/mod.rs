@@ -2,5 +2,7 @@
 
 pub mod alert;
 pub mod header;
+pub mod moment;
+pub mod phone_field;
 pub mod text;
 pub mod web_otp;

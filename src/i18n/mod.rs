@@ -171,8 +171,16 @@ pub struct Texts {
     pub activity_lead: &'static str,
     pub activity_empty: &'static str,
     pub back_to_account: &'static str,
-    /// `{zone}`: the zone the times are told in.
+    /// `{zone}`: the zone the times are told in (without JavaScript).
     pub times_in: &'static str,
+    /// Once the page runs in the browser: times are in its zone.
+    pub times_local: &'static str,
+    pub session_country: &'static str,
+    /// "Not me" next to another session: ends it and forgets its device.
+    pub session_not_me: &'static str,
+    pub sessions_end_others: &'static str,
+    /// Said after "not me": the session ended, and the next step.
+    pub not_me_done: &'static str,
     /// What each kind of security event is called (see `store::EventKind`).
     pub event_code_sent: &'static str,
     pub event_sign_in: &'static str,
@@ -192,6 +200,7 @@ pub struct Texts {
     /// Who ended a session: its own browser, another session.
     pub ended_by_sign_out: &'static str,
     pub ended_by_other_session: &'static str,
+    pub ended_by_not_me: &'static str,
     /// The credit DB-IP's licence (CC BY 4.0) asks for where countries are shown.
     pub geoip_credit: &'static str,
     pub loading: &'static str,

@@ -2,9 +2,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::account::{account, sessions, EndSession, SessionView, SignOut},
+    api::account::{
+        account, sessions, EndOtherSessions, EndSession, NotMe, SessionView, SignOut,
+    },
     components::{
         alert::{ActionAlert, Alert},
+        moment::{Moment, ZoneNote},
         text::use_texts,
     },
 };
@@ -29,15 +32,16 @@ pub fn AccountPage() -> impl IntoView {
                                 <dt>{t.account_number}</dt>
                                 <dd class="account-number">{account.account_number}</dd>
                                 <dt>{t.member_since}</dt>
-                                <dd>{account.member_since}</dd>
+                                <dd><Moment unix=account.member_since/></dd>
                                 <dt>{t.last_sign_in}</dt>
-                                <dd>{account.last_sign_in}</dd>
+                                <dd><Moment unix=account.last_sign_in/></dd>
                             </dl>
                         }.into_any(),
                         Err(error) => view! { <Alert error/> }.into_any(),
                     }
                 })}
             </Suspense>
+            <ZoneNote/>
             <p><a href="/account/activity">{t.activity_link}</a></p>
             <ActionForm action=sign_out>
                 <ActionAlert result=sign_out.value().into()/>
@@ -48,58 +52,110 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// The account's sessions, each with a button that ends it.
+/// What a session's buttons do.
+#[derive(Clone, Copy)]
+struct SessionActions {
+    end: ServerAction<EndSession>,
+    not_me: ServerAction<NotMe>,
+}
+
+/// The account's sessions: each with "end", the others with "not me" too, and "end
+/// all other sessions". With JavaScript on, the list is fetched again after each
+/// action and updated in place: a `Transition` keeps the old list until the new one
+/// is there, so nothing flashes.
 #[component]
 fn Sessions() -> impl IntoView {
     let t = use_texts();
-    let end = ServerAction::<EndSession>::new();
-    // Listed again after each ended session.
-    let list = Resource::new(move || end.version().get(), |_| sessions());
+    let actions = SessionActions {
+        end: ServerAction::<EndSession>::new(),
+        not_me: ServerAction::<NotMe>::new(),
+    };
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    let list = Resource::new(
+        move || {
+            (
+                actions.end.version().get(),
+                actions.not_me.version().get(),
+                end_others.version().get(),
+            )
+        },
+        |_| sessions(),
+    );
+    let disowned = move || matches!(actions.not_me.value().get(), Some(Ok(())));
     view! {
         <section class="card sessions">
             <h2>{t.sessions_title}</h2>
-            <ActionAlert result=end.value().into()/>
-            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            <ActionAlert result=actions.end.value().into()/>
+            <ActionAlert result=actions.not_me.value().into()/>
+            <ActionAlert result=end_others.value().into()/>
+            <Show when=disowned>
+                <p class="notice" role="status">{t.not_me_done}</p>
+            </Show>
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(sessions) => view! {
-                            <ul class="sessions">
-                                {sessions
-                                    .into_iter()
-                                    .map(|session| view! { <SessionItem session end/> })
-                                    .collect_view()}
-                            </ul>
-                        }.into_any(),
+                        Ok(sessions) => {
+                            let others = sessions.iter().any(|s| !s.current);
+                            view! {
+                                <ul class="sessions">
+                                    {sessions
+                                        .into_iter()
+                                        .map(|session| view! { <SessionItem session actions/> })
+                                        .collect_view()}
+                                </ul>
+                                {others.then(|| view! {
+                                    <ActionForm action=end_others>
+                                        <button type="submit" class="secondary">
+                                            {t.sessions_end_others}
+                                        </button>
+                                    </ActionForm>
+                                })}
+                            }.into_any()
+                        }
                         Err(error) => view! { <Alert error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
 
 #[component]
-fn SessionItem(session: SessionView, end: ServerAction<EndSession>) -> impl IntoView {
+fn SessionItem(session: SessionView, actions: SessionActions) -> impl IntoView {
     let t = use_texts();
     let device = if session.device.is_empty() {
         t.unknown_device.to_owned()
     } else {
         session.device
     };
+    let handle = session.handle;
+    let not_me_handle = handle.clone();
+    let is_new = !session.new.is_empty();
+    let new = is_new.then_some(session.new);
     view! {
-        <li class="session" class:current=session.current>
+        <li class="session" class:current=session.current class:new=is_new>
             <div>
-                <strong>{device}</strong>
+                <strong class="device">{device}</strong>
+                {(!session.country.is_empty()).then(|| view! { " · " <span class="country">{session.country}</span> })}
                 {session.current.then(|| view! { " · " <em>{t.session_this}</em> })}
+                {new.map(|new| view! { " " <span class="badge new">{new}</span> })}
                 <p class="hint">
-                    {t.session_started} ": " {session.started} " · "
-                    {t.session_last_seen} ": " {session.last_seen}
+                    {t.session_started} ": " <Moment unix=session.started/> " · "
+                    {t.session_last_seen} ": " <Moment unix=session.last_seen/>
                 </p>
             </div>
-            <ActionForm action=end>
-                <input type="hidden" name="session" value=session.handle/>
-                <button type="submit" class="secondary small">{t.session_end}</button>
-            </ActionForm>
+            <div class="session-actions">
+                {(!session.current).then(|| view! {
+                    <ActionForm action=actions.not_me>
+                        <input type="hidden" name="session" value=not_me_handle/>
+                        <button type="submit" class="secondary small not-me">{t.session_not_me}</button>
+                    </ActionForm>
+                })}
+                <ActionForm action=actions.end>
+                    <input type="hidden" name="session" value=handle/>
+                    <button type="submit" class="secondary small">{t.session_end}</button>
+                </ActionForm>
+            </div>
         </li>
     }
 }

@@ -2,8 +2,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::activity::{account_activity, ActivityView},
-    components::{alert::Alert, text::use_texts},
+    api::activity::{account_activity, EventView},
+    components::{
+        alert::Alert,
+        moment::{Moment, ZoneNote},
+        text::use_texts,
+    },
 };
 
 /// `/account/activity`: the account's security events of the last 90 days.
@@ -19,7 +23,7 @@ pub fn ActivityPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(activity) => view! { <Events activity/> }.into_any(),
+                        Ok(events) => view! { <Events events/> }.into_any(),
                         Err(error) => view! { <Alert error/> }.into_any(),
                     }
                 })}
@@ -30,28 +34,23 @@ pub fn ActivityPage() -> impl IntoView {
 }
 
 #[component]
-fn Events(activity: ActivityView) -> impl IntoView {
+fn Events(events: Vec<EventView>) -> impl IntoView {
     let t = use_texts();
-    if activity.events.is_empty() {
+    if events.is_empty() {
         return view! { <p>{t.activity_empty}</p> }.into_any();
     }
-    let credit = activity.events.iter().any(|e| e.has_country);
+    let credit = events.iter().any(|e| e.has_country);
     view! {
-        <p class="hint">{t.times_in.replace("{zone}", &activity.zone)}</p>
+        <ZoneNote/>
         <ol class="events">
-            {activity
-                .events
+            {events
                 .into_iter()
                 .map(|event| {
-                    let line = if event.place.is_empty() {
-                        event.when
-                    } else {
-                        format!("{} · {}", event.when, event.place)
-                    };
+                    let place = (!event.place.is_empty()).then(|| format!(" · {}", event.place));
                     view! {
                         <li class="event" data-kind=event.kind>
                             <strong>{event.what}</strong>
-                            <p class="hint">{line}</p>
+                            <p class="hint"><Moment unix=event.at/>{place}</p>
                         </li>
                     }
                 })

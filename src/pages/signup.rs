@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::auth::RequestCode,
-    components::{alert::ActionAlert, text::use_texts},
+    components::{alert::ActionAlert, phone_field::PhoneField, text::use_texts},
 };
 
 /// `/signup`: the phone number, and a code sent to it.
@@ -17,17 +17,7 @@ pub fn SignupPage() -> impl IntoView {
             <h1>{t.signup_title}</h1>
             <ActionForm action=request>
                 <label for="phone">{t.phone_label}</label>
-                <input
-                    id="phone"
-                    name="phone"
-                    type="tel"
-                    autocomplete="tel"
-                    inputmode="tel"
-                    required
-                    maxlength="32"
-                    placeholder="+7 999 123-45-67"
-                    aria-describedby="phone-hint"
-                />
+                <PhoneField placeholder="+7 999 123-45-67"/>
                 <p id="phone-hint" class="hint">{t.phone_hint}</p>
                 <ActionAlert result=request.value().into()/>
                 <button type="submit" disabled=move || request.pending().get()>{t.send_code}</button>

@@ -277,6 +277,8 @@ pub enum EndedBy {
     SignOut,
     /// Another session of the account ended it.
     OtherSession,
+    /// Another session of the account said "not me" about it.
+    NotMe,
 }
 
 impl EndedBy {
@@ -284,6 +286,7 @@ impl EndedBy {
         match self {
             EndedBy::SignOut => "sign_out",
             EndedBy::OtherSession => "other_session",
+            EndedBy::NotMe => "not_me",
         }
     }
 }
@@ -458,6 +461,24 @@ pub trait Store: Send + Sync + 'static {
         session_hash: &str,
         now: i64,
     ) -> Result<(), AppError>;
+
+    /// "Not me" about a session of the account: ends it and every session of its
+    /// device, and forgets the device for the account (its next sign-in is new and
+    /// alerts again). `false` when the account has no such session.
+    async fn disown_session(
+        &self,
+        account_id: i64,
+        session_hash: &str,
+        now: i64,
+    ) -> Result<bool, AppError>;
+
+    /// Ends every session of the account but `keep_hash`; returns how many ended.
+    async fn delete_other_sessions(
+        &self,
+        account_id: i64,
+        keep_hash: &str,
+        now: i64,
+    ) -> Result<u64, AppError>;
 
     async fn outbox_push(&self, destination: &str, text: &str, now: i64) -> Result<(), AppError>;
 

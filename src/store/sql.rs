@@ -771,6 +771,85 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn disown_session(
+                &self,
+                account_id: i64,
+                session_hash: &str,
+                now: i64,
+            ) -> Result<bool, $crate::error::AppError> {
+                // The session, and every other of its device (none for a session
+                // that has no device id).
+                const CONDITION: &str =
+                    "account_id = $1 AND (id_hash = $2 OR (device_hash <> '' AND device_hash = $3))";
+                let mut tx = self.decision().await?;
+                let device_hash: Option<String> = sqlx::query_scalar(
+                    "SELECT device_hash FROM sessions WHERE account_id = $1 AND id_hash = $2",
+                )
+                .bind(account_id)
+                .bind(session_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(device_hash) = device_hash else {
+                    return Ok(false);
+                };
+                sqlx::query(&$crate::store::sql::sessions_ended(CONDITION, "$4", "$5"))
+                    .bind(account_id)
+                    .bind(session_hash)
+                    .bind(&device_hash)
+                    .bind(now)
+                    .bind($crate::store::EndedBy::NotMe.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(&format!("DELETE FROM sessions WHERE {CONDITION}"))
+                    .bind(account_id)
+                    .bind(session_hash)
+                    .bind(&device_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                for forget in [
+                    "DELETE FROM known_devices WHERE account_id = $1 AND id_hash = $2",
+                    "DELETE FROM device_alerts WHERE account_id = $1 AND device_hash = $2",
+                ] {
+                    sqlx::query(forget)
+                        .bind(account_id)
+                        .bind(&device_hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn delete_other_sessions(
+                &self,
+                account_id: i64,
+                keep_hash: &str,
+                now: i64,
+            ) -> Result<u64, $crate::error::AppError> {
+                const CONDITION: &str = "account_id = $1 AND id_hash <> $2";
+                let mut tx = self.decision().await?;
+                sqlx::query(&$crate::store::sql::remember_devices(CONDITION))
+                    .bind(account_id)
+                    .bind(keep_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(&$crate::store::sql::sessions_ended(CONDITION, "$3", "$4"))
+                    .bind(account_id)
+                    .bind(keep_hash)
+                    .bind(now)
+                    .bind($crate::store::EndedBy::OtherSession.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                let ended = sqlx::query(&format!("DELETE FROM sessions WHERE {CONDITION}"))
+                    .bind(account_id)
+                    .bind(keep_hash)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                Ok(ended)
+            }
+
             async fn outbox_push(
                 &self,
                 destination: &str,

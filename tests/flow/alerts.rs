@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use reqwest::header::{self, HeaderName};
-use sms_auth::{clock::Clock, otp::Policy, store::SessionLimits};
+use sms_auth::{api::account::SessionView, clock::Clock, otp::Policy, store::SessionLimits};
 
 use crate::support::*;
 
@@ -314,7 +314,7 @@ async fn the_activity_page_tells_each_event_and_credits_db_ip() {
     // START is 12:00 UTC: 15:00 in Moscow, which a page without JavaScript says.
     for expected in [
         "Вход — первый вход, аккаунт создан",
-        "26 ноября 2026, 15:00 · Chrome, Android · Россия · 77.88.8.0/24",
+        r#"<time datetime="2026-11-26T12:00:00Z">26 ноября 2026, 15:00</time> · Chrome, Android · Россия · 77.88.8.0/24"#,
         "Отправлен код",
         "Firefox, Linux · Соединенные Штаты · 8.8.8.0/24",
         "Введён неверный код",
@@ -330,6 +330,94 @@ async fn the_activity_page_tells_each_event_and_credits_db_ip() {
     english.set_cookie("sid", &owner.cookie("sid").expect("session"));
     let page = english.page("/account/activity").await;
     assert!(page.contains("Sign-in — first sign-in, account created"), "{page}");
-    assert!(page.contains("26 November 2026, 12:00 · Chrome, Android · Russia"), "{page}");
+    assert!(page.contains("26 November 2026, 12:00</time> · Chrome, Android · Russia"), "{page}");
     assert!(page.contains("Times are UTC."), "{page}");
+}
+
+async fn sessions_of(browser: &Browser) -> Vec<SessionView> {
+    browser.call("sessions", &[]).await.expect("sessions")
+}
+
+#[tokio::test]
+async fn the_owner_sees_the_new_session_and_not_me_ends_it_and_forgets_its_device() {
+    let app = app().await;
+    let owner = browser(&app, CHROME_ANDROID, RUSSIA);
+    app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
+    let thief = browser(&app, FIREFOX_LINUX, USA);
+    app.sign_in(&thief, PHONE, PHONE_DIGITS).await;
+    assert_eq!(app.exolve.wait_for_alerts(PHONE_DIGITS, 1).await.len(), 1);
+    // Without JavaScript the page shows the new session, its country and what was new.
+    let page = owner.page("/account").await;
+    for expected in [
+        "Firefox, Linux",
+        r#"<span class="country">Соединенные Штаты</span>"#,
+        r#"<span class="badge new">новое устройство и страна</span>"#,
+        "Это не я",
+        "Завершить все другие сеансы",
+        "Время — МСК.",
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    let sessions = sessions_of(&owner).await;
+    let theirs = sessions.iter().find(|s| !s.current).expect("the thief's session");
+    assert_eq!(
+        (theirs.device.as_str(), theirs.country.as_str(), theirs.new.as_str()),
+        ("Firefox, Linux", "Соединенные Штаты", "новое устройство и страна")
+    );
+    assert!(sessions.iter().find(|s| s.current).is_some_and(|s| s.new.is_empty()));
+    // "Not me", without JavaScript: a form post, answered with a redirect back.
+    let response = owner
+        .form_post("not_me", &[("session", &theirs.handle)], "/account")
+        .await;
+    assert!(location(&response).contains("/account"), "{}", location(&response));
+    assert!(thief.account().await.is_err(), "the thief's session is over");
+    assert_eq!(sessions_of(&owner).await.len(), 1);
+    assert!(owner.account().await.is_ok());
+    // The device is forgotten: its next sign-in is new again, and alerts again.
+    app.sign_in(&thief, PHONE, PHONE_DIGITS).await;
+    assert_eq!(app.exolve.wait_for_alerts(PHONE_DIGITS, 2).await.len(), 2);
+    let ended = app
+        .count("SELECT COUNT(*) FROM security_events WHERE kind = 'session_ended' AND detail = 'not_me'")
+        .await;
+    assert_eq!(ended, 1);
+}
+
+#[tokio::test]
+async fn not_me_reaches_no_other_account_and_ends_all_the_others_on_request() {
+    let app = app().await;
+    let owner = browser(&app, CHROME_ANDROID, RUSSIA);
+    app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
+    let second = browser(&app, FIREFOX_LINUX, RUSSIA);
+    app.sign_in(&second, PHONE, PHONE_DIGITS).await;
+    let third = browser(&app, FIREFOX_LINUX, USA);
+    app.sign_in(&third, PHONE, PHONE_DIGITS).await;
+    // Someone else's account cannot "not me" these sessions.
+    let neighbour = browser(&app, CHROME_ANDROID, RUSSIA);
+    app.sign_in(&neighbour, "+7 999 765-43-21", "79997654321").await;
+    let handles: Vec<String> = sessions_of(&owner).await.into_iter().map(|s| s.handle).collect();
+    for handle in &handles {
+        neighbour
+            .call::<()>("not_me", &[("session", handle)])
+            .await
+            .expect("answers as for a session it does not have");
+    }
+    assert_eq!(sessions_of(&owner).await.len(), 3);
+    assert!(neighbour.account().await.is_ok());
+    // Nor can a browser that is not signed in.
+    let nobody = app.browser();
+    assert_eq!(
+        nobody.call::<()>("not_me", &[("session", &handles[0])]).await,
+        Err(sms_auth::error::AppError::NotSignedIn)
+    );
+    owner
+        .call::<()>("end_other_sessions", &[])
+        .await
+        .expect("ended");
+    assert_eq!(sessions_of(&owner).await.len(), 1);
+    assert!(second.account().await.is_err() && third.account().await.is_err());
+    assert!(owner.account().await.is_ok() && neighbour.account().await.is_ok());
+    // Ending them is not forgetting them: their devices stay known, no new alert.
+    let alerts = settled_alerts(&app).await.len();
+    app.sign_in(&second, PHONE, PHONE_DIGITS).await;
+    assert_eq!(settled_alerts(&app).await.len(), alerts);
 }

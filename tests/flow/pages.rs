@@ -171,3 +171,41 @@ async fn the_dev_outbox_shows_codes_only_in_development() {
     let real = TestApp::start().await;
     assert_eq!(real.browser().get("/dev/outbox").await.status(), 404);
 }
+
+/// Building a router once listed the app's routes by rendering it with resource
+/// loading suppressed by a process-wide flag (leptos issue 4773): a render elsewhere
+/// in the process whose resource was first polled then never finished. The test
+/// suite starts an app per test in one process, and hung now and then. Routes are
+/// listed once per process now; pages render while other routers are built.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_another_router_is_built() {
+    use std::sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    };
+    let app = TestApp::start().await;
+    let browser = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let builder = {
+        let (stop, state) = (stop.clone(), app.state.clone());
+        std::thread::spawn(move || {
+            let mut built = 0;
+            while !stop.load(Ordering::Relaxed) {
+                drop(sms_auth::server::http::router::router(state.clone()));
+                built += 1;
+            }
+            built
+        })
+    };
+    for _ in 0..100 {
+        let page = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            browser.page("/account"),
+        )
+        .await
+        .expect("the page rendered while a router was being built");
+        assert!(page.contains("+7 999 123-45-67"));
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(builder.join().expect("builder thread") > 0);
+}

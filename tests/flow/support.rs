@@ -200,6 +200,8 @@ pub struct TestApp {
     pub exolve: FakeExolve,
     /// For assertions on the stored rows; SQL in `$n` placeholders runs on both.
     pub db: AnyPool,
+    /// The state the app's router was built from.
+    pub state: AppState,
     _dir: TempDir,
 }
 
@@ -437,7 +439,7 @@ impl TestAppBuilder {
             Arc::new(clock.clone()),
             settings,
         );
-        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
         TestApp {
             base: format!("http://{addr}"),
@@ -445,6 +447,7 @@ impl TestAppBuilder {
             clock,
             exolve,
             db,
+            state,
             _dir: dir,
         }
     }

@@ -1,6 +1,6 @@
 //! The account's security activity as its owner reads it.
 
-use crate::api::activity::{ActivityView, EventView};
+use crate::api::activity::EventView;
 use crate::server::{auth::session, http::request::RequestContext};
 use crate::{
     error::AppError,
@@ -11,7 +11,7 @@ use crate::{
 /// The most events the page lists.
 const SHOWN: u32 = 200;
 
-pub async fn of_account(request: &RequestContext) -> Result<ActivityView, AppError> {
+pub async fn of_account(request: &RequestContext) -> Result<Vec<EventView>, AppError> {
     let account = session::current_account(request).await?;
     let since = request.now() - ACTIVITY_KEEP_SECS;
     let events = request
@@ -20,14 +20,11 @@ pub async fn of_account(request: &RequestContext) -> Result<ActivityView, AppErr
         .activity(account.id, since, SHOWN)
         .await?;
     let lang = request.lang();
-    Ok(ActivityView {
-        events: events.iter().filter_map(|e| describe(e, lang)).collect(),
-        zone: lang.texts().clock_zone.name.to_owned(),
-    })
+    Ok(events.iter().filter_map(|e| describe(e, lang)).collect())
 }
 
-/// An event in `lang`, with its time in the language's zone; `None` for a kind this
-/// version does not know (written by a newer one).
+/// An event in `lang`; `None` for a kind this version does not know (written by a
+/// newer one).
 pub fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
     let t = lang.texts();
     let kind = EventKind::parse(&event.kind)?;
@@ -39,6 +36,7 @@ pub fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
         (EventKind::SignIn | EventKind::AlertSent, "device,country") => Some(t.sign_in_new_both),
         (EventKind::SessionEnded, "sign_out") => Some(t.ended_by_sign_out),
         (EventKind::SessionEnded, "other_session") => Some(t.ended_by_other_session),
+        (EventKind::SessionEnded, "not_me") => Some(t.ended_by_not_me),
         _ => None,
     };
     let title = match kind {
@@ -67,7 +65,7 @@ pub fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
         .join(" · ");
     Some(EventView {
         kind: event.kind.clone(),
-        when: t.date_time(event.at, t.clock_zone.offset_secs),
+        at: event.at,
         what,
         place,
         has_country: country.is_some(),
@@ -94,12 +92,12 @@ mod tests {
     fn events_read_in_the_persons_language_and_zone() {
         let view = describe(&event("sign_in", "device,country"), Lang::Ru).expect("known kind");
         assert_eq!(view.what, "Вход — новое устройство и страна");
-        assert_eq!(view.when, "26 ноября 2026, 01:56");
         assert_eq!(view.place, "Firefox, Linux · Германия · 77.88.8.0/24");
         assert!(view.has_country);
         let view = describe(&event("session_ended", "other_session"), Lang::En).expect("known");
         assert_eq!(view.what, "Session ended — from another session");
-        assert_eq!(view.when, "25 November 2026, 22:56");
+        let view = describe(&event("session_ended", "not_me"), Lang::Ru).expect("known");
+        assert_eq!(view.what, "Сеанс завершён — кнопкой «Это не я»");
         let view = describe(&event("locked", "1795650960"), Lang::En).expect("known");
         assert_eq!(view.what, "Sign-in locked until 23:56 UTC");
     }

@@ -2,6 +2,7 @@
 
 use crate::server::{auth::token, http::request::RequestContext};
 use crate::{
+    api::account::SessionView,
     error::AppError,
     store::{Account, SessionInfo},
 };
@@ -46,6 +47,34 @@ pub async fn list(request: &RequestContext) -> Result<Vec<(SessionInfo, bool)>, 
         .collect())
 }
 
+/// The account's live sessions as its page lists them, in the person's language.
+pub async fn views(request: &RequestContext) -> Result<Vec<SessionView>, AppError> {
+    let lang = request.lang();
+    let t = lang.texts();
+    Ok(list(request)
+        .await?
+        .into_iter()
+        .map(|(info, current)| SessionView {
+            country: lang
+                .country_name(&info.country)
+                .unwrap_or_default()
+                .to_owned(),
+            new: match info.novelty.as_str() {
+                "device" => t.sign_in_new_device,
+                "country" => t.sign_in_new_country,
+                "device,country" => t.sign_in_new_both,
+                _ => "",
+            }
+            .to_owned(),
+            handle: info.id_hash,
+            device: info.device,
+            started: info.created_at,
+            last_seen: info.last_seen_at,
+            current,
+        })
+        .collect())
+}
+
 /// Ends one of the signed-in account's sessions; ending this browser's own is
 /// signing out. Returns whether it was this browser's.
 pub async fn end_one(request: &RequestContext, session_hash: &str) -> Result<bool, AppError> {
@@ -60,6 +89,37 @@ pub async fn end_one(request: &RequestContext, session_hash: &str) -> Result<boo
         .delete_session_of(account.id, session_hash, request.now())
         .await?;
     Ok(false)
+}
+
+/// "Not me" about another session of the account: it ends, with every session of its
+/// device, and the device is forgotten for the account. About this browser's own
+/// session it is signing out. Returns whether it was this browser's.
+pub async fn disown(request: &RequestContext, session_hash: &str) -> Result<bool, AppError> {
+    let (account, current_hash) = current(request).await?;
+    if session_hash == current_hash {
+        end(request).await?;
+        return Ok(true);
+    }
+    if request
+        .state
+        .store
+        .disown_session(account.id, session_hash, request.now())
+        .await?
+    {
+        tracing::info!(account = account.id, "a session was disowned: its device is forgotten");
+    }
+    Ok(false)
+}
+
+/// Ends every session of the account but this browser's.
+pub async fn end_others(request: &RequestContext) -> Result<(), AppError> {
+    let (account, current_hash) = current(request).await?;
+    request
+        .state
+        .store
+        .delete_other_sessions(account.id, &current_hash, request.now())
+        .await?;
+    Ok(())
 }
 
 /// Hands the browser a new session id whose hash the store already holds, ending

@@ -1,10 +1,12 @@
 //! The axum router: Leptos pages and server functions, the language switch, probes,
 //! the development outbox and static files, behind the HTTP edge's layers.
 
+use std::sync::LazyLock;
+
 use axum::{middleware, routing::get, Router};
 use http::request::Parts;
 use leptos::prelude::{provide_context, use_context};
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 use crate::app::{shell, App};
@@ -13,8 +15,15 @@ use crate::server::{
     state::AppState,
 };
 
+/// The app's routes, listed once per process. Listing them renders the app with
+/// resource loading suppressed by a process-wide flag, and a resource first polled
+/// while that flag is up (by a render of another router in the same process, as the
+/// tests start one app per test) never loads: its render hangs for good (leptos
+/// issue 4773). Listed once, before any router exists, no render can meet the flag.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let context = state.clone();
     let fallback_context = state.clone();
     let options = state.leptos_options.clone();
