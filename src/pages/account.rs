@@ -7,6 +7,7 @@ use crate::{
     },
     components::{
         alert::{ActionAlert, Alert},
+        credit::GeoIpCredit,
         moment::{Moment, ZoneNote},
         text::use_texts,
     },
@@ -96,6 +97,7 @@ fn Sessions() -> impl IntoView {
                     match list.await {
                         Ok(sessions) => {
                             let others = sessions.iter().any(|s| !s.current);
+                            let credit = sessions.iter().any(|s| !s.country.is_empty());
                             view! {
                                 <ul class="sessions">
                                     {sessions
@@ -110,6 +112,7 @@ fn Sessions() -> impl IntoView {
                                         </button>
                                     </ActionForm>
                                 })}
+                                {credit.then(|| view! { <GeoIpCredit/> })}
                             }.into_any()
                         }
                         Err(error) => view! { <Alert error/> }.into_any(),

@@ -5,6 +5,7 @@ use crate::{
     api::activity::{account_activity, EventView},
     components::{
         alert::Alert,
+        credit::GeoIpCredit,
         moment::{Moment, ZoneNote},
         text::use_texts,
     },
@@ -56,9 +57,7 @@ fn Events(events: Vec<EventView>) -> impl IntoView {
                 })
                 .collect_view()}
         </ol>
-        {credit.then(|| view! {
-            <p class="hint credit"><a href="https://db-ip.com" rel="noopener">{t.geoip_credit}</a></p>
-        })}
+        {credit.then(|| view! { <GeoIpCredit/> })}
     }
     .into_any()
 }

@@ -355,6 +355,7 @@ async fn the_owner_sees_the_new_session_and_not_me_ends_it_and_forgets_its_devic
         "Это не я",
         "Завершить все другие сеансы",
         "Время — МСК.",
+        r#"<a href="https://db-ip.com""#,
     ] {
         assert!(page.contains(expected), "{expected}: {page}");
     }
@@ -420,4 +421,28 @@ async fn not_me_reaches_no_other_account_and_ends_all_the_others_on_request() {
     let alerts = settled_alerts(&app).await.len();
     app.sign_in(&second, PHONE, PHONE_DIGITS).await;
     assert_eq!(settled_alerts(&app).await.len(), alerts);
+}
+
+#[tokio::test]
+async fn without_a_country_database_only_new_devices_alert() {
+    let app = TestApp::builder()
+        .trusted_proxies("127.0.0.1")
+        .policy(|p| p.resend_cooldown_secs = 0)
+        .without_geoip()
+        .start()
+        .await;
+    let owner = browser(&app, CHROME_ANDROID, RUSSIA);
+    app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
+    let travelling = browser(&app, CHROME_ANDROID, USA);
+    travelling.set_cookie("did", &owner.cookie("did").expect("device cookie"));
+    app.sign_in(&travelling, PHONE, PHONE_DIGITS).await;
+    let code_sms = app.exolve.sent().last().expect("sms").text.clone();
+    assert!(!code_sms.contains("Запрошен из"), "{code_sms}");
+    assert!(settled_alerts(&app).await.is_empty());
+    let page = owner.page("/account/activity").await;
+    assert!(!page.contains("db-ip.com"), "no country shown, no credit: {page}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM security_events WHERE country <> ''").await,
+        0
+    );
 }

@@ -101,3 +101,59 @@ fn development_starts_with_nothing_set_and_creates_its_folder() {
         std::fs::read_to_string(dir.path().join("data/app-secret")).expect("secret generated");
     assert!(secret.len() >= 32);
 }
+
+#[test]
+fn alert_and_country_database_settings_are_checked() {
+    let line = refusal(&[("GEOIP_DB", "/no/such/file.mmdb")]);
+    assert!(line.contains("GEOIP_DB") && line.contains("/no/such/file.mmdb"), "{line}");
+    let line = refusal(&[("GEOIP_DB", BIN)]);
+    assert!(line.contains("GEOIP_DB"), "not a database: {line}");
+    let line = refusal(&[("ALERTS", "maybe")]);
+    assert!(line.contains("ALERTS") && line.contains("on or off"), "{line}");
+}
+
+/// Starts the binary in `dir` with `vars`, waits until it listens, stops it, and
+/// returns what it logged.
+fn log_of_a_start(dir: &std::path::Path, vars: &[(&str, &str)]) -> String {
+    let addr = format!("127.0.0.1:{}", crate::process::free_port());
+    let mut vars = vars.to_vec();
+    vars.push(("LEPTOS_SITE_ADDR", &addr));
+    let mut child = start(dir, &vars)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut up = false;
+    while Instant::now() < deadline && !up {
+        up = std::net::TcpStream::connect(&addr).is_ok();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let output = child.wait_with_output().expect("output");
+    let log = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(up, "the server did not listen on {addr}: {log}");
+    log
+}
+
+#[test]
+fn the_country_database_is_found_from_the_repository_root_or_said_to_be_off() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let log = log_of_a_start(elsewhere.path(), &[]);
+    let off: Vec<&str> = log.lines().filter(|l| l.contains("country signals are off")).collect();
+    assert_eq!(off.len(), 1, "said once: {log}");
+    let data = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/db.sqlite?mode=rwc", data.path().display());
+    let log = log_of_a_start(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            ("DATABASE_URL", &url),
+            ("APP_SECRET", "startup-test-secret-startup-test-secret"),
+            // Cargo.toml, read from the root, asks for hashed names; no hash file here.
+            ("LEPTOS_HASH_FILES", "false"),
+        ],
+    );
+    assert!(log.contains("country database loaded"), "{log}");
+    assert!(!log.contains("country signals are off"), "{log}");
+}
