@@ -108,7 +108,8 @@ fn fit(fields: Vec<String>, max_segments: usize, compose: impl Fn(&[String]) -> 
             return text;
         };
         let keep = longest.chars().count() - 2;
-        *longest = longest.chars().take(keep).collect::<String>().trim_end().to_owned() + ".";
+        let cut: String = longest.chars().take(keep).collect();
+        *longest = cut.trim_end_matches([' ', ',', '.', '-']).to_owned() + ".";
     }
 }
 
@@ -227,6 +228,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn long_names_are_cut_at_a_word_character() {
+        let text = alert_sms(
+            Lang::Ru,
+            "auth.example.ru",
+            "Samsung Internet, Android",
+            Lang::Ru.country_name("IO"),
+            1_798_761_540,
+        );
+        assert_eq!(segments(&text), 2);
+        assert!(!text.contains(",.") && !text.contains(" ."), "{text}");
     }
 
     #[test]
