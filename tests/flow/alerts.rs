@@ -446,3 +446,48 @@ async fn without_a_country_database_only_new_devices_alert() {
         0
     );
 }
+
+#[tokio::test]
+async fn alerts_count_in_the_daily_budget_and_stop_when_it_is_spent() {
+    let app = app_with(|p| p.sms_per_day = 4).await;
+    app.sign_in(&browser(&app, CHROME_ANDROID, RUSSIA), PHONE, PHONE_DIGITS)
+        .await;
+    // Code, code, alert: three of the day's four.
+    app.sign_in(&browser(&app, FIREFOX_LINUX, RUSSIA), PHONE, PHONE_DIGITS)
+        .await;
+    assert_eq!(app.exolve.wait_for_alerts(PHONE_DIGITS, 1).await.len(), 1);
+    // The fourth is a code; its sign-in finds the budget spent, and no alert goes.
+    app.sign_in(&browser(&app, FIREFOX_LINUX, RUSSIA), PHONE, PHONE_DIGITS)
+        .await;
+    assert_eq!(settled_alerts(&app).await.len(), 1);
+    assert!(app
+        .metrics()
+        .await
+        .contains("sms_auth_security_alerts_total{result=\"budget\"} 1"));
+    assert_eq!(
+        browser(&app, CHROME_ANDROID, RUSSIA).request_code(PHONE).await,
+        Err(sms_auth::error::AppError::DailyBudget)
+    );
+}
+
+#[tokio::test]
+async fn the_guess_that_locks_the_number_is_a_lock_in_the_activity() {
+    let app = app_with(|p| p.phone_failures_per_hour = 2).await;
+    app.sign_in(&browser(&app, CHROME_ANDROID, RUSSIA), PHONE, PHONE_DIGITS)
+        .await;
+    let stranger = browser(&app, FIREFOX_LINUX, USA);
+    stranger.request_code(PHONE).await.expect("code sent");
+    let wrong = wrong_for(&app.exolve.last_code_to(PHONE_DIGITS));
+    assert!(stranger.verify(wrong).await.is_err());
+    assert!(stranger.verify(wrong).await.is_err());
+    let kinds: Vec<(String, String)> =
+        sqlx::query_as("SELECT kind, detail FROM security_events ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .expect("events");
+    let until = (START + 3600).to_string();
+    assert_eq!(
+        kinds[kinds.len() - 2..],
+        [("wrong_code".to_owned(), String::new()), ("locked".to_owned(), until)]
+    );
+}
