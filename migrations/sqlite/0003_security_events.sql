@@ -1,6 +1,10 @@
 -- Telling the owner: where sessions come from, the countries an account signs in
 -- from, one alert per (account, device), and the account's security activity.
 
+-- How many times each account signed in: 1 after the sign-in that created it, so
+-- the sign-in statement itself tells a first sign-in (which alerts nobody) from others.
+ALTER TABLE accounts ADD COLUMN sign_ins INTEGER NOT NULL DEFAULT 1;
+
 -- The country (ISO 3166-1 alpha-2, '' when unknown) a session signed in from, and
 -- what was new about it: '' (nothing), 'device', 'country' or 'device,country'.
 ALTER TABLE sessions ADD COLUMN country TEXT NOT NULL DEFAULT '';

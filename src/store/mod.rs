@@ -146,6 +146,13 @@ pub struct NewSession<'a> {
     pub device_hash: &'a str,
     /// The device's name, the country and network the sign-in came from.
     pub from: &'a Footprint,
+}
+
+/// A completed sign-in: the account, and what was new about it (decided by the
+/// sign-in's own statement, against the account as it was before).
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub account: Account,
     pub novelty: Novelty,
 }
 
@@ -172,20 +179,9 @@ pub struct Standing {
     pub country_known: bool,
 }
 
-impl Standing {
-    /// What would be new about a sign-in now. The first sign-in, which creates the
-    /// account, has nothing to compare with: nothing is new about it.
-    pub fn novelty(&self, country: &str) -> Novelty {
-        let first = self.account_id.is_none();
-        Novelty {
-            first,
-            device: !first && self.allowance.is_shared(),
-            country: !first && !country.is_empty() && !self.country_known,
-        }
-    }
-}
-
 /// What was new about a sign-in: the owner is told about a new device or country.
+/// The first sign-in, which creates the account, has nothing to compare with: nothing
+/// is new about it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Novelty {
     /// The sign-in that created the account.
@@ -195,6 +191,15 @@ pub struct Novelty {
 }
 
 impl Novelty {
+    /// From how a session keeps it ([`Novelty::session_key`]).
+    pub fn from_session_key(first: bool, key: &str) -> Self {
+        Self {
+            first,
+            device: key.split(',').any(|k| k == "device"),
+            country: key.split(',').any(|k| k == "country"),
+        }
+    }
+
     pub fn any(self) -> bool {
         self.device || self.country
     }
@@ -209,14 +214,6 @@ impl Novelty {
         }
     }
 
-    /// How the sign-in's activity event tells it: `first`, `known` or the session key.
-    pub fn event_detail(self) -> &'static str {
-        match (self.first, self.any()) {
-            (true, _) => "first",
-            (false, false) => "known",
-            (false, true) => self.session_key(),
-        }
-    }
 }
 
 /// The kinds of the account's security events.
@@ -431,7 +428,7 @@ pub trait Store: Send + Sync + 'static {
         session: NewSession<'_>,
         now: i64,
         max_tries: u32,
-    ) -> Result<Option<Account>, AppError>;
+    ) -> Result<Option<SignedIn>, AppError>;
 
     /// The account of a live session, refreshing its idle timer (written at most
     /// once a minute).
@@ -491,4 +488,17 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether the database answers: the readiness probe.
     async fn ping(&self) -> Result<(), AppError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Novelty;
+
+    #[test]
+    fn novelty_round_trips_through_its_session_key() {
+        for (device, country) in [(false, false), (true, false), (false, true), (true, true)] {
+            let novelty = Novelty { first: false, device, country };
+            assert_eq!(Novelty::from_session_key(false, novelty.session_key()), novelty);
+        }
+    }
 }

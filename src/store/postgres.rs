@@ -3,7 +3,7 @@
 //! waiting for a concurrent writer); SMS reservations, which count across rows, take
 //! one transaction-scoped advisory lock.
 
-use std::time::Duration;
+use std::{sync::LazyLock, time::Duration};
 
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
@@ -11,8 +11,8 @@ use sqlx::{
 };
 
 use super::{
-    sql::{AccountRow, Engine},
-    NewSession,
+    sql::{novelty_key, sign_in_detail, Engine, SignInRow},
+    NewSession, COUNTRY_MEMORY_SECS,
 };
 use crate::phone::Phone;
 
@@ -78,38 +78,51 @@ impl Engine for PgStore {
 
     /// Uses the code and signs its phone in, in one statement: PostgreSQL runs the
     /// data-modifying CTEs as one atomic step, and the `UPDATE`'s row lock lets one
-    /// of several concurrent submissions of a code through.
+    /// of several concurrent submissions of a code through. Every part sees the
+    /// tables as they were before the statement, so what is new about the sign-in is
+    /// decided against the account as it was.
     async fn sign_in(
         &self,
         id_hash: &str,
         session: NewSession<'_>,
         now: i64,
         max_tries: u32,
-    ) -> Result<Option<AccountRow>, sqlx::Error> {
-        const SIGN_IN: &str = "WITH consumed AS (
-                UPDATE verifications SET consumed_at = $1
-                WHERE id_hash = $2 AND consumed_at IS NULL AND failed_tries < $3
-                  AND expires_at > $1
-                RETURNING phone),
-            account AS (
-                INSERT INTO accounts (phone, created_at, last_sign_in_at)
-                SELECT phone, $1, $1 FROM consumed
-                ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at
-                RETURNING id, phone, created_at, last_sign_in_at),
-            opened AS (
-                INSERT INTO sessions
-                  (id_hash, account_id, created_at, last_seen_at, device, device_hash, country,
-                   novelty)
-                SELECT $4, id, $1, $1, $5, $6, $7, $8 FROM account),
-            countries AS (
-                INSERT INTO account_countries (account_id, country, last_seen_at)
-                SELECT id, $7, $1 FROM account WHERE $7 <> ''
-                ON CONFLICT (account_id, country) DO UPDATE SET last_seen_at = excluded.last_seen_at),
-            event AS (
-                INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
-                SELECT id, $1, 'sign_in', $5, $7, $9, $10 FROM account)
-            SELECT id, phone, created_at, last_sign_in_at FROM account";
-        sqlx::query_as(SIGN_IN)
+    ) -> Result<Option<SignInRow>, sqlx::Error> {
+        static SIGN_IN: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "WITH consumed AS (
+                    UPDATE verifications SET consumed_at = $1
+                    WHERE id_hash = $2 AND consumed_at IS NULL AND failed_tries < $3
+                      AND expires_at > $1
+                    RETURNING phone),
+                account AS (
+                    INSERT INTO accounts (phone, created_at, last_sign_in_at, sign_ins)
+                    SELECT phone, $1, $1, 1 FROM consumed
+                    ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at,
+                      sign_ins = accounts.sign_ins + 1
+                    RETURNING id, phone, created_at, last_sign_in_at, sign_ins),
+                seen AS (
+                    SELECT a.*, a.sign_ins = 1 AS first, {novelty} AS novelty FROM account a),
+                opened AS (
+                    INSERT INTO sessions
+                      (id_hash, account_id, created_at, last_seen_at, device, device_hash,
+                       country, novelty)
+                    SELECT $4, id, $1, $1, $5, $6, $7, novelty FROM seen),
+                countries AS (
+                    INSERT INTO account_countries (account_id, country, last_seen_at)
+                    SELECT id, $7, $1 FROM seen WHERE $7 <> ''
+                    ON CONFLICT (account_id, country) DO UPDATE
+                      SET last_seen_at = excluded.last_seen_at),
+                event AS (
+                    INSERT INTO security_events
+                      (account_id, at, kind, device, country, network, detail)
+                    SELECT id, $1, 'sign_in', $5, $7, $8, {detail} FROM seen s)
+                SELECT id, phone, created_at, last_sign_in_at, first, novelty FROM seen",
+                novelty = novelty_key("a", "$6", "$7", "$9"),
+                detail = sign_in_detail("s", "s"),
+            )
+        });
+        sqlx::query_as(&SIGN_IN)
             .bind(now)
             .bind(id_hash)
             .bind(i64::from(max_tries))
@@ -117,9 +130,8 @@ impl Engine for PgStore {
             .bind(&session.from.device)
             .bind(session.device_hash)
             .bind(&session.from.country)
-            .bind(session.novelty.session_key())
             .bind(&session.from.network)
-            .bind(session.novelty.event_detail())
+            .bind(now - COUNTRY_MEMORY_SECS)
             .fetch_optional(&self.pool)
             .await
     }

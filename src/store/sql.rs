@@ -47,7 +47,7 @@ pub(super) trait Engine {
         session: NewSession<'_>,
         now: i64,
         max_tries: u32,
-    ) -> Result<Option<AccountRow>, sqlx::Error>;
+    ) -> Result<Option<SignInRow>, sqlx::Error>;
 
     /// Begins the purge's transaction, or `None` while another instance is purging.
     async fn purge_turn(&self) -> Result<Option<Transaction<'static, Self::Db>>, sqlx::Error>;
@@ -72,6 +72,24 @@ impl From<AccountRow> for super::Account {
             phone: crate::phone::Phone::from_stored(row.phone),
             created_at: row.created_at,
             last_sign_in_at: row.last_sign_in_at,
+        }
+    }
+}
+
+/// A sign-in's account, with whether it was the first and what was new about it.
+#[derive(sqlx::FromRow)]
+pub struct SignInRow {
+    #[sqlx(flatten)]
+    account: AccountRow,
+    first: bool,
+    novelty: String,
+}
+
+impl From<SignInRow> for super::SignedIn {
+    fn from(row: SignInRow) -> Self {
+        Self {
+            account: row.account.into(),
+            novelty: super::Novelty::from_session_key(row.first, &row.novelty),
         }
     }
 }
@@ -195,17 +213,66 @@ pub(super) fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Whether the device `device_hash` (`''` for none) is known to the account
+/// `account`: it holds a session of the account, or is remembered after its last one.
+pub(super) fn device_known(account: &str, device_hash: &str) -> String {
+    format!(
+        "({device_hash} <> '' AND (
+           EXISTS (SELECT 1 FROM sessions ks
+                   WHERE ks.account_id = {account} AND ks.device_hash = {device_hash})
+        OR EXISTS (SELECT 1 FROM known_devices kd
+                   WHERE kd.account_id = {account} AND kd.id_hash = {device_hash})))"
+    )
+}
+
+/// Whether the account `account` signed in from `country` since `since`.
+pub(super) fn country_known(account: &str, country: &str, since: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM account_countries kc
+                 WHERE kc.account_id = {account} AND kc.country = {country}
+                   AND kc.last_seen_at > {since})"
+    )
+}
+
+/// What is new about a sign-in to the account `account` (an `accounts` row, after
+/// the sign-in counted itself in `sign_ins`) from `device_hash` and `country`, as a
+/// session keeps it (`Novelty::session_key`): nothing about the first sign-in, else
+/// a device it does not know and a country it has not signed in from since `since`.
+pub(super) fn novelty_key(account: &str, device_hash: &str, country: &str, since: &str) -> String {
+    let new_device = format!("NOT {}", device_known(&format!("{account}.id"), device_hash));
+    let new_country = format!(
+        "({country} <> '' AND NOT {})",
+        country_known(&format!("{account}.id"), country, since)
+    );
+    format!(
+        "CASE WHEN {account}.sign_ins = 1 THEN ''
+              WHEN {new_device} AND {new_country} THEN 'device,country'
+              WHEN {new_device} THEN 'device'
+              WHEN {new_country} THEN 'country'
+              ELSE '' END"
+    )
+}
+
+/// The sign-in's activity event detail from its account row `account` and session
+/// row `session`: `first`, `known`, or what was new.
+pub(super) fn sign_in_detail(account: &str, session: &str) -> String {
+    format!(
+        "CASE WHEN {account}.sign_ins = 1 THEN 'first'
+              WHEN {session}.novelty = '' THEN 'known'
+              ELSE {session}.novelty END"
+    )
+}
+
 /// What a phone's account knows of a browser's device ($2, `''` for none) and of
 /// the country $3 (signed in from since $4).
-pub(super) const STANDING: &str = "SELECT a.id,
-      ($2 <> '' AND (
-         EXISTS (SELECT 1 FROM sessions s WHERE s.account_id = a.id AND s.device_hash = $2)
-      OR EXISTS (SELECT 1 FROM known_devices d WHERE d.account_id = a.id AND d.id_hash = $2)))
-        AS device_known,
-      EXISTS (SELECT 1 FROM account_countries c
-              WHERE c.account_id = a.id AND c.country = $3 AND c.last_seen_at > $4)
-        AS country_known
-    FROM accounts a WHERE a.phone = $1";
+pub(super) static STANDING: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT a.id, {} AS device_known, {} AS country_known
+         FROM accounts a WHERE a.phone = $1",
+        device_known("a.id", "$2"),
+        country_known("a.id", "$3", "$4")
+    )
+});
 
 /// The allowance alerts are counted under in `sms_sends`: neither the number's
 /// shared one (`''`) nor a device's (a 64-digit hash), so alerts count in the daily
@@ -324,7 +391,7 @@ macro_rules! impl_store {
                 use $crate::store::{Allowance, Standing, COUNTRY_MEMORY_SECS};
                 // A device is known while it holds a session of the account, or
                 // remembered after.
-                let row: Option<(i64, bool, bool)> = sqlx::query_as($crate::store::sql::STANDING)
+                let row: Option<(i64, bool, bool)> = sqlx::query_as(&$crate::store::sql::STANDING)
                     .bind(phone.e164())
                     .bind(device_hash.unwrap_or(""))
                     .bind(country)
@@ -662,10 +729,10 @@ macro_rules! impl_store {
                 session: $crate::store::NewSession<'_>,
                 now: i64,
                 max_tries: u32,
-            ) -> Result<Option<$crate::store::Account>, $crate::error::AppError> {
-                let account: Option<$crate::store::sql::AccountRow> =
+            ) -> Result<Option<$crate::store::SignedIn>, $crate::error::AppError> {
+                let signed_in: Option<$crate::store::sql::SignInRow> =
                     self.sign_in(id_hash, session, now, max_tries).await?;
-                Ok(account.map(Into::into))
+                Ok(signed_in.map(Into::into))
             }
 
             async fn session_account(

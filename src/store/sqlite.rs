@@ -14,7 +14,7 @@ use sqlx::{
 };
 
 use super::{
-    sql::{AccountRow, Engine},
+    sql::{Engine, SignInRow},
     sqlite_sign_in::{SignIn, SignIns},
     NewSession,
 };
@@ -95,7 +95,7 @@ impl Engine for SqliteStore {
         session: NewSession<'_>,
         now: i64,
         max_tries: u32,
-    ) -> Result<Option<AccountRow>, sqlx::Error> {
+    ) -> Result<Option<SignInRow>, sqlx::Error> {
         self.sign_ins
             .sign_in(SignIn {
                 id_hash: id_hash.to_owned(),
@@ -103,9 +103,7 @@ impl Engine for SqliteStore {
                 device: session.from.device.clone(),
                 device_hash: session.device_hash.to_owned(),
                 country: session.from.country.clone(),
-                novelty: session.novelty.session_key(),
                 network: session.from.network.clone(),
-                detail: session.novelty.event_detail(),
                 now,
                 max_tries,
             })

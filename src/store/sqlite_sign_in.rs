@@ -9,13 +9,14 @@
 use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
 
-use super::sql::AccountRow;
+use super::sql::{novelty_key, sign_in_detail, SignInRow};
+use super::COUNTRY_MEMORY_SECS;
 
 /// The most sign-ins one batch holds.
 const MAX_BATCH: usize = 64;
 /// Bound parameters per sign-in: now, code id hash, max tries, session hash, device,
-/// device id hash, country, novelty, network, the activity's detail.
-const PARAMS: usize = 10;
+/// device id hash, country, network, the start of the country memory.
+const PARAMS: usize = 9;
 
 pub struct SignIn {
     pub id_hash: String,
@@ -23,14 +24,12 @@ pub struct SignIn {
     pub device: String,
     pub device_hash: String,
     pub country: String,
-    pub novelty: &'static str,
     pub network: String,
-    pub detail: &'static str,
     pub now: i64,
     pub max_tries: u32,
 }
 
-type Reply = oneshot::Sender<Result<Option<AccountRow>, sqlx::Error>>;
+type Reply = oneshot::Sender<Result<Option<SignInRow>, sqlx::Error>>;
 
 #[derive(Clone)]
 pub struct SignIns {
@@ -41,7 +40,7 @@ pub struct SignIns {
 struct BatchRow {
     op: i64,
     #[sqlx(flatten)]
-    account: AccountRow,
+    signed_in: SignInRow,
 }
 
 impl SignIns {
@@ -55,7 +54,7 @@ impl SignIns {
 
     /// Uses the code and signs its phone in; `None` when the code was used, dead or
     /// expired by then.
-    pub async fn sign_in(&self, job: SignIn) -> Result<Option<AccountRow>, sqlx::Error> {
+    pub async fn sign_in(&self, job: SignIn) -> Result<Option<SignInRow>, sqlx::Error> {
         let (reply, answer) = oneshot::channel();
         self.queue
             .send((job, reply))
@@ -109,15 +108,18 @@ fn batch_sql(count: usize) -> String {
     for op in 0..count {
         let p = |n: usize| format!("${}", op * PARAMS + n);
         let (now, code, tries, session, device, device_hash) = (p(1), p(2), p(3), p(4), p(5), p(6));
-        let (country, novelty, network, detail) = (p(7), p(8), p(9), p(10));
+        let (country, network, since) = (p(7), p(8), p(9));
+        let novelty = novelty_key("a", &device_hash, &country, &since);
+        let detail = sign_in_detail("a", "s");
         sql.push_str(&format!(
             "UPDATE verifications SET consumed_at = {now}
               WHERE id_hash = {code} AND consumed_at IS NULL AND failed_tries < {tries}
                 AND expires_at > {now};
-             INSERT INTO accounts (phone, created_at, last_sign_in_at)
-              SELECT phone, {now}, {now} FROM verifications
+             INSERT INTO accounts (phone, created_at, last_sign_in_at, sign_ins)
+              SELECT phone, {now}, {now}, 1 FROM verifications
               WHERE id_hash = {code} AND changes() = 1
-              ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at;
+              ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at,
+                sign_ins = accounts.sign_ins + 1;
              INSERT INTO sessions
                (id_hash, account_id, created_at, last_seen_at, device, device_hash, country,
                 novelty)
@@ -129,9 +131,10 @@ fn batch_sql(count: usize) -> String {
               WHERE id_hash = {session} AND country <> ''
               ON CONFLICT (account_id, country) DO UPDATE SET last_seen_at = excluded.last_seen_at;
              INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
-              SELECT account_id, created_at, 'sign_in', device, country, {network}, {detail}
-              FROM sessions WHERE id_hash = {session};
-             SELECT {op} AS op, a.id, a.phone, a.created_at, a.last_sign_in_at
+              SELECT s.account_id, s.created_at, 'sign_in', s.device, s.country, {network}, {detail}
+              FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = {session};
+             SELECT {op} AS op, a.id, a.phone, a.created_at, a.last_sign_in_at,
+                    a.sign_ins = 1 AS first, s.novelty
               FROM sessions s JOIN accounts a ON a.id = s.account_id
               WHERE s.id_hash = {session};"
         ));
@@ -144,7 +147,7 @@ fn batch_sql(count: usize) -> String {
 async fn execute(
     writer: &SqlitePool,
     sign_ins: &[SignIn],
-) -> Result<Vec<Option<AccountRow>>, sqlx::Error> {
+) -> Result<Vec<Option<SignInRow>>, sqlx::Error> {
     let sql = batch_sql(sign_ins.len());
     let mut query = sqlx::query_as::<_, BatchRow>(&sql);
     for job in sign_ins {
@@ -156,9 +159,8 @@ async fn execute(
             .bind(&job.device)
             .bind(&job.device_hash)
             .bind(&job.country)
-            .bind(job.novelty)
             .bind(&job.network)
-            .bind(job.detail);
+            .bind(job.now - COUNTRY_MEMORY_SECS);
     }
     let mut connection = writer.acquire().await?;
     // fetch_all runs the batch to its end (COMMIT); a failure part-way leaves the
@@ -176,13 +178,13 @@ async fn execute(
             return Err(error);
         }
     };
-    let mut accounts: Vec<Option<AccountRow>> = sign_ins.iter().map(|_| None).collect();
+    let mut accounts: Vec<Option<SignInRow>> = sign_ins.iter().map(|_| None).collect();
     for row in rows {
         if let Some(slot) = usize::try_from(row.op)
             .ok()
             .and_then(|op| accounts.get_mut(op))
         {
-            *slot = Some(row.account);
+            *slot = Some(row.signed_in);
         }
     }
     Ok(accounts)
@@ -197,8 +199,8 @@ mod tests {
         let sql = batch_sql(2);
         assert!(sql.starts_with("BEGIN IMMEDIATE;") && sql.ends_with("COMMIT;"));
         assert!(sql.contains("SELECT 0 AS op") && sql.contains("SELECT 1 AS op"));
-        assert!(sql.contains("id_hash = $2 ") && sql.contains("id_hash = $12 "));
-        assert!(sql.contains("s.id_hash = $4;") && sql.contains("s.id_hash = $14;"));
-        assert!(sql.contains("$20") && !sql.contains("$21"));
+        assert!(sql.contains("id_hash = $2 ") && sql.contains("id_hash = $11 "));
+        assert!(sql.contains("s.id_hash = $4;") && sql.contains("s.id_hash = $13;"));
+        assert!(sql.contains("$18") && !sql.contains("$19"));
     }
 }

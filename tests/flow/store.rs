@@ -5,7 +5,7 @@ use sms_auth::{
     error::AppError,
     otp::Policy,
     phone::Phone,
-    store::{self, Allowance, Footprint, NewSession, NewVerification, Novelty, Store, WrongGuess},
+    store::{self, Allowance, Footprint, NewSession, NewVerification, Store, WrongGuess},
 };
 
 use crate::support::*;
@@ -37,7 +37,6 @@ async fn a_sign_in_that_fails_part_way_changes_nothing_and_the_store_goes_on() {
         id_hash,
         device_hash: "device",
         from: &from,
-        novelty: Novelty::default(),
     };
     store
         .complete_sign_in("first", session("taken"), START, 5)
@@ -63,7 +62,7 @@ async fn a_sign_in_that_fails_part_way_changes_nothing_and_the_store_goes_on() {
         .await
         .expect("the store still writes")
         .expect("account");
-    assert_eq!(account.phone.e164(), "+79990000002");
+    assert_eq!(account.account.phone.e164(), "+79990000002");
 }
 
 #[tokio::test]
@@ -76,7 +75,6 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
         id_hash: "s1",
         device_hash: "device",
         from: &Footprint::default(),
-        novelty: Novelty::default(),
     };
     assert!(
         store
@@ -108,7 +106,6 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
         id_hash: "s2",
         device_hash: "device",
         from: &Footprint::default(),
-        novelty: Novelty::default(),
     };
     assert!(
         store

@@ -10,7 +10,7 @@ use crate::{
     otp::{code, Attempt, Policy},
     phone::Phone,
     sms::text::code_sms,
-    store::{Account, NewSession, NewVerification, Verification, WrongGuess},
+    store::{Account, NewSession, NewVerification, SignedIn, Verification, WrongGuess},
 };
 
 /// The cookie that binds a pending code to the browser that asked for it.
@@ -156,12 +156,7 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
     let session_id = token::new_id();
     let (device_id, device_hash) = devices::id_for_sign_in(request);
     let from = footprint::of(request);
-    let novelty = state
-        .store
-        .standing(&verification.phone, Some(&device_hash), &from.country, now)
-        .await?
-        .novelty(&from.country);
-    let account = state
+    let SignedIn { account, novelty } = state
         .store
         .complete_sign_in(
             &id_hash,
@@ -169,7 +164,6 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
                 id_hash: &token::hash(&session_id),
                 device_hash: &device_hash,
                 from: &from,
-                novelty,
             },
             now,
             policy.max_tries,
