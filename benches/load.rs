@@ -198,9 +198,15 @@ fn concurrency() -> Vec<usize> {
     }
 }
 
-/// An address of its own for every request of the run.
+/// An address of its own for every request of the run: private ones (no country),
+/// or with `BENCH_ADDRESSES=public` addresses the country database places in Russia,
+/// so every request looks its country up and the country rules run.
 fn client_address(n: usize) -> String {
-    format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
+    if std::env::var("BENCH_ADDRESSES").as_deref() == Ok("public") {
+        format!("95.{}.{}.{}", 24 + ((n >> 16) & 7), (n >> 8) & 255, n & 255)
+    } else {
+        format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
+    }
 }
 
 /// A phone number of its own for every request of the run.
