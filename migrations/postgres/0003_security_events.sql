@@ -6,16 +6,21 @@
 -- the sign-in statement itself tells a first sign-in (which alerts nobody) from others.
 ALTER TABLE accounts ADD COLUMN sign_ins BIGINT NOT NULL DEFAULT 1;
 
--- The country (ISO 3166-1 alpha-2, '' when unknown) a session signed in from, and
--- what was new about it: '' (nothing), 'device', 'country' or 'device,country'.
+-- Where a session signed in from: the country (ISO 3166-1 alpha-2, '' when unknown)
+-- and the network (the /24 or /48, never the whole address); and what was new about
+-- its sign-in: 'first' (it created the account), 'known', or 'device', 'country',
+-- 'device,country'. A live session is its own sign-in's activity event; the event is
+-- written when the session ends (see store::sql::remember_sessions).
 ALTER TABLE sessions ADD COLUMN country TEXT NOT NULL DEFAULT '';
-ALTER TABLE sessions ADD COLUMN novelty TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN network TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN novelty TEXT NOT NULL DEFAULT 'known';
 -- A known device's name and the country it was last seen in, kept after its sessions end.
 ALTER TABLE known_devices ADD COLUMN name TEXT NOT NULL DEFAULT '';
 ALTER TABLE known_devices ADD COLUMN country TEXT NOT NULL DEFAULT '';
 
--- The countries each account signed in from, with the last time: the new-country rule
--- looks 180 days back, and the purge forgets a country after that.
+-- The countries each account signed in from, with the last time, kept as its
+-- sessions end (a live session's country is known from its row): the new-country
+-- rule looks 180 days back, and the purge forgets a country after that.
 CREATE TABLE account_countries (
     account_id   BIGINT  NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     country      TEXT    NOT NULL,

@@ -11,7 +11,7 @@ use sqlx::{
 };
 
 use super::{
-    sql::{novelty_key, sign_in_detail, Engine, SignInRow},
+    sql::{novelty_key, Engine, NewSend, SignInRow},
     NewSession, COUNTRY_MEMORY_SECS,
 };
 use crate::phone::Phone;
@@ -106,20 +106,10 @@ impl Engine for PgStore {
                 opened AS (
                     INSERT INTO sessions
                       (id_hash, account_id, created_at, last_seen_at, device, device_hash,
-                       country, novelty)
-                    SELECT $4, id, $1, $1, $5, $6, $7, novelty FROM seen),
-                countries AS (
-                    INSERT INTO account_countries (account_id, country, last_seen_at)
-                    SELECT id, $7, $1 FROM seen WHERE $7 <> ''
-                    ON CONFLICT (account_id, country) DO UPDATE
-                      SET last_seen_at = excluded.last_seen_at),
-                event AS (
-                    INSERT INTO security_events
-                      (account_id, at, kind, device, country, network, detail)
-                    SELECT id, $1, 'sign_in', $5, $7, $8, {detail} FROM seen s)
+                       country, network, novelty)
+                    SELECT $4, id, $1, $1, $5, $6, $7, $8, novelty FROM seen)
                 SELECT id, phone, created_at, last_sign_in_at, first, novelty FROM seen",
                 novelty = novelty_key("a", "$6", "$7", "$9"),
-                detail = sign_in_detail("s", "s"),
             )
         });
         sqlx::query_as(&SIGN_IN)
@@ -133,6 +123,30 @@ impl Engine for PgStore {
             .bind(&session.from.network)
             .bind(now - COUNTRY_MEMORY_SECS)
             .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// One statement: the send, and its event when the phone has an account. It runs
+    /// under the sends' lock, so every round trip saved there is throughput.
+    async fn record_send(tx: &mut PgConnection, send: NewSend<'_>) -> Result<i64, sqlx::Error> {
+        const RECORD_SEND: &str = "WITH send AS (
+                INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, $2, $3, $4)
+                RETURNING id),
+            event AS (
+                INSERT INTO security_events
+                  (account_id, at, kind, device, country, network, detail, send_id)
+                SELECT a.id, $3, 'code_sent', $5, $6, $7, '', send.id
+                FROM accounts a, send WHERE a.phone = $1)
+            SELECT id FROM send";
+        sqlx::query_scalar(RECORD_SEND)
+            .bind(send.phone)
+            .bind(send.ip)
+            .bind(send.now)
+            .bind(send.allowance)
+            .bind(&send.from.device)
+            .bind(&send.from.country)
+            .bind(&send.from.network)
+            .fetch_one(tx)
             .await
     }
 

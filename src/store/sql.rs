@@ -49,8 +49,25 @@ pub(super) trait Engine {
         max_tries: u32,
     ) -> Result<Option<SignInRow>, sqlx::Error>;
 
+    /// Counts the SMS `send` in `sms_sends` and records the code sent in the activity
+    /// of the phone's account, if it has one; returns the send's id. It runs while
+    /// sends are serialised, so it is one round trip where the engine allows.
+    async fn record_send(
+        tx: &mut <Self::Db as Database>::Connection,
+        send: NewSend<'_>,
+    ) -> Result<i64, sqlx::Error>;
+
     /// Begins the purge's transaction, or `None` while another instance is purging.
     async fn purge_turn(&self) -> Result<Option<Transaction<'static, Self::Db>>, sqlx::Error>;
+}
+
+/// An SMS to count, and where its request came from.
+pub(super) struct NewSend<'a> {
+    pub(super) phone: &'a str,
+    pub(super) ip: &'a str,
+    pub(super) allowance: &'a str,
+    pub(super) now: i64,
+    pub(super) from: &'a super::Footprint,
 }
 
 /// Seconds in the counting windows.
@@ -225,19 +242,24 @@ pub(super) fn device_known(account: &str, device_hash: &str) -> String {
     )
 }
 
-/// Whether the account `account` signed in from `country` since `since`.
+/// Whether the account `account` signed in from `country` since `since`: a live
+/// session from there, or one remembered after it ended.
 pub(super) fn country_known(account: &str, country: &str, since: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM account_countries kc
-                 WHERE kc.account_id = {account} AND kc.country = {country}
-                   AND kc.last_seen_at > {since})"
+        "(EXISTS (SELECT 1 FROM sessions ks
+                  WHERE ks.account_id = {account} AND ks.country = {country}
+                    AND ks.created_at > {since})
+       OR EXISTS (SELECT 1 FROM account_countries kc
+                  WHERE kc.account_id = {account} AND kc.country = {country}
+                    AND kc.last_seen_at > {since}))"
     )
 }
 
 /// What is new about a sign-in to the account `account` (an `accounts` row, after
 /// the sign-in counted itself in `sign_ins`) from `device_hash` and `country`, as a
-/// session keeps it (`Novelty::session_key`): nothing about the first sign-in, else
-/// a device it does not know and a country it has not signed in from since `since`.
+/// session keeps it and its activity event tells it: `first` (nothing to compare
+/// with), a device it does not know and/or a country it has not signed in from since
+/// `since` (`Novelty::session_key`), else `known`.
 pub(super) fn novelty_key(account: &str, device_hash: &str, country: &str, since: &str) -> String {
     let new_device = format!("NOT {}", device_known(&format!("{account}.id"), device_hash));
     let new_country = format!(
@@ -245,21 +267,11 @@ pub(super) fn novelty_key(account: &str, device_hash: &str, country: &str, since
         country_known(&format!("{account}.id"), country, since)
     );
     format!(
-        "CASE WHEN {account}.sign_ins = 1 THEN ''
+        "CASE WHEN {account}.sign_ins = 1 THEN 'first'
               WHEN {new_device} AND {new_country} THEN 'device,country'
               WHEN {new_device} THEN 'device'
               WHEN {new_country} THEN 'country'
-              ELSE '' END"
-    )
-}
-
-/// The sign-in's activity event detail from its account row `account` and session
-/// row `session`: `first`, `known`, or what was new.
-pub(super) fn sign_in_detail(account: &str, session: &str) -> String {
-    format!(
-        "CASE WHEN {account}.sign_ins = 1 THEN 'first'
-              WHEN {session}.novelty = '' THEN 'known'
-              ELSE {session}.novelty END"
+              ELSE 'known' END"
     )
 }
 
@@ -279,6 +291,10 @@ pub(super) static STANDING: LazyLock<String> = LazyLock::new(|| {
 /// budget but never in a phone's own caps; and no address (`ip = ''`).
 pub(super) const ALERT_ALLOWANCE: &str = "alert";
 
+/// A send: phone $1, address $2, at $3, allowance $4.
+pub(super) const INSERT_SEND: &str =
+    "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, $2, $3, $4) RETURNING id";
+
 /// An event of the account of phone $1, if it has one: at $2, kind $3, device $4,
 /// country $5, network $6, detail $7, the SMS $8 it is about (or NULL).
 pub(super) const EVENT_BY_PHONE: &str =
@@ -295,36 +311,76 @@ pub(super) const EVENT_OF_ACCOUNT: &str =
 /// ended them `by` (placeholders), before they go.
 pub(super) fn sessions_ended(condition: &str, now: &str, by: &str) -> String {
     format!(
-        "INSERT INTO security_events (account_id, at, kind, device, country, detail)
-         SELECT account_id, {now}, 'session_ended', device, country, {by} FROM sessions
-         WHERE {condition}"
+        "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
+         SELECT account_id, {now}, 'session_ended', device, country, network, {by}
+         FROM sessions WHERE {condition}"
     )
 }
 
-/// Remembers the devices of the sessions `condition` picks as known to their
-/// accounts, before those sessions go: a device is known while it holds a session of
-/// the account (`sessions.device_hash`) and, after its last one ends, by a row here
-/// until its cookie would have expired. So the sign-in itself writes nothing more.
-pub(super) fn remember_devices(condition: &str) -> String {
+/// What a session leaves behind when it goes, for the sessions `condition` picks.
+/// While a session lives, the account knows its device (`sessions.device_hash`) and
+/// its country, and the activity shows its sign-in, all from its own row: the
+/// sign-in writes nothing more than the session. When it ends, these statements keep
+/// them: its device, known until its cookie would have expired; its country, known
+/// for 180 days; its sign-in, in the activity for 90 days.
+pub(super) fn remember_sessions(condition: &str) -> [String; 3] {
+    [
+        format!(
+            "INSERT INTO known_devices
+               (account_id, id_hash, first_seen_at, last_seen_at, name, country)
+             SELECT account_id, device_hash, MIN(created_at), MAX(last_seen_at), MAX(device),
+                    MAX(country)
+             FROM sessions
+             WHERE device_hash <> '' AND {condition}
+             GROUP BY account_id, device_hash
+             ON CONFLICT (account_id, id_hash) DO UPDATE SET
+               name = excluded.name, country = excluded.country,
+               last_seen_at = CASE WHEN excluded.last_seen_at > known_devices.last_seen_at
+                    THEN excluded.last_seen_at ELSE known_devices.last_seen_at END"
+        ),
+        format!(
+            "INSERT INTO account_countries (account_id, country, last_seen_at)
+             SELECT account_id, country, MAX(created_at) FROM sessions
+             WHERE country <> '' AND {condition}
+             GROUP BY account_id, country
+             ON CONFLICT (account_id, country) DO UPDATE SET last_seen_at =
+               CASE WHEN excluded.last_seen_at > account_countries.last_seen_at
+                    THEN excluded.last_seen_at ELSE account_countries.last_seen_at END"
+        ),
+        record_sign_ins(condition),
+    ]
+}
+
+/// The sign-ins of the sessions `condition` picks, into the activity (a session's
+/// `novelty` is its sign-in's detail).
+pub(super) fn record_sign_ins(condition: &str) -> String {
     format!(
-        "INSERT INTO known_devices (account_id, id_hash, first_seen_at, last_seen_at, name, country)
-         SELECT account_id, device_hash, MIN(created_at), MAX(last_seen_at), MAX(device),
-                MAX(country)
-         FROM sessions
-         WHERE device_hash <> '' AND {condition}
-         GROUP BY account_id, device_hash
-         ON CONFLICT (account_id, id_hash) DO UPDATE SET
-           name = excluded.name, country = excluded.country,
-           last_seen_at = CASE WHEN excluded.last_seen_at > known_devices.last_seen_at
-                THEN excluded.last_seen_at ELSE known_devices.last_seen_at END"
+        "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
+         SELECT account_id, created_at, 'sign_in', device, country, network, novelty
+         FROM sessions WHERE {condition}"
     )
 }
+
+/// The account $1's activity since $2, newest first, at most $3 events: the events
+/// kept, and the sign-ins of its live sessions. Events of one second are told in the
+/// order a sign-in makes them.
+pub(super) const ACTIVITY: &str = "SELECT at, kind, device, country, network, detail FROM (
+        SELECT at, kind, device, country, network, detail, id FROM security_events
+        WHERE account_id = $1 AND at > $2
+      UNION ALL
+        SELECT created_at, 'sign_in', device, country, network, novelty, NULL FROM sessions
+        WHERE account_id = $1 AND created_at > $2) AS activity
+    ORDER BY at DESC,
+      CASE kind WHEN 'session_ended' THEN 0 WHEN 'alert_sent' THEN 1 WHEN 'alert_failed' THEN 1
+                WHEN 'sign_in' THEN 2 WHEN 'locked' THEN 3 WHEN 'wrong_code' THEN 4 ELSE 5 END,
+      id DESC NULLS FIRST
+    LIMIT $3";
 
 /// One step of the purge: a statement and the time before which it removes rows.
 pub(super) struct PurgeStep {
     pub(super) sql: String,
     pub(super) before: i64,
-    /// Whether its rows are removed ones (the steps that remember devices add rows).
+    /// Whether its rows are removed ones (the steps that remember sessions add rows).
     pub(super) removes: bool,
 }
 
@@ -348,11 +404,13 @@ pub(super) fn purge_steps(now: i64, limits: super::SessionLimits) -> Vec<PurgeSt
         ("last_seen_at <= $1", now - limits.idle_secs),
         ("created_at <= $1", now - limits.absolute_secs),
     ] {
-        steps.push(PurgeStep {
-            sql: remember_devices(condition),
-            before,
-            removes: false,
-        });
+        for sql in remember_sessions(condition) {
+            steps.push(PurgeStep {
+                sql,
+                before,
+                removes: false,
+            });
+        }
         steps.push(removes(
             &format!("DELETE FROM sessions WHERE {condition}"),
             before,
@@ -447,27 +505,17 @@ macro_rules! impl_store {
                     .fetch_one(&mut *tx)
                     .await?;
                 policy.check_send(&history(row), now)?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, $2, $3, $4)
-                     RETURNING id",
+                let id = Self::record_send(
+                    &mut tx,
+                    $crate::store::sql::NewSend {
+                        phone: phone.e164(),
+                        ip,
+                        allowance: allowance.key(),
+                        now,
+                        from,
+                    },
                 )
-                .bind(phone.e164())
-                .bind(ip)
-                .bind(now)
-                .bind(allowance.key())
-                .fetch_one(&mut *tx)
                 .await?;
-                sqlx::query($crate::store::sql::EVENT_BY_PHONE)
-                    .bind(phone.e164())
-                    .bind(now)
-                    .bind($crate::store::EventKind::CodeSent.as_str())
-                    .bind(&from.device)
-                    .bind(&from.country)
-                    .bind(&from.network)
-                    .bind("")
-                    .bind(Some(id))
-                    .execute(&mut *tx)
-                    .await?;
                 tx.commit().await?;
                 Ok($crate::store::SendTicket(id))
             }
@@ -577,10 +625,7 @@ macro_rules! impl_store {
                 since: i64,
                 limit: u32,
             ) -> Result<Vec<$crate::store::ActivityEvent>, $crate::error::AppError> {
-                Ok(sqlx::query_as(
-                    "SELECT at, kind, device, country, network, detail FROM security_events
-                     WHERE account_id = $1 AND at > $2 ORDER BY at DESC, id DESC LIMIT $3",
-                )
+                Ok(sqlx::query_as($crate::store::sql::ACTIVITY)
                 .bind(account_id)
                 .bind(since)
                 .bind(i64::from(limit))
@@ -772,10 +817,12 @@ macro_rules! impl_store {
             ) -> Result<(), $crate::error::AppError> {
                 const CONDITION: &str = "id_hash = $1";
                 let mut tx = self.decision().await?;
-                sqlx::query(&$crate::store::sql::remember_devices(CONDITION))
-                    .bind(session_hash)
-                    .execute(&mut *tx)
-                    .await?;
+                for remember in $crate::store::sql::remember_sessions(CONDITION) {
+                    sqlx::query(&remember)
+                        .bind(session_hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 sqlx::query(&$crate::store::sql::sessions_ended(CONDITION, "$2", "$3"))
                     .bind(session_hash)
                     .bind(now)
@@ -817,11 +864,13 @@ macro_rules! impl_store {
             ) -> Result<(), $crate::error::AppError> {
                 const CONDITION: &str = "account_id = $1 AND id_hash = $2";
                 let mut tx = self.decision().await?;
-                sqlx::query(&$crate::store::sql::remember_devices(CONDITION))
-                    .bind(account_id)
-                    .bind(session_hash)
-                    .execute(&mut *tx)
-                    .await?;
+                for remember in $crate::store::sql::remember_sessions(CONDITION) {
+                    sqlx::query(&remember)
+                        .bind(account_id)
+                        .bind(session_hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 sqlx::query(&$crate::store::sql::sessions_ended(CONDITION, "$3", "$4"))
                     .bind(account_id)
                     .bind(session_hash)
@@ -859,6 +908,14 @@ macro_rules! impl_store {
                 let Some(device_hash) = device_hash else {
                     return Ok(false);
                 };
+                // Its sign-ins stay in the activity; its device and country are not
+                // remembered for the account.
+                sqlx::query(&$crate::store::sql::record_sign_ins(CONDITION))
+                    .bind(account_id)
+                    .bind(session_hash)
+                    .bind(&device_hash)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query(&$crate::store::sql::sessions_ended(CONDITION, "$4", "$5"))
                     .bind(account_id)
                     .bind(session_hash)
@@ -895,11 +952,13 @@ macro_rules! impl_store {
             ) -> Result<u64, $crate::error::AppError> {
                 const CONDITION: &str = "account_id = $1 AND id_hash <> $2";
                 let mut tx = self.decision().await?;
-                sqlx::query(&$crate::store::sql::remember_devices(CONDITION))
-                    .bind(account_id)
-                    .bind(keep_hash)
-                    .execute(&mut *tx)
-                    .await?;
+                for remember in $crate::store::sql::remember_sessions(CONDITION) {
+                    sqlx::query(&remember)
+                        .bind(account_id)
+                        .bind(keep_hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 sqlx::query(&$crate::store::sql::sessions_ended(CONDITION, "$3", "$4"))
                     .bind(account_id)
                     .bind(keep_hash)

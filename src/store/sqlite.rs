@@ -14,9 +14,9 @@ use sqlx::{
 };
 
 use super::{
-    sql::{Engine, SignInRow},
+    sql::{Engine, NewSend, SignInRow, EVENT_BY_PHONE, INSERT_SEND},
     sqlite_sign_in::{SignIn, SignIns},
-    NewSession,
+    EventKind, NewSession,
 };
 use crate::phone::Phone;
 
@@ -108,6 +108,30 @@ impl Engine for SqliteStore {
                 max_tries,
             })
             .await
+    }
+
+    /// Two statements: SQLite runs one statement a call, and this one writer is
+    /// already in its `BEGIN IMMEDIATE` transaction.
+    async fn record_send(tx: &mut SqliteConnection, send: NewSend<'_>) -> Result<i64, sqlx::Error> {
+        let id: i64 = sqlx::query_scalar(INSERT_SEND)
+            .bind(send.phone)
+            .bind(send.ip)
+            .bind(send.now)
+            .bind(send.allowance)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(EVENT_BY_PHONE)
+            .bind(send.phone)
+            .bind(send.now)
+            .bind(EventKind::CodeSent.as_str())
+            .bind(&send.from.device)
+            .bind(&send.from.country)
+            .bind(&send.from.network)
+            .bind("")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Ok(id)
     }
 
     async fn purge_turn(&self) -> Result<Option<Transaction<'static, Sqlite>>, sqlx::Error> {

@@ -9,7 +9,7 @@
 use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
 
-use super::sql::{novelty_key, sign_in_detail, SignInRow};
+use super::sql::{novelty_key, SignInRow};
 use super::COUNTRY_MEMORY_SECS;
 
 /// The most sign-ins one batch holds.
@@ -110,7 +110,6 @@ fn batch_sql(count: usize) -> String {
         let (now, code, tries, session, device, device_hash) = (p(1), p(2), p(3), p(4), p(5), p(6));
         let (country, network, since) = (p(7), p(8), p(9));
         let novelty = novelty_key("a", &device_hash, &country, &since);
-        let detail = sign_in_detail("a", "s");
         sql.push_str(&format!(
             "UPDATE verifications SET consumed_at = {now}
               WHERE id_hash = {code} AND consumed_at IS NULL AND failed_tries < {tries}
@@ -122,19 +121,13 @@ fn batch_sql(count: usize) -> String {
                 sign_ins = accounts.sign_ins + 1;
              INSERT INTO sessions
                (id_hash, account_id, created_at, last_seen_at, device, device_hash, country,
-                novelty)
-              SELECT {session}, a.id, {now}, {now}, {device}, {device_hash}, {country}, {novelty}
+                network, novelty)
+              SELECT {session}, a.id, {now}, {now}, {device}, {device_hash}, {country},
+                     {network}, {novelty}
               FROM verifications v JOIN accounts a ON a.phone = v.phone
               WHERE v.id_hash = {code} AND changes() = 1;
-             INSERT INTO account_countries (account_id, country, last_seen_at)
-              SELECT account_id, country, created_at FROM sessions
-              WHERE id_hash = {session} AND country <> ''
-              ON CONFLICT (account_id, country) DO UPDATE SET last_seen_at = excluded.last_seen_at;
-             INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
-              SELECT s.account_id, s.created_at, 'sign_in', s.device, s.country, {network}, {detail}
-              FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = {session};
              SELECT {op} AS op, a.id, a.phone, a.created_at, a.last_sign_in_at,
-                    a.sign_ins = 1 AS first, s.novelty
+                    s.novelty = 'first' AS first, s.novelty
               FROM sessions s JOIN accounts a ON a.id = s.account_id
               WHERE s.id_hash = {session};"
         ));
