@@ -421,6 +421,17 @@ pub(super) fn purge_steps(now: i64, limits: super::SessionLimits) -> Vec<PurgeSt
         "DELETE FROM known_devices WHERE last_seen_at <= $1",
         now - super::DEVICE_COOKIE_SECS,
     ));
+    // An alert's claim lives as long as the account knows its device.
+    steps.push(removes(
+        "DELETE FROM device_alerts WHERE at <= $1
+           AND NOT EXISTS (SELECT 1 FROM known_devices k
+                           WHERE k.account_id = device_alerts.account_id
+                             AND k.id_hash = device_alerts.device_hash)
+           AND NOT EXISTS (SELECT 1 FROM sessions s
+                           WHERE s.account_id = device_alerts.account_id
+                             AND s.device_hash = device_alerts.device_hash)",
+        now - super::DEVICE_COOKIE_SECS,
+    ));
     steps.push(removes(
         "DELETE FROM security_events WHERE at <= $1",
         now - super::ACTIVITY_KEEP_SECS,

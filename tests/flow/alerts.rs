@@ -510,3 +510,23 @@ async fn the_guess_that_locks_the_number_is_a_lock_in_the_activity() {
         [("wrong_code".to_owned(), String::new()), ("locked".to_owned(), until)]
     );
 }
+
+#[tokio::test]
+async fn an_alerts_claim_lives_as_long_as_its_device_is_known() {
+    let app = app().await;
+    app.sign_in(&browser(&app, CHROME_ANDROID, RUSSIA), PHONE, PHONE_DIGITS)
+        .await;
+    let other = browser(&app, FIREFOX_LINUX, RUSSIA);
+    app.sign_in(&other, PHONE, PHONE_DIGITS).await;
+    settled_alerts(&app).await;
+    let claims = "SELECT COUNT(*) FROM device_alerts";
+    assert_eq!(app.count(claims).await, 1);
+    let limits = SessionLimits::default();
+    // Its sessions expire; the device stays known (and alerted about) for 400 days.
+    app.clock.advance(399 * 24 * 3600);
+    app.store.purge(app.clock.now(), limits).await.expect("purge");
+    assert_eq!(app.count(claims).await, 1);
+    app.clock.advance(2 * 24 * 3600);
+    app.store.purge(app.clock.now(), limits).await.expect("purge");
+    assert_eq!(app.count(claims).await, 0);
+}
