@@ -272,6 +272,17 @@ impl Texts {
         fill(self.resend_in, "{n}", seconds)
     }
 
+    /// What was new about a sign-in (a session's `novelty`), in words; `None` when
+    /// nothing was.
+    pub fn novelty(&self, key: &str) -> Option<&'static str> {
+        match key {
+            "device" => Some(self.sign_in_new_device),
+            "country" => Some(self.sign_in_new_country),
+            "device,country" => Some(self.sign_in_new_both),
+            _ => None,
+        }
+    }
+
     /// `26 ноября 2026, 01:56`: a moment as this language writes it, `offset_secs`
     /// east of UTC.
     pub fn date_time(&self, unix: i64, offset_secs: i32) -> String {

@@ -31,9 +31,7 @@ pub fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
     let qualifier = match (kind, event.detail.as_str()) {
         (EventKind::SignIn, "first") => Some(t.sign_in_first),
         (EventKind::SignIn, "known") => Some(t.sign_in_known),
-        (EventKind::SignIn | EventKind::AlertSent, "device") => Some(t.sign_in_new_device),
-        (EventKind::SignIn | EventKind::AlertSent, "country") => Some(t.sign_in_new_country),
-        (EventKind::SignIn | EventKind::AlertSent, "device,country") => Some(t.sign_in_new_both),
+        (EventKind::SignIn | EventKind::AlertSent, novelty) => t.novelty(novelty),
         (EventKind::SessionEnded, "sign_out") => Some(t.ended_by_sign_out),
         (EventKind::SessionEnded, "other_session") => Some(t.ended_by_other_session),
         (EventKind::SessionEnded, "not_me") => Some(t.ended_by_not_me),

@@ -59,13 +59,7 @@ pub async fn views(request: &RequestContext) -> Result<Vec<SessionView>, AppErro
                 .country_name(&info.country)
                 .unwrap_or_default()
                 .to_owned(),
-            new: match info.novelty.as_str() {
-                "device" => t.sign_in_new_device,
-                "country" => t.sign_in_new_country,
-                "device,country" => t.sign_in_new_both,
-                _ => "",
-            }
-            .to_owned(),
+            new: t.novelty(&info.novelty).unwrap_or_default().to_owned(),
             handle: info.id_hash,
             device: info.device,
             started: info.created_at,
