@@ -97,6 +97,8 @@ async fn a_second_browser_alerts_once_and_a_known_one_never() {
     assert_eq!(settled_alerts(&app).await.len(), 1);
     let metrics = app.metrics().await;
     assert!(metrics.contains("sms_auth_security_alerts_total{result=\"sent\"} 1"), "{metrics}");
+    // Four codes and the one alert went out.
+    assert!(metrics.contains("sms_auth_sms_sent_total 5"), "{metrics}");
     assert!(metrics.contains("sms_auth_new_sign_ins_total{signal=\"device\"} 1"), "{metrics}");
 }
 

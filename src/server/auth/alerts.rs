@@ -105,6 +105,7 @@ async fn send(
     let (kind, detail) = match state.sms.send(account.phone.digits(), &text).await {
         Ok(_) => {
             tracing::info!(phone = %account.phone, account = account.id, "alert sent");
+            state.metrics.sms_sent();
             state.metrics.security_alert("sent");
             (EventKind::AlertSent, novelty.session_key())
         }
