@@ -39,12 +39,18 @@ impl PgStore {
             // Every statement here is a handful of index lookups whose plan does not
             // depend on the values bound. PostgreSQL would plan the sign-in (a CTE
             // with the novelty's subqueries) anew for every execution, its planning
-            // taking twice its run; a generic plan is made once per connection.
-            .connect_with(
-                options
-                    .application_name("sms-auth")
-                    .options([("plan_cache_mode", "force_generic_plan")]),
-            )
+            // taking twice its run; a generic plan is made once per connection. Set
+            // by a statement, not a startup option, which a pooler such as PgBouncer
+            // may refuse.
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    sqlx::query("SET plan_cache_mode = force_generic_plan")
+                        .execute(connection)
+                        .await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options.application_name("sms-auth"))
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
