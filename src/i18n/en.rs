@@ -42,7 +42,6 @@ pub const TEXTS: Texts = Texts {
     back_to_account: "← Back to the account",
     times_in: "Times are {zone}.",
     times_local: "Times are in this device's time zone.",
-    session_country: "Country",
     session_not_me: "Not me",
     sessions_end_others: "End all other sessions",
     not_me_done: "The session has ended and its device is forgotten: its next sign-in will send an SMS again. If you do not recognise other sessions either, end them all.",

@@ -102,7 +102,7 @@ impl Lang {
 }
 
 /// Every country name of `lang`: for tests that must hold for each of them.
-#[cfg(feature = "ssr")]
+#[cfg(all(test, feature = "ssr"))]
 pub fn all_country_names(lang: Lang) -> Vec<&'static str> {
     countries::COUNTRIES
         .iter()
@@ -175,7 +175,6 @@ pub struct Texts {
     pub times_in: &'static str,
     /// Once the page runs in the browser: times are in its zone.
     pub times_local: &'static str,
-    pub session_country: &'static str,
     /// "Not me" next to another session: ends it and forgets its device.
     pub session_not_me: &'static str,
     pub sessions_end_others: &'static str,

@@ -443,6 +443,33 @@ pub(super) fn purge_steps(now: i64, limits: super::SessionLimits) -> Vec<PurgeSt
     steps
 }
 
+/// Ends the sessions `condition` picks (its placeholders bound to `args`, in order):
+/// runs `keep` (what they leave behind: `remember_sessions`, or only their sign-ins
+/// for "not me"), records their end at `now` by `by`, then deletes them; the rows
+/// deleted. Inside a transaction `tx` of the store.
+macro_rules! end_sessions {
+    ($tx:expr, $keep:expr, $condition:expr, ($($arg:expr),+), $now:expr, $by:expr) => {{
+        let after = [$(stringify!($arg)),+].len();
+        for statement in $keep {
+            let mut query = sqlx::query(&statement);
+            $(query = query.bind($arg);)+
+            query.execute(&mut *$tx).await?;
+        }
+        let ended = $crate::store::sql::sessions_ended(
+            $condition,
+            &format!("${}", after + 1),
+            &format!("${}", after + 2),
+        );
+        let mut query = sqlx::query(&ended);
+        $(query = query.bind($arg);)+
+        query.bind($now).bind($by.as_str()).execute(&mut *$tx).await?;
+        let delete = format!("DELETE FROM sessions WHERE {}", $condition);
+        let mut query = sqlx::query(&delete);
+        $(query = query.bind($arg);)+
+        query.execute(&mut *$tx).await?.rows_affected()
+    }};
+}
+
 macro_rules! impl_store {
     ($store:ty) => {
         #[async_trait::async_trait]
@@ -828,22 +855,14 @@ macro_rules! impl_store {
             ) -> Result<(), $crate::error::AppError> {
                 const CONDITION: &str = "id_hash = $1";
                 let mut tx = self.decision().await?;
-                for remember in $crate::store::sql::remember_sessions(CONDITION) {
-                    sqlx::query(&remember)
-                        .bind(session_hash)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query(&$crate::store::sql::sessions_ended(CONDITION, "$2", "$3"))
-                    .bind(session_hash)
-                    .bind(now)
-                    .bind($crate::store::EndedBy::SignOut.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(&format!("DELETE FROM sessions WHERE {CONDITION}"))
-                    .bind(session_hash)
-                    .execute(&mut *tx)
-                    .await?;
+                $crate::store::sql::end_sessions!(
+                    tx,
+                    $crate::store::sql::remember_sessions(CONDITION),
+                    CONDITION,
+                    (session_hash),
+                    now,
+                    $crate::store::EndedBy::SignOut
+                );
                 tx.commit().await?;
                 Ok(())
             }
@@ -875,25 +894,14 @@ macro_rules! impl_store {
             ) -> Result<(), $crate::error::AppError> {
                 const CONDITION: &str = "account_id = $1 AND id_hash = $2";
                 let mut tx = self.decision().await?;
-                for remember in $crate::store::sql::remember_sessions(CONDITION) {
-                    sqlx::query(&remember)
-                        .bind(account_id)
-                        .bind(session_hash)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query(&$crate::store::sql::sessions_ended(CONDITION, "$3", "$4"))
-                    .bind(account_id)
-                    .bind(session_hash)
-                    .bind(now)
-                    .bind($crate::store::EndedBy::OtherSession.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(&format!("DELETE FROM sessions WHERE {CONDITION}"))
-                    .bind(account_id)
-                    .bind(session_hash)
-                    .execute(&mut *tx)
-                    .await?;
+                $crate::store::sql::end_sessions!(
+                    tx,
+                    $crate::store::sql::remember_sessions(CONDITION),
+                    CONDITION,
+                    (account_id, session_hash),
+                    now,
+                    $crate::store::EndedBy::OtherSession
+                );
                 tx.commit().await?;
                 Ok(())
             }
@@ -921,26 +929,14 @@ macro_rules! impl_store {
                 };
                 // Its sign-ins stay in the activity; its device and country are not
                 // remembered for the account.
-                sqlx::query(&$crate::store::sql::record_sign_ins(CONDITION))
-                    .bind(account_id)
-                    .bind(session_hash)
-                    .bind(&device_hash)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(&$crate::store::sql::sessions_ended(CONDITION, "$4", "$5"))
-                    .bind(account_id)
-                    .bind(session_hash)
-                    .bind(&device_hash)
-                    .bind(now)
-                    .bind($crate::store::EndedBy::NotMe.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(&format!("DELETE FROM sessions WHERE {CONDITION}"))
-                    .bind(account_id)
-                    .bind(session_hash)
-                    .bind(&device_hash)
-                    .execute(&mut *tx)
-                    .await?;
+                $crate::store::sql::end_sessions!(
+                    tx,
+                    [$crate::store::sql::record_sign_ins(CONDITION)],
+                    CONDITION,
+                    (account_id, session_hash, &device_hash),
+                    now,
+                    $crate::store::EndedBy::NotMe
+                );
                 for forget in [
                     "DELETE FROM known_devices WHERE account_id = $1 AND id_hash = $2",
                     "DELETE FROM device_alerts WHERE account_id = $1 AND device_hash = $2",
@@ -963,26 +959,14 @@ macro_rules! impl_store {
             ) -> Result<u64, $crate::error::AppError> {
                 const CONDITION: &str = "account_id = $1 AND id_hash <> $2";
                 let mut tx = self.decision().await?;
-                for remember in $crate::store::sql::remember_sessions(CONDITION) {
-                    sqlx::query(&remember)
-                        .bind(account_id)
-                        .bind(keep_hash)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query(&$crate::store::sql::sessions_ended(CONDITION, "$3", "$4"))
-                    .bind(account_id)
-                    .bind(keep_hash)
-                    .bind(now)
-                    .bind($crate::store::EndedBy::OtherSession.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                let ended = sqlx::query(&format!("DELETE FROM sessions WHERE {CONDITION}"))
-                    .bind(account_id)
-                    .bind(keep_hash)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                let ended = $crate::store::sql::end_sessions!(
+                    tx,
+                    $crate::store::sql::remember_sessions(CONDITION),
+                    CONDITION,
+                    (account_id, keep_hash),
+                    now,
+                    $crate::store::EndedBy::OtherSession
+                );
                 tx.commit().await?;
                 Ok(ended)
             }
@@ -1047,4 +1031,5 @@ macro_rules! impl_store {
     };
 }
 
+pub(super) use end_sessions;
 pub(super) use impl_store;
