@@ -532,3 +532,52 @@ async fn an_alerts_claim_lives_as_long_as_its_device_is_known() {
     app.store.purge(app.clock.now(), limits).await.expect("purge");
     assert_eq!(app.count(claims).await, 0);
 }
+
+/// What a stranger who knows only the number can do with the new endpoints: read
+/// nothing, end nothing, and add no more to the owner's activity than the limits let
+/// them send and guess.
+#[tokio::test]
+async fn a_stranger_with_the_number_reads_and_ends_nothing_and_floods_no_activity() {
+    use sms_auth::error::AppError;
+    let app = app_with(|p| {
+        p.sms_per_phone_per_hour = 4;
+        p.phone_failures_per_hour = 3;
+    })
+    .await;
+    let owner = browser(&app, CHROME_ANDROID, RUSSIA);
+    app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
+    let stranger = browser(&app, FIREFOX_LINUX, USA);
+    assert_eq!(
+        stranger.call::<Vec<EventView>>("activity", &[]).await,
+        Err(AppError::NotSignedIn)
+    );
+    assert_eq!(
+        stranger.call::<()>("end_other_sessions", &[]).await,
+        Err(AppError::NotSignedIn)
+    );
+    let handle = sessions_of(&owner).await[0].handle.clone();
+    assert_eq!(
+        stranger.call::<()>("not_me", &[("session", &handle)]).await,
+        Err(AppError::NotSignedIn)
+    );
+    assert!(owner.account().await.is_ok(), "the owner's session lives");
+    // Twenty code requests and forty guesses: the caps count them, and the activity
+    // holds only what went through (3 codes: the owner's own first one used the
+    // shared allowance; 3 counted wrong codes, the last of them the lock).
+    for _ in 0..20 {
+        let _ = stranger.request_code(PHONE).await;
+    }
+    for _ in 0..40 {
+        let _ = stranger.verify("000000").await;
+    }
+    let events = |kind: &'static str| {
+        let app = &app;
+        async move {
+            app.count(&format!("SELECT COUNT(*) FROM security_events WHERE kind = '{kind}'"))
+                .await
+        }
+    };
+    assert_eq!(events("code_sent").await, 3);
+    assert_eq!(events("wrong_code").await + events("locked").await, 3);
+    assert!(settled_alerts(&app).await.is_empty(), "no alert without a sign-in");
+}
