@@ -44,6 +44,36 @@ pub enum AppError {
     SmsUnavailable,
     #[error("not signed in")]
     NotSignedIn,
+    /// The site's origin is an IP address, which WebAuthn refuses as relying party.
+    #[error("passkeys are not available on this site")]
+    PasskeysOff,
+    /// The person closed the browser's passkey dialog, or it timed out.
+    #[error("the passkey request was cancelled")]
+    PasskeyCancelled,
+    /// Adding a passkey needs a sign-in by SMS code within the last 10 minutes.
+    #[error("confirm with an SMS code before adding a passkey")]
+    PasskeyNeedsFreshSignIn,
+    /// The credential is not (or no longer) a passkey of any account here.
+    #[error("this passkey is not registered here")]
+    PasskeyUnknown,
+    /// The answer failed WebAuthn's checks: signature, user verification, origin…
+    #[error("the passkey's answer was refused")]
+    PasskeyRefused,
+    /// The challenge was answered before.
+    #[error("this passkey request was already used")]
+    PasskeyReplayed,
+    /// The challenge is older than 5 minutes.
+    #[error("the passkey request has expired")]
+    PasskeyExpired,
+    /// No passkey request was started in this browser.
+    #[error("no passkey request is pending in this browser")]
+    NoPasskeyCeremony,
+    /// The authenticator's credential is a passkey here already.
+    #[error("this passkey is already added")]
+    PasskeyAlreadyAdded,
+    /// A passkey's name must be 1 to 64 characters.
+    #[error("a passkey name is 1 to 64 characters")]
+    PasskeyName,
     #[error("internal error")]
     Internal,
     /// The call did not reach the server function or its answer was unreadable.
@@ -89,7 +119,17 @@ impl AppError {
             Self::InvalidPhone
             | Self::CountryNotAllowed
             | Self::MalformedCode
-            | Self::SmsRefused => StatusCode::UNPROCESSABLE_ENTITY,
+            | Self::SmsRefused
+            | Self::PasskeyName => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::PasskeysOff => StatusCode::NOT_FOUND,
+            Self::PasskeyCancelled
+            | Self::PasskeyUnknown
+            | Self::PasskeyRefused
+            | Self::PasskeyReplayed
+            | Self::PasskeyExpired
+            | Self::NoPasskeyCeremony => StatusCode::BAD_REQUEST,
+            Self::PasskeyNeedsFreshSignIn => StatusCode::FORBIDDEN,
+            Self::PasskeyAlreadyAdded => StatusCode::CONFLICT,
             Self::WrongCode { .. }
             | Self::CodeExpired
             | Self::TooManyTries

@@ -37,6 +37,8 @@ pub struct SessionView {
     /// What was new about its sign-in, as the owner was alerted: "new device",
     /// "new country"…; empty when nothing was.
     pub new: String,
+    /// How it signed in: `sms` or `passkey`.
+    pub method: String,
     /// This browser's own session.
     pub current: bool,
 }

@@ -237,6 +237,43 @@ pub struct Texts {
     pub err_not_signed_in: &'static str,
     pub err_internal: &'static str,
     pub err_transport: &'static str,
+    /// The account page's passkeys: what they are, the list, adding, renaming, removing.
+    pub passkeys_title: &'static str,
+    pub passkeys_lead: &'static str,
+    pub passkeys_empty: &'static str,
+    pub passkey_add: &'static str,
+    pub passkey_added: &'static str,
+    pub passkey_fresh: &'static str,
+    pub passkey_get_code: &'static str,
+    pub passkey_created: &'static str,
+    pub passkey_last_used: &'static str,
+    pub passkey_never_used: &'static str,
+    pub passkey_name_label: &'static str,
+    pub passkey_rename: &'static str,
+    pub passkey_remove: &'static str,
+    /// A passkey's name when the browser did not say what it is.
+    pub passkey_default_name: &'static str,
+    /// The sign-in page's passkey button, and what a passkey session is called.
+    pub sign_in_passkey: &'static str,
+    pub session_by_passkey: &'static str,
+    pub event_passkey_sign_in: &'static str,
+    pub event_passkey_added: &'static str,
+    pub event_passkey_removed: &'static str,
+    /// The alert SMS about a passkey added or removed went out.
+    pub event_alert_passkey: &'static str,
+    /// The SMS after a passkey is added or removed; `{details}`: its name and the time.
+    pub sms_passkey_added: &'static str,
+    pub sms_passkey_removed: &'static str,
+    pub err_passkeys_off: &'static str,
+    pub err_passkey_cancelled: &'static str,
+    pub err_passkey_fresh: &'static str,
+    pub err_passkey_unknown: &'static str,
+    pub err_passkey_refused: &'static str,
+    pub err_passkey_replayed: &'static str,
+    pub err_passkey_expired: &'static str,
+    pub err_passkey_none: &'static str,
+    pub err_passkey_added_already: &'static str,
+    pub err_passkey_name: &'static str,
 }
 
 impl Texts {
@@ -264,6 +301,16 @@ impl Texts {
             AppError::NotSignedIn => self.err_not_signed_in.to_owned(),
             AppError::Internal => self.err_internal.to_owned(),
             AppError::Transport(_) => self.err_transport.to_owned(),
+            AppError::PasskeysOff => self.err_passkeys_off.to_owned(),
+            AppError::PasskeyCancelled => self.err_passkey_cancelled.to_owned(),
+            AppError::PasskeyNeedsFreshSignIn => self.err_passkey_fresh.to_owned(),
+            AppError::PasskeyUnknown => self.err_passkey_unknown.to_owned(),
+            AppError::PasskeyRefused => self.err_passkey_refused.to_owned(),
+            AppError::PasskeyReplayed => self.err_passkey_replayed.to_owned(),
+            AppError::PasskeyExpired => self.err_passkey_expired.to_owned(),
+            AppError::NoPasskeyCeremony => self.err_passkey_none.to_owned(),
+            AppError::PasskeyAlreadyAdded => self.err_passkey_added_already.to_owned(),
+            AppError::PasskeyName => self.err_passkey_name.to_owned(),
         }
     }
 

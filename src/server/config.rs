@@ -97,6 +97,22 @@ impl PublicOrigin {
         self.root.host_str().unwrap_or_default()
     }
 
+    /// Whether the host is an IP address (which WebAuthn refuses as relying party).
+    pub fn is_ip(&self) -> bool {
+        matches!(self.root.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)))
+    }
+
+    /// The same site as `http://127.0.0.1` when the host is `localhost`: in
+    /// development, a newcomer may type either address.
+    pub fn loopback_alias(&self) -> Option<PublicOrigin> {
+        if self.root.host_str() != Some("localhost") {
+            return None;
+        }
+        let mut alias = self.root.clone();
+        alias.set_host(Some("127.0.0.1")).ok()?;
+        PublicOrigin::parse(alias.as_str())
+    }
+
     /// Cookies get `Secure` when the site is served over https.
     pub fn is_https(&self) -> bool {
         self.root.scheme() == "https"
@@ -139,11 +155,14 @@ pub struct Config {
     pub geoip_db: Option<PathBuf>,
     /// `ALERTS=off` turns off the owner's SMS alerts of new sign-ins.
     pub alerts: bool,
+    /// `LIMIT_PASSKEY_STARTS_PER_IP_PER_HOUR`: passkey ceremonies one address may start.
+    pub passkey_starts_per_ip_per_hour: u32,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sms-auth.db?mode=rwc";
 pub const DEFAULT_EXOLVE_API_URL: &str = "https://api.exolve.ru";
-pub const DEFAULT_PUBLIC_ORIGIN: &str = "http://127.0.0.1:3000";
+/// `localhost`, not `127.0.0.1`: WebAuthn refuses an IP address as relying party.
+pub const DEFAULT_PUBLIC_ORIGIN: &str = "http://localhost:3000";
 const MIN_SECRET_LEN: usize = 32;
 
 impl Config {
@@ -291,6 +310,12 @@ impl Config {
             Some(_) => return Err(ConfigError::new("ALERTS", "on or off")),
         };
         Ok(Self {
+            passkey_starts_per_ip_per_hour: number(
+                &var,
+                "LIMIT_PASSKEY_STARTS_PER_IP_PER_HOUR",
+                60,
+                1..=1_000_000,
+            )?,
             geoip_db: var("GEOIP_DB").map(PathBuf::from),
             alerts,
             production,
@@ -386,8 +411,11 @@ mod tests {
         assert!(c.exolve.is_none());
         assert_eq!(c.policy, Policy::default());
         assert_eq!(c.sessions, SessionLimits::default());
-        assert_eq!(c.public_origin.host(), "127.0.0.1");
+        // A host name, not an IP address: WebAuthn takes it as relying party id.
+        assert_eq!(c.public_origin.host(), "localhost");
+        assert!(!c.public_origin.is_ip());
         assert!(!c.public_origin.is_https());
+        assert_eq!(c.passkey_starts_per_ip_per_hour, 60);
         assert_eq!(c.database_url.0, DEFAULT_DATABASE_URL);
     }
 
@@ -498,7 +526,16 @@ mod tests {
         assert!(!site.is_origin_of("https://evil.com/auth.example.ru"));
         assert!(!site.is_origin_of("null"));
         assert!(!site.is_origin_of(""));
+        let dev = PublicOrigin::parse("http://localhost:3000").expect("origin");
+        let alias = dev.loopback_alias().expect("localhost has one");
+        assert!(alias.is_origin_of("http://127.0.0.1:3000/signup"));
+        assert!(!alias.is_origin_of("http://127.0.0.1:3001/signup"));
+        assert!(PublicOrigin::parse("https://auth.example.ru")
+            .expect("origin")
+            .loopback_alias()
+            .is_none());
         let local = PublicOrigin::parse("http://127.0.0.1:3000").expect("origin");
+        assert!(local.is_ip() && local.loopback_alias().is_none());
         assert!(local.is_origin_of("http://127.0.0.1:3000/verify"));
         assert!(!local.is_origin_of("http://127.0.0.1:3001"));
     }

@@ -37,6 +37,25 @@ pub struct Settings {
     pub geo: GeoIp,
     /// Whether the owner gets an SMS after a sign-in from a new device or country.
     pub alerts: bool,
+    /// The WebAuthn relying party of `public_origin`; `None` (no passkeys) when the
+    /// origin is an IP address.
+    pub passkeys: Option<webauthn_rs::Webauthn>,
+    /// Passkey ceremonies one address may start in an hour.
+    pub passkey_starts_per_ip_per_hour: u32,
+    /// Development only: a second origin whose form posts are this site's own
+    /// (`http://127.0.0.1:3000` beside `http://localhost:3000`).
+    pub dev_alias: Option<PublicOrigin>,
+}
+
+impl Settings {
+    /// Whether `url` (an `Origin` or `Referer`) is this site.
+    pub fn is_own_origin(&self, url: &str) -> bool {
+        self.public_origin.is_origin_of(url)
+            || self
+                .dev_alias
+                .as_ref()
+                .is_some_and(|alias| alias.is_origin_of(url))
+    }
 }
 
 #[derive(Clone, FromRef)]
@@ -93,6 +112,13 @@ impl AppState {
             None => Arc::new(DevOutbox::new(store.clone(), clock.clone())),
         };
         let settings = Settings {
+            passkeys: crate::server::auth::passkeys::relying_party(&config.public_origin),
+            passkey_starts_per_ip_per_hour: config.passkey_starts_per_ip_per_hour,
+            dev_alias: if config.production {
+                None
+            } else {
+                config.public_origin.loopback_alias()
+            },
             policy: config.policy,
             sessions: config.sessions,
             public_origin: config.public_origin,

@@ -138,9 +138,38 @@ pub fn code_sms(lang: Lang, code: &str, host: &str, country: Option<&str>) -> St
     }
 }
 
-/// The owner's alert after a sign-in from a new device or country: the site, the
-/// device, the country (when known) and the time in the language's zone; no link.
-pub fn alert_sms(lang: Lang, host: &str, device: &str, country: Option<&str>, at: i64) -> String {
+/// What an alert to the owner tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// A sign-in from a new device or country.
+    NewSignIn,
+    PasskeyAdded,
+    PasskeyRemoved,
+}
+
+impl Notice {
+    pub const ALL: [Notice; 3] = [Notice::NewSignIn, Notice::PasskeyAdded, Notice::PasskeyRemoved];
+
+    fn template(self, texts: &Texts) -> &'static str {
+        match self {
+            Notice::NewSignIn => texts.sms_alert,
+            Notice::PasskeyAdded => texts.sms_passkey_added,
+            Notice::PasskeyRemoved => texts.sms_passkey_removed,
+        }
+    }
+}
+
+/// An alert to the owner: what happened on the site, with the device (or the
+/// passkey's name), the country (when known) and the time in the language's zone;
+/// no link.
+pub fn alert_sms(
+    lang: Lang,
+    notice: Notice,
+    host: &str,
+    device: &str,
+    country: Option<&str>,
+    at: i64,
+) -> String {
     let texts = lang.texts();
     let device = if device.is_empty() {
         texts.unknown_device
@@ -159,7 +188,10 @@ pub fn alert_sms(lang: Lang, host: &str, device: &str, country: Option<&str>, at
             .join(", ");
         for_lang(
             lang,
-            texts.sms_alert.replace("{host}", host).replace("{details}", &details),
+            notice
+                .template(texts)
+                .replace("{host}", host)
+                .replace("{details}", &details),
         )
     })
 }
@@ -220,10 +252,12 @@ mod tests {
                         .map(Some)
                         .chain([None])
                     {
-                        let text = alert_sms(lang, &host, device, country, at);
-                        assert!(segments(&text) <= budget(lang, true), "{text}");
-                        assert!(!text.contains("http") && !text.contains('/'), "no link: {text}");
-                        assert!(text.contains(&host), "{text}");
+                        for notice in Notice::ALL {
+                            let text = alert_sms(lang, notice, &host, device, country, at);
+                            assert!(segments(&text) <= budget(lang, true), "{text}");
+                            assert!(!text.contains("http") && !text.contains('/'), "no link: {text}");
+                            assert!(text.contains(&host), "{text}");
+                        }
                     }
                 }
             }
@@ -234,6 +268,7 @@ mod tests {
     fn long_names_are_cut_at_a_word_character() {
         let text = alert_sms(
             Lang::Ru,
+            Notice::NewSignIn,
             "auth.example.ru",
             "Samsung Internet, Android",
             Lang::Ru.country_name("IO"),
@@ -245,7 +280,14 @@ mod tests {
 
     #[test]
     fn short_names_are_not_cut() {
-        let text = alert_sms(Lang::En, "auth.example.ru", "Chrome, Android", Some("Germany"), 1_795_647_360);
+        let text = alert_sms(
+            Lang::En,
+            Notice::NewSignIn,
+            "auth.example.ru",
+            "Chrome, Android",
+            Some("Germany"),
+            1_795_647_360,
+        );
         assert_eq!(
             text,
             "New sign-in to auth.example.ru: Chrome, Android, Germany, 25 November, 22:56 UTC. \

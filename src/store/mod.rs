@@ -4,6 +4,8 @@
 //! share the database. Methods that decide something (reserve an SMS, count a wrong
 //! guess, consume a code) do it atomically in one transaction.
 
+mod passkey_sql;
+pub mod passkeys;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -15,6 +17,7 @@ use async_trait::async_trait;
 
 use crate::{error::AppError, otp::Policy, phone::Phone};
 
+pub use passkeys::PasskeyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -137,6 +140,8 @@ pub struct SessionInfo {
     pub country: String,
     /// What was new about its sign-in ([`Novelty::session_key`]).
     pub novelty: String,
+    /// How it signed in: `sms` or `passkey`.
+    pub method: String,
 }
 
 /// A session about to be opened.
@@ -226,10 +231,13 @@ pub enum EventKind {
     AlertSent,
     AlertFailed,
     SessionEnded,
+    PasskeySignIn,
+    PasskeyAdded,
+    PasskeyRemoved,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::CodeSent,
         EventKind::SignIn,
         EventKind::WrongCode,
@@ -237,6 +245,9 @@ impl EventKind {
         EventKind::AlertSent,
         EventKind::AlertFailed,
         EventKind::SessionEnded,
+        EventKind::PasskeySignIn,
+        EventKind::PasskeyAdded,
+        EventKind::PasskeyRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -248,6 +259,9 @@ impl EventKind {
             EventKind::AlertSent => "alert_sent",
             EventKind::AlertFailed => "alert_failed",
             EventKind::SessionEnded => "session_ended",
+            EventKind::PasskeySignIn => "passkey_sign_in",
+            EventKind::PasskeyAdded => "passkey_added",
+            EventKind::PasskeyRemoved => "passkey_removed",
         }
     }
 
@@ -326,7 +340,7 @@ pub struct OutboxMessage {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: PasskeyStore + Send + Sync + 'static {
     /// What the store knows of `phone`'s account for a browser with this device id
     /// hash, from `country` (`''` when unknown), as of `now`.
     async fn standing(
@@ -352,14 +366,15 @@ pub trait Store: Send + Sync + 'static {
     /// Uncounts an SMS that was never sent, and its activity event.
     async fn release_sms(&self, ticket: SendTicket) -> Result<(), AppError>;
 
-    /// Claims the one alert about `device_hash` signing in to the account, if the
-    /// account's daily cap and the service's budget allow one now: counted like a
-    /// code SMS in the budget, not in the phone's own caps.
+    /// Claims an alert to the account's owner, if the account's daily cap and the
+    /// service's budget allow one now: counted like a code SMS in the budget, not in
+    /// the phone's own caps. About a sign-in from the device `device_hash`, it is the
+    /// one alert about that device, ever.
     async fn claim_alert(
         &self,
         account_id: i64,
         phone: &Phone,
-        device_hash: &str,
+        device_hash: Option<&str>,
         now: i64,
         policy: &Policy,
     ) -> Result<AlertClaim, AppError>;

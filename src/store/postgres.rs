@@ -22,6 +22,8 @@ const PURGE_LOCK: i64 = 0x736d_732d_6175_0002;
 /// The first half of the two-part keys that lock one phone's guesses ("smsg"); the
 /// second is the phone's hash. Two-part keys never meet the one-part keys above.
 const GUESSES_LOCK: i32 = 0x736d_7367;
+/// The same for the passkey ceremonies of one address ("smsp").
+const CEREMONIES_LOCK: i32 = 0x736d_7370;
 
 #[derive(Clone)]
 pub struct PgStore {
@@ -85,6 +87,16 @@ impl Engine for PgStore {
         sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
             .bind(GUESSES_LOCK)
             .bind(phone.e164())
+            .execute(tx)
+            .await?;
+        Ok(())
+    }
+
+    /// One address's ceremonies wait for each other; other addresses' run beside them.
+    async fn serialize_ceremonies(tx: &mut PgConnection, ip: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+            .bind(CEREMONIES_LOCK)
+            .bind(ip)
             .execute(tx)
             .await?;
         Ok(())
@@ -176,3 +188,4 @@ impl Engine for PgStore {
 }
 
 super::sql::impl_store!(PgStore);
+super::passkey_sql::impl_passkey_store!(PgStore);

@@ -38,6 +38,13 @@ pub(super) trait Engine {
         phone: &Phone,
     ) -> Result<(), sqlx::Error>;
 
+    /// Makes the passkey ceremonies started from one address (which its hourly cap
+    /// counts) start one at a time across every instance.
+    async fn serialize_ceremonies(
+        tx: &mut <Self::Db as Database>::Connection,
+        ip: &str,
+    ) -> Result<(), sqlx::Error>;
+
     /// The hot decision of the verify step, written for each engine so that it is one
     /// round trip to the database: one statement on PostgreSQL, one group-committed
     /// batch on SQLite (`sqlite_sign_in.rs`).
@@ -356,7 +363,7 @@ pub(super) fn remember_sessions(condition: &str) -> [String; 3] {
 pub(super) fn record_sign_ins(condition: &str) -> String {
     format!(
         "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
-         SELECT account_id, created_at, 'sign_in', device, country, network, novelty
+         SELECT account_id, created_at, {SIGN_IN_KIND}, device, country, network, novelty
          FROM sessions WHERE {condition}"
     )
 }
@@ -364,17 +371,25 @@ pub(super) fn record_sign_ins(condition: &str) -> String {
 /// The account $1's activity since $2, newest first, at most $3 events: the events
 /// kept, and the sign-ins of its live sessions. Events of one second are told in the
 /// order a sign-in makes them.
-pub(super) const ACTIVITY: &str = "SELECT at, kind, device, country, network, detail FROM (
+pub(super) static ACTIVITY: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT at, kind, device, country, network, detail FROM (
         SELECT at, kind, device, country, network, detail, id FROM security_events
         WHERE account_id = $1 AND at > $2
       UNION ALL
-        SELECT created_at, 'sign_in', device, country, network, novelty, NULL FROM sessions
+        SELECT created_at, {SIGN_IN_KIND}, device, country, network, novelty, NULL FROM sessions
         WHERE account_id = $1 AND created_at > $2) AS activity
     ORDER BY at DESC,
       CASE kind WHEN 'session_ended' THEN 0 WHEN 'alert_sent' THEN 1 WHEN 'alert_failed' THEN 1
-                WHEN 'sign_in' THEN 2 WHEN 'locked' THEN 3 WHEN 'wrong_code' THEN 4 ELSE 5 END,
+                WHEN 'sign_in' THEN 2 WHEN 'passkey_sign_in' THEN 2 WHEN 'locked' THEN 3
+                WHEN 'wrong_code' THEN 4 ELSE 5 END,
       id DESC NULLS FIRST
-    LIMIT $3";
+    LIMIT $3"
+    )
+});
+
+/// A session's sign-in as an activity event's kind.
+const SIGN_IN_KIND: &str = "CASE method WHEN 'passkey' THEN 'passkey_sign_in' ELSE 'sign_in' END";
 
 /// One step of the purge: a statement and the time before which it removes rows.
 pub(super) struct PurgeStep {
@@ -399,6 +414,12 @@ pub(super) fn purge_steps(now: i64, limits: super::SessionLimits) -> Vec<PurgeSt
         ),
         removes("DELETE FROM sms_sends WHERE sent_at <= $1", now - DAY),
         removes("DELETE FROM failed_attempts WHERE at <= $1", now - HOUR),
+        // Used or expired, a ceremony stays an hour: a late or repeated answer is told
+        // so, and the starts of an address are counted over the hour.
+        removes(
+            "DELETE FROM passkey_ceremonies WHERE created_at <= $1",
+            now - HOUR,
+        ),
     ];
     for (condition, before) in [
         ("last_seen_at <= $1", now - limits.idle_secs),
@@ -579,7 +600,7 @@ macro_rules! impl_store {
                 &self,
                 account_id: i64,
                 phone: &$crate::phone::Phone,
-                device_hash: &str,
+                device_hash: Option<&str>,
                 now: i64,
                 policy: &$crate::otp::Policy,
             ) -> Result<$crate::store::AlertClaim, $crate::error::AppError> {
@@ -598,7 +619,7 @@ macro_rules! impl_store {
                         AS of_day)",
                 )
                 .bind(account_id)
-                .bind(device_hash)
+                .bind(device_hash.unwrap_or(""))
                 .bind(phone.e164())
                 .bind(ALERT_ALLOWANCE)
                 .bind(now - DAY)
@@ -617,12 +638,16 @@ macro_rules! impl_store {
                 if let Some(refused) = refused {
                     return Ok(refused);
                 }
-                sqlx::query("INSERT INTO device_alerts (account_id, device_hash, at) VALUES ($1, $2, $3)")
+                if let Some(device_hash) = device_hash {
+                    sqlx::query(
+                        "INSERT INTO device_alerts (account_id, device_hash, at) VALUES ($1, $2, $3)",
+                    )
                     .bind(account_id)
                     .bind(device_hash)
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
+                }
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, '', $2, $3)
                      RETURNING id",
@@ -663,7 +688,7 @@ macro_rules! impl_store {
                 since: i64,
                 limit: u32,
             ) -> Result<Vec<$crate::store::ActivityEvent>, $crate::error::AppError> {
-                Ok(sqlx::query_as($crate::store::sql::ACTIVITY)
+                Ok(sqlx::query_as(&$crate::store::sql::ACTIVITY)
                 .bind(account_id)
                 .bind(since)
                 .bind(i64::from(limit))
@@ -874,7 +899,8 @@ macro_rules! impl_store {
                 limits: $crate::store::SessionLimits,
             ) -> Result<Vec<$crate::store::SessionInfo>, $crate::error::AppError> {
                 Ok(sqlx::query_as(
-                    "SELECT id_hash, created_at, last_seen_at, device, country, novelty FROM sessions
+                    "SELECT id_hash, created_at, last_seen_at, device, country, novelty, method
+                     FROM sessions
                      WHERE account_id = $1 AND last_seen_at > $2 - $3 AND created_at > $2 - $4
                      ORDER BY last_seen_at DESC, created_at DESC",
                 )

@@ -89,6 +89,11 @@ impl Engine for SqliteStore {
         Ok(())
     }
 
+    /// `BEGIN IMMEDIATE` already lets one writer in at a time.
+    async fn serialize_ceremonies(_: &mut SqliteConnection, _: &str) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     async fn sign_in(
         &self,
         id_hash: &str,
@@ -140,6 +145,7 @@ impl Engine for SqliteStore {
 }
 
 super::sql::impl_store!(SqliteStore);
+super::passkey_sql::impl_passkey_store!(SqliteStore);
 
 /// Copies the write-ahead log into the database file every second, on a connection of
 /// its own, so that commits do not stop to checkpoint (a checkpoint syncs the disk).

@@ -3,6 +3,7 @@
 
 mod pg;
 mod process;
+mod soft_key;
 mod support;
 
 mod adversary;
@@ -13,6 +14,7 @@ mod fuzz;
 mod instances;
 mod limits;
 mod pages;
+mod passkeys;
 mod request_code;
 mod sessions;
 mod startup;

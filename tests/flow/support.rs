@@ -195,6 +195,8 @@ async fn send_sms(
 
 pub struct TestApp {
     pub base: String,
+    /// The site's `PUBLIC_ORIGIN`.
+    pub origin: String,
     pub store: Arc<dyn Store>,
     pub clock: ManualClock,
     pub exolve: FakeExolve,
@@ -238,6 +240,9 @@ pub struct TestAppBuilder {
     site: Option<(std::path::PathBuf, bool)>,
     alerts: bool,
     geoip: bool,
+    passkey_starts: u32,
+    /// `PUBLIC_ORIGIN` is `http://localhost:<port>`: passkeys are on.
+    localhost: bool,
 }
 
 impl TestApp {
@@ -253,6 +258,8 @@ impl TestApp {
             site: None,
             alerts: true,
             geoip: true,
+            passkey_starts: 60,
+            localhost: false,
         }
     }
 
@@ -359,6 +366,17 @@ impl TestAppBuilder {
     }
 
     /// `ALERTS=off`.
+    /// The site's origin is `http://localhost:<port>`, a host name: passkeys are on.
+    pub fn localhost(mut self) -> Self {
+        self.localhost = true;
+        self
+    }
+
+    pub fn passkey_starts(mut self, per_hour: u32) -> Self {
+        self.passkey_starts = per_hour;
+        self
+    }
+
     pub fn alerts_off(mut self) -> Self {
         self.alerts = false;
         self
@@ -403,9 +421,11 @@ impl TestAppBuilder {
             .await
             .expect("bind app");
         let addr = listener.local_addr().expect("app address");
-        let origin = self
-            .origin
-            .map_or_else(|| format!("http://{addr}"), str::to_owned);
+        let origin = match (self.origin, self.localhost) {
+            (Some(origin), _) => origin.to_owned(),
+            (None, true) => format!("http://localhost:{}", addr.port()),
+            (None, false) => format!("http://{addr}"),
+        };
         let settings = Settings {
             policy: self.policy,
             sessions: self.sessions,
@@ -420,6 +440,11 @@ impl TestAppBuilder {
                 GeoIp::off()
             },
             alerts: self.alerts,
+            passkeys: sms_auth::server::auth::passkeys::relying_party(
+                &PublicOrigin::parse(&origin).expect("origin"),
+            ),
+            passkey_starts_per_ip_per_hour: self.passkey_starts,
+            dev_alias: None,
         };
         let (site_root, hashed) = self
             .site
@@ -442,6 +467,7 @@ impl TestAppBuilder {
         let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
         TestApp {
+            origin,
             base: format!("http://{addr}"),
             store,
             clock,

@@ -1,7 +1,10 @@
 //! The account's security activity as its owner reads it.
 
 use crate::api::activity::EventView;
-use crate::server::{auth::session, http::request::RequestContext};
+use crate::server::{
+    auth::{alerts::PASSKEY_ALERT, session},
+    http::request::RequestContext,
+};
 use crate::{
     error::AppError,
     i18n::Lang,
@@ -30,8 +33,15 @@ pub fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
     let kind = EventKind::parse(&event.kind)?;
     let qualifier = match (kind, event.detail.as_str()) {
         (EventKind::SignIn, "first") => Some(t.sign_in_first),
-        (EventKind::SignIn, "known") => Some(t.sign_in_known),
-        (EventKind::SignIn | EventKind::AlertSent, novelty) => t.novelty(novelty),
+        (EventKind::SignIn | EventKind::PasskeySignIn, "known") => Some(t.sign_in_known),
+        (EventKind::AlertSent, PASSKEY_ALERT) => None,
+        (EventKind::SignIn | EventKind::PasskeySignIn | EventKind::AlertSent, novelty) => {
+            t.novelty(novelty)
+        }
+        // The passkey's name, as it was then.
+        (EventKind::PasskeyAdded | EventKind::PasskeyRemoved, name) if !name.is_empty() => {
+            Some(name)
+        }
         (EventKind::SessionEnded, "sign_out") => Some(t.ended_by_sign_out),
         (EventKind::SessionEnded, "other_session") => Some(t.ended_by_other_session),
         (EventKind::SessionEnded, "not_me") => Some(t.ended_by_not_me),
@@ -46,9 +56,15 @@ pub fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
             t.event_locked
                 .replace("{time}", &t.clock_zone.time_of_day(until))
         }
+        EventKind::AlertSent if event.detail == PASSKEY_ALERT => {
+            t.event_alert_passkey.to_owned()
+        }
         EventKind::AlertSent => t.event_alert_sent.to_owned(),
         EventKind::AlertFailed => t.event_alert_failed.to_owned(),
         EventKind::SessionEnded => t.event_session_ended.to_owned(),
+        EventKind::PasskeySignIn => t.event_passkey_sign_in.to_owned(),
+        EventKind::PasskeyAdded => t.event_passkey_added.to_owned(),
+        EventKind::PasskeyRemoved => t.event_passkey_removed.to_owned(),
     };
     let what = match qualifier {
         Some(qualifier) => format!("{title} — {qualifier}"),
@@ -98,6 +114,12 @@ mod tests {
         assert_eq!(view.what, "Сеанс завершён — кнопкой «Это не я»");
         let view = describe(&event("locked", "1795650960"), Lang::En).expect("known");
         assert_eq!(view.what, "Sign-in locked until 23:56 UTC");
+        let view = describe(&event("passkey_sign_in", "device"), Lang::En).expect("known");
+        assert_eq!(view.what, "Sign-in with a passkey — new device");
+        let view = describe(&event("passkey_added", "Chrome, Linux"), Lang::Ru).expect("known");
+        assert_eq!(view.what, "Добавлен ключ доступа — Chrome, Linux");
+        let view = describe(&event("alert_sent", "passkey"), Lang::En).expect("known");
+        assert_eq!(view.what, "SMS sent about a passkey change");
     }
 
     #[test]

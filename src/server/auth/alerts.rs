@@ -3,13 +3,14 @@
 //! per (account, device) ever, at most three a day per account, counted in the daily
 //! SMS budget but not in the phone's own caps (a stranger who spent the code cap must
 //! not silence the alert). No link in it: a linked alert is the template phishers copy.
-//! A failed alert is logged and recorded, and never fails the sign-in.
+//! A failed alert is logged and recorded, and never fails the sign-in. A passkey
+//! added or removed is told the same way, under the same daily cap.
 
 use crate::server::{http::request::RequestContext, state::AppState};
 use crate::{
     i18n::Lang,
     phone::Phone,
-    sms::text::alert_sms,
+    sms::text::{alert_sms, Notice},
     store::{Account, AlertClaim, EventKind, Footprint, Novelty, SendTicket},
 };
 
@@ -22,21 +23,79 @@ pub async fn after_sign_in(
     from: &Footprint,
     novelty: Novelty,
 ) {
-    let state = &request.state;
     if novelty.first || !novelty.any() {
         return;
     }
-    state.metrics.new_sign_in(novelty.device, novelty.country);
+    request
+        .state
+        .metrics
+        .new_sign_in(novelty.device, novelty.country);
     tracing::info!(
         account = account.id,
         new = novelty.session_key(),
         "sign-in from a new device or country"
     );
+    let about = About::SignIn {
+        device_hash,
+        novelty: novelty.session_key(),
+    };
+    notify(request, account, about, from).await;
+}
+
+/// After a passkey was added to the account or removed from it: the SMS names the
+/// device that did it, never the passkey's name (which whoever holds a session
+/// chooses, and which must not put their words into an SMS from the site).
+pub async fn after_passkey_change(
+    request: &RequestContext,
+    account: &Account,
+    added: bool,
+    from: &Footprint,
+) {
+    notify(request, account, About::Passkey { added }, from).await;
+}
+
+/// What an alert is about.
+#[derive(Clone, Copy)]
+enum About<'a> {
+    /// A sign-in from a new device (one alert per device, ever) or country.
+    SignIn { device_hash: &'a str, novelty: &'static str },
+    /// A passkey added or removed.
+    Passkey { added: bool },
+}
+
+impl About<'_> {
+    fn notice(self) -> Notice {
+        match self {
+            About::SignIn { .. } => Notice::NewSignIn,
+            About::Passkey { added: true } => Notice::PasskeyAdded,
+            About::Passkey { added: false } => Notice::PasskeyRemoved,
+        }
+    }
+
+    /// The detail of the activity's `alert_sent` event.
+    fn detail(self) -> &'static str {
+        match self {
+            About::SignIn { novelty, .. } => novelty,
+            About::Passkey { .. } => PASSKEY_ALERT,
+        }
+    }
+}
+
+/// The detail of an alert about a passkey in the activity.
+pub const PASSKEY_ALERT: &str = "passkey";
+
+/// Claims the alert if the caps allow it, then sends it on a task of its own.
+async fn notify(request: &RequestContext, account: &Account, about: About<'_>, from: &Footprint) {
+    let state = &request.state;
     if !state.settings.alerts {
         state.metrics.security_alert("off");
         return;
     }
     let now = request.now();
+    let device_hash = match about {
+        About::SignIn { device_hash, .. } => Some(device_hash),
+        About::Passkey { .. } => None,
+    };
     let claim = state
         .store
         .claim_alert(
@@ -68,6 +127,7 @@ pub async fn after_sign_in(
     let lang = language_of(&account.phone);
     let text = alert_sms(
         lang,
+        about.notice(),
         state.settings.public_origin.host(),
         &from.device,
         lang.country_name(&from.country),
@@ -77,7 +137,7 @@ pub async fn after_sign_in(
         state.clone(),
         account.clone(),
         from.clone(),
-        novelty,
+        about.detail(),
         text,
         ticket,
     ));
@@ -97,7 +157,7 @@ async fn send(
     state: AppState,
     account: Account,
     from: Footprint,
-    novelty: Novelty,
+    detail: &'static str,
     text: String,
     ticket: SendTicket,
 ) {
@@ -107,7 +167,7 @@ async fn send(
             tracing::info!(phone = %account.phone, account = account.id, "alert sent");
             state.metrics.sms_sent();
             state.metrics.security_alert("sent");
-            (EventKind::AlertSent, novelty.session_key())
+            (EventKind::AlertSent, detail)
         }
         Err(error) => {
             tracing::error!(

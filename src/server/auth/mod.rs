@@ -5,6 +5,7 @@ pub mod activity;
 pub mod alerts;
 pub mod devices;
 pub mod footprint;
+pub mod passkeys;
 pub mod session;
 pub mod signin;
 pub mod token;

@@ -63,6 +63,7 @@ pub async fn views(request: &RequestContext) -> Result<Vec<SessionView>, AppErro
             handle: info.id_hash,
             device: info.device,
             started: info.created_at,
+            method: info.method,
             last_seen: info.last_seen_at,
             current,
         })

@@ -121,7 +121,7 @@ pub async fn refuse_cross_site(
         .or_else(|| headers.get(header::REFERER))
         .map(|value| value.to_str().unwrap_or_default());
     match claimed {
-        Some(url) if !safe && !state.settings.public_origin.is_origin_of(url) => {
+        Some(url) if !safe && !state.settings.is_own_origin(url) => {
             tracing::warn!(
                 method = %request.method(),
                 path = request.uri().path(),

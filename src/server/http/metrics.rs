@@ -99,6 +99,7 @@ pub struct Metrics {
     rate_limited: Family<Limit, Counter>,
     security_alerts: Family<Outcome, Counter>,
     new_sign_ins: Family<Signal, Counter>,
+    passkeys: Family<Outcome, Counter>,
     latency: LatencyFamily,
 }
 
@@ -122,6 +123,7 @@ impl Metrics {
         let rate_limited = Family::<Limit, Counter>::default();
         let security_alerts = Family::<Outcome, Counter>::default();
         let new_sign_ins = Family::<Signal, Counter>::default();
+        let passkeys = Family::<Outcome, Counter>::default();
         let latency = LatencyFamily::new_with_constructor(latency_histogram);
         registry.register("sms_sent", "SMS accepted by the sender", sms_sent.clone());
         registry.register(
@@ -151,6 +153,11 @@ impl Metrics {
             new_sign_ins.clone(),
         );
         registry.register(
+            "passkeys",
+            "Passkey events, by result: added, removed, signed_in, refused",
+            passkeys.clone(),
+        );
+        registry.register(
             "http_request_duration_seconds",
             "Time to answer an HTTP request, by method and status",
             latency.clone(),
@@ -163,6 +170,7 @@ impl Metrics {
             rate_limited,
             security_alerts,
             new_sign_ins,
+            passkeys,
             latency,
         }
     }
@@ -179,6 +187,11 @@ impl Metrics {
     /// Counts what became of an alert.
     pub fn security_alert(&self, result: &'static str) {
         self.security_alerts.get_or_create(&Outcome { result }).inc();
+    }
+
+    /// Counts a passkey added, removed, signed in with, or refused.
+    pub fn passkey(&self, result: &'static str) {
+        self.passkeys.get_or_create(&Outcome { result }).inc();
     }
 
     pub fn sms_sent(&self) {

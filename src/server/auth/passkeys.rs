@@ -1,0 +1,414 @@
+//! Passkeys (WebAuthn discoverable credentials) by webauthn-rs: adding one to a
+//! signed-in account, signing in with one, renaming and removing them.
+//!
+//! Each ceremony's state lives in the store, bound to the browser by the hash of a
+//! random id in the `pkc` cookie: five minutes, used once (the store takes it
+//! atomically, on any instance). Adding needs a sign-in by SMS code within the last
+//! ten minutes, so a stolen session cookie alone cannot add a way in. A passkey
+//! sign-in opens the same kind of session as a code does, and the owner is alerted
+//! about it by the same rules.
+
+use webauthn_rs::prelude::{
+    DiscoverableAuthentication, Passkey, PasskeyRegistration, PublicKeyCredential,
+    RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder, WebauthnError,
+};
+use webauthn_rs_proto::ResidentKeyRequirement;
+
+use crate::server::{
+    auth::{alerts, devices, footprint, session, token},
+    config::PublicOrigin,
+    http::request::RequestContext,
+};
+use crate::{
+    api::passkeys::PasskeyView,
+    error::AppError,
+    store::{
+        passkeys::{NewCeremony, NewPasskey, PasskeyUse, Purpose, Taken, CEREMONY_TTL_SECS},
+        Account, NewSession, SignedIn,
+    },
+};
+
+/// The cookie that binds a ceremony to the browser that started it.
+pub const CEREMONY_COOKIE: &str = "pkc";
+
+/// How recent a sign-in by SMS code must be for the session to add a passkey.
+pub const FRESH_SIGN_IN_SECS: i64 = 10 * 60;
+
+/// The longest name a passkey may have, in characters.
+pub const NAME_MAX_CHARS: usize = 64;
+
+/// The relying party of `origin`, or `None` when its host is an IP address, which
+/// WebAuthn refuses as a relying party id (the start logs it once).
+pub fn relying_party(origin: &PublicOrigin) -> Option<Webauthn> {
+    if origin.is_ip() {
+        tracing::warn!(
+            origin = origin.as_str(),
+            "PUBLIC_ORIGIN is an IP address, which WebAuthn refuses as relying party id: \
+             passkeys are off (use a host name, such as http://localhost:3000)"
+        );
+        return None;
+    }
+    let url = Url::parse(origin.as_str()).ok()?;
+    let built = WebauthnBuilder::new(origin.host(), &url)
+        .and_then(|builder| builder.rp_name(origin.host()).build());
+    match built {
+        Ok(webauthn) => Some(webauthn),
+        Err(error) => {
+            tracing::warn!(origin = origin.as_str(), %error, "passkeys are off");
+            None
+        }
+    }
+}
+
+fn webauthn(request: &RequestContext) -> Result<&Webauthn, AppError> {
+    request
+        .state
+        .settings
+        .passkeys
+        .as_ref()
+        .ok_or(AppError::PasskeysOff)
+}
+
+/// Whether this browser's session may add a passkey: it signed in by SMS code within
+/// the last ten minutes.
+pub async fn is_fresh(request: &RequestContext, session_hash: &str) -> Result<bool, AppError> {
+    let signed_in = request.state.store.session_sign_in(session_hash).await?;
+    Ok(signed_in.is_some_and(|(method, at)| {
+        method == "sms" && request.now() - at <= FRESH_SIGN_IN_SECS
+    }))
+}
+
+/// Starts adding a passkey to the signed-in account: the options for
+/// `navigator.credentials.create()`, as JSON.
+pub async fn register_start(request: &RequestContext) -> Result<String, AppError> {
+    let webauthn = webauthn(request)?;
+    let (account, session_hash) = session::current(request).await?;
+    if !is_fresh(request, &session_hash).await? {
+        return Err(AppError::PasskeyNeedsFreshSignIn);
+    }
+    let store = &request.state.store;
+    let handle = store
+        .user_handle(account.id, &Uuid::new_v4().to_string())
+        .await?;
+    let handle = Uuid::parse_str(&handle).map_err(|_| internal("a stored user handle"))?;
+    // The authenticator refuses to make a second passkey of the account.
+    let existing = store
+        .passkeys_of(account.id)
+        .await?
+        .iter()
+        .filter_map(|stored| credential(&stored.credential).ok())
+        .map(|passkey| passkey.cred_id().clone())
+        .collect();
+    let name = account.phone.display();
+    let (mut options, state) = webauthn
+        .start_passkey_registration(handle, &name, &name, Some(existing))
+        .map_err(|error| internal_webauthn(&error))?;
+    // A discoverable credential where the authenticator can make one: the passkey
+    // then signs in without a number typed first (the crate asks for none).
+    if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
+        selection.resident_key = Some(ResidentKeyRequirement::Preferred);
+    }
+    start(request, Purpose::Register, Some(account.id), &json(&state)?).await?;
+    json(&options)
+}
+
+/// Finishes adding a passkey: checks the authenticator's answer against this
+/// browser's ceremony and keeps the passkey; the owner is told by SMS.
+pub async fn register_finish(request: &RequestContext, answer: &str) -> Result<(), AppError> {
+    let webauthn = webauthn(request)?;
+    let (account, _) = session::current(request).await?;
+    let ceremony = take(request, Purpose::Register).await?;
+    if ceremony.account_id != Some(account.id) {
+        return Err(AppError::NoPasskeyCeremony);
+    }
+    let state: PasskeyRegistration =
+        serde_json::from_str(&ceremony.state).map_err(|_| internal("a ceremony's state"))?;
+    let answer: RegisterPublicKeyCredential =
+        serde_json::from_str(answer).map_err(|_| AppError::PasskeyRefused)?;
+    let passkey = webauthn
+        .finish_passkey_registration(&answer, &state)
+        .map_err(|error| refused(&account, &error))?;
+    let from = footprint::of(request);
+    let name = if from.device.is_empty() {
+        request.lang().texts().passkey_default_name.to_owned()
+    } else {
+        from.device.clone()
+    };
+    let added = request
+        .state
+        .store
+        .add_passkey(
+            account.id,
+            NewPasskey {
+                credential_id: &hex::encode(passkey.cred_id()),
+                credential: &json(&passkey)?,
+                counter: 0,
+                name: &name,
+                from: &from,
+                now: request.now(),
+            },
+        )
+        .await?;
+    if !added {
+        return Err(AppError::PasskeyAlreadyAdded);
+    }
+    tracing::info!(account = account.id, "passkey added");
+    request.state.metrics.passkey("added");
+    alerts::after_passkey_change(request, &account, true, &from).await;
+    Ok(())
+}
+
+/// Starts a sign-in with a passkey: the options for `navigator.credentials.get()`
+/// (any of the site's passkeys the browser holds), as JSON. Starts are counted per
+/// address.
+pub async fn login_start(request: &RequestContext) -> Result<String, AppError> {
+    let webauthn = webauthn(request)?;
+    let (options, state) = webauthn
+        .start_discoverable_authentication()
+        .map_err(|error| internal_webauthn(&error))?;
+    start(request, Purpose::Login, None, &json(&state)?).await?;
+    json(&options)
+}
+
+/// Finishes a sign-in with a passkey: the answer is checked against this browser's
+/// ceremony and the passkey's public key, and its account signed in.
+pub async fn login_finish(request: &RequestContext, answer: &str) -> Result<Account, AppError> {
+    let result = login(request, answer).await;
+    request
+        .state
+        .metrics
+        .passkey(if result.is_ok() { "signed_in" } else { "refused" });
+    result
+}
+
+async fn login(request: &RequestContext, answer: &str) -> Result<Account, AppError> {
+    let webauthn = webauthn(request)?;
+    let ceremony = take(request, Purpose::Login).await?;
+    let state: DiscoverableAuthentication =
+        serde_json::from_str(&ceremony.state).map_err(|_| internal("a ceremony's state"))?;
+    let answer: PublicKeyCredential =
+        serde_json::from_str(answer).map_err(|_| AppError::PasskeyRefused)?;
+    let (handle, credential_id) = webauthn
+        .identify_discoverable_authentication(&answer)
+        .map_err(|_| AppError::PasskeyRefused)?;
+    let store = &request.state.store;
+    let credential_id = hex::encode(credential_id);
+    let stored = store
+        .passkey(&credential_id)
+        .await?
+        .ok_or(AppError::PasskeyUnknown)?;
+    // The user handle is not signed: the credential decides the account, and an
+    // answer naming another account's handle is refused.
+    if stored.user_handle.as_deref() != Some(handle.to_string().as_str()) {
+        tracing::warn!(
+            account = stored.account_id,
+            "passkey answer with another account's user handle refused"
+        );
+        return Err(AppError::PasskeyUnknown);
+    }
+    let mut passkey = credential(&stored.credential)?;
+    let used = webauthn
+        .finish_discoverable_authentication_v2(&answer, state, &passkey)
+        .map_err(|error| {
+            tracing::info!(account = stored.account_id, %error, "passkey sign-in refused");
+            map_refusal(&error)
+        })?;
+    passkey.update_credential(&used);
+    let session_id = token::new_id();
+    let (device_id, device_hash) = devices::id_for_sign_in(request);
+    let from = footprint::of(request);
+    let now = request.now();
+    let SignedIn { account, novelty } = store
+        .passkey_sign_in(
+            PasskeyUse {
+                credential_id: &credential_id,
+                account_id: stored.account_id,
+                credential: &json(&passkey)?,
+                counter: used.counter(),
+            },
+            NewSession {
+                id_hash: &token::hash(&session_id),
+                device_hash: &device_hash,
+                from: &from,
+            },
+            now,
+        )
+        .await?
+        // Removed in the meantime, or this counter value was used first.
+        .ok_or(AppError::PasskeyUnknown)?;
+    tracing::info!(phone = %account.phone, account = account.id, "signed in with a passkey");
+    session::replace(request, session_id).await?;
+    devices::remember(request, device_id);
+    alerts::after_sign_in(request, &account, &device_hash, &from, novelty).await;
+    Ok(account)
+}
+
+/// The signed-in account's passkeys, as its page lists them.
+pub async fn views(request: &RequestContext) -> Result<Vec<PasskeyView>, AppError> {
+    let account = session::current_account(request).await?;
+    Ok(request
+        .state
+        .store
+        .passkeys_of(account.id)
+        .await?
+        .into_iter()
+        .map(|stored| PasskeyView {
+            handle: stored.credential_id,
+            name: stored.name,
+            created: stored.created_at,
+            last_used: stored.last_used_at,
+        })
+        .collect())
+}
+
+/// Renames one of the signed-in account's passkeys.
+pub async fn rename(request: &RequestContext, handle: &str, name: &str) -> Result<(), AppError> {
+    let account = session::current_account(request).await?;
+    let name = valid_name(name)?;
+    if !request
+        .state
+        .store
+        .rename_passkey(account.id, handle, &name)
+        .await?
+    {
+        return Err(AppError::PasskeyUnknown);
+    }
+    Ok(())
+}
+
+/// Removes one of the signed-in account's passkeys; the owner is told by SMS. The
+/// phone number stays a way in, so any passkey may go.
+pub async fn remove(request: &RequestContext, handle: &str) -> Result<(), AppError> {
+    let account = session::current_account(request).await?;
+    let from = footprint::of(request);
+    request
+        .state
+        .store
+        .remove_passkey(account.id, handle, &from, request.now())
+        .await?
+        .ok_or(AppError::PasskeyUnknown)?;
+    tracing::info!(account = account.id, "passkey removed");
+    request.state.metrics.passkey("removed");
+    alerts::after_passkey_change(request, &account, false, &from).await;
+    Ok(())
+}
+
+/// A passkey's name: trimmed, 1 to 64 characters, no control characters.
+pub fn valid_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    let count = name.chars().count();
+    if count == 0 || count > NAME_MAX_CHARS || name.chars().any(char::is_control) {
+        return Err(AppError::PasskeyName);
+    }
+    Ok(name.to_owned())
+}
+
+/// Stores a new ceremony for this browser and hands it the cookie that binds them.
+async fn start(
+    request: &RequestContext,
+    purpose: Purpose,
+    account_id: Option<i64>,
+    state: &str,
+) -> Result<(), AppError> {
+    let id = token::new_id();
+    request
+        .state
+        .store
+        .start_ceremony(
+            NewCeremony {
+                id_hash: &token::hash(&id),
+                purpose,
+                account_id,
+                state,
+                ip: &request.client_key(),
+                now: request.now(),
+            },
+            request.state.settings.passkey_starts_per_ip_per_hour,
+        )
+        .await
+        .inspect_err(|refusal| tracing::info!(%refusal, "passkey ceremony refused"))?;
+    request.set_cookie(CEREMONY_COOKIE, id, CEREMONY_TTL_SECS);
+    Ok(())
+}
+
+/// Takes this browser's ceremony of `purpose` for its answer: once, and within its
+/// five minutes.
+async fn take(
+    request: &RequestContext,
+    purpose: Purpose,
+) -> Result<crate::store::passkeys::Ceremony, AppError> {
+    let id = request
+        .cookie(CEREMONY_COOKIE)
+        .filter(|id| token::is_well_formed(id))
+        .ok_or(AppError::NoPasskeyCeremony)?;
+    request.clear_cookie(CEREMONY_COOKIE);
+    let now = request.now();
+    match request
+        .state
+        .store
+        .take_ceremony(&token::hash(&id), purpose, now)
+        .await?
+    {
+        Taken::Ceremony(ceremony) if ceremony.expires_at <= now => Err(AppError::PasskeyExpired),
+        Taken::Ceremony(ceremony) => Ok(ceremony),
+        Taken::AlreadyUsed => Err(AppError::PasskeyReplayed),
+        Taken::Unknown => Err(AppError::NoPasskeyCeremony),
+    }
+}
+
+fn credential(stored: &str) -> Result<Passkey, AppError> {
+    serde_json::from_str(stored).map_err(|_| internal("a stored passkey"))
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|_| internal("passkey options"))
+}
+
+fn internal(what: &str) -> AppError {
+    tracing::error!(what, "could not read or write");
+    AppError::Internal
+}
+
+fn internal_webauthn(error: &WebauthnError) -> AppError {
+    tracing::error!(%error, "webauthn-rs could not start a ceremony");
+    AppError::Internal
+}
+
+fn refused(account: &Account, error: &WebauthnError) -> AppError {
+    tracing::info!(account = account.id, %error, "passkey registration refused");
+    map_refusal(error)
+}
+
+/// What a person is told when webauthn-rs refuses an answer.
+fn map_refusal(error: &WebauthnError) -> AppError {
+    match error {
+        WebauthnError::CredentialNotFound => AppError::PasskeyUnknown,
+        _ => AppError::PasskeyRefused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(valid_name("  Телефон  ").as_deref(), Ok("Телефон"));
+        assert_eq!(valid_name(&"я".repeat(64)).map(|n| n.chars().count()), Ok(64));
+        for bad in ["", "   ", &"я".repeat(65), "a\nb", "\u{7}"] {
+            assert_eq!(valid_name(bad), Err(AppError::PasskeyName), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn an_ip_origin_has_no_relying_party() {
+        for ip in ["http://127.0.0.1:3000", "http://[::1]:3000", "https://10.0.0.1"] {
+            let origin = PublicOrigin::parse(ip).expect("origin");
+            assert!(relying_party(&origin).is_none(), "{ip}");
+        }
+        for host in ["http://localhost:3000", "https://auth.example.ru"] {
+            let origin = PublicOrigin::parse(host).expect("origin");
+            assert!(relying_party(&origin).is_some(), "{host}");
+        }
+    }
+}
