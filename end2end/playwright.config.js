@@ -19,7 +19,8 @@ export default defineConfig({
   forbidOnly: true,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${APP_PORT}`,
+    // localhost, not 127.0.0.1: WebAuthn refuses an IP address as relying party.
+    baseURL: `http://localhost:${APP_PORT}`,
     browserName: 'chromium',
     launchOptions: {
       executablePath: '/usr/bin/chromium',
@@ -55,7 +56,7 @@ export default defineConfig({
         EXOLVE_API_KEY: 'e2e-key',
         EXOLVE_SENDER: '79990000000',
         APP_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
-        PUBLIC_ORIGIN: `http://127.0.0.1:${APP_PORT}`,
+        PUBLIC_ORIGIN: `http://localhost:${APP_PORT}`,
         // Every test signs in from 127.0.0.1.
         LIMIT_SMS_PER_IP_PER_HOUR: '1000',
         // The owner-under-attack test: one stranger's code (5 wrong guesses) locks the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs sms-auth in development mode at http://127.0.0.1:3000: SQLite in data/,
+# Runs sms-auth in development mode at http://localhost:3000: SQLite in data/,
 # no Exolve account needed (SMS land in the dev outbox at /dev/outbox), rebuilt on change.
 set -euo pipefail
 cd "$(dirname "$0")/.."

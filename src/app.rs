@@ -8,7 +8,7 @@ use leptos_router::{
 };
 
 use crate::{
-    components::{header::Header, moment::provide_hydrated, text::use_texts},
+    components::{header::Header, moment::provide_hydrated, text::use_texts, webauthn},
     i18n::Lang,
     pages::{
         account::AccountPage, activity::ActivityPage, signup::SignupPage, start::StartPage,
@@ -22,7 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = Lang::of_page();
     view! {
         <!DOCTYPE html>
-        <html lang=lang.code()>
+        <html lang=lang.code() data-passkeys=if webauthn::offered() { "on" } else { "off" }>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

@@ -24,7 +24,7 @@ test('the owner signs in from their own browser while a stranger burns the numbe
   await submitCode(owner, await lastCode(phone.digits));
   await expect(owner).toHaveURL(/\/account$/);
   await owner.click('form[action="/api/sign_out"] button[type="submit"]');
-  await expect(owner).toHaveURL(/127\.0\.0\.1:3100\/$/);
+  await expect(owner).toHaveURL(/localhost:3100\/$/);
 
   // A stranger who knows the number asks for a code (after the cooldown of the
   // owner's, which was asked for before the owner's browser was known) and guesses

@@ -1,18 +1,11 @@
 import { expect, test } from '@playwright/test';
 
-import { alertsTo, lastCode, newPhone, ready, requestCode } from '../support.mjs';
+import { alertsTo, newPhone, ready, signIn } from '../support.mjs';
 
 // Telling the owner: a sign-in from a second browser sends the owner one SMS, the
 // owner's account page shows that session as new, and "not me" ends it.
 
 const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
-
-async function signIn(page, js, phone) {
-  await requestCode(page, js, phone);
-  await page.fill('input[name="code"]', await lastCode(phone.digits));
-  await page.click('form[action="/api/verify_code"] button[type="submit"]');
-  await expect(page).toHaveURL(/\/account$/);
-}
 
 for (const js of [true, false]) {
   test(`a second browser alerts the owner, who ends it with "not me" (JavaScript ${js ? 'on' : 'off'})`, async ({
@@ -35,7 +28,7 @@ for (const js of [true, false]) {
     // One alert, naming B's browser, and no link.
     await expect.poll(() => alertsTo(phone.digits)).toHaveLength(1);
     const [alert] = await alertsTo(phone.digits);
-    expect(alert).toContain('Новый вход в 127.0.0.1: Firefox, Linux');
+    expect(alert).toContain('Новый вход в localhost: Firefox, Linux');
     expect(alert).toContain('Не вы? Откройте сайт сами: Аккаунт → Сеансы');
     expect(alert).not.toMatch(/https?:|\//);
 

@@ -27,7 +27,7 @@ for (const js of [true, false]) {
       if (js) expect(await page.evaluate(() => window.__noReload)).toBe(true);
 
       await page.click('form[action="/api/sign_out"] button[type="submit"]');
-      await expect(page).toHaveURL(/127\.0\.0\.1:3100\/$/);
+      await expect(page).toHaveURL(/localhost:3100\/$/);
       await page.goto('/account');
       await expect(page).toHaveURL(/\/signup$/);
     });

@@ -30,6 +30,8 @@ pub struct PasskeysView {
     /// Whether this session may add one now: it signed in by SMS code within the
     /// last 10 minutes.
     pub may_add: bool,
+    /// The account's own number, to which a fresh code goes before adding.
+    pub phone: String,
     pub passkeys: Vec<PasskeyView>,
 }
 
@@ -37,8 +39,9 @@ pub struct PasskeysView {
 #[server(prefix = "/api", endpoint = "passkeys")]
 pub async fn passkey_list() -> Result<PasskeysView, AppError> {
     RequestContext::run(|request| async move {
-        let (_, session_hash) = session::current(&request).await?;
+        let (account, session_hash) = session::current(&request).await?;
         Ok(PasskeysView {
+            phone: account.phone.display(),
             available: request.state.settings.passkeys.is_some(),
             may_add: passkeys::is_fresh(&request, &session_hash).await?,
             passkeys: passkeys::views(&request).await?,

@@ -7,3 +7,4 @@ pub mod moment;
 pub mod phone_field;
 pub mod text;
 pub mod web_otp;
+pub mod webauthn;

@@ -20,7 +20,8 @@ pub fn provide_hydrated() {
     provide_context(Hydrated(hydrated));
 }
 
-fn is_hydrated() -> bool {
+/// Whether the page runs in the browser yet (see [`Hydrated`]).
+pub fn is_hydrated() -> bool {
     use_context::<Hydrated>().is_some_and(|h| h.0.get())
 }
 

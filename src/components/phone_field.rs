@@ -4,7 +4,8 @@
 //! by the browser's autofill) and never a deletion, so backspacing over a space or a
 //! dash is never undone; a number of another country, or anything that is not a
 //! number, is left as it is. Without JavaScript the field takes what it takes: the
-//! server normalises every form of a number.
+//! server normalises every form of a number. Its autofill offers the site's passkeys
+//! too (`webauthn`), where the browser supports that.
 
 use leptos::prelude::*;
 
@@ -15,7 +16,7 @@ pub fn PhoneField(placeholder: &'static str) -> impl IntoView {
             id="phone"
             name="phone"
             type="tel"
-            autocomplete="tel"
+            autocomplete="tel webauthn"
             inputmode="tel"
             required
             maxlength="32"

@@ -102,6 +102,7 @@ pub const TEXTS: Texts = Texts {
     passkey_rename: "Rename",
     passkey_remove: "Remove",
     passkey_default_name: "Passkey",
+    or: "or",
     sign_in_passkey: "Sign in with a passkey",
     session_by_passkey: "signed in with a passkey",
     event_passkey_sign_in: "Sign-in with a passkey",

@@ -255,6 +255,8 @@ pub struct Texts {
     pub passkey_default_name: &'static str,
     /// The sign-in page's passkey button, and what a passkey session is called.
     pub sign_in_passkey: &'static str,
+    /// Between the phone form and the passkey button.
+    pub or: &'static str,
     pub session_by_passkey: &'static str,
     pub event_passkey_sign_in: &'static str,
     pub event_passkey_added: &'static str,

@@ -102,6 +102,7 @@ pub const TEXTS: Texts = Texts {
     passkey_rename: "Переименовать",
     passkey_remove: "Удалить",
     passkey_default_name: "Ключ доступа",
+    or: "или",
     sign_in_passkey: "Войти с ключом доступа",
     session_by_passkey: "вход с ключом доступа",
     event_passkey_sign_in: "Вход с ключом доступа",

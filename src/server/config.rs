@@ -313,7 +313,7 @@ impl Config {
             passkey_starts_per_ip_per_hour: number(
                 &var,
                 "LIMIT_PASSKEY_STARTS_PER_IP_PER_HOUR",
-                60,
+                300,
                 1..=1_000_000,
             )?,
             geoip_db: var("GEOIP_DB").map(PathBuf::from),
@@ -415,7 +415,7 @@ mod tests {
         assert_eq!(c.public_origin.host(), "localhost");
         assert!(!c.public_origin.is_ip());
         assert!(!c.public_origin.is_https());
-        assert_eq!(c.passkey_starts_per_ip_per_hour, 60);
+        assert_eq!(c.passkey_starts_per_ip_per_hour, 300);
         assert_eq!(c.database_url.0, DEFAULT_DATABASE_URL);
     }
 

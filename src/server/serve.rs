@@ -18,12 +18,13 @@ pub async fn serve(state: AppState) -> Result<(), StartError> {
             addr: addr.to_string(),
             source,
         })?;
+    let origin = state.settings.public_origin.as_str();
     let mode = if state.settings.dev_outbox {
-        "development, SMS go to /dev/outbox"
+        format!("development, SMS go to {origin}/dev/outbox")
     } else {
-        "SMS go to Exolve"
+        "SMS go to Exolve".to_owned()
     };
-    tracing::info!(%addr, mode, "listening");
+    tracing::info!(%addr, open = origin, mode, "listening");
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),

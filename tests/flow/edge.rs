@@ -225,3 +225,36 @@ async fn probes_answer_and_metrics_count_what_happened() {
         assert!(metrics.contains(line), "{line} missing in\n{metrics}");
     }
 }
+
+/// Development's origin is `http://localhost:3000` (a host name, for passkeys); a
+/// newcomer who types `http://127.0.0.1:3000` can still sign in. Production has no
+/// such second origin.
+#[tokio::test]
+async fn in_development_the_loopback_address_posts_as_the_site_itself() {
+    for (dev, expected) in [(true, 200), (false, 403)] {
+        let builder = TestApp::builder().localhost();
+        let app = if dev { builder.dev_alias() } else { builder }.start().await;
+        let port = app.base.rsplit(':').next().expect("port").to_owned();
+        let response = app
+            .browser()
+            .http
+            .post(format!("{}/api/request_code", app.base))
+            .header(header::ORIGIN, format!("http://127.0.0.1:{port}"))
+            .form(&[("phone", PHONE)])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), expected, "development: {dev}");
+        // Another port of the loopback address is another site.
+        let response = app
+            .browser()
+            .http
+            .post(format!("{}/api/request_code", app.base))
+            .header(header::ORIGIN, "http://127.0.0.1:1")
+            .form(&[("phone", PHONE)])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), 403);
+    }
+}

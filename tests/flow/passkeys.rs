@@ -438,6 +438,10 @@ async fn concurrent_answers_to_one_challenge_make_one_session() {
 #[tokio::test]
 async fn on_an_ip_origin_passkeys_are_off() {
     let app = TestApp::start().await;
+    // The page tells the browser not to show the passkey buttons.
+    assert!(app.browser().page("/signup").await.contains(r#"data-passkeys="off""#));
+    let on = TestApp::builder().localhost().start().await;
+    assert!(on.browser().page("/signup").await.contains(r#"data-passkeys="on""#));
     let refused = app.browser().call::<String>("passkey_login_start", &[]).await;
     assert_eq!(refused, Err(AppError::PasskeysOff));
     let owner = app.signed_in(PHONE, PHONE_DIGITS).await;

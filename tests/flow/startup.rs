@@ -143,3 +143,18 @@ fn the_country_database_is_found_from_the_repository_root_or_said_to_be_off() {
     assert!(log.contains("country database loaded"), "{log}");
     assert!(!log.contains("country signals are off"), "{log}");
 }
+
+#[test]
+fn passkeys_are_off_on_an_ip_origin_and_the_start_says_why_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = log_of_a_start(dir.path(), &[("PUBLIC_ORIGIN", "http://127.0.0.1:3000")]);
+    let off: Vec<&str> = log.lines().filter(|l| l.contains("passkeys are off")).collect();
+    assert_eq!(off.len(), 1, "said once: {log}");
+    assert!(off[0].contains("IP address"), "{}", off[0]);
+    // The development default is a host name: passkeys are on, and the log says
+    // where to open the site and read its SMS.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = log_of_a_start(dir.path(), &[]);
+    assert!(!log.contains("passkeys are off"), "{log}");
+    assert!(log.contains("http://localhost:3000/dev/outbox"), "{log}");
+}

@@ -243,6 +243,8 @@ pub struct TestAppBuilder {
     passkey_starts: u32,
     /// `PUBLIC_ORIGIN` is `http://localhost:<port>`: passkeys are on.
     localhost: bool,
+    /// Development mode's second origin (`http://127.0.0.1:<port>` beside localhost).
+    dev_alias: bool,
 }
 
 impl TestApp {
@@ -260,6 +262,7 @@ impl TestApp {
             geoip: true,
             passkey_starts: 60,
             localhost: false,
+            dev_alias: false,
         }
     }
 
@@ -372,6 +375,13 @@ impl TestAppBuilder {
         self
     }
 
+    /// As in development: form posts from `http://127.0.0.1:<port>` are the site's own
+    /// too (with [`TestAppBuilder::localhost`]).
+    pub fn dev_alias(mut self) -> Self {
+        self.dev_alias = true;
+        self
+    }
+
     pub fn passkey_starts(mut self, per_hour: u32) -> Self {
         self.passkey_starts = per_hour;
         self
@@ -444,7 +454,10 @@ impl TestAppBuilder {
                 &PublicOrigin::parse(&origin).expect("origin"),
             ),
             passkey_starts_per_ip_per_hour: self.passkey_starts,
-            dev_alias: None,
+            dev_alias: self
+                .dev_alias
+                .then(|| PublicOrigin::parse(&origin).and_then(|o| o.loopback_alias()))
+                .flatten(),
         };
         let (site_root, hashed) = self
             .site

@@ -1,57 +1,16 @@
+//! The account's sessions, on the account page.
+
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::{
-    api::account::{
-        account, sessions, EndOtherSessions, EndSession, NotMe, SessionView, SignOut,
-    },
+    api::account::{sessions, EndOtherSessions, EndSession, NotMe, SessionView},
     components::{
         alert::{ActionAlert, Alert},
         credit::GeoIpCredit,
-        moment::{Moment, ZoneNote},
+        moment::Moment,
         text::use_texts,
     },
 };
-
-/// `/account`: the signed-in person's own data, and sign-out.
-#[component]
-pub fn AccountPage() -> impl IntoView {
-    let t = use_texts();
-    let sign_out = ServerAction::<SignOut>::new();
-    let data = Resource::new(|| (), |_| account());
-    view! {
-        <Title text=t.account_title/>
-        <section class="card">
-            <h1>{t.account_title}</h1>
-            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(account) => view! {
-                            <dl class="account">
-                                <dt>{t.account_phone}</dt>
-                                <dd class="phone">{account.phone}</dd>
-                                <dt>{t.account_number}</dt>
-                                <dd class="account-number">{account.account_number}</dd>
-                                <dt>{t.member_since}</dt>
-                                <dd><Moment unix=account.member_since/></dd>
-                                <dt>{t.last_sign_in}</dt>
-                                <dd><Moment unix=account.last_sign_in/></dd>
-                            </dl>
-                        }.into_any(),
-                        Err(error) => view! { <Alert error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
-            <ZoneNote/>
-            <p><a href="/account/activity">{t.activity_link}</a></p>
-            <ActionForm action=sign_out>
-                <ActionAlert result=sign_out.value().into()/>
-                <button type="submit" class="secondary">{t.sign_out}</button>
-            </ActionForm>
-        </section>
-        <Sessions/>
-    }
-}
 
 /// What a session's buttons do.
 #[derive(Clone, Copy)]
@@ -65,7 +24,7 @@ struct SessionActions {
 /// action and updated in place: a `Transition` keeps the old list until the new one
 /// is there, so nothing flashes.
 #[component]
-fn Sessions() -> impl IntoView {
+pub fn Sessions() -> impl IntoView {
     let t = use_texts();
     let actions = SessionActions {
         end: ServerAction::<EndSession>::new(),
@@ -140,6 +99,9 @@ fn SessionItem(session: SessionView, actions: SessionActions) -> impl IntoView {
             <div>
                 <strong class="device">{device}</strong>
                 {(!session.country.is_empty()).then(|| view! { " · " <span class="country">{session.country}</span> })}
+                {(session.method == "passkey").then(|| view! {
+                    " · " <span class="method">{t.session_by_passkey}</span>
+                })}
                 {session.current.then(|| view! { " · " <em>{t.session_this}</em> })}
                 {new.map(|new| view! { " " <span class="badge new">{new}</span> })}
                 <p class="hint">

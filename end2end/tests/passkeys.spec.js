@@ -1,0 +1,149 @@
+import { expect, test } from '@playwright/test';
+
+import { newPhone, ready, sentCount, signIn } from '../support.mjs';
+
+// Passkeys in Chromium, with its virtual authenticator over the DevTools protocol (a
+// platform authenticator with resident keys and user verification): a sign-in by
+// SMS, a passkey added, a sign-in with it that sends no code, its removal, and the
+// server refusing an answer whose user-verified bit is cleared.
+
+async function virtualAuthenticator(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
+}
+
+/** A browser whose autofill cannot offer passkeys: the button is the way in. */
+async function withoutAutofill(page) {
+  await page.addInitScript(() => {
+    if (window.PublicKeyCredential) {
+      PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);
+    }
+  });
+}
+
+/** How many passkey answers the server has refused, from its metrics. */
+async function refusedByServer(page) {
+  const metrics = await (await page.request.get('/metrics')).text();
+  const line = metrics.split('\n').find((l) => l.startsWith('sms_auth_passkeys_total{result="refused"}'));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+async function addPasskey(page) {
+  await page.goto('/account');
+  await ready(page, true);
+  await page.click('button.add-passkey');
+  await expect(page.locator('.passkeys [role="status"]')).toHaveText(
+    'Ключ доступа добавлен. В следующий раз входите с ним.',
+  );
+  await expect(page.locator('li.passkey')).toHaveCount(1);
+}
+
+async function signOut(page) {
+  await page.click('form[action="/api/sign_out"] button[type="submit"]');
+  await expect(page).toHaveURL(/localhost:3100\/$/);
+}
+
+async function passkeyButton(page) {
+  await page.goto('/signup');
+  await ready(page, true);
+  return page.getByRole('button', { name: 'Войти с ключом доступа' });
+}
+
+test('SMS sign-in, add a passkey, sign in with it (no code sent), remove it: it no longer signs in', async ({
+  browser,
+}) => {
+  const page = await (await browser.newContext({ locale: 'ru-RU' })).newPage();
+  await withoutAutofill(page);
+  await virtualAuthenticator(page);
+  const phone = newPhone();
+  await signIn(page, true, phone);
+  await addPasskey(page);
+  await expect(page.locator('li.passkey .name')).toHaveText('Chrome, Linux');
+  await signOut(page);
+
+  const codes = await sentCount(phone.digits);
+  await (await passkeyButton(page)).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.locator('dd.phone')).toHaveText(phone.display);
+  await expect(page.locator('li.session.current .method')).toHaveText('вход с ключом доступа');
+  expect(await sentCount(phone.digits)).toBe(codes);
+
+  // A passkey session may not add another: the page asks for a fresh code first.
+  await expect(page.locator('.passkeys .fresh')).toBeVisible();
+  await expect(page.locator('button.add-passkey')).toHaveCount(0);
+
+  await page.click('li.passkey button.remove');
+  await expect(page.locator('li.passkey')).toHaveCount(0);
+  await signOut(page);
+  await (await passkeyButton(page)).click();
+  await expect(page.locator('.passkey-sign-in [role="alert"]')).toHaveText(
+    'Этот ключ доступа здесь не зарегистрирован или удалён. Войдите по коду из SMS.',
+  );
+  await expect(page).toHaveURL(/\/signup$/);
+});
+
+test('an answer with the user-verified bit cleared is refused by the server', async ({ browser }) => {
+  const page = await (await browser.newContext({ locale: 'ru-RU' })).newPage();
+  await withoutAutofill(page);
+  const { cdp, authenticatorId } = await virtualAuthenticator(page);
+  const phone = newPhone();
+  await signIn(page, true, phone);
+  await addPasskey(page);
+  await signOut(page);
+
+  const refusals = () => refusedByServer(page);
+  const before = await refusals();
+  await cdp.send('WebAuthn.setResponseOverrideBits', {
+    authenticatorId,
+    isBogusSignature: false,
+    isBadUV: true,
+    isBadUP: false,
+  });
+  await (await passkeyButton(page)).click();
+  await expect(page.locator('.passkey-sign-in [role="alert"]')).toHaveText(
+    'Ответ ключа доступа не прошёл проверку. Попробуйте ещё раз или войдите по коду из SMS.',
+  );
+  // The browser sent the answer; the server refused it.
+  expect(await refusals()).toBe(before + 1);
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/signup$/);
+});
+
+// Chromium's virtual authenticator answers the autofill's pending request the way a
+// person picks the passkey among the phone field's suggestions.
+test('the phone field offers the passkey in its autofill: picking it signs in', async ({ browser }) => {
+  const page = await (await browser.newContext({ locale: 'ru-RU' })).newPage();
+  await virtualAuthenticator(page);
+  const phone = newPhone();
+  await signIn(page, true, phone);
+  await addPasskey(page);
+  await signOut(page);
+  const codes = await sentCount(phone.digits);
+  await page.goto('/signup');
+  await expect(page.locator('input[name="phone"]')).toHaveAttribute('autocomplete', 'tel webauthn');
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.locator('dd.phone')).toHaveText(phone.display);
+  expect(await sentCount(phone.digits)).toBe(codes);
+});
+
+test('JavaScript off shows no passkey button', async ({ browser }) => {
+  const page = await (await browser.newContext({ locale: 'ru-RU' })).newPage();
+  await passkeyButton(page);
+  await expect(page.locator('html')).toHaveAttribute('data-passkeys', 'on');
+
+  const off = await (await browser.newContext({ locale: 'ru-RU', javaScriptEnabled: false })).newPage();
+  await off.goto('/signup');
+  await expect(off.locator('form[action="/api/request_code"]')).toBeVisible();
+  await expect(off.getByRole('button', { name: 'Войти с ключом доступа' })).toHaveCount(0);
+});

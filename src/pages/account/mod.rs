@@ -1,0 +1,59 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    api::account::{account, SignOut},
+    components::{
+        alert::{ActionAlert, Alert},
+        moment::{Moment, ZoneNote},
+        text::use_texts,
+    },
+};
+
+mod passkeys;
+mod sessions;
+
+use passkeys::Passkeys;
+use sessions::Sessions;
+
+/// `/account`: the signed-in person's own data and sign-out, their passkeys, and
+/// their sessions.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let t = use_texts();
+    let sign_out = ServerAction::<SignOut>::new();
+    let data = Resource::new(|| (), |_| account());
+    view! {
+        <Title text=t.account_title/>
+        <section class="card">
+            <h1>{t.account_title}</h1>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(account) => view! {
+                            <dl class="account">
+                                <dt>{t.account_phone}</dt>
+                                <dd class="phone">{account.phone}</dd>
+                                <dt>{t.account_number}</dt>
+                                <dd class="account-number">{account.account_number}</dd>
+                                <dt>{t.member_since}</dt>
+                                <dd><Moment unix=account.member_since/></dd>
+                                <dt>{t.last_sign_in}</dt>
+                                <dd><Moment unix=account.last_sign_in/></dd>
+                            </dl>
+                        }.into_any(),
+                        Err(error) => view! { <Alert error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <ZoneNote/>
+            <p><a href="/account/activity">{t.activity_link}</a></p>
+            <ActionForm action=sign_out>
+                <ActionAlert result=sign_out.value().into()/>
+                <button type="submit" class="secondary">{t.sign_out}</button>
+            </ActionForm>
+        </section>
+        <Passkeys/>
+        <Sessions/>
+    }
+}
