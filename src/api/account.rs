@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::{api::passkeys::PasskeysView, error::AppError};
 #[cfg(feature = "ssr")]
 use crate::server::{
-    auth::session,
+    auth::{passkeys, session},
     http::request::{redirect_if, RequestContext},
 };
 
@@ -19,6 +19,8 @@ pub struct AccountView {
     /// Unix seconds; the page tells them in the person's zone.
     pub member_since: i64,
     pub last_sign_in: i64,
+    /// The account's passkeys, and whether this session may add one.
+    pub passkeys: PasskeysView,
 }
 
 /// One of the account's sessions, as the account page lists it.
@@ -48,15 +50,16 @@ pub fn account_number(id: i64) -> String {
     format!("{:08}", 10_000_000 + id)
 }
 
-/// `POST /api/account`: the account of this browser's session; without one, sends
-/// the browser to `/signup`.
+/// `POST /api/account`: the account of this browser's session, with its passkeys;
+/// without one, sends the browser to `/signup`.
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn account() -> Result<AccountView, AppError> {
     RequestContext::run(|request| async move {
-        let account = session::current_account(&request)
+        let (account, session_hash) = session::current(&request)
             .await
             .inspect_err(|e| redirect_if(e, AppError::NotSignedIn, "/signup"))?;
         Ok(AccountView {
+            passkeys: passkeys::section(&request, &account, &session_hash).await?,
             phone: account.phone.display(),
             account_number: account_number(account.id),
             member_since: account.created_at,

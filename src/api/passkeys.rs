@@ -6,10 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{
-    auth::{passkeys, session},
-    http::request::RequestContext,
-};
+use crate::server::{auth::passkeys, http::request::RequestContext};
 
 /// One of the account's passkeys, as the account page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +19,7 @@ pub struct PasskeyView {
     pub last_used: Option<i64>,
 }
 
-/// The account page's passkey section.
+/// The account page's passkey section (a part of `AccountView`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasskeysView {
     /// Whether the site offers passkeys (its origin is not an IP address).
@@ -30,24 +27,7 @@ pub struct PasskeysView {
     /// Whether this session may add one now: it signed in by SMS code within the
     /// last 10 minutes.
     pub may_add: bool,
-    /// The account's own number, to which a fresh code goes before adding.
-    pub phone: String,
-    pub passkeys: Vec<PasskeyView>,
-}
-
-/// `POST /api/passkeys`: the signed-in account's passkeys.
-#[server(prefix = "/api", endpoint = "passkeys")]
-pub async fn passkey_list() -> Result<PasskeysView, AppError> {
-    RequestContext::run(|request| async move {
-        let (account, session_hash) = session::current(&request).await?;
-        Ok(PasskeysView {
-            phone: account.phone.display(),
-            available: request.state.settings.passkeys.is_some(),
-            may_add: passkeys::is_fresh(&request, &session_hash).await?,
-            passkeys: passkeys::views(&request).await?,
-        })
-    })
-    .await
+    pub list: Vec<PasskeyView>,
 }
 
 /// `POST /api/passkey_register_start`: the options of `navigator.credentials.create()`

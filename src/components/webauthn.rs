@@ -182,7 +182,7 @@ mod browser {
                 c => c,
             })
             .collect();
-        while base64.len() % 4 != 0 {
+        while !base64.len().is_multiple_of(4) {
             base64.push('=');
         }
         let binary = leptos::prelude::window()

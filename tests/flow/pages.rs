@@ -38,7 +38,7 @@ async fn the_signup_page_has_the_phone_field() {
     let app = TestApp::start().await;
     let page = app.browser().page("/signup").await;
     assert!(page.contains("<title>Вход · Вход по SMS</title>"), "{page}");
-    for attribute in [r#"name="phone""#, r#"type="tel""#, r#"autocomplete="tel""#] {
+    for attribute in [r#"name="phone""#, r#"type="tel""#, r#"autocomplete="tel webauthn""#] {
         assert!(page.contains(attribute), "{attribute}");
     }
     assert!(

@@ -50,8 +50,9 @@ async fn finish_login(browser: &Browser, answer: &str) -> Result<(), AppError> {
         .await
 }
 
+/// The signed-in account's passkeys, as its page gets them (`/api/account`).
 async fn passkeys(browser: &Browser) -> PasskeysView {
-    browser.call("passkeys", &[]).await.expect("passkeys")
+    browser.account().await.expect("account").passkeys
 }
 
 fn code_sms_count(app: &TestApp) -> usize {
@@ -70,8 +71,8 @@ async fn a_passkey_signs_in_without_an_sms_then_stops_once_removed() {
     add_passkey(&owner, &mut key).await.expect("passkey added");
     let listed = passkeys(&owner).await;
     assert!(listed.available && listed.may_add);
-    assert_eq!(listed.passkeys.len(), 1);
-    assert_eq!(listed.passkeys[0].last_used, None);
+    assert_eq!(listed.list.len(), 1);
+    assert_eq!(listed.list[0].last_used, None);
 
     let codes = code_sms_count(&app);
     let laptop = app.browser();
@@ -81,9 +82,9 @@ async fn a_passkey_signs_in_without_an_sms_then_stops_once_removed() {
     let sessions: Vec<SessionView> = laptop.call("sessions", &[]).await.expect("sessions");
     let this = sessions.iter().find(|s| s.current).expect("this session");
     assert_eq!(this.method, "passkey");
-    assert!(passkeys(&laptop).await.passkeys[0].last_used.is_some());
+    assert!(passkeys(&laptop).await.list[0].last_used.is_some());
 
-    let handle = listed.passkeys[0].handle.clone();
+    let handle = listed.list[0].handle.clone();
     owner
         .call::<()>("passkey_remove", &[("passkey", &handle)])
         .await
@@ -110,7 +111,7 @@ async fn each_account_has_a_random_user_handle_never_the_number() {
     assert_eq!(handles.len(), 1, "one handle per account, kept");
     assert!(!handles[0].contains("999"), "{}", handles[0]);
     assert_eq!(handles[0].len(), 36, "a UUID: {}", handles[0]);
-    assert_eq!(passkeys(&owner).await.passkeys.len(), 2);
+    assert_eq!(passkeys(&owner).await.list.len(), 2);
 }
 
 #[tokio::test]
@@ -300,7 +301,7 @@ async fn the_owner_is_told_of_passkeys_added_removed_and_used_from_a_new_device(
     passkey_sign_in(&app.browser(), &mut key).await.expect("signed in");
     let alerts = app.exolve.wait_for_alerts(PHONE_DIGITS, 2).await;
     assert!(alerts[1].starts_with("Новый вход"), "{}", alerts[1]);
-    let handle = passkeys(&owner).await.passkeys[0].handle.clone();
+    let handle = passkeys(&owner).await.list[0].handle.clone();
     owner
         .call::<()>("passkey_remove", &[("passkey", &handle)])
         .await
@@ -318,13 +319,13 @@ async fn a_name_chosen_by_a_session_never_reaches_an_sms() {
     let app = app().await;
     let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
     add_passkey(&owner, &mut SoftKey::new(&app.origin)).await.expect("added");
-    let handle = passkeys(&owner).await.passkeys[0].handle.clone();
+    let handle = passkeys(&owner).await.list[0].handle.clone();
     let bait = "Call +7 800 000-00-00 now";
     owner
         .call::<()>("passkey_rename", &[("passkey", &handle), ("name", bait)])
         .await
         .expect("renamed");
-    assert_eq!(passkeys(&owner).await.passkeys[0].name, bait);
+    assert_eq!(passkeys(&owner).await.list[0].name, bait);
     owner
         .call::<()>("passkey_remove", &[("passkey", &handle)])
         .await
@@ -338,14 +339,14 @@ async fn bad_names_are_refused_and_change_nothing() {
     let app = app().await;
     let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
     add_passkey(&owner, &mut SoftKey::new(&app.origin)).await.expect("added");
-    let listed = passkeys(&owner).await.passkeys[0].clone();
+    let listed = passkeys(&owner).await.list[0].clone();
     for bad in ["", "   ", &"я".repeat(65), "line\nbreak"] {
         let result = owner
             .call::<()>("passkey_rename", &[("passkey", &listed.handle), ("name", bad)])
             .await;
         assert_eq!(result, Err(AppError::PasskeyName), "{bad:?}");
     }
-    assert_eq!(passkeys(&owner).await.passkeys[0], listed);
+    assert_eq!(passkeys(&owner).await.list[0], listed);
 }
 
 /// What a stranger can do: sign in with nothing, rename or remove nothing of the
@@ -356,9 +357,9 @@ async fn a_stranger_can_touch_no_passkey_of_the_owner() {
     let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
     let mut key = SoftKey::new(&app.origin);
     add_passkey(&owner, &mut key).await.expect("added");
-    let handle = passkeys(&owner).await.passkeys[0].handle.clone();
+    let handle = passkeys(&owner).await.list[0].handle.clone();
     let stranger = app.signed_in(OTHER_PHONE, OTHER_DIGITS).await;
-    assert_eq!(passkeys(&stranger).await.passkeys, vec![]);
+    assert_eq!(passkeys(&stranger).await.list, vec![]);
     assert_eq!(
         stranger
             .call::<()>("passkey_rename", &[("passkey", &handle), ("name", "mine")])
@@ -370,16 +371,13 @@ async fn a_stranger_can_touch_no_passkey_of_the_owner() {
         Err(AppError::PasskeyUnknown)
     );
     let anonymous = app.browser();
-    assert_eq!(
-        anonymous.call::<PasskeysView>("passkeys", &[]).await,
-        Err(AppError::NotSignedIn)
-    );
+    assert_eq!(anonymous.account().await.map(|a| a.passkeys), Err(AppError::NotSignedIn));
     assert_eq!(
         anonymous.call::<()>("passkey_remove", &[("passkey", &handle)]).await,
         Err(AppError::NotSignedIn)
     );
     // The owner's passkey is whole and still signs in.
-    assert_ne!(passkeys(&owner).await.passkeys[0].name, "mine");
+    assert_ne!(passkeys(&owner).await.list[0].name, "mine");
     passkey_sign_in(&app.browser(), &mut key).await.expect("still signs in");
     // Garbage for an answer is a refusal, not a fault.
     for junk in ["", "{}", "null", "[1,2,3]", &"x".repeat(10_000)] {

@@ -13,7 +13,7 @@ use crate::{
 mod passkeys;
 mod sessions;
 
-use passkeys::Passkeys;
+use passkeys::{PasskeyActions, Passkeys};
 use sessions::Sessions;
 
 /// `/account`: the signed-in person's own data and sign-out, their passkeys, and
@@ -22,12 +22,15 @@ use sessions::Sessions;
 pub fn AccountPage() -> impl IntoView {
     let t = use_texts();
     let sign_out = ServerAction::<SignOut>::new();
-    let data = Resource::new(|| (), |_| account());
+    // The account and its passkeys: fetched again after each passkey action, the
+    // old data kept on screen meanwhile (a `Transition`).
+    let passkey_actions = PasskeyActions::new();
+    let data = Resource::new(move || passkey_actions.version(), |_| account());
     view! {
         <Title text=t.account_title/>
         <section class="card">
             <h1>{t.account_title}</h1>
-            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(account) => view! {
@@ -45,7 +48,7 @@ pub fn AccountPage() -> impl IntoView {
                         Err(error) => view! { <Alert error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
             <ZoneNote/>
             <p><a href="/account/activity">{t.activity_link}</a></p>
             <ActionForm action=sign_out>
@@ -53,7 +56,7 @@ pub fn AccountPage() -> impl IntoView {
                 <button type="submit" class="secondary">{t.sign_out}</button>
             </ActionForm>
         </section>
-        <Passkeys/>
+        <Passkeys data actions=passkey_actions/>
         <Sessions/>
     }
 }

@@ -7,8 +7,9 @@ use leptos::prelude::*;
 
 use crate::{
     api::{
+        account::AccountView,
         auth::RequestCode,
-        passkeys::{passkey_list, PasskeyRemove, PasskeyRename, PasskeyView},
+        passkeys::{PasskeyRemove, PasskeyRename, PasskeyView},
     },
     components::{
         alert::{ActionAlert, Alert},
@@ -19,62 +20,72 @@ use crate::{
     error::AppError,
 };
 
-/// What a passkey's forms do.
+/// What the passkey section's buttons do; the account is fetched again after each.
 #[derive(Clone, Copy)]
-struct PasskeyActions {
+pub struct PasskeyActions {
     rename: ServerAction<PasskeyRename>,
     remove: ServerAction<PasskeyRemove>,
+    /// The result of the last "Add a passkey".
+    added: RwSignal<Option<Result<(), AppError>>>,
+    /// Passkeys added so far.
+    additions: RwSignal<u32>,
+}
+
+impl PasskeyActions {
+    pub fn new() -> Self {
+        Self {
+            rename: ServerAction::new(),
+            remove: ServerAction::new(),
+            added: RwSignal::new(None),
+            additions: RwSignal::new(0),
+        }
+    }
+
+    /// Changes with each action done.
+    pub fn version(self) -> (usize, usize, u32) {
+        (
+            self.rename.version().get(),
+            self.remove.version().get(),
+            self.additions.get(),
+        )
+    }
 }
 
 #[component]
-pub fn Passkeys() -> impl IntoView {
+pub fn Passkeys(
+    data: Resource<Result<AccountView, AppError>>,
+    actions: PasskeyActions,
+) -> impl IntoView {
     let t = use_texts();
-    let actions = PasskeyActions {
-        rename: ServerAction::<PasskeyRename>::new(),
-        remove: ServerAction::<PasskeyRemove>::new(),
-    };
-    // The result of the last "Add a passkey"; each success counts, to fetch the list.
-    let added = RwSignal::new(None::<Result<(), AppError>>);
-    let additions = RwSignal::new(0u32);
-    let list = Resource::new(
-        move || {
-            (
-                actions.rename.version().get(),
-                actions.remove.version().get(),
-                additions.get(),
-            )
-        },
-        |_| passkey_list(),
-    );
+    // Options rather than `into_any()`: each `AnyView` carries every way of rendering
+    // its view into the wasm, whether used or not.
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                match list.await {
-                    Ok(view) if view.available => view! {
+                // Without an account the account card says why; on a site whose
+                // origin is an IP address there are no passkeys to speak of.
+                data.await.ok().filter(|account| account.passkeys.available).map(|account| {
+                    let passkeys = account.passkeys;
+                    let empty = passkeys.list.is_empty();
+                    view! {
                         <section class="card passkeys">
                             <h2>{t.passkeys_title}</h2>
                             <p class="hint">{t.passkeys_lead}</p>
                             <ActionAlert result=actions.rename.value().into()/>
                             <ActionAlert result=actions.remove.value().into()/>
-                            {if view.passkeys.is_empty() {
-                                view! { <p class="empty">{t.passkeys_empty}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="passkeys">
-                                        {view.passkeys
-                                            .into_iter()
-                                            .map(|passkey| view! { <PasskeyItem passkey actions/> })
-                                            .collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
-                            <AddPasskey may_add=view.may_add phone=view.phone added additions/>
+                            {empty.then(|| view! { <p class="empty">{t.passkeys_empty}</p> })}
+                            {(!empty).then(|| view! {
+                                <ul class="passkeys">
+                                    {passkeys.list
+                                        .into_iter()
+                                        .map(|passkey| view! { <PasskeyItem passkey actions/> })
+                                        .collect_view()}
+                                </ul>
+                            })}
+                            <AddPasskey may_add=passkeys.may_add phone=account.phone actions/>
                         </section>
-                    }.into_any(),
-                    // The site's origin is an IP address: no passkeys to speak of.
-                    Ok(_) => ().into_any(),
-                    Err(error) => view! { <Alert error/> }.into_any(),
-                }
+                    }
+                })
             })}
         </Transition>
     }
@@ -92,10 +103,8 @@ fn PasskeyItem(passkey: PasskeyView, actions: PasskeyActions) -> impl IntoView {
                 <p class="hint">
                     {t.passkey_created} ": " <Moment unix=passkey.created/> " · "
                     {t.passkey_last_used} ": "
-                    {match passkey.last_used {
-                        Some(at) => view! { <Moment unix=at/> }.into_any(),
-                        None => t.passkey_never_used.into_any(),
-                    }}
+                    {passkey.last_used.map(|at| view! { <Moment unix=at/> })}
+                    {passkey.last_used.is_none().then_some(t.passkey_never_used)}
                 </p>
             </div>
             <div class="passkey-actions">
@@ -122,13 +131,11 @@ fn PasskeyItem(passkey: PasskeyView, actions: PasskeyActions) -> impl IntoView {
 /// "Add a passkey" where the browser can make one; without a recent sign-in by
 /// code, a fresh code first (to this account's own number).
 #[component]
-fn AddPasskey(
-    may_add: bool,
-    phone: String,
-    added: RwSignal<Option<Result<(), AppError>>>,
-    additions: RwSignal<u32>,
-) -> impl IntoView {
+fn AddPasskey(may_add: bool, phone: String, actions: PasskeyActions) -> impl IntoView {
     let t = use_texts();
+    let PasskeyActions {
+        added, additions, ..
+    } = actions;
     let confirm = ServerAction::<RequestCode>::new();
     let busy = RwSignal::new(false);
     let add = move |_| {
@@ -142,31 +149,28 @@ fn AddPasskey(
             added.set(Some(result));
         });
     };
-    let result = move || match added.get() {
-        Some(Ok(())) => Some(view! { <p class="notice" role="status">{t.passkey_added}</p> }.into_any()),
-        Some(Err(error)) => Some(view! { <Alert error/> }.into_any()),
-        None => None,
-    };
+    let phone = StoredValue::new(phone);
+    let done = move || matches!(added.get(), Some(Ok(())));
+    let error = move || added.get().and_then(Result::err);
     view! {
         <Show when=move || is_hydrated() && webauthn::offered()>
-            {result}
-            {if may_add {
-                view! {
-                    <button type="button" class="add-passkey" on:click=add disabled=move || busy.get()>
-                        {t.passkey_add}
-                    </button>
-                }.into_any()
-            } else {
-                let phone = phone.clone();
-                view! {
-                    <p class="hint fresh">{t.passkey_fresh}</p>
-                    <ActionForm action=confirm>
-                        <input type="hidden" name="phone" value=phone/>
-                        <ActionAlert result=confirm.value().into()/>
-                        <button type="submit" class="secondary">{t.passkey_get_code}</button>
-                    </ActionForm>
-                }.into_any()
-            }}
+            <Show when=done>
+                <p class="notice" role="status">{t.passkey_added}</p>
+            </Show>
+            {move || error().map(|error| view! { <Alert error/> })}
+            {may_add.then(|| view! {
+                <button type="button" class="add-passkey" on:click=add disabled=move || busy.get()>
+                    {t.passkey_add}
+                </button>
+            })}
+            {(!may_add).then(|| view! {
+                <p class="hint fresh">{t.passkey_fresh}</p>
+                <ActionForm action=confirm>
+                    <input type="hidden" name="phone" value=phone.get_value()/>
+                    <ActionAlert result=confirm.value().into()/>
+                    <button type="submit" class="secondary">{t.passkey_get_code}</button>
+                </ActionForm>
+            })}
         </Show>
     }
 }

@@ -20,7 +20,7 @@ use crate::server::{
     http::request::RequestContext,
 };
 use crate::{
-    api::passkeys::PasskeyView,
+    api::passkeys::{PasskeyView, PasskeysView},
     error::AppError,
     store::{
         passkeys::{NewCeremony, NewPasskey, PasskeyUse, Purpose, Taken, CEREMONY_TTL_SECS},
@@ -243,10 +243,21 @@ async fn login(request: &RequestContext, answer: &str) -> Result<Account, AppErr
     Ok(account)
 }
 
-/// The signed-in account's passkeys, as its page lists them.
-pub async fn views(request: &RequestContext) -> Result<Vec<PasskeyView>, AppError> {
-    let account = session::current_account(request).await?;
-    Ok(request
+/// The account page's passkey section for `account`, signed in as `session_hash`.
+pub async fn section(
+    request: &RequestContext,
+    account: &Account,
+    session_hash: &str,
+) -> Result<PasskeysView, AppError> {
+    let available = request.state.settings.passkeys.is_some();
+    if !available {
+        return Ok(PasskeysView {
+            available,
+            may_add: false,
+            list: Vec::new(),
+        });
+    }
+    let list = request
         .state
         .store
         .passkeys_of(account.id)
@@ -258,7 +269,12 @@ pub async fn views(request: &RequestContext) -> Result<Vec<PasskeyView>, AppErro
             created: stored.created_at,
             last_used: stored.last_used_at,
         })
-        .collect())
+        .collect();
+    Ok(PasskeysView {
+        available,
+        may_add: is_fresh(request, session_hash).await?,
+        list,
+    })
 }
 
 /// Renames one of the signed-in account's passkeys.
