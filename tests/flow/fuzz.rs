@@ -50,6 +50,15 @@ const ROUTES: &[&str] = &[
     "/api/sessions",
     "/api/end_session",
     "/api/sign_out",
+    "/api/not_me",
+    "/api/end_other_sessions",
+    "/api/activity",
+    "/api/passkey_register_start",
+    "/api/passkey_register_finish",
+    "/api/passkey_login_start",
+    "/api/passkey_login_finish",
+    "/api/passkey_rename",
+    "/api/passkey_remove",
     "/api/unknown",
 ];
 
@@ -100,9 +109,9 @@ fn cookie() -> impl Strategy<Value = Option<String>> {
     prop_oneof![
         2 => Just(None),
         3 => (
-            prop::sample::select(vec!["sid", "vid", "did", "lang", "x"]),
+            prop::sample::select(vec!["sid", "vid", "did", "pkc", "lang", "x"]),
             value,
-            prop::sample::select(vec!["sid", "vid", "did", "lang"]),
+            prop::sample::select(vec!["sid", "vid", "did", "pkc", "lang"]),
             "[a-z0-9]{0,32}",
         )
             .prop_map(|(a, x, b, y)| Some(format!("{a}={x}; {b}={y}"))),
@@ -146,7 +155,9 @@ fn content_type() -> impl Strategy<Value = Option<String>> {
 }
 
 fn body() -> impl Strategy<Value = Vec<u8>> {
-    let field = prop::sample::select(vec!["phone", "code", "session", "next", "x"]);
+    let field = prop::sample::select(vec![
+        "phone", "code", "session", "next", "credential", "passkey", "name", "x",
+    ]);
     let value = prop_oneof![
         "\\+7 ?9[0-9]{2} ?[0-9]{3}-?[0-9]{2}-?[0-9]{2}",
         "[0-9]{6}",
@@ -230,6 +241,7 @@ const METHODS: [&str; 4] = ["GET", "HEAD", "POST", "OTHER"];
 #[tokio::test]
 async fn random_requests_never_fail_the_server() {
     let app = TestApp::builder()
+        .localhost()
         .trusted_proxies("127.0.0.1")
         .policy(|p| {
             p.sms_per_day = 100_000_000;
