@@ -55,11 +55,13 @@ pub fn account_number(id: i64) -> String {
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn account() -> Result<AccountView, AppError> {
     RequestContext::run(|request| async move {
-        let (account, session_hash) = session::current(&request)
+        let (session, _) = session::current_session(&request)
             .await
             .inspect_err(|e| redirect_if(e, AppError::NotSignedIn, "/signup"))?;
+        let passkeys = passkeys::section(&request, &session).await?;
+        let account = session.account;
         Ok(AccountView {
-            passkeys: passkeys::section(&request, &account, &session_hash).await?,
+            passkeys,
             phone: account.phone.display(),
             account_number: account_number(account.id),
             member_since: account.created_at,

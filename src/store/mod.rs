@@ -125,6 +125,15 @@ pub struct Account {
     pub last_sign_in_at: i64,
 }
 
+/// A live session: its account, and how and when it signed in.
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    pub account: Account,
+    /// `sms` or `passkey`.
+    pub method: String,
+    pub signed_in_at: i64,
+}
+
 /// A counted SMS: released again when the sender said for sure it did not send it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SendTicket(pub i64);
@@ -445,14 +454,14 @@ pub trait Store: PasskeyStore + Send + Sync + 'static {
         max_tries: u32,
     ) -> Result<Option<SignedIn>, AppError>;
 
-    /// The account of a live session, refreshing its idle timer (written at most
+    /// A live session and its account, refreshing its idle timer (written at most
     /// once a minute).
     async fn session_account(
         &self,
         session_hash: &str,
         now: i64,
         limits: SessionLimits,
-    ) -> Result<Option<Account>, AppError>;
+    ) -> Result<Option<LiveSession>, AppError>;
 
     /// Ends a session (its browser signed out).
     async fn delete_session(&self, session_hash: &str, now: i64) -> Result<(), AppError>;

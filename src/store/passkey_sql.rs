@@ -305,15 +305,6 @@ macro_rules! impl_passkey_store {
                 Ok(name)
             }
 
-            async fn session_sign_in(
-                &self,
-                session_hash: &str,
-            ) -> Result<Option<(String, i64)>, $crate::error::AppError> {
-                Ok(sqlx::query_as("SELECT method, created_at FROM sessions WHERE id_hash = $1")
-                    .bind(session_hash)
-                    .fetch_optional(self.reader())
-                    .await?)
-            }
         }
     };
 }

@@ -149,7 +149,4 @@ pub trait PasskeyStore: Send + Sync + 'static {
         from: &Footprint,
         now: i64,
     ) -> Result<Option<String>, AppError>;
-
-    /// How a live session signed in (`sms` or `passkey`) and when.
-    async fn session_sign_in(&self, session_hash: &str) -> Result<Option<(String, i64)>, AppError>;
 }

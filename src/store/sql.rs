@@ -148,6 +148,18 @@ pub(super) struct SessionAccountRow {
     #[sqlx(flatten)]
     pub(super) account: AccountRow,
     pub(super) last_seen_at: i64,
+    pub(super) method: String,
+    pub(super) signed_in_at: i64,
+}
+
+impl From<SessionAccountRow> for super::LiveSession {
+    fn from(row: SessionAccountRow) -> Self {
+        Self {
+            account: row.account.into(),
+            method: row.method,
+            signed_in_at: row.signed_in_at,
+        }
+    }
 }
 
 /// A session's last use is written at most once a minute: reading a session is
@@ -848,9 +860,10 @@ macro_rules! impl_store {
                 session_hash: &str,
                 now: i64,
                 limits: $crate::store::SessionLimits,
-            ) -> Result<Option<$crate::store::Account>, $crate::error::AppError> {
+            ) -> Result<Option<$crate::store::LiveSession>, $crate::error::AppError> {
                 let row: Option<$crate::store::sql::SessionAccountRow> = sqlx::query_as(
-                    "SELECT a.id, a.phone, a.created_at, a.last_sign_in_at, s.last_seen_at
+                    "SELECT a.id, a.phone, a.created_at, a.last_sign_in_at, s.last_seen_at,
+                            s.method, s.created_at AS signed_in_at
                      FROM sessions s JOIN accounts a ON a.id = s.account_id
                      WHERE s.id_hash = $1 AND s.last_seen_at > $2 - $3 AND s.created_at > $2 - $4",
                 )
@@ -870,7 +883,7 @@ macro_rules! impl_store {
                         .execute(self.writer())
                         .await?;
                 }
-                Ok(Some(row.account.into()))
+                Ok(Some(row.into()))
             }
 
             async fn delete_session(

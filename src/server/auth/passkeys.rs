@@ -24,7 +24,7 @@ use crate::{
     error::AppError,
     store::{
         passkeys::{NewCeremony, NewPasskey, PasskeyUse, Purpose, Taken, CEREMONY_TTL_SECS},
-        Account, NewSession, SignedIn,
+        Account, LiveSession, NewSession, SignedIn,
     },
 };
 
@@ -69,23 +69,21 @@ fn webauthn(request: &RequestContext) -> Result<&Webauthn, AppError> {
         .ok_or(AppError::PasskeysOff)
 }
 
-/// Whether this browser's session may add a passkey: it signed in by SMS code within
-/// the last ten minutes.
-pub async fn is_fresh(request: &RequestContext, session_hash: &str) -> Result<bool, AppError> {
-    let signed_in = request.state.store.session_sign_in(session_hash).await?;
-    Ok(signed_in.is_some_and(|(method, at)| {
-        method == "sms" && request.now() - at <= FRESH_SIGN_IN_SECS
-    }))
+/// Whether a session may add a passkey: it signed in by SMS code within the last ten
+/// minutes.
+pub fn is_fresh(session: &LiveSession, now: i64) -> bool {
+    session.method == "sms" && now - session.signed_in_at <= FRESH_SIGN_IN_SECS
 }
 
 /// Starts adding a passkey to the signed-in account: the options for
 /// `navigator.credentials.create()`, as JSON.
 pub async fn register_start(request: &RequestContext) -> Result<String, AppError> {
     let webauthn = webauthn(request)?;
-    let (account, session_hash) = session::current(request).await?;
-    if !is_fresh(request, &session_hash).await? {
+    let (session, _) = session::current_session(request).await?;
+    if !is_fresh(&session, request.now()) {
         return Err(AppError::PasskeyNeedsFreshSignIn);
     }
+    let account = session.account;
     let store = &request.state.store;
     let handle = store
         .user_handle(account.id, &Uuid::new_v4().to_string())
@@ -243,11 +241,10 @@ async fn login(request: &RequestContext, answer: &str) -> Result<Account, AppErr
     Ok(account)
 }
 
-/// The account page's passkey section for `account`, signed in as `session_hash`.
+/// The account page's passkey section for this browser's live `session`.
 pub async fn section(
     request: &RequestContext,
-    account: &Account,
-    session_hash: &str,
+    session: &LiveSession,
 ) -> Result<PasskeysView, AppError> {
     let available = request.state.settings.passkeys.is_some();
     if !available {
@@ -260,7 +257,7 @@ pub async fn section(
     let list = request
         .state
         .store
-        .passkeys_of(account.id)
+        .passkeys_of(session.account.id)
         .await?
         .into_iter()
         .map(|stored| PasskeyView {
@@ -272,7 +269,7 @@ pub async fn section(
         .collect();
     Ok(PasskeysView {
         available,
-        may_add: is_fresh(request, session_hash).await?,
+        may_add: is_fresh(session, request.now()),
         list,
     })
 }
@@ -414,6 +411,25 @@ mod tests {
         for bad in ["", "   ", &"я".repeat(65), "a\nb", "\u{7}"] {
             assert_eq!(valid_name(bad), Err(AppError::PasskeyName), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn only_a_recent_sign_in_by_code_may_add_a_passkey() {
+        let session = |method: &str, signed_in_at| LiveSession {
+            account: Account {
+                id: 1,
+                phone: crate::phone::Phone::from_stored("+79991234567".into()),
+                created_at: 0,
+                last_sign_in_at: signed_in_at,
+            },
+            method: method.to_owned(),
+            signed_in_at,
+        };
+        let now = 1_000_000;
+        assert!(is_fresh(&session("sms", now), now));
+        assert!(is_fresh(&session("sms", now - FRESH_SIGN_IN_SECS), now));
+        assert!(!is_fresh(&session("sms", now - FRESH_SIGN_IN_SECS - 1), now));
+        assert!(!is_fresh(&session("passkey", now), now));
     }
 
     #[test]

@@ -4,25 +4,33 @@ use crate::server::{auth::token, http::request::RequestContext};
 use crate::{
     api::account::SessionView,
     error::AppError,
-    store::{Account, SessionInfo},
+    store::{Account, LiveSession, SessionInfo},
 };
 
 pub const SESSION_COOKIE: &str = "sid";
 
-/// The signed-in account and the hash of this browser's session, or
-/// [`AppError::NotSignedIn`].
-pub async fn current(request: &RequestContext) -> Result<(Account, String), AppError> {
+/// This browser's live session and its hash, or [`AppError::NotSignedIn`].
+pub async fn current_session(
+    request: &RequestContext,
+) -> Result<(LiveSession, String), AppError> {
     let id = request
         .cookie(SESSION_COOKIE)
         .ok_or(AppError::NotSignedIn)?;
     let hash = token::hash(&id);
     let state = &request.state;
-    let account = state
+    let session = state
         .store
         .session_account(&hash, request.now(), state.settings.sessions)
         .await?
         .ok_or(AppError::NotSignedIn)?;
-    Ok((account, hash))
+    Ok((session, hash))
+}
+
+/// The signed-in account and the hash of this browser's session, or
+/// [`AppError::NotSignedIn`].
+pub async fn current(request: &RequestContext) -> Result<(Account, String), AppError> {
+    let (session, hash) = current_session(request).await?;
+    Ok((session.account, hash))
 }
 
 /// The signed-in account, or [`AppError::NotSignedIn`].
