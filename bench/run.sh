@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
 source scripts/env.sh
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 cargo bench --no-default-features --features ssr --bench load

@@ -12,7 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CARGO_LEPTOS_VERSION=0.3.4
+# 0.3.10: its wasm splitter (wasm_split_cli_support 0.2.3) matches the wasm_split_helpers
+# in Cargo.lock; 0.3.4's broke hydration, and 0.3.11 needs rustc 1.96.
+CARGO_LEPTOS_VERSION=0.3.10
 # The CLI must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 source scripts/env.sh

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 source scripts/env.sh
-exec cargo leptos watch
+exec cargo leptos watch --split

@@ -20,7 +20,7 @@ step "the browser build pulls no server crates"
 cargo check --lib --no-default-features --features hydrate --target wasm32-unknown-unknown
 
 step "release build (server and wasm)"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 
 step "end-to-end tests (Playwright, Chromium)"
 (cd end2end && npx playwright test)

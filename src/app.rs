@@ -4,14 +4,14 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 use crate::{
     components::{header::Header, moment::provide_hydrated, text::use_texts, webauthn},
     i18n::Lang,
     pages::{
-        account::AccountPage, activity::ActivityPage, signup::SignupPage, start::StartPage,
+        account::AccountRoute, activity::ActivityRoute, signup::SignupPage, start::StartPage,
         verify::VerifyPage,
     },
 };
@@ -55,8 +55,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=StartPage/>
                     <Route path=path!("/signup") view=SignupPage/>
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/activity") view=ActivityPage ssr=SsrMode::Async/>
+                    // The signed-in screens are lazy routes: the release build splits
+                    // their code into chunks of their own (`--split`), which a visit to
+                    // the sign-in pages never downloads.
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/account/activity")
+                        view={Lazy::<ActivityRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>

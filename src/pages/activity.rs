@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::{
     api::activity::{account_activity, EventView},
@@ -10,6 +11,21 @@ use crate::{
         text::use_texts,
     },
 };
+
+/// `/account/activity` as a lazy route: its view's code is a chunk of its own (see `app.rs`).
+pub struct ActivityRoute;
+
+#[lazy_route]
+impl LazyRoute for ActivityRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let ActivityRoute = this;
+        view! { <ActivityPage/> }.into_any()
+    }
+}
 
 /// `/account/activity`: the account's security events of the last 90 days.
 #[component]

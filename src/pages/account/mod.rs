@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::{
     api::account::{account, SignOut},
@@ -15,6 +16,21 @@ mod sessions;
 
 use passkeys::{PasskeyActions, Passkeys};
 use sessions::Sessions;
+
+/// `/account` as a lazy route: its view's code is a chunk of its own (see `app.rs`).
+pub struct AccountRoute;
+
+#[lazy_route]
+impl LazyRoute for AccountRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let AccountRoute = this;
+        view! { <AccountPage/> }.into_any()
+    }
+}
 
 /// `/account`: the signed-in person's own data and sign-out, their passkeys, and
 /// their sessions.
