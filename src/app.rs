@@ -55,9 +55,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=StartPage/>
                     <Route path=path!("/signup") view=SignupPage/>
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
-                    // The signed-in screens are lazy routes: the release build splits
-                    // their code into chunks of their own (`--split`), which a visit to
-                    // the sign-in pages never downloads.
+                    // The signed-in screens are lazy routes: built with `--split` (as
+                    // every build must be), their code is in chunks of their own, which
+                    // a visit to the sign-in pages never downloads.
                     <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                     <Route
                         path=path!("/account/activity")
