@@ -4,4 +4,4 @@
 pub mod code;
 pub mod policy;
 
-pub use policy::{Attempt, Policy, SendHistory};
+pub use policy::{check_in_order, Attempt, Policy, SendHistory, SendKey};

@@ -50,6 +50,60 @@ pub struct SendHistory {
     pub phone_locked_until: Option<i64>,
 }
 
+/// What sets two sends against the same limits: the phone and the allowance it was
+/// counted on, the client address, and the time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendKey<'a> {
+    pub phone: &'a str,
+    pub allowance: &'a str,
+    pub ip: &'a str,
+    pub at: i64,
+}
+
+impl SendHistory {
+    /// The history of a send `me` once the send `earlier`, made after the history was
+    /// read, is counted in it: each window counts it only if it falls inside.
+    pub fn counting(mut self, me: &SendKey, earlier: &SendKey) -> Self {
+        let since_hour = me.at - Policy::WINDOW_HOUR;
+        let since_day = me.at - Policy::WINDOW_DAY;
+        if me.phone == earlier.phone && me.allowance == earlier.allowance {
+            if earlier.at > since_day {
+                self.last_sent_to_phone = self.last_sent_to_phone.max(Some(earlier.at));
+            }
+            if earlier.at > since_hour {
+                self.sent_to_phone_last_hour += 1;
+            }
+        }
+        if me.ip == earlier.ip && earlier.at > since_hour {
+            self.sent_from_ip_last_hour += 1;
+        }
+        if earlier.at > since_day {
+            self.sent_last_day += 1;
+        }
+        self
+    }
+}
+
+/// Decides sends in their order, each by its own policy, as if each were made alone
+/// after those before it that were granted: each comes with its history as read
+/// before any of them, all under one lock.
+pub fn check_in_order(sends: &[(&Policy, SendKey, SendHistory)]) -> Vec<Result<(), AppError>> {
+    let mut granted: Vec<&SendKey> = Vec::new();
+    sends
+        .iter()
+        .map(|(policy, key, read)| {
+            let history = granted
+                .iter()
+                .fold(*read, |history, earlier| history.counting(key, earlier));
+            let verdict = policy.check_send(&history, key.at);
+            if verdict.is_ok() {
+                granted.push(key);
+            }
+            verdict
+        })
+        .collect()
+}
+
 /// The state of a code at the moment someone submits a guess for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attempt {
@@ -268,5 +322,87 @@ mod tests {
         let p = Policy::default();
         assert!(p.country_allowed(7));
         assert!(!p.country_allowed(1));
+    }
+
+    fn key<'a>(phone: &'a str, ip: &'a str, at: i64) -> SendKey<'a> {
+        SendKey {
+            phone,
+            allowance: "",
+            ip,
+            at,
+        }
+    }
+
+    #[test]
+    fn sends_in_order_count_the_granted_ones_before_them() {
+        let p = Policy {
+            resend_cooldown_secs: 0,
+            sms_per_phone_per_hour: 2,
+            sms_per_ip_per_hour: 2,
+            sms_per_day: 4,
+            ..Policy::default()
+        };
+        let none = SendHistory::default();
+        let sends = [
+            (&p, key("+1", "a", NOW), none),
+            (&p, key("+1", "b", NOW), none),
+            // The phone's third: refused, and so not counted against the address.
+            (&p, key("+1", "a", NOW), none),
+            (&p, key("+2", "a", NOW), none),
+            // The address's third.
+            (&p, key("+3", "a", NOW), none),
+            // The day's fourth, then its fifth.
+            (&p, key("+4", "c", NOW), none),
+            (&p, key("+5", "d", NOW), none),
+        ];
+        assert_eq!(
+            check_in_order(&sends),
+            vec![
+                Ok(()),
+                Ok(()),
+                Err(AppError::PhoneHourlyCap),
+                Ok(()),
+                Err(AppError::IpHourlyCap),
+                Ok(()),
+                Err(AppError::DailyBudget),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_send_before_counts_only_in_the_windows_it_falls_in() {
+        let p = Policy::default();
+        let me = key("+1", "a", NOW);
+        let counted = |earlier: SendKey| SendHistory::default().counting(&me, &earlier);
+        let same_hour = counted(key("+1", "a", NOW - 10));
+        assert_eq!(same_hour.last_sent_to_phone, Some(NOW - 10));
+        assert_eq!(
+            (same_hour.sent_to_phone_last_hour, same_hour.sent_from_ip_last_hour),
+            (1, 1)
+        );
+        assert_eq!(
+            p.check_send(&same_hour, NOW),
+            Err(AppError::ResendCooldown { seconds: 50 })
+        );
+        let hours_ago = counted(key("+1", "a", NOW - 2 * HOUR));
+        assert_eq!(
+            (hours_ago.sent_to_phone_last_hour, hours_ago.sent_from_ip_last_hour),
+            (0, 0)
+        );
+        assert_eq!(hours_ago.sent_last_day, 1);
+        let day_ago = counted(key("+1", "a", NOW - Policy::WINDOW_DAY));
+        assert_eq!(day_ago, SendHistory::default());
+        // Another allowance of the phone, another address: the day's budget only.
+        let other = counted(SendKey {
+            allowance: "device",
+            ..key("+1", "b", NOW)
+        });
+        assert_eq!(
+            other,
+            SendHistory {
+                sent_last_day: 1,
+                ..SendHistory::default()
+            }
+        );
     }
 }

@@ -7,6 +7,8 @@
 mod passkey_sql;
 pub mod passkeys;
 mod postgres;
+mod sends;
+mod sqlite_sends;
 mod sql;
 mod sqlite;
 mod sqlite_sign_in;
@@ -360,15 +362,15 @@ pub trait Store: PasskeyStore + Send + Sync + 'static {
         now: i64,
     ) -> Result<Standing, AppError>;
 
-    /// Counts one SMS to `phone` from `ip`, on `allowance`, if the policy allows it
-    /// now; the account's activity (if the phone has one) records the code sent.
-    async fn reserve_sms(
+    /// Counts one SMS of the code `code` (to its phone, on its allowance) from `ip`,
+    /// at its creation time, if the policy allows it then, and stores the code,
+    /// killing the live code it replaces: one step. The account's activity (if the
+    /// phone has one) records the code sent.
+    async fn reserve_code(
         &self,
-        phone: &Phone,
-        allowance: &Allowance,
+        code: NewVerification<'_>,
         ip: &str,
         from: &Footprint,
-        now: i64,
         policy: &Policy,
     ) -> Result<SendTicket, AppError>;
 
@@ -413,9 +415,6 @@ pub trait Store: PasskeyStore + Send + Sync + 'static {
         allowance: &Allowance,
         now: i64,
     ) -> Result<Option<i64>, AppError>;
-
-    /// Stores a new code and kills the live code it replaces, if any.
-    async fn replace_verification(&self, new: NewVerification<'_>) -> Result<(), AppError>;
 
     async fn delete_verification(&self, id_hash: &str) -> Result<(), AppError>;
 

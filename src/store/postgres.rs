@@ -11,10 +11,11 @@ use sqlx::{
 };
 
 use super::{
-    sql::{novelty_key, Engine, NewSend, SignInRow},
+    sends::{SendJob, Sends},
+    sql::{history_columns, novelty_key, BatchHistoryRow, Engine, HistoryOf, SignInRow},
     NewSession, COUNTRY_MEMORY_SECS,
 };
-use crate::phone::Phone;
+use crate::{otp::SendHistory, phone::Phone};
 
 /// Advisory lock keys of this application ("sms-auth" in ASCII, then a number).
 const SENDS_LOCK: i64 = 0x736d_732d_6175_0001;
@@ -28,6 +29,7 @@ const CEREMONIES_LOCK: i32 = 0x736d_7370;
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    sends: Sends,
 }
 
 impl PgStore {
@@ -55,7 +57,9 @@ impl PgStore {
             .connect_with(options.application_name("sms-auth"))
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        let (sends, jobs) = Sends::channel();
+        tokio::spawn(super::sends::run::<Self>(pool.clone(), jobs));
+        Ok(Self { pool, sends })
     }
 }
 
@@ -70,8 +74,12 @@ impl Engine for PgStore {
         &self.pool
     }
 
-    async fn decision(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        self.pool.begin().await
+    async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        pool.begin().await
+    }
+
+    fn sends(&self) -> &Sends {
+        &self.sends
     }
 
     async fn serialize_sends(tx: &mut PgConnection) -> Result<(), sqlx::Error> {
@@ -152,27 +160,103 @@ impl Engine for PgStore {
             .await
     }
 
-    /// One statement: the send, and its event when the phone has an account. It runs
-    /// under the sends' lock, so every round trip saved there is throughput.
-    async fn record_send(tx: &mut PgConnection, send: NewSend<'_>) -> Result<i64, sqlx::Error> {
-        const RECORD_SEND: &str = "WITH send AS (
-                INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, $2, $3, $4)
-                RETURNING id),
-            event AS (
+    /// One statement for the whole batch, its reservations as arrays.
+    async fn send_histories(
+        tx: &mut PgConnection,
+        jobs: &[SendJob],
+    ) -> Result<Vec<SendHistory>, sqlx::Error> {
+        static HISTORIES: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "SELECT j.op, {}
+                 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[],
+                             $6::int8[], $7::int8[])
+                   WITH ORDINALITY AS j(phone, ip, allowance, now, per_phone, per_ip,
+                                        failures, op)
+                 ORDER BY j.op",
+                history_columns(&HistoryOf {
+                    phone: "j.phone",
+                    ip: "j.ip",
+                    allowance: "j.allowance",
+                    now: "j.now",
+                    per_phone: "j.per_phone",
+                    per_ip: "j.per_ip",
+                    failures: "j.failures",
+                })
+            )
+        });
+        let column = |pick: fn(&SendJob) -> i64| jobs.iter().map(pick).collect::<Vec<_>>();
+        let rows: Vec<BatchHistoryRow> = sqlx::query_as(&HISTORIES)
+            .bind(jobs.iter().map(|j| j.phone.as_str()).collect::<Vec<_>>())
+            .bind(jobs.iter().map(|j| j.ip.as_str()).collect::<Vec<_>>())
+            .bind(jobs.iter().map(|j| j.allowance.as_str()).collect::<Vec<_>>())
+            .bind(column(|j| j.now))
+            .bind(column(|j| i64::from(j.policy.sms_per_phone_per_hour)))
+            .bind(column(|j| i64::from(j.policy.sms_per_ip_per_hour)))
+            .bind(column(|j| i64::from(j.policy.phone_failures_per_hour)))
+            .fetch_all(tx)
+            .await?;
+        Ok(rows.into_iter().map(|row| row.history.into()).collect())
+    }
+
+    /// One statement for the whole batch: the ids are drawn first, so each send's
+    /// event can name it; the running totals take each second's sends at once.
+    async fn record_codes(
+        tx: &mut PgConnection,
+        jobs: &[&SendJob],
+    ) -> Result<Vec<i64>, sqlx::Error> {
+        const RECORD: &str = "WITH j AS MATERIALIZED (
+                SELECT j.*, nextval(pg_get_serial_sequence('sms_sends', 'id')) AS id
+                FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[],
+                            $6::text[], $7::text[], $8::text[], $9::text[], $10::bytea[],
+                            $11::int8[])
+                  WITH ORDINALITY AS j(phone, ip, now, allowance, device, country, network,
+                                       id_hash, replaces, digest, expires_at, op)),
+            sends AS (
+                INSERT INTO sms_sends (id, phone, ip, sent_at, allowance) OVERRIDING SYSTEM VALUE
+                SELECT id, phone, ip, now, allowance FROM j),
+            events AS (
                 INSERT INTO security_events
                   (account_id, at, kind, device, country, network, detail, send_id)
-                SELECT a.id, $3, 'code_sent', $5, $6, $7, '', send.id
-                FROM accounts a, send WHERE a.phone = $1)
-            SELECT id FROM send";
-        sqlx::query_scalar(RECORD_SEND)
-            .bind(send.phone)
-            .bind(send.ip)
-            .bind(send.now)
-            .bind(send.allowance)
-            .bind(&send.from.device)
-            .bind(&send.from.country)
-            .bind(&send.from.network)
-            .fetch_one(tx)
+                SELECT a.id, j.now, 'code_sent', j.device, j.country, j.network, '', j.id
+                FROM j JOIN accounts a ON a.phone = j.phone),
+            dead AS (
+                DELETE FROM verifications
+                WHERE consumed_at IS NULL AND id_hash IN (SELECT replaces FROM j)),
+            codes AS (
+                INSERT INTO verifications
+                  (id_hash, phone, code_digest, created_at, expires_at, allowance)
+                SELECT id_hash, phone, digest, now, expires_at, allowance FROM j),
+            seconds AS (SELECT now AS second, COUNT(*) AS sends FROM j GROUP BY now),
+            later AS (
+                UPDATE sms_send_totals t
+                SET total = t.total + (SELECT SUM(s.sends) FROM seconds s
+                                       WHERE s.second < t.second)
+                WHERE t.second > (SELECT MIN(second) FROM seconds)
+                  AND t.second NOT IN (SELECT second FROM seconds)),
+            totals AS (
+                INSERT INTO sms_send_totals (second, total)
+                SELECT s.second,
+                       COALESCE((SELECT t.total FROM sms_send_totals t
+                                 WHERE t.second <= s.second
+                                 ORDER BY t.second DESC LIMIT 1), 0)
+                       + (SELECT SUM(b.sends) FROM seconds b WHERE b.second <= s.second)
+                FROM seconds s
+                ON CONFLICT (second) DO UPDATE SET total = excluded.total)
+            SELECT id FROM j ORDER BY op";
+        let text = |pick: fn(&SendJob) -> &str| jobs.iter().map(|j| pick(j)).collect::<Vec<_>>();
+        sqlx::query_scalar(RECORD)
+            .bind(text(|j| &j.phone))
+            .bind(text(|j| &j.ip))
+            .bind(jobs.iter().map(|j| j.now).collect::<Vec<_>>())
+            .bind(text(|j| &j.allowance))
+            .bind(text(|j| &j.from.device))
+            .bind(text(|j| &j.from.country))
+            .bind(text(|j| &j.from.network))
+            .bind(text(|j| &j.id_hash))
+            .bind(jobs.iter().map(|j| j.replaces.as_deref()).collect::<Vec<_>>())
+            .bind(jobs.iter().map(|j| j.code_digest.as_slice()).collect::<Vec<_>>())
+            .bind(jobs.iter().map(|j| j.expires_at).collect::<Vec<_>>())
+            .fetch_all(tx)
             .await
     }
 

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use sqlx::{Database, Pool, Transaction};
 
-use super::NewSession;
+use super::{sends::SendJob, NewSession};
 use crate::phone::Phone;
 
 /// What an engine supplies to the shared SQL of `impl_store!`.
@@ -22,8 +22,16 @@ pub(super) trait Engine {
     /// The pool writes go to.
     fn writer(&self) -> &Pool<Self::Db>;
 
-    /// Begins a transaction that a check and the write it allows run in.
-    async fn decision(&self) -> Result<Transaction<'static, Self::Db>, sqlx::Error>;
+    /// Begins a transaction on `writer` that a check and the write it allows run in.
+    async fn begin(writer: &Pool<Self::Db>) -> Result<Transaction<'static, Self::Db>, sqlx::Error>;
+
+    /// Begins a decision transaction on the store's writer.
+    async fn decision(&self) -> Result<Transaction<'static, Self::Db>, sqlx::Error> {
+        Self::begin(self.writer()).await
+    }
+
+    /// The task that decides the store's SMS reservations (`sends.rs`).
+    fn sends(&self) -> &super::sends::Sends;
 
     /// Makes SMS reservations, which count across phones (IP caps, the daily budget),
     /// run one at a time across every instance.
@@ -56,25 +64,24 @@ pub(super) trait Engine {
         max_tries: u32,
     ) -> Result<Option<SignInRow>, sqlx::Error>;
 
-    /// Counts the SMS `send` in `sms_sends` and records the code sent in the activity
-    /// of the phone's account, if it has one; returns the send's id. It runs while
-    /// sends are serialised, so it is one round trip where the engine allows.
-    async fn record_send(
+    /// The histories of the reservations `jobs`, in their order, read while sends are
+    /// serialised: one round trip.
+    async fn send_histories(
         tx: &mut <Self::Db as Database>::Connection,
-        send: NewSend<'_>,
-    ) -> Result<i64, sqlx::Error>;
+        jobs: &[SendJob],
+    ) -> Result<Vec<crate::otp::SendHistory>, sqlx::Error>;
+
+    /// Writes the granted reservations `jobs`: each send, counted in `sms_sends` and
+    /// in the running totals; the code sent, in the activity of the phone's account if
+    /// it has one; the new code, killing the live one it replaces. Returns the sends'
+    /// ids in order; one round trip where the engine allows.
+    async fn record_codes(
+        tx: &mut <Self::Db as Database>::Connection,
+        jobs: &[&SendJob],
+    ) -> Result<Vec<i64>, sqlx::Error>;
 
     /// Begins the purge's transaction, or `None` while another instance is purging.
     async fn purge_turn(&self) -> Result<Option<Transaction<'static, Self::Db>>, sqlx::Error>;
-}
-
-/// An SMS to count, and where its request came from.
-pub(super) struct NewSend<'a> {
-    pub(super) phone: &'a str,
-    pub(super) ip: &'a str,
-    pub(super) allowance: &'a str,
-    pub(super) now: i64,
-    pub(super) from: &'a super::Footprint,
 }
 
 /// Seconds in the counting windows.
@@ -170,9 +177,35 @@ pub(super) fn needs_touch(last_seen_at: i64, now: i64) -> bool {
     now - last_seen_at >= TOUCH_EVERY_SECS
 }
 
-/// The last send to the phone, then the counts the policy needs, then when the
-/// phone's lock ends.
-pub(super) type HistoryRow = (Option<i64>, i64, i64, i64, Option<i64>);
+/// A send's history as the policy reads it (`SendHistory`).
+#[derive(sqlx::FromRow)]
+pub(super) struct HistoryRow {
+    last_sent: Option<i64>,
+    to_phone: i64,
+    from_ip: i64,
+    of_day: i64,
+    locked_until: Option<i64>,
+}
+
+impl From<HistoryRow> for crate::otp::SendHistory {
+    fn from(row: HistoryRow) -> Self {
+        Self {
+            last_sent_to_phone: row.last_sent,
+            sent_to_phone_last_hour: count(row.to_phone),
+            sent_from_ip_last_hour: count(row.from_ip),
+            sent_last_day: count(row.of_day),
+            phone_locked_until: row.locked_until,
+        }
+    }
+}
+
+/// A history in a batch, with the batch's place of its send.
+#[derive(sqlx::FromRow)]
+pub(super) struct BatchHistoryRow {
+    pub(super) op: i64,
+    #[sqlx(flatten)]
+    pub(super) history: HistoryRow,
+}
 
 /// The lock rule, written once: when the lock of `phone` in `allowance` ends — `window`
 /// after the oldest of its last `limit` wrong codes since `since` — as a subquery
@@ -185,26 +218,114 @@ fn lock_until(phone: &str, allowance: &str, since: &str, window: &str, limit: &s
     )
 }
 
-/// Each count stops at its limit ($5…$7): knowing that a limit is reached is all
-/// the policy needs, and no count reads more rows than its limit allows. The
-/// per-phone ones count the allowance $9 only; the lock is the rule above with the
-/// limit $8 and the window $10.
+/// What a send's history is read from, as SQL expressions: where it goes (`phone`,
+/// on `allowance`), where it comes from (`ip`), when (`now`), and the policy's limits
+/// per phone, per address, and of wrong codes.
+pub(super) struct HistoryOf<'a> {
+    pub(super) phone: &'a str,
+    pub(super) ip: &'a str,
+    pub(super) allowance: &'a str,
+    pub(super) now: &'a str,
+    pub(super) per_phone: &'a str,
+    pub(super) per_ip: &'a str,
+    pub(super) failures: &'a str,
+}
+
+/// The columns of a send's history (`HistoryRow`). Each count stops at its limit:
+/// knowing that a limit is reached is all the policy needs, and no count reads more
+/// rows than its limit allows. The day's count reads the running totals, two rows.
+pub(super) fn history_columns(h: &HistoryOf) -> String {
+    let HistoryOf {
+        phone,
+        ip,
+        allowance,
+        now,
+        per_phone,
+        per_ip,
+        failures,
+    } = h;
+    let (hour_ago, day_ago) = (format!("({now} - {HOUR})"), format!("({now} - {DAY})"));
+    format!(
+        "(SELECT MAX(sent_at) FROM sms_sends
+          WHERE phone = {phone} AND allowance = {allowance} AND sent_at > {day_ago}) AS last_sent,
+         (SELECT COUNT(*) FROM
+            (SELECT 1 FROM sms_sends
+             WHERE phone = {phone} AND allowance = {allowance} AND sent_at > {hour_ago}
+             LIMIT {per_phone}) AS p) AS to_phone,
+         (SELECT COUNT(*) FROM
+            (SELECT 1 FROM sms_sends WHERE ip = {ip} AND sent_at > {hour_ago}
+             LIMIT {per_ip}) AS i) AS from_ip,
+         {} AS of_day,
+         ({}) AS locked_until",
+        sends_since(&day_ago),
+        lock_until(phone, allowance, &hour_ago, &HOUR.to_string(), failures)
+    )
+}
+
+/// One send's history: phone $1, address $2, allowance $3, now $4, limits per phone
+/// $5, per address $6, of wrong codes $7.
 pub(super) static HISTORY: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT
-    (SELECT MAX(sent_at) FROM sms_sends
-        WHERE phone = $1 AND allowance = $9 AND sent_at > $4),
-    (SELECT COUNT(*) FROM
-        (SELECT 1 FROM sms_sends WHERE phone = $1 AND allowance = $9 AND sent_at > $3
-         LIMIT $5) AS to_phone),
-    (SELECT COUNT(*) FROM
-        (SELECT 1 FROM sms_sends WHERE ip = $2 AND sent_at > $3 LIMIT $6) AS from_ip),
-    (SELECT COUNT(*) FROM
-        (SELECT 1 FROM sms_sends WHERE sent_at > $4 LIMIT $7) AS of_day),
-    ({})",
-        lock_until("$1", "$9", "$3", "$10", "$8")
+        "SELECT {}",
+        history_columns(&HistoryOf {
+            phone: "$1",
+            ip: "$2",
+            allowance: "$3",
+            now: "$4",
+            per_phone: "$5",
+            per_ip: "$6",
+            failures: "$7",
+        })
     )
 });
+
+/// The sends (code SMS and alerts) made after `since`: the running total now, less
+/// the total as it stood at `since`. `sms_send_totals` holds, for each second a send
+/// was made in, how many sends were made up to its end.
+pub(super) fn sends_since(since: &str) -> String {
+    format!(
+        "(COALESCE((SELECT total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
+          - COALESCE((SELECT total FROM sms_send_totals WHERE second <= {since}
+                      ORDER BY second DESC LIMIT 1), 0))"
+    )
+}
+
+/// Counts one more send at `second` in the running totals: in the totals of the
+/// seconds after it (there are some only when an instance's clock is behind
+/// another's), then in its own second's, which starts from the last total before it.
+pub(super) fn count_send(second: &str) -> [String; 2] {
+    [
+        format!("UPDATE sms_send_totals SET total = total + 1 WHERE second > {second}"),
+        format!(
+            "INSERT INTO sms_send_totals (second, total)
+             VALUES ({second}, COALESCE((SELECT t.total FROM sms_send_totals t
+                                         WHERE t.second <= {second}
+                                         ORDER BY t.second DESC LIMIT 1), 0) + 1)
+             ON CONFLICT (second) DO UPDATE SET total = excluded.total"
+        ),
+    ]
+}
+
+/// One more send at $1 in the running totals.
+pub(super) static COUNT_SEND: LazyLock<[String; 2]> = LazyLock::new(|| count_send("$1"));
+
+/// What an alert to the account $1 about the device $2 (`''` for none) is decided
+/// on: whether the device was alerted about, the alerts to the phone $3 (allowance
+/// $4) and the sends of the service since $5.
+pub(super) static ALERT_HISTORY: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT
+           EXISTS (SELECT 1 FROM device_alerts WHERE account_id = $1 AND device_hash = $2),
+           (SELECT COUNT(*) FROM sms_sends
+            WHERE phone = $3 AND allowance = $4 AND sent_at > $5),
+           {}",
+        sends_since("$5")
+    )
+});
+
+/// Uncounts the send $1 from the running totals (before its row goes).
+pub(super) const UNCOUNT_SEND: &str = "UPDATE sms_send_totals SET total = total - 1
+     WHERE second >= (SELECT sent_at FROM sms_sends WHERE id = $1)";
 
 /// The code $1, with when its phone's lock (in the code's allowance) ends: the
 /// failures since $2, the window $3, the limit $4.
@@ -234,16 +355,6 @@ pub(super) static COUNT_WRONG_GUESS: LazyLock<String> = LazyLock::new(|| {
 /// the limit $5); no row while it is not locked.
 pub(super) static LOCK_UNTIL: LazyLock<String> =
     LazyLock::new(|| lock_until("$1", "$2", "$3", "$4", "$5"));
-
-pub(super) fn history(row: HistoryRow) -> crate::otp::SendHistory {
-    crate::otp::SendHistory {
-        last_sent_to_phone: row.0,
-        sent_to_phone_last_hour: count(row.1),
-        sent_from_ip_last_hour: count(row.2),
-        sent_last_day: count(row.3),
-        phone_locked_until: row.4,
-    }
-}
 
 pub(super) fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -309,10 +420,6 @@ pub(super) static STANDING: LazyLock<String> = LazyLock::new(|| {
 /// shared one (`''`) nor a device's (a 64-digit hash), so alerts count in the daily
 /// budget but never in a phone's own caps; and no address (`ip = ''`).
 pub(super) const ALERT_ALLOWANCE: &str = "alert";
-
-/// A send: phone $1, address $2, at $3, allowance $4.
-pub(super) const INSERT_SEND: &str =
-    "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, $2, $3, $4) RETURNING id";
 
 /// An event of the account of phone $1, if it has one: at $2, kind $3, device $4,
 /// country $5, network $6, detail $7, the SMS $8 it is about (or NULL).
@@ -425,6 +532,13 @@ pub(super) fn purge_steps(now: i64, limits: super::SessionLimits) -> Vec<PurgeSt
             now - HOUR,
         ),
         removes("DELETE FROM sms_sends WHERE sent_at <= $1", now - DAY),
+        // The running totals keep the last second at or before a day ago, which the
+        // day's count starts from, and those after it.
+        removes(
+            "DELETE FROM sms_send_totals
+             WHERE second < (SELECT MAX(second) FROM sms_send_totals WHERE second <= $1)",
+            now - DAY,
+        ),
         removes("DELETE FROM failed_attempts WHERE at <= $1", now - HOUR),
         // Used or expired, a ceremony stays an hour: a late or repeated answer is told
         // so, and the starts of an address are counted over the hour.
@@ -550,45 +664,42 @@ macro_rules! impl_store {
                 })
             }
 
-            async fn reserve_sms(
+            async fn reserve_code(
                 &self,
-                phone: &$crate::phone::Phone,
-                allowance: &$crate::store::Allowance,
+                code: $crate::store::NewVerification<'_>,
                 ip: &str,
                 from: &$crate::store::Footprint,
-                now: i64,
                 policy: &$crate::otp::Policy,
             ) -> Result<$crate::store::SendTicket, $crate::error::AppError> {
-                use $crate::store::sql::{history, HistoryRow, DAY, HISTORY, HOUR};
-                let mut tx = self.decision().await?;
-                Self::serialize_sends(&mut tx).await?;
-                let row: HistoryRow = sqlx::query_as(&HISTORY)
-                    .bind(phone.e164())
+                use $crate::store::sql::{HistoryRow, HISTORY};
+                // A request past a limit is refused on a read, beside the writer:
+                // the counts only grow until the writer decides, so what this read
+                // refuses the writer would refuse too.
+                let read: HistoryRow = sqlx::query_as(&HISTORY)
+                    .bind(code.phone.e164())
                     .bind(ip)
-                    .bind(now - HOUR)
-                    .bind(now - DAY)
+                    .bind(code.allowance.key())
+                    .bind(code.created_at)
                     .bind(i64::from(policy.sms_per_phone_per_hour))
                     .bind(i64::from(policy.sms_per_ip_per_hour))
-                    .bind(i64::from(policy.sms_per_day))
                     .bind(i64::from(policy.phone_failures_per_hour))
-                    .bind(allowance.key())
-                    .bind(HOUR)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(self.reader())
                     .await?;
-                policy.check_send(&history(row), now)?;
-                let id = Self::record_send(
-                    &mut tx,
-                    $crate::store::sql::NewSend {
-                        phone: phone.e164(),
-                        ip,
-                        allowance: allowance.key(),
-                        now,
-                        from,
-                    },
-                )
-                .await?;
-                tx.commit().await?;
-                Ok($crate::store::SendTicket(id))
+                policy.check_send(&read.into(), code.created_at)?;
+                self.sends()
+                    .reserve($crate::store::sends::SendJob {
+                        phone: code.phone.e164().to_owned(),
+                        allowance: code.allowance.key().to_owned(),
+                        ip: ip.to_owned(),
+                        now: code.created_at,
+                        from: from.clone(),
+                        policy: policy.clone(),
+                        id_hash: code.id_hash.to_owned(),
+                        replaces: code.replaces.map(str::to_owned),
+                        code_digest: code.code_digest.to_vec(),
+                        expires_at: code.expires_at,
+                    })
+                    .await
             }
 
             async fn release_sms(
@@ -597,6 +708,10 @@ macro_rules! impl_store {
             ) -> Result<(), $crate::error::AppError> {
                 let mut tx = self.decision().await?;
                 sqlx::query("DELETE FROM security_events WHERE send_id = $1")
+                    .bind(ticket.0)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query($crate::store::sql::UNCOUNT_SEND)
                     .bind(ticket.0)
                     .execute(&mut *tx)
                     .await?;
@@ -622,20 +737,13 @@ macro_rules! impl_store {
                 };
                 let mut tx = self.decision().await?;
                 Self::serialize_sends(&mut tx).await?;
-                let (alerted, alerts_today, sent_today): (bool, i64, i64) = sqlx::query_as(
-                    "SELECT
-                       EXISTS (SELECT 1 FROM device_alerts WHERE account_id = $1 AND device_hash = $2),
-                       (SELECT COUNT(*) FROM sms_sends
-                        WHERE phone = $3 AND allowance = $4 AND sent_at > $5),
-                       (SELECT COUNT(*) FROM (SELECT 1 FROM sms_sends WHERE sent_at > $5 LIMIT $6)
-                        AS of_day)",
-                )
+                let (alerted, alerts_today, sent_today): (bool, i64, i64) =
+                    sqlx::query_as(&$crate::store::sql::ALERT_HISTORY)
                 .bind(account_id)
                 .bind(device_hash.unwrap_or(""))
                 .bind(phone.e164())
                 .bind(ALERT_ALLOWANCE)
                 .bind(now - DAY)
-                .bind(i64::from(policy.sms_per_day))
                 .fetch_one(&mut *tx)
                 .await?;
                 let refused = if alerted {
@@ -669,6 +777,9 @@ macro_rules! impl_store {
                 .bind(ALERT_ALLOWANCE)
                 .fetch_one(&mut *tx)
                 .await?;
+                for statement in $crate::store::sql::COUNT_SEND.iter() {
+                    sqlx::query(statement).bind(now).execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 Ok(AlertClaim::Granted(SendTicket(id)))
             }
@@ -723,34 +834,6 @@ macro_rules! impl_store {
                 .bind(now - $crate::store::sql::DAY)
                 .fetch_one(self.reader())
                 .await?)
-            }
-
-            async fn replace_verification(
-                &self,
-                new: $crate::store::NewVerification<'_>,
-            ) -> Result<(), $crate::error::AppError> {
-                let mut tx = self.decision().await?;
-                if let Some(old) = new.replaces {
-                    sqlx::query("DELETE FROM verifications WHERE id_hash = $1 AND consumed_at IS NULL")
-                        .bind(old)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query(
-                    "INSERT INTO verifications
-                       (id_hash, phone, code_digest, created_at, expires_at, allowance)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(new.id_hash)
-                .bind(new.phone.e164())
-                .bind(new.code_digest)
-                .bind(new.created_at)
-                .bind(new.expires_at)
-                .bind(new.allowance.key())
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(())
             }
 
             async fn delete_verification(&self, id_hash: &str) -> Result<(), $crate::error::AppError> {

@@ -14,17 +14,20 @@ use sqlx::{
 };
 
 use super::{
-    sql::{Engine, NewSend, SignInRow, EVENT_BY_PHONE, INSERT_SEND},
+    sends::{SendJob, Sends},
+    sql::{Engine, SignInRow},
+    sqlite_sends,
     sqlite_sign_in::{SignIn, SignIns},
-    EventKind, NewSession,
+    NewSession,
 };
-use crate::phone::Phone;
+use crate::{otp::SendHistory, phone::Phone};
 
 #[derive(Clone)]
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     sign_ins: SignIns,
+    sends: Sends,
 }
 
 const READERS: u32 = 4;
@@ -56,10 +59,13 @@ impl SqliteStore {
             .await?;
         spawn_checkpointer(options);
         let sign_ins = SignIns::start(writer.clone());
+        let (sends, jobs) = Sends::channel();
+        tokio::spawn(super::sends::run::<Self>(writer.clone(), jobs));
         Ok(Self {
             writer,
             reader,
             sign_ins,
+            sends,
         })
     }
 }
@@ -75,8 +81,12 @@ impl Engine for SqliteStore {
         &self.writer
     }
 
-    async fn decision(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await
+    async fn begin(writer: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        writer.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    fn sends(&self) -> &Sends {
+        &self.sends
     }
 
     /// `BEGIN IMMEDIATE` already lets one writer in at a time.
@@ -115,28 +125,18 @@ impl Engine for SqliteStore {
             .await
     }
 
-    /// Two statements: SQLite runs one statement a call, and this one writer is
-    /// already in its `BEGIN IMMEDIATE` transaction.
-    async fn record_send(tx: &mut SqliteConnection, send: NewSend<'_>) -> Result<i64, sqlx::Error> {
-        let id: i64 = sqlx::query_scalar(INSERT_SEND)
-            .bind(send.phone)
-            .bind(send.ip)
-            .bind(send.now)
-            .bind(send.allowance)
-            .fetch_one(&mut *tx)
-            .await?;
-        sqlx::query(EVENT_BY_PHONE)
-            .bind(send.phone)
-            .bind(send.now)
-            .bind(EventKind::CodeSent.as_str())
-            .bind(&send.from.device)
-            .bind(&send.from.country)
-            .bind(&send.from.network)
-            .bind("")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        Ok(id)
+    async fn send_histories(
+        tx: &mut SqliteConnection,
+        jobs: &[SendJob],
+    ) -> Result<Vec<SendHistory>, sqlx::Error> {
+        sqlite_sends::histories(tx, jobs).await
+    }
+
+    async fn record_codes(
+        tx: &mut SqliteConnection,
+        jobs: &[&SendJob],
+    ) -> Result<Vec<i64>, sqlx::Error> {
+        sqlite_sends::record(tx, jobs).await
     }
 
     async fn purge_turn(&self) -> Result<Option<Transaction<'static, Sqlite>>, sqlx::Error> {

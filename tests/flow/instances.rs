@@ -257,3 +257,20 @@ async fn sigterm_lets_a_request_in_flight_finish() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn requests_at_once_on_both_instances_keep_the_daily_budget() {
+    let pair = Pair::start(&[("LIMIT_SMS_PER_DAY", "5")]).await;
+    // 16 numbers at once, half through each instance: each instance decides its own
+    // in batches, and the batches of both take turns.
+    let asks = (0..16).map(|n| {
+        let base = if n % 2 == 0 { &pair.a.base } else { &pair.b.base };
+        let browser = Browser::new(base, &[]);
+        async move { browser.request_code(&format!("+7999000{n:04}")).await }
+    });
+    let answers = all(asks).await;
+    let refused: Vec<_> = answers.into_iter().filter_map(Result::err).collect();
+    assert_eq!(refused, vec![AppError::DailyBudget; 11]);
+    assert_eq!(pair.exolve.sent().len(), 5);
+    assert_eq!(pair.count("SELECT COUNT(*) FROM sms_sends").await, 5);
+}

@@ -1,6 +1,10 @@
 use sms_auth::error::AppError;
 
+use reqwest::header::HeaderName;
+
 use crate::support::*;
+
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 
 fn phone(n: u32) -> (String, String) {
     (
@@ -223,4 +227,110 @@ async fn refused_requests_do_not_count_against_the_caps() {
     browser.request_code(&phone(1).0).await.expect("first");
     assert!(browser.request_code(&phone(1).0).await.is_err(), "cooldown");
     browser.request_code(&phone(2).0).await.expect("second");
+}
+
+#[tokio::test]
+async fn the_daily_budget_frees_each_send_exactly_a_day_after_it() {
+    let app = TestApp::builder()
+        .policy(|p| p.sms_per_day = 2)
+        .start()
+        .await;
+    app.browser().request_code(&phone(0).0).await.expect("1st");
+    app.clock.advance(10);
+    app.browser().request_code(&phone(1).0).await.expect("2nd");
+    // A day after the first send, less a second: both still count.
+    app.clock.advance(24 * 3600 - 11);
+    assert_eq!(
+        app.browser().request_code(&phone(2).0).await,
+        Err(AppError::DailyBudget)
+    );
+    // A day after the first: it no longer counts, the second still does.
+    app.clock.advance(1);
+    app.browser().request_code(&phone(3).0).await.expect("3rd");
+    assert_eq!(
+        app.browser().request_code(&phone(4).0).await,
+        Err(AppError::DailyBudget)
+    );
+}
+
+/// Requests at once, each from a browser of its own behind the trusted proxy, which
+/// names the i-th's address `forwarded(i)`; the refusals they got.
+async fn at_once(
+    app: &TestApp,
+    phones: Vec<String>,
+    forwarded: impl Fn(usize) -> String,
+) -> Vec<AppError> {
+    let requests = phones.into_iter().enumerate().map(|(i, phone)| {
+        let browser = app.browser_with(&[(X_FORWARDED_FOR, &forwarded(i))]);
+        async move { browser.request_code(&phone).await.err() }
+    });
+    futures::future::join_all(requests)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+#[tokio::test]
+async fn requests_at_once_do_not_overshoot_any_cap() {
+    let app = TestApp::builder()
+        .trusted_proxies("127.0.0.1")
+        .policy(|p| {
+            p.resend_cooldown_secs = 0;
+            p.sms_per_phone_per_hour = 3;
+            p.sms_per_ip_per_hour = 4;
+            p.sms_per_day = 9;
+        })
+        .start()
+        .await;
+    // 12 to one number from 12 addresses: 3 go.
+    let refused = at_once(&app, vec![phone(1).0; 12], |i| format!("10.0.1.{i}")).await;
+    assert_eq!(refused, vec![AppError::PhoneHourlyCap; 9]);
+    assert_eq!(app.exolve.sent().len(), 3);
+    // 12 numbers from one address: 4 go.
+    let numbers = (100..112).map(|n| phone(n).0).collect();
+    let refused = at_once(&app, numbers, |_| "10.0.2.1".to_owned()).await;
+    assert_eq!(refused, vec![AppError::IpHourlyCap; 8]);
+    assert_eq!(app.exolve.sent().len(), 7);
+    // 12 numbers from 12 addresses: the 2 sends left of the day go.
+    let numbers = (200..212).map(|n| phone(n).0).collect();
+    let refused = at_once(&app, numbers, |i| format!("10.0.3.{i}")).await;
+    assert_eq!(refused, vec![AppError::DailyBudget; 10]);
+    assert_eq!(app.exolve.sent().len(), 9);
+    assert_eq!(app.count("SELECT COUNT(*) FROM sms_sends").await, 9);
+}
+
+/// Holds the store's write side as another writer would: SQLite's write lock, or the
+/// lock PostgreSQL's SMS reservations take.
+async fn hold_the_writer(app: &TestApp) -> sqlx::pool::PoolConnection<sqlx::Any> {
+    let mut connection = app.db.acquire().await.expect("connection");
+    let sql = if on_postgres() {
+        // store::postgres::SENDS_LOCK
+        "SELECT pg_advisory_lock(8317430725568954369)"
+    } else {
+        "BEGIN IMMEDIATE"
+    };
+    sqlx::query(sql).execute(&mut *connection).await.expect("lock");
+    connection
+}
+
+#[tokio::test]
+async fn a_request_past_a_cap_is_refused_without_waiting_for_the_writer() {
+    let app = TestApp::builder()
+        .policy(|p| p.sms_per_ip_per_hour = 1)
+        .start()
+        .await;
+    let browser = app.browser();
+    browser.request_code(&phone(1).0).await.expect("the one");
+    let mut held = hold_the_writer(&app).await;
+    // While another writer holds the store, refusals are still told at once: a flood
+    // of refused requests never queues for the writer, nor holds it.
+    let refused = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        browser.request_code(&phone(2).0),
+    )
+    .await;
+    let release = if on_postgres() { "SELECT pg_advisory_unlock_all()" } else { "ROLLBACK" };
+    sqlx::query(release).execute(&mut *held).await.expect("release");
+    assert_eq!(refused.ok(), Some(Err(AppError::IpHourlyCap)));
 }

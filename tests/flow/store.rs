@@ -12,8 +12,13 @@ use crate::support::*;
 
 async fn with_code(store: &dyn Store, id_hash: &str, phone: &str) {
     let phone = Phone::parse(phone, &[7]).expect("phone");
+    let policy = Policy {
+        resend_cooldown_secs: 0,
+        ..Policy::default()
+    };
     store
-        .replace_verification(NewVerification {
+        .reserve_code(
+            NewVerification {
             id_hash,
             replaces: None,
             phone: &phone,
@@ -21,7 +26,11 @@ async fn with_code(store: &dyn Store, id_hash: &str, phone: &str) {
             code_digest: &[0; 32],
             created_at: START,
             expires_at: START + 300,
-        })
+            },
+            "client",
+            &Footprint::default(),
+            &policy,
+        )
         .await
         .expect("stored code");
 }

@@ -16,8 +16,8 @@ use crate::{
 /// The cookie that binds a pending code to the browser that asked for it.
 pub const VERIFICATION_COOKIE: &str = "vid";
 
-/// Counts the SMS against every limit, stores a new code (killing the one this
-/// browser had) and sends it. A code whose SMS failed is deleted: it is never usable.
+/// Counts the SMS against every limit and stores a new code (killing the one this
+/// browser had), in one step, then sends it. A code whose SMS failed is deleted: it is never usable.
 pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), AppError> {
     let state = &request.state;
     let policy = &state.settings.policy;
@@ -28,14 +28,6 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
         .standing(phone, devices::hash_of(request).as_deref(), &from.country, now)
         .await?;
     let allowance = standing.allowance;
-    let ticket = state
-        .store
-        .reserve_sms(phone, &allowance, &request.client_key(), &from, now, policy)
-        .await
-        .inspect_err(|refusal| {
-            state.metrics.refused(refusal);
-            tracing::info!(phone = %phone, %refusal, "code refused");
-        })?;
     let verification_id = token::new_id();
     let id_hash = token::hash(&verification_id);
     // A resend replaces this browser's own code; codes of other browsers live on.
@@ -43,18 +35,27 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
         .cookie(VERIFICATION_COOKIE)
         .map(|id| token::hash(&id));
     let code = code::generate();
-    state
+    let ticket = state
         .store
-        .replace_verification(NewVerification {
-            id_hash: &id_hash,
-            replaces: replaces.as_deref(),
-            phone,
-            allowance: &allowance,
-            code_digest: &code::digest(state.secret(), &verification_id, &code),
-            created_at: now,
-            expires_at: now + policy.code_ttl_secs,
-        })
-        .await?;
+        .reserve_code(
+            NewVerification {
+                id_hash: &id_hash,
+                replaces: replaces.as_deref(),
+                phone,
+                allowance: &allowance,
+                code_digest: &code::digest(state.secret(), &verification_id, &code),
+                created_at: now,
+                expires_at: now + policy.code_ttl_secs,
+            },
+            &request.client_key(),
+            &from,
+            policy,
+        )
+        .await
+        .inspect_err(|refusal| {
+            state.metrics.refused(refusal);
+            tracing::info!(phone = %phone, %refusal, "code refused");
+        })?;
     // The code names the country it was asked from when the number's account has not
     // signed in from there: the owner reading it learns that someone else asks.
     let lang = request.lang();
