@@ -193,6 +193,8 @@ pub struct Standing {
     pub allowance: Allowance,
     /// Whether the account signed in from the country in the last 180 days.
     pub country_known: bool,
+    /// The sends a code SMS to the phone on `allowance` would count against.
+    pub sends: crate::otp::SendHistory,
 }
 
 /// What was new about a sign-in: the owner is told about a new device or country.
@@ -353,19 +355,25 @@ pub struct OutboxMessage {
 #[async_trait]
 pub trait Store: PasskeyStore + Send + Sync + 'static {
     /// What the store knows of `phone`'s account for a browser with this device id
-    /// hash, from `country` (`''` when unknown), as of `now`.
+    /// hash, from `from` (its country `''` when unknown), as of `now`; and the
+    /// history a code SMS to the phone from the address `ip` would be decided on.
+    /// Read beside the writer: a request it shows past a limit is refused without
+    /// waiting for the writer (counts only grow until the writer decides).
     async fn standing(
         &self,
         phone: &Phone,
         device_hash: Option<&str>,
-        country: &str,
+        from: &Footprint,
+        ip: &str,
         now: i64,
+        policy: &Policy,
     ) -> Result<Standing, AppError>;
 
     /// Counts one SMS of the code `code` (to its phone, on its allowance) from `ip`,
     /// at its creation time, if the policy allows it then, and stores the code,
-    /// killing the live code it replaces: one step. The account's activity (if the
-    /// phone has one) records the code sent.
+    /// killing the live code it replaces: one step, decided with the other requests
+    /// waiting for the writer (`sends.rs`). The account's activity (if the phone has
+    /// one) records the code sent. Callers refuse first what `standing` refuses.
     async fn reserve_code(
         &self,
         code: NewVerification<'_>,

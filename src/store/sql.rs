@@ -262,23 +262,6 @@ pub(super) fn history_columns(h: &HistoryOf) -> String {
     )
 }
 
-/// One send's history: phone $1, address $2, allowance $3, now $4, limits per phone
-/// $5, per address $6, of wrong codes $7.
-pub(super) static HISTORY: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT {}",
-        history_columns(&HistoryOf {
-            phone: "$1",
-            ip: "$2",
-            allowance: "$3",
-            now: "$4",
-            per_phone: "$5",
-            per_ip: "$6",
-            failures: "$7",
-        })
-    )
-});
-
 /// The sends (code SMS and alerts) made after `since`: the running total now, less
 /// the total as it stood at `since`. `sms_send_totals` holds, for each second a send
 /// was made in, how many sends were made up to its end.
@@ -406,15 +389,55 @@ pub(super) fn novelty_key(account: &str, device_hash: &str, country: &str, since
 }
 
 /// What a phone's account knows of a browser's device ($2, `''` for none) and of
-/// the country $3 (signed in from since $4).
+/// the country $3 (signed in from since $4); the allowance the browser draws on (the
+/// device's own once the account knows it); and the history of a send to the phone
+/// on it from the address $5 at $6, with the limits per phone $7, per address $8 and
+/// of wrong codes $9. One row, with or without an account.
 pub(super) static STANDING: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT a.id, {} AS device_known, {} AS country_known
-         FROM accounts a WHERE a.phone = $1",
+        "WITH account AS (
+            SELECT a.id, {} AS device_known, {} AS country_known
+            FROM accounts a WHERE a.phone = $1),
+         chosen AS (
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM account WHERE device_known) THEN $2
+                        ELSE '' END AS allowance_key)
+         SELECT account.id AS account_id,
+                COALESCE(account.country_known, FALSE) AS country_known,
+                chosen.allowance_key, {}
+         FROM chosen LEFT JOIN account ON TRUE",
         device_known("a.id", "$2"),
-        country_known("a.id", "$3", "$4")
+        country_known("a.id", "$3", "$4"),
+        history_columns(&HistoryOf {
+            phone: "$1",
+            ip: "$5",
+            allowance: "chosen.allowance_key",
+            now: "$6",
+            per_phone: "$7",
+            per_ip: "$8",
+            failures: "$9",
+        })
     )
 });
+
+#[derive(sqlx::FromRow)]
+pub(super) struct StandingRow {
+    account_id: Option<i64>,
+    country_known: bool,
+    allowance_key: String,
+    #[sqlx(flatten)]
+    history: HistoryRow,
+}
+
+impl From<StandingRow> for super::Standing {
+    fn from(row: StandingRow) -> Self {
+        Self {
+            account_id: row.account_id,
+            allowance: super::Allowance::from_key(row.allowance_key),
+            country_known: row.country_known,
+            sends: row.history.into(),
+        }
+    }
+}
 
 /// The allowance alerts are counted under in `sms_sends`: neither the number's
 /// shared one (`''`) nor a device's (a 64-digit hash), so alerts count in the daily
@@ -628,40 +651,25 @@ macro_rules! impl_store {
                 &self,
                 phone: &$crate::phone::Phone,
                 device_hash: Option<&str>,
-                country: &str,
+                from: &$crate::store::Footprint,
+                ip: &str,
                 now: i64,
+                policy: &$crate::otp::Policy,
             ) -> Result<$crate::store::Standing, $crate::error::AppError> {
-                use $crate::store::{Allowance, Standing, COUNTRY_MEMORY_SECS};
-                // A device is known while it holds a session of the account, or
-                // remembered after.
-                let row: Option<(i64, bool, bool)> = sqlx::query_as(&$crate::store::sql::STANDING)
+                use $crate::store::{sql::StandingRow, COUNTRY_MEMORY_SECS};
+                let row: StandingRow = sqlx::query_as(&$crate::store::sql::STANDING)
                     .bind(phone.e164())
                     .bind(device_hash.unwrap_or(""))
-                    .bind(country)
+                    .bind(&from.country)
                     .bind(now - COUNTRY_MEMORY_SECS)
-                    .fetch_optional(self.reader())
+                    .bind(ip)
+                    .bind(now)
+                    .bind(i64::from(policy.sms_per_phone_per_hour))
+                    .bind(i64::from(policy.sms_per_ip_per_hour))
+                    .bind(i64::from(policy.phone_failures_per_hour))
+                    .fetch_one(self.reader())
                     .await?;
-                Ok(match (row, device_hash) {
-                    (Some((id, device_known, country_known)), Some(hash)) => Standing {
-                        account_id: Some(id),
-                        allowance: if device_known {
-                            Allowance::device(hash)
-                        } else {
-                            Allowance::shared()
-                        },
-                        country_known,
-                    },
-                    (Some((id, _, country_known)), None) => Standing {
-                        account_id: Some(id),
-                        allowance: Allowance::shared(),
-                        country_known,
-                    },
-                    (None, _) => Standing {
-                        account_id: None,
-                        allowance: Allowance::shared(),
-                        country_known: false,
-                    },
-                })
+                Ok(row.into())
             }
 
             async fn reserve_code(
@@ -671,21 +679,6 @@ macro_rules! impl_store {
                 from: &$crate::store::Footprint,
                 policy: &$crate::otp::Policy,
             ) -> Result<$crate::store::SendTicket, $crate::error::AppError> {
-                use $crate::store::sql::{HistoryRow, HISTORY};
-                // A request past a limit is refused on a read, beside the writer:
-                // the counts only grow until the writer decides, so what this read
-                // refuses the writer would refuse too.
-                let read: HistoryRow = sqlx::query_as(&HISTORY)
-                    .bind(code.phone.e164())
-                    .bind(ip)
-                    .bind(code.allowance.key())
-                    .bind(code.created_at)
-                    .bind(i64::from(policy.sms_per_phone_per_hour))
-                    .bind(i64::from(policy.sms_per_ip_per_hour))
-                    .bind(i64::from(policy.phone_failures_per_hour))
-                    .fetch_one(self.reader())
-                    .await?;
-                policy.check_send(&read.into(), code.created_at)?;
                 self.sends()
                     .reserve($crate::store::sends::SendJob {
                         phone: code.phone.e164().to_owned(),

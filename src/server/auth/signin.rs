@@ -23,9 +23,11 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
     let policy = &state.settings.policy;
     let now = request.now();
     let from = footprint::of(request);
+    let ip = request.client_key();
+    let device_hash = devices::hash_of(request);
     let standing = state
         .store
-        .standing(phone, devices::hash_of(request).as_deref(), &from.country, now)
+        .standing(phone, device_hash.as_deref(), &from, &ip, now, policy)
         .await?;
     let allowance = standing.allowance;
     let verification_id = token::new_id();
@@ -35,27 +37,31 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
         .cookie(VERIFICATION_COOKIE)
         .map(|id| token::hash(&id));
     let code = code::generate();
-    let ticket = state
-        .store
-        .reserve_code(
-            NewVerification {
-                id_hash: &id_hash,
-                replaces: replaces.as_deref(),
-                phone,
-                allowance: &allowance,
-                code_digest: &code::digest(state.secret(), &verification_id, &code),
-                created_at: now,
-                expires_at: now + policy.code_ttl_secs,
-            },
-            &request.client_key(),
-            &from,
-            policy,
-        )
-        .await
-        .inspect_err(|refusal| {
-            state.metrics.refused(refusal);
-            tracing::info!(phone = %phone, %refusal, "code refused");
-        })?;
+    let reserved = async {
+        // Refused on the read above, beside the writer, when past a limit already.
+        policy.check_send(&standing.sends, now)?;
+        state
+            .store
+            .reserve_code(
+                NewVerification {
+                    id_hash: &id_hash,
+                    replaces: replaces.as_deref(),
+                    phone,
+                    allowance: &allowance,
+                    code_digest: &code::digest(state.secret(), &verification_id, &code),
+                    created_at: now,
+                    expires_at: now + policy.code_ttl_secs,
+                },
+                &ip,
+                &from,
+                policy,
+            )
+            .await
+    };
+    let ticket = reserved.await.inspect_err(|refusal| {
+        state.metrics.refused(refusal);
+        tracing::info!(phone = %phone, %refusal, "code refused");
+    })?;
     // The code names the country it was asked from when the number's account has not
     // signed in from there: the owner reading it learns that someone else asks.
     let lang = request.lang();
