@@ -198,6 +198,48 @@ async fn hashed_assets_are_served_precompressed_and_immutable() {
 }
 
 #[tokio::test]
+async fn assets_built_without_precompressed_files_are_compressed_as_they_go() {
+    // A release built without `--precompress`: no .br or .gz beside the wasm.
+    let site = tempfile::tempdir().expect("site");
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg");
+    let wasm: Vec<u8> = (0..200_000u32).map(|n| (n % 61) as u8).collect();
+    std::fs::write(pkg.join("app.abc123.wasm"), &wasm).expect("wasm");
+    let app = TestApp::builder().site(site.path(), true).start().await;
+    let get = |encoding: &'static str| {
+        app.browser()
+            .http
+            .get(format!("{}/pkg/app.abc123.wasm", app.base))
+            .header(header::ACCEPT_ENCODING, encoding)
+            .send()
+    };
+    let br = get("gzip, deflate, br").await.expect("br");
+    assert_eq!(br.status(), 200);
+    assert_eq!(header_of(&br, "content-encoding"), "br");
+    assert_eq!(header_of(&br, "content-type"), "application/wasm");
+    assert_eq!(
+        header_of(&br, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    let body = br.bytes().await.expect("body");
+    assert!(body.len() < wasm.len() / 10, "{} bytes", body.len());
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(&mut brotli::Decompressor::new(&body[..], 4096), &mut unpacked)
+        .expect("brotli");
+    assert!(unpacked == wasm, "the same bytes");
+    let gz = get("gzip").await.expect("gz");
+    assert_eq!(header_of(&gz, "content-encoding"), "gzip");
+    let mut unpacked = Vec::new();
+    let body = gz.bytes().await.expect("body");
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut unpacked)
+        .expect("gzip");
+    assert!(unpacked == wasm, "the same bytes");
+    let plain = get("identity").await.expect("plain");
+    assert_eq!(header_of(&plain, "content-encoding"), "");
+    assert!(plain.bytes().await.expect("body") == wasm);
+}
+
+#[tokio::test]
 async fn probes_answer_and_metrics_count_what_happened() {
     let app = TestApp::builder().policy(|p| p.max_tries = 3).start().await;
     let browser = app.browser();
