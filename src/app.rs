@@ -1,7 +1,7 @@
 //! The HTML shell and the route table.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, Lazy, SsrMode,
@@ -48,6 +48,8 @@ pub fn App() -> impl IntoView {
     let t = use_texts();
     view! {
         <Title formatter=move |page: String| format!("{page} · {}", t.app_name)/>
+        // What search engines show under the title: the start page's lead.
+        <Meta name="description" content=t.start_lead/>
         <Router>
             <Header/>
             <main>

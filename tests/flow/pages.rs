@@ -22,6 +22,23 @@ async fn the_start_page_links_to_signup_in_the_asked_language() {
 }
 
 #[tokio::test]
+async fn every_page_describes_the_service_to_search_engines_in_its_language() {
+    let app = TestApp::start().await;
+    for path in ["/", "/signup"] {
+        let ru = app.browser().page(path).await;
+        assert!(
+            ru.contains(r#"<meta name="description" content="Без пароля: введите номер"#),
+            "{path}: {ru}"
+        );
+        let en = app.browser_with_language("en").page(path).await;
+        assert!(
+            en.contains(r#"<meta name="description" content="No password to remember:"#),
+            "{path}: {en}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_language_switch_is_remembered_and_only_goes_home() {
     let app = TestApp::start().await;
     let browser = app.browser();
