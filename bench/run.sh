@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# The load and size benchmark: builds the release server and its precompressed,
+# The load, size and page benchmark: builds the release server and its precompressed,
 # hashed front end, then runs benches/load.rs, which starts the server on SQLite and
-# on a throwaway PostgreSQL (each with a fake Exolve) and prints the figures.
+# on a throwaway PostgreSQL (each with a fake Exolve) and prints the figures: load on
+# an empty and on a filled store, a month of purges, the first visit's bytes, and
+# Lighthouse's scores of the pages.
 #   bench/run.sh                          both backends
 #   BENCH_BACKENDS=sqlite bench/run.sh    one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
 source scripts/env.sh
+# Lighthouse, for the page audits (in the Chromium the bootstrap installs).
+[ -x bench/lighthouse/node_modules/.bin/lighthouse ] ||
+  (cd bench/lighthouse && npm ci --no-audit --no-fund)
 cargo leptos build --release --precompress --split
 cargo bench --no-default-features --features ssr --bench load

@@ -14,6 +14,8 @@
 
 #[path = "load/fill.rs"]
 mod fill;
+#[path = "load/lighthouse.rs"]
+mod lighthouse;
 #[path = "../tests/flow/pg.rs"]
 mod pg;
 #[path = "../tests/flow/process.rs"]
@@ -90,7 +92,8 @@ async fn start_server(root: &Path, database_url: &str, exolve_url: &str) -> Serv
     command
         .current_dir(root)
         .env("LEPTOS_ENV", "PROD")
-        .env("PUBLIC_ORIGIN", format!("http://127.0.0.1:{port}"))
+        // A host name, as a deployment has: passkeys are on.
+        .env("PUBLIC_ORIGIN", format!("http://localhost:{port}"))
         .env("DATABASE_URL", database_url)
         .env("EXOLVE_API_URL", exolve_url)
         .env("EXOLVE_API_KEY", "bench-key")
@@ -226,7 +229,12 @@ fn cookie_of(response: &reqwest::Response, name: &str) -> Option<String> {
         .get_all(reqwest::header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix(&prefix)?.split(';').next().map(str::to_owned))
+        .find_map(|c| {
+            c.strip_prefix(&prefix)?
+                .split(';')
+                .next()
+                .map(str::to_owned)
+        })
 }
 
 /// Asks for `count` codes (8 at a time) and returns each browser's cookie and code.
@@ -352,9 +360,10 @@ async fn measure_levels(
                 })
                 .await
             };
-            for (round, figures) in rounds
-                .iter_mut()
-                .zip([ceiling, request_code, verify_code, account])
+            for (round, figures) in
+                rounds
+                    .iter_mut()
+                    .zip([ceiling, request_code, verify_code, account])
             {
                 round.push(Figures {
                     ratio: figures.per_sec / ceiling.per_sec,
@@ -374,7 +383,12 @@ async fn measure_levels(
     rows
 }
 
-const ENDPOINTS: [&str; 4] = ["GET /healthz", "request-code", "verify-code", "GET /account"];
+const ENDPOINTS: [&str; 4] = [
+    "GET /healthz",
+    "request-code",
+    "verify-code",
+    "GET /account",
+];
 
 struct Report {
     rows: Vec<Row>,
@@ -382,12 +396,50 @@ struct Report {
     transfer: Vec<(String, [u64; 3])>,
     /// At 64 clients on the filled store, when the bench filled one.
     filled: Option<Vec<Row>>,
+    audits: Vec<lighthouse::Scores>,
+}
+
+/// Lighthouse's scores of the start, sign-up, verify and account pages (the last two
+/// with a code pending, and signed in).
+async fn audits(
+    root: &Path,
+    base: &str,
+    fake: &FakeExolve,
+    next_phone: &mut usize,
+) -> Vec<lighthouse::Scores> {
+    let (vid, _) = pending_codes(base, fake, *next_phone, 1).await.remove(0);
+    let sid = signed_in(base, fake, *next_phone + 1, 1).await.remove(0);
+    *next_phone += 2;
+    let site = base.replace("127.0.0.1", "localhost");
+    let pages = [
+        ("/", None),
+        ("/signup", None),
+        ("/verify", Some(format!("vid={vid}"))),
+        ("/account", Some(format!("sid={sid}"))),
+    ];
+    let root = root.to_owned();
+    tokio::task::spawn_blocking(move || {
+        pages
+            .into_iter()
+            .map(|(page, cookie)| {
+                lighthouse::audit(&root, page, &format!("{site}{page}"), cookie.as_deref())
+            })
+            .collect()
+    })
+    .await
+    .expect("lighthouse")
 }
 
 /// Whether the run fills the store after the empty-store figures (`BENCH_FILL=0`
 /// leaves it out: it takes minutes).
 fn filling() -> bool {
     std::env::var("BENCH_FILL").as_deref() != Ok("0")
+}
+
+/// Whether the run audits the pages with Lighthouse (`BENCH_LIGHTHOUSE=0` leaves it
+/// out).
+fn auditing() -> bool {
+    std::env::var("BENCH_LIGHTHOUSE").as_deref() != Ok("0")
 }
 
 async fn run_backend(label: &str, root: &Path, database_url: &str) -> Report {
@@ -397,11 +449,20 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> Report {
     let server = start_server(root, database_url, &exolve_url).await;
     let rows = measure_levels(&server.base, &fake, &mut next_phone, &concurrency(), label).await;
     let transfer = first_visit(&client(), &server.base).await;
+    let audits = if auditing() {
+        audits(root, &server.base, &fake, &mut next_phone).await
+    } else {
+        Vec::new()
+    };
     let peak_kib = peak_rss_kib(server.child.id());
     drop(server);
     print_rows(&rows);
-    println!("\npeak RSS of the server: {:.1} MiB", peak_kib as f64 / 1024.0);
+    println!(
+        "\npeak RSS of the server: {:.1} MiB",
+        peak_kib as f64 / 1024.0
+    );
     print_transfer(&transfer);
+    print_audits(&audits);
     let filled = if filling() {
         let now = sms_auth::clock::Clock::now(&sms_auth::clock::SystemClock);
         let before = fill::size(database_url).await;
@@ -427,6 +488,7 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> Report {
         peak_kib,
         transfer,
         filled,
+        audits,
     }
 }
 
@@ -529,6 +591,27 @@ fn print_transfer(transfer: &[(String, [u64; 3])]) {
     println!("| **total** | {} | {} | {} |", total[0], total[1], total[2]);
 }
 
+fn print_audits(audits: &[lighthouse::Scores]) {
+    if audits.is_empty() {
+        return;
+    }
+    println!(
+        "\n| Lighthouse, mobile | performance | accessibility | best practices | SEO | goals |"
+    );
+    println!("|---|---:|---:|---:|---:|---|");
+    for a in audits {
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            a.page,
+            a.performance,
+            a.accessibility,
+            a.best_practices,
+            a.seo,
+            mark(a.meets_goals())
+        );
+    }
+}
+
 /// The filled store against the empty one, and the goals.
 fn print_backend(label: &str, report: &Report) {
     if let Some(filled) = &report.filled {
@@ -572,6 +655,13 @@ fn print_backend(label: &str, report: &Report) {
         report.peak_kib as f64 / 1024.0,
         mark(report.peak_kib < 64 * 1024)
     );
+    if !report.audits.is_empty() {
+        println!(
+            "- Lighthouse: performance ≥ 95, accessibility, best practices and SEO 100 on \
+             every page {}",
+            mark(report.audits.iter().all(lighthouse::Scores::meets_goals))
+        );
+    }
     let brotli: u64 = report.transfer.iter().map(|(_, wire)| wire[2]).sum();
     println!(
         "- first visit, brotli: {:.1} KB (goal < 200) {}",

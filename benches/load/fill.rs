@@ -129,7 +129,15 @@ pub async fn fill(url: &str, now: i64) {
     for statement in statements.iter().map(String::as_str).chain(RETOTAL) {
         run(&db, statement).await;
     }
-    run(&db, if postgres { "ANALYZE" } else { "PRAGMA optimize" }).await;
+    run(
+        &db,
+        if postgres {
+            "ANALYZE"
+        } else {
+            "PRAGMA optimize"
+        },
+    )
+    .await;
     println!(
         "\nfilled: {ACCOUNTS} accounts, {SESSIONS} sessions, {SENDS} SMS sends and {EVENTS} \
          activity events in {:.0} s",
