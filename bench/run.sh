@@ -2,8 +2,8 @@
 # The load, size and page benchmark: builds the release server and its precompressed,
 # hashed front end, then runs benches/load.rs, which starts the server on SQLite and
 # on a throwaway PostgreSQL (each with a fake Exolve) and prints the figures: load on
-# an empty and on a filled store, a month of purges, the first visit's bytes, and
-# Lighthouse's scores of the pages.
+# an empty and on a filled store, a month of purges, the first visit's bytes beside a
+# bare Leptos app's (bench/bare), and Lighthouse's scores of the pages.
 #   bench/run.sh                          both backends
 #   BENCH_BACKENDS=sqlite bench/run.sh    one
 set -euo pipefail
@@ -14,4 +14,6 @@ source scripts/env.sh
 [ -x bench/lighthouse/node_modules/.bin/lighthouse ] ||
   (cd bench/lighthouse && npm ci --no-audit --no-fund)
 cargo leptos build --release --precompress --split
+# The bare Leptos app the first visit is weighed against (its own target folder).
+(cd bench/bare && cargo leptos build --release --precompress)
 cargo bench --no-default-features --features ssr --bench load

@@ -448,7 +448,7 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> Report {
     let mut next_phone = 0;
     let server = start_server(root, database_url, &exolve_url).await;
     let rows = measure_levels(&server.base, &fake, &mut next_phone, &concurrency(), label).await;
-    let transfer = first_visit(&client(), &server.base).await;
+    let transfer = first_visit(&client(), &server.base, "/signup").await;
     let audits = if auditing() {
         audits(root, &server.base, &fake, &mut next_phone).await
     } else {
@@ -461,7 +461,7 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> Report {
         "\npeak RSS of the server: {:.1} MiB",
         peak_kib as f64 / 1024.0
     );
-    print_transfer(&transfer);
+    print_transfer("first visit to /signup", &transfer);
     print_audits(&audits);
     let filled = if filling() {
         let now = sms_auth::clock::Clock::now(&sms_auth::clock::SystemClock);
@@ -503,9 +503,9 @@ fn static_imports(script: &str) -> Vec<String> {
         .collect()
 }
 
-/// What a first visit to /signup fetches (the page, the files it names under /pkg/,
+/// What a first visit to `page` fetches (the page, the files it names under /pkg/,
 /// and the scripts they import), in bytes on the wire: identity, gzip, brotli.
-async fn first_visit(http: &reqwest::Client, base: &str) -> Vec<(String, [u64; 3])> {
+async fn first_visit(http: &reqwest::Client, base: &str, page: &str) -> Vec<(String, [u64; 3])> {
     let fetch = |path: String, encoding: &'static str| {
         let http = http.clone();
         let url = format!("{base}{path}");
@@ -521,9 +521,9 @@ async fn first_visit(http: &reqwest::Client, base: &str) -> Vec<(String, [u64; 3
             response.bytes().await.expect("body")
         }
     };
-    let page = fetch("/signup".to_owned(), "identity").await;
-    let html = String::from_utf8_lossy(&page);
-    let mut paths = vec!["/signup".to_owned()];
+    let html = fetch(page.to_owned(), "identity").await;
+    let html = String::from_utf8_lossy(&html);
+    let mut paths = vec![page.to_owned()];
     for piece in html.split("\"/pkg/").skip(1) {
         let path = format!("/pkg/{}", piece.split('"').next().unwrap_or_default());
         if !paths.contains(&path) {
@@ -578,8 +578,8 @@ fn at_64<'a>(rows: &'a [Row], name: &str) -> Option<&'a Figures> {
         .map(|r| &r.figures)
 }
 
-fn print_transfer(transfer: &[(String, [u64; 3])]) {
-    println!("\n| first visit to /signup | raw | gzip | brotli |");
+fn print_transfer(title: &str, transfer: &[(String, [u64; 3])]) {
+    println!("\n| {title} | raw | gzip | brotli |");
     println!("|---|---:|---:|---:|");
     let mut total = [0; 3];
     for (path, wire) in transfer {
@@ -612,8 +612,28 @@ fn print_audits(audits: &[lighthouse::Scores]) {
     }
 }
 
+fn brotli_total(transfer: &[(String, [u64; 3])]) -> u64 {
+    transfer.iter().map(|(_, wire)| wire[2]).sum()
+}
+
+/// The first visit to the bare Leptos app of `bench/bare` (a router, one page, one
+/// server function, the same release profile), if `bench/run.sh` built it.
+async fn bare_first_visit(root: &Path) -> Option<Vec<(String, [u64; 3])>> {
+    let folder = root.join("bench/bare");
+    let binary = folder.join("target/release/bare");
+    if !binary.exists() {
+        println!("\n(no bare app: bench/run.sh builds it in bench/bare)");
+        return None;
+    }
+    let port = free_port();
+    let mut command = Command::new(binary);
+    command.current_dir(&folder).env("RUST_LOG", "warn");
+    let server = ServerProcess::start_answering(command, port, "/").await;
+    Some(first_visit(&client(), &server.base, "/").await)
+}
+
 /// The filled store against the empty one, and the goals.
-fn print_backend(label: &str, report: &Report) {
+fn print_backend(label: &str, report: &Report, bare: Option<u64>) {
     if let Some(filled) = &report.filled {
         println!("\n| at 64 clients | empty ÷ /healthz | filled ÷ /healthz | filled ÷ empty |");
         println!("|---|---:|---:|---:|");
@@ -662,12 +682,18 @@ fn print_backend(label: &str, report: &Report) {
             mark(report.audits.iter().all(lighthouse::Scores::meets_goals))
         );
     }
-    let brotli: u64 = report.transfer.iter().map(|(_, wire)| wire[2]).sum();
-    println!(
-        "- first visit, brotli: {:.1} KB (goal < 200) {}",
-        brotli as f64 / 1000.0,
-        mark(brotli < 200_000)
-    );
+    let brotli = brotli_total(&report.transfer);
+    if let Some(bare) = bare {
+        let ratio = brotli as f64 / bare as f64;
+        println!(
+            "- first visit, brotli: {:.1} KB, {ratio:.2}× the bare app's {:.1} KB (goal ≤ 1.25×) {}",
+            brotli as f64 / 1000.0,
+            bare as f64 / 1000.0,
+            mark(ratio <= 1.25)
+        );
+    } else {
+        println!("- first visit, brotli: {:.1} KB", brotli as f64 / 1000.0);
+    }
 }
 
 fn mark(ok: bool) -> &'static str {
@@ -688,6 +714,11 @@ async fn main() {
          a code asked for beforehand, outside the timing), then {REQUESTS} GET /account \
          (64 signed-in browsers). The ratio is to the /healthz of the same round."
     );
+    let bare = bare_first_visit(&root).await;
+    if let Some(transfer) = &bare {
+        print_transfer("first visit to the bare app's /", transfer);
+    }
+    let bare = bare.as_deref().map(brotli_total);
     for backend in only.split(',').map(str::trim) {
         let dir = tempfile::tempdir().expect("temp dir");
         let (label, url) = match backend {
@@ -699,6 +730,6 @@ async fn main() {
             other => panic!("BENCH_BACKENDS: unknown backend {other}"),
         };
         let report = run_backend(label, &root, &url).await;
-        print_backend(label, &report);
+        print_backend(label, &report, bare);
     }
 }

@@ -6,12 +6,14 @@
 
 mod passkey_sql;
 pub mod passkeys;
+mod batches;
 mod postgres;
 mod sends;
 mod sqlite_sends;
 mod sql;
 mod sqlite;
 mod sqlite_sign_in;
+mod sqlite_standings;
 
 use std::sync::Arc;
 

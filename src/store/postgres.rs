@@ -12,7 +12,10 @@ use sqlx::{
 
 use super::{
     sends::{SendJob, Sends},
-    sql::{history_columns, novelty_key, BatchHistoryRow, Engine, HistoryOf, SignInRow},
+    sql::{
+        bind_standing, history_columns, novelty_key, standing_sql, BatchHistoryRow, Engine,
+        HistoryOf, SignInRow, StandingOf, StandingRow,
+    },
     NewSession, COUNTRY_MEMORY_SECS,
 };
 use crate::{otp::SendHistory, phone::Phone};
@@ -57,8 +60,8 @@ impl PgStore {
             .connect_with(options.application_name("sms-auth"))
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        let (sends, jobs) = Sends::channel();
-        tokio::spawn(super::sends::run::<Self>(pool.clone(), jobs));
+        let (sends, queue) = Sends::channel();
+        tokio::spawn(super::sends::run::<Self>(pool.clone(), queue));
         Ok(Self { pool, sends })
     }
 }
@@ -108,6 +111,13 @@ impl Engine for PgStore {
             .execute(tx)
             .await?;
         Ok(())
+    }
+
+    async fn standing_row(&self, of: StandingOf) -> Result<StandingRow, sqlx::Error> {
+        static STANDING: LazyLock<String> = LazyLock::new(|| standing_sql(&|n| format!("${n}")));
+        bind_standing(sqlx::query_as(&STANDING), &of)
+            .fetch_one(&self.pool)
+            .await
     }
 
     /// Uses the code and signs its phone in, in one statement: PostgreSQL runs the

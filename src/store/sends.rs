@@ -1,24 +1,25 @@
-//! SMS reservations, decided in batches. Every reservation counts across rows (a
-//! phone's sends, an address's, the day's), so reservations take turns: SQLite's one
-//! writer, PostgreSQL's sends lock. Taking the turn costs more than the decision, so
-//! one task per process takes the reservations waiting when it is free and decides
-//! them in one transaction: it reads each one's history in one round trip, decides
-//! them in order (each as if alone after the ones granted before it,
-//! `otp::check_in_order`), and writes the granted ones (their sends, activity events
-//! and codes) in another. Requests already past a limit are refused on a read before
-//! they get here (`impl_store!`'s `reserve_code`), so a flood of them never queues.
+//! SMS reservations, decided in batches (`batches.rs`). Every reservation counts
+//! across rows (a phone's sends, an address's, the day's), so reservations take
+//! turns: SQLite's one writer, PostgreSQL's sends lock. Taking the turn costs more
+//! than the decision, so one task per process takes the reservations waiting when it
+//! is free and decides them in one transaction: it reads each one's history in one
+//! round trip, decides them in order (each as if alone after the ones granted before
+//! it, `otp::check_in_order`), and writes the granted ones (their sends, activity
+//! events and codes) in another. Requests already past a limit are refused on the
+//! standing read before they get here (`auth::signin`), so a flood of them never
+//! queues.
 
 use sqlx::Pool;
-use tokio::sync::{mpsc, oneshot};
 
-use super::{sql::Engine, Footprint, SendTicket};
+use super::{
+    batches::{drain, Batches, Queue},
+    sql::Engine,
+    Footprint, SendTicket,
+};
 use crate::{
     error::AppError,
     otp::{check_in_order, Policy, SendHistory, SendKey},
 };
-
-/// The most reservations one batch holds.
-const MAX_BATCH: usize = 64;
 
 /// A code to send: the SMS to count and the code to store once it is granted.
 pub(super) struct SendJob {
@@ -46,70 +47,27 @@ impl SendJob {
     }
 }
 
-type Reply = oneshot::Sender<Result<SendTicket, AppError>>;
-pub(super) type Jobs = mpsc::Receiver<(SendJob, Reply)>;
+/// The reservations' task: each is answered with its ticket, or why it was refused.
+pub(super) type Sends = Batches<SendJob, Result<SendTicket, AppError>>;
 
-#[derive(Clone)]
-pub(super) struct Sends {
-    queue: mpsc::Sender<(SendJob, Reply)>,
+/// Counts the send and stores its code if the policy allows it now.
+pub(super) async fn reserve(sends: &Sends, job: SendJob) -> Result<SendTicket, AppError> {
+    sends.run(job).await?
 }
 
-impl Sends {
-    /// A handle, and the queue for `run` to take the reservations from. The store
-    /// spawns `run` for its engine (so that the compiler sees the task is `Send`); it
-    /// ends when every handle is dropped.
-    pub(super) fn channel() -> (Self, Jobs) {
-        let (queue, jobs) = mpsc::channel(1024);
-        (Self { queue }, jobs)
-    }
-
-    /// Counts the send and stores its code if the policy allows it now.
-    pub(super) async fn reserve(&self, job: SendJob) -> Result<SendTicket, AppError> {
-        let (reply, answer) = oneshot::channel();
-        let closed = || AppError::from(sqlx::Error::PoolClosed);
-        self.queue.send((job, reply)).await.map_err(|_| closed())?;
-        answer.await.map_err(|_| closed())?
-    }
-}
-
-/// Decides the reservations of `jobs` in batches on `writer`.
-pub(super) async fn run<E: Engine>(writer: Pool<E::Db>, mut jobs: Jobs) {
-    let mut waiting = Vec::with_capacity(MAX_BATCH);
-    while jobs.recv_many(&mut waiting, MAX_BATCH).await > 0 {
-        // Power-of-two sizes: SQLite keeps one prepared batch statement per size.
-        while !waiting.is_empty() {
-            let size = 1 << waiting.len().ilog2();
-            let batch: Vec<_> = waiting.drain(..size).collect();
-            run_batch::<E>(&writer, batch).await;
+/// Decides the reservations of `queue` in batches on `writer`.
+pub(super) async fn run<E: Engine>(
+    writer: Pool<E::Db>,
+    queue: Queue<SendJob, Result<SendTicket, AppError>>,
+) {
+    drain(queue, |jobs| {
+        let writer = writer.clone();
+        async move {
+            let verdicts = decide::<E>(&writer, &jobs).await;
+            (jobs, verdicts)
         }
-    }
-}
-
-async fn run_batch<E: Engine>(writer: &Pool<E::Db>, batch: Vec<(SendJob, Reply)>) {
-    let (jobs, replies): (Vec<SendJob>, Vec<Reply>) = batch.into_iter().unzip();
-    match decide::<E>(writer, &jobs).await {
-        Ok(verdicts) => {
-            for (reply, verdict) in replies.into_iter().zip(verdicts) {
-                let _ = reply.send(verdict);
-            }
-        }
-        // A failure fails the batch: each reservation runs again alone and gets its
-        // own answer.
-        Err(_) if jobs.len() > 1 => {
-            for (job, reply) in jobs.into_iter().zip(replies) {
-                let verdict = match decide::<E>(writer, std::slice::from_ref(&job)).await {
-                    Ok(mut verdicts) => verdicts.pop().unwrap_or(Err(AppError::Internal)),
-                    Err(error) => Err(error.into()),
-                };
-                let _ = reply.send(verdict);
-            }
-        }
-        Err(error) => {
-            if let Some(reply) = replies.into_iter().next() {
-                let _ = reply.send(Err(error.into()));
-            }
-        }
-    }
+    })
+    .await;
 }
 
 /// One transaction: the histories, the decisions, the granted sends written.

@@ -53,6 +53,11 @@ pub(super) trait Engine {
         ip: &str,
     ) -> Result<(), sqlx::Error>;
 
+    /// What the store knows of a phone and a browser for a code request, and the
+    /// history it is decided on (`standing_sql`): read beside the writer, one round
+    /// trip (on SQLite, one for the requests waiting together: `sqlite_standings.rs`).
+    async fn standing_row(&self, of: StandingOf) -> Result<StandingRow, sqlx::Error>;
+
     /// The hot decision of the verify step, written for each engine so that it is one
     /// round trip to the database: one statement on PostgreSQL, one group-committed
     /// batch on SQLite (`sqlite_sign_in.rs`).
@@ -388,36 +393,81 @@ pub(super) fn novelty_key(account: &str, device_hash: &str, country: &str, since
     )
 }
 
-/// What a phone's account knows of a browser's device ($2, `''` for none) and of
-/// the country $3 (signed in from since $4); the allowance the browser draws on (the
+/// What a phone's account knows of a browser's device (`''` for none) and of a
+/// country (signed in from since a time); the allowance the browser draws on (the
 /// device's own once the account knows it); and the history of a send to the phone
-/// on it from the address $5 at $6, with the limits per phone $7, per address $8 and
-/// of wrong codes $9. One row, with or without an account.
-pub(super) static STANDING: LazyLock<String> = LazyLock::new(|| {
+/// on it from an address at a time, with the limits per phone, per address and of
+/// wrong codes: placeholders `p(1)` to `p(9)` in that order. One row, with or without
+/// an account.
+pub(super) fn standing_sql(p: &dyn Fn(usize) -> String) -> String {
     format!(
         "WITH account AS (
             SELECT a.id, {} AS device_known, {} AS country_known
-            FROM accounts a WHERE a.phone = $1),
+            FROM accounts a WHERE a.phone = {phone}),
          chosen AS (
-            SELECT CASE WHEN EXISTS (SELECT 1 FROM account WHERE device_known) THEN $2
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM account WHERE device_known) THEN {device}
                         ELSE '' END AS allowance_key)
          SELECT account.id AS account_id,
                 COALESCE(account.country_known, FALSE) AS country_known,
                 chosen.allowance_key, {}
          FROM chosen LEFT JOIN account ON TRUE",
-        device_known("a.id", "$2"),
-        country_known("a.id", "$3", "$4"),
+        device_known("a.id", &p(2)),
+        country_known("a.id", &p(3), &p(4)),
         history_columns(&HistoryOf {
-            phone: "$1",
-            ip: "$5",
+            phone: &p(1),
+            ip: &p(5),
             allowance: "chosen.allowance_key",
-            now: "$6",
-            per_phone: "$7",
-            per_ip: "$8",
-            failures: "$9",
-        })
+            now: &p(6),
+            per_phone: &p(7),
+            per_ip: &p(8),
+            failures: &p(9),
+        }),
+        phone = p(1),
+        device = p(2),
     )
-});
+}
+
+/// What a standing is read for (`standing_sql`'s parameters, in order).
+pub(super) struct StandingOf {
+    pub(super) phone: String,
+    pub(super) device_hash: String,
+    pub(super) country: String,
+    pub(super) country_since: i64,
+    pub(super) ip: String,
+    pub(super) now: i64,
+    pub(super) per_phone: i64,
+    pub(super) per_ip: i64,
+    pub(super) failures: i64,
+}
+
+/// Binds a standing's parameters, in `standing_sql`'s order.
+pub(super) fn bind_standing<'q, DB, O>(
+    query: sqlx::query::QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>,
+    of: &'q StandingOf,
+) -> sqlx::query::QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>
+where
+    DB: Database,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query
+        .bind(&of.phone)
+        .bind(&of.device_hash)
+        .bind(&of.country)
+        .bind(of.country_since)
+        .bind(&of.ip)
+        .bind(of.now)
+        .bind(of.per_phone)
+        .bind(of.per_ip)
+        .bind(of.failures)
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct BatchStandingRow {
+    pub(super) op: i64,
+    #[sqlx(flatten)]
+    pub(super) standing: StandingRow,
+}
 
 #[derive(sqlx::FromRow)]
 pub(super) struct StandingRow {
@@ -656,18 +706,19 @@ macro_rules! impl_store {
                 now: i64,
                 policy: &$crate::otp::Policy,
             ) -> Result<$crate::store::Standing, $crate::error::AppError> {
-                use $crate::store::{sql::StandingRow, COUNTRY_MEMORY_SECS};
-                let row: StandingRow = sqlx::query_as(&$crate::store::sql::STANDING)
-                    .bind(phone.e164())
-                    .bind(device_hash.unwrap_or(""))
-                    .bind(&from.country)
-                    .bind(now - COUNTRY_MEMORY_SECS)
-                    .bind(ip)
-                    .bind(now)
-                    .bind(i64::from(policy.sms_per_phone_per_hour))
-                    .bind(i64::from(policy.sms_per_ip_per_hour))
-                    .bind(i64::from(policy.phone_failures_per_hour))
-                    .fetch_one(self.reader())
+                use $crate::store::{sql::StandingOf, COUNTRY_MEMORY_SECS};
+                let row = self
+                    .standing_row(StandingOf {
+                        phone: phone.e164().to_owned(),
+                        device_hash: device_hash.unwrap_or("").to_owned(),
+                        country: from.country.clone(),
+                        country_since: now - COUNTRY_MEMORY_SECS,
+                        ip: ip.to_owned(),
+                        now,
+                        per_phone: i64::from(policy.sms_per_phone_per_hour),
+                        per_ip: i64::from(policy.sms_per_ip_per_hour),
+                        failures: i64::from(policy.phone_failures_per_hour),
+                    })
                     .await?;
                 Ok(row.into())
             }
@@ -679,8 +730,9 @@ macro_rules! impl_store {
                 from: &$crate::store::Footprint,
                 policy: &$crate::otp::Policy,
             ) -> Result<$crate::store::SendTicket, $crate::error::AppError> {
-                self.sends()
-                    .reserve($crate::store::sends::SendJob {
+                $crate::store::sends::reserve(
+                    self.sends(),
+                    $crate::store::sends::SendJob {
                         phone: code.phone.e164().to_owned(),
                         allowance: code.allowance.key().to_owned(),
                         ip: ip.to_owned(),
@@ -691,8 +743,9 @@ macro_rules! impl_store {
                         replaces: code.replaces.map(str::to_owned),
                         code_digest: code.code_digest.to_vec(),
                         expires_at: code.expires_at,
-                    })
-                    .await
+                    },
+                )
+                .await
             }
 
             async fn release_sms(

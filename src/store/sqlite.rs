@@ -15,9 +15,10 @@ use sqlx::{
 
 use super::{
     sends::{SendJob, Sends},
-    sql::{Engine, SignInRow},
+    sql::{Engine, SignInRow, StandingOf, StandingRow},
     sqlite_sends,
     sqlite_sign_in::{SignIn, SignIns},
+    sqlite_standings::Standings,
     NewSession,
 };
 use crate::{otp::SendHistory, phone::Phone};
@@ -28,6 +29,7 @@ pub struct SqliteStore {
     reader: SqlitePool,
     sign_ins: SignIns,
     sends: Sends,
+    standings: Standings,
 }
 
 const READERS: u32 = 4;
@@ -58,14 +60,18 @@ impl SqliteStore {
             .connect_with(options.clone().read_only(true))
             .await?;
         spawn_checkpointer(options);
-        let sign_ins = SignIns::start(writer.clone());
-        let (sends, jobs) = Sends::channel();
-        tokio::spawn(super::sends::run::<Self>(writer.clone(), jobs));
+        let (sign_ins, queue) = SignIns::channel();
+        tokio::spawn(super::sqlite_sign_in::run(writer.clone(), queue));
+        let (sends, queue) = Sends::channel();
+        tokio::spawn(super::sends::run::<Self>(writer.clone(), queue));
+        let (standings, queue) = Standings::channel();
+        tokio::spawn(super::sqlite_standings::run(reader.clone(), queue));
         Ok(Self {
             writer,
             reader,
             sign_ins,
             sends,
+            standings,
         })
     }
 }
@@ -104,6 +110,10 @@ impl Engine for SqliteStore {
         Ok(())
     }
 
+    async fn standing_row(&self, of: StandingOf) -> Result<StandingRow, sqlx::Error> {
+        self.standings.run(of).await
+    }
+
     async fn sign_in(
         &self,
         id_hash: &str,
@@ -112,7 +122,7 @@ impl Engine for SqliteStore {
         max_tries: u32,
     ) -> Result<Option<SignInRow>, sqlx::Error> {
         self.sign_ins
-            .sign_in(SignIn {
+            .run(SignIn {
                 id_hash: id_hash.to_owned(),
                 session_hash: session.id_hash.to_owned(),
                 device: session.from.device.clone(),

@@ -7,13 +7,11 @@ use std::sync::LazyLock;
 use sqlx::SqliteConnection;
 
 use super::{
+    batches::{numbered, text_for, texts},
     sends::SendJob,
     sql::{count_send, history_columns, BatchHistoryRow, HistoryOf},
 };
 use crate::otp::SendHistory;
-
-/// Batches come in power-of-two sizes up to this (`sends.rs`): one text per size.
-const SIZES: usize = 7;
 
 /// Bound parameters per history: phone, address, allowance, now, and the limits per
 /// phone, per address and of wrong codes.
@@ -23,33 +21,8 @@ const HISTORY_PARAMS: usize = 7;
 /// network, the new code's id hash, the one it replaces, its digest, its expiry.
 const RECORD_PARAMS: usize = 11;
 
-/// The text for `count` reservations, from its per-reservation part `one(op, p)`,
-/// where `p(n)` is that reservation's n-th parameter.
-fn batch(
-    count: usize,
-    params: usize,
-    one: fn(usize, &dyn Fn(usize) -> String) -> String,
-) -> String {
-    (0..count)
-        .map(|op| one(op, &|n| format!("${}", op * params + n)))
-        .collect()
-}
-
-/// The texts of each batch size, made once.
-fn texts(one: fn(usize) -> String) -> Vec<String> {
-    (0..SIZES).map(|power| one(1 << power)).collect()
-}
-
-fn text_for(texts: &[String], count: usize) -> Result<&str, sqlx::Error> {
-    count
-        .checked_ilog2()
-        .filter(|power| count.is_power_of_two() && (*power as usize) < texts.len())
-        .map(|power| texts[power as usize].as_str())
-        .ok_or_else(|| sqlx::Error::Protocol(format!("no batch of {count} reservations")))
-}
-
 fn histories_sql(count: usize) -> String {
-    batch(count, HISTORY_PARAMS, |op, p| {
+    numbered(count, HISTORY_PARAMS, |op, p| {
         format!(
             "SELECT {op} AS op, {};",
             history_columns(&HistoryOf {
@@ -66,7 +39,7 @@ fn histories_sql(count: usize) -> String {
 }
 
 fn record_sql(count: usize) -> String {
-    batch(count, RECORD_PARAMS, |op, p| {
+    numbered(count, RECORD_PARAMS, |op, p| {
         let [later, own] = count_send(&p(3));
         format!(
             "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ({}, {}, {}, {});
@@ -170,13 +143,5 @@ mod tests {
         let sql = record_sql(2);
         assert!(sql.contains("VALUES ($12, $13, $14, $15)"));
         assert!(sql.contains("$22") && !sql.contains("$23"));
-    }
-
-    #[test]
-    fn only_power_of_two_batches_have_a_text() {
-        let texts = vec![String::new(); SIZES];
-        assert!(text_for(&texts, 1).is_ok() && text_for(&texts, 64).is_ok());
-        assert!(text_for(&texts, 3).is_err() && text_for(&texts, 0).is_err());
-        assert!(text_for(&texts, 128).is_err());
     }
 }

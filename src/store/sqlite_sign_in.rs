@@ -1,19 +1,17 @@
-//! Sign-ins on SQLite, committed in groups. SQLite has one writer at a time; handing
-//! the writer connection from one request to the next costs more than the sign-in's
-//! own SQL. So one task owns the sign-ins: it takes every sign-in waiting when it is
-//! free and runs them as one batch in one transaction, one round trip to SQLite
-//! however many there are. Each sign-in's steps go on only if its own step before
-//! changed a row (`changes()`), so sign-ins in a batch cannot affect one another: two
-//! submissions of one code in one batch still make one session.
+//! Sign-ins on SQLite, committed in groups (`batches.rs`). SQLite has one writer at a
+//! time; handing the writer connection from one request to the next costs more than
+//! the sign-in's own SQL. So one task owns the sign-ins and runs those waiting as one
+//! batch in one transaction, one round trip to SQLite however many there are. Each
+//! sign-in's steps go on only if its own step before changed a row (`changes()`), so
+//! sign-ins in a batch cannot affect one another: two submissions of one code in one
+//! batch still make one session.
 
 use sqlx::SqlitePool;
-use tokio::sync::{mpsc, oneshot};
 
+use super::batches::{drain, Batches, Queue};
 use super::sql::{novelty_key, SignInRow};
 use super::COUNTRY_MEMORY_SECS;
 
-/// The most sign-ins one batch holds.
-const MAX_BATCH: usize = 64;
 /// Bound parameters per sign-in: now, code id hash, max tries, session hash, device,
 /// device id hash, country, network, the start of the country memory.
 const PARAMS: usize = 9;
@@ -29,12 +27,9 @@ pub struct SignIn {
     pub max_tries: u32,
 }
 
-type Reply = oneshot::Sender<Result<Option<SignInRow>, sqlx::Error>>;
-
-#[derive(Clone)]
-pub struct SignIns {
-    queue: mpsc::Sender<(SignIn, Reply)>,
-}
+/// The sign-ins' task: each is answered with its account, or `None` when the code
+/// was used, dead or expired by then.
+pub type SignIns = Batches<SignIn, Option<SignInRow>>;
 
 #[derive(sqlx::FromRow)]
 struct BatchRow {
@@ -43,62 +38,16 @@ struct BatchRow {
     signed_in: SignInRow,
 }
 
-impl SignIns {
-    /// Starts the task that runs sign-ins on `writer`; it ends when every handle
-    /// is dropped.
-    pub fn start(writer: SqlitePool) -> Self {
-        let (queue, jobs) = mpsc::channel(1024);
-        tokio::spawn(run(writer, jobs));
-        Self { queue }
-    }
-
-    /// Uses the code and signs its phone in; `None` when the code was used, dead or
-    /// expired by then.
-    pub async fn sign_in(&self, job: SignIn) -> Result<Option<SignInRow>, sqlx::Error> {
-        let (reply, answer) = oneshot::channel();
-        self.queue
-            .send((job, reply))
-            .await
-            .map_err(|_| sqlx::Error::PoolClosed)?;
-        answer.await.map_err(|_| sqlx::Error::PoolClosed)?
-    }
-}
-
-async fn run(writer: SqlitePool, mut jobs: mpsc::Receiver<(SignIn, Reply)>) {
-    let mut waiting = Vec::with_capacity(MAX_BATCH);
-    while jobs.recv_many(&mut waiting, MAX_BATCH).await > 0 {
-        // Batches come in power-of-two sizes: seven shapes stay prepared in SQLite's
-        // statement cache, where every size up to 64 would hold megabytes.
-        while !waiting.is_empty() {
-            let size = 1 << waiting.len().ilog2();
-            let batch: Vec<_> = waiting.drain(..size).collect();
-            run_batch(&writer, batch).await;
+/// Runs the sign-ins of `queue` in batches on `writer`.
+pub async fn run(writer: SqlitePool, queue: Queue<SignIn, Option<SignInRow>>) {
+    drain(queue, |sign_ins| {
+        let writer = writer.clone();
+        async move {
+            let accounts = execute(&writer, &sign_ins).await;
+            (sign_ins, accounts)
         }
-    }
-}
-
-async fn run_batch(writer: &SqlitePool, batch: Vec<(SignIn, Reply)>) {
-    let (sign_ins, replies): (Vec<SignIn>, Vec<Reply>) = batch.into_iter().unzip();
-    match execute(writer, &sign_ins).await {
-        Ok(mut accounts) => {
-            for reply in replies.into_iter().rev() {
-                let _ = reply.send(Ok(accounts.pop().flatten()));
-            }
-        }
-        // One failing sign-in failed the batch: each runs again alone and gets its
-        // own answer.
-        Err(_) if sign_ins.len() > 1 => {
-            for (sign_in, reply) in sign_ins.into_iter().zip(replies) {
-                let result = execute(writer, std::slice::from_ref(&sign_in)).await;
-                let _ = reply.send(result.map(|mut accounts| accounts.pop().flatten()));
-            }
-        }
-        Err(error) => {
-            if let Some(reply) = replies.into_iter().next() {
-                let _ = reply.send(Err(error));
-            }
-        }
-    }
+    })
+    .await;
 }
 
 /// The batch's SQL: one transaction, each sign-in's steps with its own parameters,

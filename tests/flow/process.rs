@@ -31,7 +31,12 @@ impl Drop for ServerProcess {
 impl ServerProcess {
     /// Spawns `command` (its environment set by the caller) listening on `port`, and
     /// waits until it is ready.
-    pub async fn start(mut command: Command, port: u16) -> Self {
+    pub async fn start(command: Command, port: u16) -> Self {
+        Self::start_answering(command, port, "/readyz").await
+    }
+
+    /// The same for a server that is ready once `path` answers 200.
+    pub async fn start_answering(mut command: Command, port: u16, path: &str) -> Self {
         let addr = format!("127.0.0.1:{port}");
         let child = command
             .env("LEPTOS_SITE_ADDR", &addr)
@@ -48,7 +53,7 @@ impl ServerProcess {
         let client = reqwest::Client::new();
         loop {
             let ready = client
-                .get(format!("{}/readyz", server.base))
+                .get(format!("{}{path}", server.base))
                 .send()
                 .await
                 .is_ok_and(|r| r.status() == 200);
