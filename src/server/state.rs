@@ -58,9 +58,12 @@ impl Settings {
     }
 }
 
+/// Cloned into every request (axum's state, the server functions' context): all of
+/// it behind `Arc`s, so a clone is a few counter increments.
 #[derive(Clone, FromRef)]
 pub struct AppState {
-    pub leptos_options: LeptosOptions,
+    #[from_ref(skip)]
+    pub leptos_options: Arc<LeptosOptions>,
     pub store: Arc<dyn Store>,
     pub sms: Arc<dyn SmsSender>,
     pub clock: Arc<dyn Clock>,
@@ -139,7 +142,7 @@ impl AppState {
         settings: Settings,
     ) -> Self {
         Self {
-            leptos_options,
+            leptos_options: Arc::new(leptos_options),
             store,
             sms,
             clock,
@@ -150,6 +153,13 @@ impl AppState {
 
     pub fn secret(&self) -> &[u8] {
         self.settings.secret.expose_secret().as_bytes()
+    }
+}
+
+/// What leptos_axum's page handlers take from the state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        LeptosOptions::clone(&state.leptos_options)
     }
 }
 

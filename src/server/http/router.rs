@@ -5,7 +5,10 @@ use std::sync::LazyLock;
 
 use axum::{middleware, routing::get, Router};
 use http::request::Parts;
-use leptos::prelude::{provide_context, use_context};
+use leptos::{
+    config::LeptosOptions,
+    prelude::{provide_context, use_context},
+};
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
@@ -36,7 +39,7 @@ pub fn router(state: AppState) -> Router {
             &state,
             routes,
             move || provide_request_context(&context),
-            move || shell(options.clone()),
+            move || shell(LeptosOptions::clone(&options)),
         )
         .merge(assets::pkg_router(&state.leptos_options));
     if state.settings.dev_outbox {
