@@ -6,7 +6,7 @@ async fn main() {
     use leptos::prelude::*;
     use leptos_axum::{generate_route_list, LeptosRoutes};
 
-    let options = get_configuration(None).expect("configuration").leptos_options;
+    let options = get_configuration(Some("Cargo.toml")).expect("configuration").leptos_options;
     let addr = options.site_addr;
     let routes = generate_route_list(App);
     let app = Router::new()
