@@ -605,12 +605,13 @@ pub(super) fn purge_steps(now: i64, limits: super::SessionLimits) -> Vec<PurgeSt
             now - HOUR,
         ),
         removes("DELETE FROM sms_sends WHERE sent_at <= $1", now - DAY),
-        // The running totals keep the last second at or before a day ago, which the
-        // day's count starts from, and those after it.
+        // The running totals keep the seconds a day's count may start from: the last
+        // one at or before a day and an hour ago, and those after it. The hour spares
+        // a request that read the clock before this purge and is decided after it.
         removes(
             "DELETE FROM sms_send_totals
              WHERE second < (SELECT MAX(second) FROM sms_send_totals WHERE second <= $1)",
-            now - DAY,
+            now - DAY - HOUR,
         ),
         removes("DELETE FROM failed_attempts WHERE at <= $1", now - HOUR),
         // Used or expired, a ceremony stays an hour: a late or repeated answer is told
@@ -753,6 +754,9 @@ macro_rules! impl_store {
                 ticket: $crate::store::SendTicket,
             ) -> Result<(), $crate::error::AppError> {
                 let mut tx = self.decision().await?;
+                // The running totals are written by reservations, which take this
+                // turn too: a release between their read and their write is not lost.
+                Self::serialize_sends(&mut tx).await?;
                 sqlx::query("DELETE FROM security_events WHERE send_id = $1")
                     .bind(ticket.0)
                     .execute(&mut *tx)

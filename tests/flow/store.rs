@@ -5,12 +5,19 @@ use sms_auth::{
     error::AppError,
     otp::Policy,
     phone::Phone,
-    store::{self, Allowance, Footprint, NewSession, NewVerification, Store, WrongGuess},
+    store::{
+        self, Allowance, Footprint, NewSession, NewVerification, SessionLimits, Store, WrongGuess,
+    },
 };
 
 use crate::support::*;
 
 async fn with_code(store: &dyn Store, id_hash: &str, phone: &str) {
+    with_code_at(store, id_hash, phone, START).await;
+}
+
+/// A code asked for `phone` at `at`, its SMS counted.
+async fn with_code_at(store: &dyn Store, id_hash: &str, phone: &str, at: i64) {
     let phone = Phone::parse(phone, &[7]).expect("phone");
     let policy = Policy {
         resend_cooldown_secs: 0,
@@ -19,13 +26,13 @@ async fn with_code(store: &dyn Store, id_hash: &str, phone: &str) {
     store
         .reserve_code(
             NewVerification {
-            id_hash,
-            replaces: None,
-            phone: &phone,
-            allowance: &Allowance::shared(),
-            code_digest: &[0; 32],
-            created_at: START,
-            expires_at: START + 300,
+                id_hash,
+                replaces: None,
+                phone: &phone,
+                allowance: &Allowance::shared(),
+                code_digest: &[0; 32],
+                created_at: at,
+                expires_at: at + 300,
             },
             "client",
             &Footprint::default(),
@@ -33,6 +40,36 @@ async fn with_code(store: &dyn Store, id_hash: &str, phone: &str) {
         )
         .await
         .expect("stored code");
+}
+
+const DAY: i64 = 24 * 3600;
+
+#[tokio::test]
+async fn the_days_count_holds_for_a_request_that_began_before_a_purge() {
+    let (url, _dir) = fresh_database().await;
+    let store = store::connect(&url, 4).await.expect("store");
+    with_code_at(&*store, "a", "+79990000001", START).await;
+    with_code_at(&*store, "b", "+79990000002", START + 100).await;
+    with_code_at(&*store, "c", "+79990000003", START + DAY + 50).await;
+    // The purge runs at START + DAY + 200; a request that read the clock a moment
+    // before, at START + DAY + 60, is decided after it: the sends of its day are b and c.
+    store
+        .purge(START + DAY + 200, SessionLimits::default())
+        .await
+        .expect("purge");
+    let phone = Phone::parse("+79990000009", &[7]).expect("phone");
+    let standing = store
+        .standing(
+            &phone,
+            None,
+            &Footprint::default(),
+            "client",
+            START + DAY + 60,
+            &Policy::default(),
+        )
+        .await
+        .expect("standing");
+    assert_eq!(standing.sends.sent_last_day, 2);
 }
 
 #[tokio::test]

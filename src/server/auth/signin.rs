@@ -17,7 +17,8 @@ use crate::{
 pub const VERIFICATION_COOKIE: &str = "vid";
 
 /// Counts the SMS against every limit and stores a new code (killing the one this
-/// browser had), in one step, then sends it. A code whose SMS failed is deleted: it is never usable.
+/// browser had), in one step, then sends it. A code whose SMS failed is deleted: it
+/// is never usable.
 pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), AppError> {
     let state = &request.state;
     let policy = &state.settings.policy;
@@ -30,6 +31,15 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
         .standing(phone, device_hash.as_deref(), &from, &ip, now, policy)
         .await?;
     let allowance = standing.allowance;
+    let refused = |refusal: &AppError| {
+        state.metrics.refused(refusal);
+        tracing::info!(phone = %phone, %refusal, "code refused");
+    };
+    // Past a limit already on the read above: refused beside the writer, before any
+    // code is made.
+    policy
+        .check_send(&standing.sends, now)
+        .inspect_err(refused)?;
     let verification_id = token::new_id();
     let id_hash = token::hash(&verification_id);
     // A resend replaces this browser's own code; codes of other browsers live on.
@@ -37,31 +47,24 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
         .cookie(VERIFICATION_COOKIE)
         .map(|id| token::hash(&id));
     let code = code::generate();
-    let reserved = async {
-        // Refused on the read above, beside the writer, when past a limit already.
-        policy.check_send(&standing.sends, now)?;
-        state
-            .store
-            .reserve_code(
-                NewVerification {
-                    id_hash: &id_hash,
-                    replaces: replaces.as_deref(),
-                    phone,
-                    allowance: &allowance,
-                    code_digest: &code::digest(state.secret(), &verification_id, &code),
-                    created_at: now,
-                    expires_at: now + policy.code_ttl_secs,
-                },
-                &ip,
-                &from,
-                policy,
-            )
-            .await
-    };
-    let ticket = reserved.await.inspect_err(|refusal| {
-        state.metrics.refused(refusal);
-        tracing::info!(phone = %phone, %refusal, "code refused");
-    })?;
+    let ticket = state
+        .store
+        .reserve_code(
+            NewVerification {
+                id_hash: &id_hash,
+                replaces: replaces.as_deref(),
+                phone,
+                allowance: &allowance,
+                code_digest: &code::digest(state.secret(), &verification_id, &code),
+                created_at: now,
+                expires_at: now + policy.code_ttl_secs,
+            },
+            &ip,
+            &from,
+            policy,
+        )
+        .await
+        .inspect_err(refused)?;
     // The code names the country it was asked from when the number's account has not
     // signed in from there: the owner reading it learns that someone else asks.
     let lang = request.lang();
