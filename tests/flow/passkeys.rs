@@ -109,7 +109,9 @@ async fn each_account_has_a_random_user_handle_never_the_number() {
             .await
             .expect("handles");
     assert_eq!(handles.len(), 1, "one handle per account, kept");
-    assert!(!handles[0].contains("999"), "{}", handles[0]);
+    // Not the number, nor its last seven digits (a random UUID holds "999" one
+    // time in 150, which made this test fail now and then).
+    assert!(!handles[0].contains(&PHONE_DIGITS[4..]), "{}", handles[0]);
     assert_eq!(handles[0].len(), 36, "a UUID: {}", handles[0]);
     assert_eq!(passkeys(&owner).await.list.len(), 2);
 }
