@@ -6,9 +6,11 @@
 //! sign-ins in a batch cannot affect one another: two submissions of one code in one
 //! batch still make one session.
 
+use std::sync::LazyLock;
+
 use sqlx::SqlitePool;
 
-use super::batches::{drain, Batches, Queue};
+use super::batches::{drain, numbered, text_for, texts, Batches, Queue};
 use super::sql::{novelty_key, SignInRow};
 use super::COUNTRY_MEMORY_SECS;
 
@@ -53,13 +55,11 @@ pub async fn run(writer: SqlitePool, queue: Queue<SignIn, Option<SignInRow>>) {
 /// The batch's SQL: one transaction, each sign-in's steps with its own parameters,
 /// each ending by reading back its account tagged with its place in the batch.
 fn batch_sql(count: usize) -> String {
-    let mut sql = String::from("BEGIN IMMEDIATE;");
-    for op in 0..count {
-        let p = |n: usize| format!("${}", op * PARAMS + n);
+    let sign_ins = numbered(count, PARAMS, |op, p| {
         let (now, code, tries, session, device, device_hash) = (p(1), p(2), p(3), p(4), p(5), p(6));
         let (country, network, since) = (p(7), p(8), p(9));
         let novelty = novelty_key("a", &device_hash, &country, &since);
-        sql.push_str(&format!(
+        format!(
             "UPDATE verifications SET consumed_at = {now}
               WHERE id_hash = {code} AND consumed_at IS NULL AND failed_tries < {tries}
                 AND expires_at > {now};
@@ -79,19 +79,20 @@ fn batch_sql(count: usize) -> String {
                     s.novelty = 'first' AS first, s.novelty
               FROM sessions s JOIN accounts a ON a.id = s.account_id
               WHERE s.id_hash = {session};"
-        ));
-    }
-    sql.push_str("COMMIT;");
-    sql
+        )
+    });
+    format!("BEGIN IMMEDIATE;{sign_ins}COMMIT;")
 }
+
+/// The batch texts of every size, made once (they were made anew for every batch).
+static BATCHES: LazyLock<Vec<String>> = LazyLock::new(|| texts(batch_sql));
 
 /// Runs the sign-ins as one batch: each one's account, or `None`, in order.
 async fn execute(
     writer: &SqlitePool,
     sign_ins: &[SignIn],
 ) -> Result<Vec<Option<SignInRow>>, sqlx::Error> {
-    let sql = batch_sql(sign_ins.len());
-    let mut query = sqlx::query_as::<_, BatchRow>(&sql);
+    let mut query = sqlx::query_as::<_, BatchRow>(text_for(&BATCHES, sign_ins.len())?);
     for job in sign_ins {
         query = query
             .bind(job.now)
