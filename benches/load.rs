@@ -1,8 +1,8 @@
 //! The load benchmark: starts the release server (`cargo leptos build --release
 //! --precompress --split` first; `bench/run.sh` does both) on SQLite and on a
 //! throwaway PostgreSQL, each with a fake Exolve on loopback, and prints for each
-//! backend: requests/s and p50/p99 latency of request-code, verify-code and the
-//! account page at 1, 8 and 64 concurrent clients beside `GET /healthz` at the same
+//! backend: requests/s and p50/p99 latency of request-code, verify-code, the account
+//! page and the sign-up page at 1, 8 and 64 concurrent clients beside `GET /healthz` at the same
 //! concurrency (the ceiling), the server's peak RSS, and the bytes a first visit to
 //! `/signup` transfers. Then it fills the store as a big deployment has it
 //! (`load/fill.rs`), measures again at 64 clients, and runs a month of traffic with
@@ -300,8 +300,8 @@ async fn signed_in(server: &str, fake: &FakeExolve, first: usize, count: usize) 
     sessions
 }
 
-/// The rounds at each concurrency level: /healthz, request-code, verify-code and the
-/// account page, their medians. `next_phone` is the first phone number not used yet.
+/// The rounds at each concurrency level: /healthz, request-code, verify-code, the
+/// account page and the sign-up page, their medians. `next_phone` is the first phone number not used yet.
 async fn measure_levels(
     base: &str,
     fake: &FakeExolve,
@@ -314,7 +314,7 @@ async fn measure_levels(
     *next_phone += 64;
     let mut rows = Vec::new();
     for &clients in levels {
-        let mut rounds: [Vec<Figures>; 4] = Default::default();
+        let mut rounds: [Vec<Figures>; 5] = Default::default();
         for _ in 0..ROUNDS {
             let ceiling = {
                 let (http, base) = (http.clone(), base.to_owned());
@@ -360,10 +360,14 @@ async fn measure_levels(
                 })
                 .await
             };
+            let signup = {
+                let (http, base) = (http.clone(), base.to_owned());
+                measure(clients, REQUESTS, move |_| http.get(format!("{base}/signup")).send()).await
+            };
             for (round, figures) in
                 rounds
                     .iter_mut()
-                    .zip([ceiling, request_code, verify_code, account])
+                    .zip([ceiling, request_code, verify_code, account, signup])
             {
                 round.push(Figures {
                     ratio: figures.per_sec / ceiling.per_sec,
@@ -383,11 +387,12 @@ async fn measure_levels(
     rows
 }
 
-const ENDPOINTS: [&str; 4] = [
+const ENDPOINTS: [&str; 5] = [
     "GET /healthz",
     "request-code",
     "verify-code",
     "GET /account",
+    "GET /signup",
 ];
 
 struct Report {
@@ -712,7 +717,7 @@ async fn main() {
         "# sms-auth load benchmark\n\nMedians of {ROUNDS} rounds; a round sends {HEALTHZ_REQUESTS} \
          GET /healthz, then {REQUESTS} request-code, then {REQUESTS} verify-code (each with \
          a code asked for beforehand, outside the timing), then {REQUESTS} GET /account \
-         (64 signed-in browsers). The ratio is to the /healthz of the same round."
+         (64 signed-in browsers), then {REQUESTS} GET /signup. The ratio is to the /healthz of the same round."
     );
     let bare = bare_first_visit(&root).await;
     if let Some(transfer) = &bare {

@@ -4,14 +4,14 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 
 use crate::{
-    components::{header::Header, moment::provide_hydrated, text::use_texts, webauthn},
+    components::{header::Header, text::use_texts, webauthn},
     i18n::Lang,
     pages::{
-        account::AccountRoute, activity::ActivityRoute, signup::SignupPage, start::StartPage,
+        account::AccountPage, activity::ActivityPage, signup::SignupPage, start::StartPage,
         verify::VerifyPage,
     },
 };
@@ -30,7 +30,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet id="leptos" options=options.clone()/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                // Islands: only the parts of a page that run in the browser are
+                // hydrated, and only their code is sent (see `components::island`).
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -44,7 +46,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(Lang::of_page());
-    provide_hydrated();
     let t = use_texts();
     view! {
         <Title formatter=move |page: String| format!("{page} · {}", t.app_name)/>
@@ -57,15 +58,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=StartPage/>
                     <Route path=path!("/signup") view=SignupPage/>
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
-                    // The signed-in screens are lazy routes: built with `--split` (as
-                    // every build must be), their code is in chunks of their own, which
-                    // a visit to the sign-in pages never downloads.
-                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
-                    <Route
-                        path=path!("/account/activity")
-                        view={Lazy::<ActivityRoute>::new()}
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/activity") view=ActivityPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -24,22 +24,11 @@ pub mod sms;
 #[cfg(feature = "ssr")]
 pub mod store;
 
+/// Called by Leptos' islands script before it hydrates the page's islands.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // As `leptos::mount::hydrate_lazy` (a lazy route's view may be a chunk still to
-    // load), then: the page is hydrated. `data-hydrated` marks it for end-to-end tests
-    // and styles.
-    let _ = any_spawner::Executor::init_wasm_bindgen();
-    leptos::task::spawn_local(async {
-        let Some(body) = leptos::prelude::document().body() else {
-            return;
-        };
-        leptos::mount::hydrate_from_async(body.clone(), app::App)
-            .await
-            .forget();
-        components::moment::mark_hydrated();
-        let _ = body.set_attribute("data-hydrated", "");
-    });
+    leptos::mount::hydrate_islands();
+    components::island::await_islands();
 }

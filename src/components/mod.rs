@@ -3,6 +3,7 @@
 pub mod alert;
 pub mod credit;
 pub mod header;
+pub mod island;
 pub mod moment;
 pub mod phone_field;
 pub mod text;

@@ -4,46 +4,8 @@
 
 use leptos::prelude::*;
 
-use super::text::use_texts;
+use super::{island::is_hydrated, text::use_texts};
 use crate::i18n::local_time;
-
-/// Whether the page runs in the browser yet: false on the server and while hydrating
-/// (so the browser renders what the server did), true right after.
-#[derive(Clone, Copy)]
-struct Hydrated(ReadSignal<bool>);
-
-/// Provides [`Hydrated`] to the page: `App` calls it once.
-pub fn provide_hydrated() {
-    let (hydrated, set_hydrated) = signal(false);
-    #[cfg(feature = "hydrate")]
-    MARK.with(|mark| *mark.borrow_mut() = Some(set_hydrated));
-    #[cfg(not(feature = "hydrate"))]
-    let _ = set_hydrated;
-    provide_context(Hydrated(hydrated));
-}
-
-#[cfg(feature = "hydrate")]
-thread_local! {
-    static MARK: std::cell::RefCell<Option<WriteSignal<bool>>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Says the whole page is hydrated: called once hydration has finished, lazy routes
-/// and all. (An effect would run as soon as `App` is hydrated, while a lazy route may
-/// still be hydrating; what it then rendered for the browser alone would not match
-/// the server's page.)
-#[cfg(feature = "hydrate")]
-pub fn mark_hydrated() {
-    MARK.with(|mark| {
-        if let Some(set) = mark.borrow().as_ref() {
-            set.set(true);
-        }
-    });
-}
-
-/// Whether the page runs in the browser yet (see [`Hydrated`]).
-pub fn is_hydrated() -> bool {
-    use_context::<Hydrated>().is_some_and(|h| h.0.get())
-}
 
 /// Seconds east of UTC of the browser's zone at `unix`, summer time included.
 #[cfg(feature = "hydrate")]

@@ -1,52 +1,48 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::{
     api::activity::{account_activity, EventView},
     components::{
         alert::Alert,
         credit::GeoIpCredit,
+        island,
         moment::{Moment, ZoneNote},
         text::use_texts,
     },
 };
 
-/// `/account/activity` as a lazy route: its view's code is a chunk of its own (see `app.rs`).
-pub struct ActivityRoute;
-
-#[lazy_route]
-impl LazyRoute for ActivityRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let ActivityRoute = this;
-        view! { <ActivityPage/> }.into_any()
-    }
-}
-
 /// `/account/activity`: the account's security events of the last 90 days.
 #[component]
 pub fn ActivityPage() -> impl IntoView {
     let t = use_texts();
-    let data = Resource::new(|| (), |_| account_activity());
     view! {
         <Title text=t.activity_title/>
         <section class="card activity">
             <h1>{t.activity_title}</h1>
             <p class="hint">{t.activity_lead}</p>
-            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(events) => view! { <Events events/> }.into_any(),
-                        Err(error) => view! { <Alert error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <ActivityList/>
             <p><a href="/account">{t.back_to_account}</a></p>
         </section>
+    }
+}
+
+/// The page's island: the events, whose times are told in the browser's zone once
+/// hydrated. A lazy island, as the account's.
+#[island(lazy)]
+fn ActivityList() -> impl IntoView {
+    island::enter();
+    let t = use_texts();
+    let data = Resource::new(|| (), |_| account_activity());
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(events) => view! { <Events events/> }.into_any(),
+                    Err(error) => view! { <Alert error/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

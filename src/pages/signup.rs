@@ -5,7 +5,7 @@ use crate::{
     api::auth::RequestCode,
     components::{
         alert::{ActionAlert, Alert},
-        moment::is_hydrated,
+        island::{self, is_hydrated},
         phone_field::PhoneField,
         text::use_texts,
         webauthn,
@@ -17,20 +17,31 @@ use crate::{
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let t = use_texts();
-    let request = ServerAction::<RequestCode>::new();
     view! {
         <Title text=t.signup_title/>
         <section class="card">
             <h1>{t.signup_title}</h1>
-            <ActionForm action=request>
-                <label for="phone">{t.phone_label}</label>
-                <PhoneField placeholder="+7 999 123-45-67"/>
-                <p id="phone-hint" class="hint">{t.phone_hint}</p>
-                <ActionAlert result=request.value().into()/>
-                <button type="submit" disabled=move || request.pending().get()>{t.send_code}</button>
-            </ActionForm>
-            <PasskeySignIn/>
+            <SignupForms/>
         </section>
+    }
+}
+
+/// The page's island: the phone form (formatting the number as it is typed, showing
+/// a refusal in place) and passkey sign-in.
+#[island]
+fn SignupForms() -> impl IntoView {
+    island::enter();
+    let t = use_texts();
+    let request = ServerAction::<RequestCode>::new();
+    view! {
+        <ActionForm action=request>
+            <label for="phone">{t.phone_label}</label>
+            <PhoneField placeholder="+7 999 123-45-67"/>
+            <p id="phone-hint" class="hint">{t.phone_hint}</p>
+            <ActionAlert result=request.value().into()/>
+            <button type="submit" disabled=move || request.pending().get()>{t.send_code}</button>
+        </ActionForm>
+        <PasskeySignIn/>
     }
 }
 

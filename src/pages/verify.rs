@@ -5,6 +5,7 @@ use crate::{
     api::auth::{pending_code, ResendCode, VerifyCode},
     components::{
         alert::{ActionAlert, Alert},
+        island,
         text::use_texts,
         web_otp,
     },
@@ -13,6 +14,22 @@ use crate::{
 /// `/verify`: the code, "send again" with its countdown, "change number".
 #[component]
 pub fn VerifyPage() -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <Title text=t.verify_title/>
+        <section class="card">
+            <h1>{t.verify_title}</h1>
+            <VerifyForms/>
+        </section>
+    }
+}
+
+/// The page's island: where the code went with the countdown (fetched again after
+/// each resend), the code's form (filled by WebOTP where the browser can), and
+/// "send again".
+#[island]
+fn VerifyForms() -> impl IntoView {
+    island::enter();
     let t = use_texts();
     let verify = ServerAction::<VerifyCode>::new();
     let resend = ServerAction::<ResendCode>::new();
@@ -24,47 +41,43 @@ pub fn VerifyPage() -> impl IntoView {
     // In the browser only: effects do not run on the server.
     Effect::new(move |_| web_otp::fill_from_sms(code_input));
     view! {
-        <Title text=t.verify_title/>
-        <section class="card">
-            <h1>{t.verify_title}</h1>
-            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match pending.await {
-                        Ok(code) => view! {
-                            <p class="sent-to">
-                                {t.code_sent_to} " " <strong class="phone">{code.masked_phone}</strong>
-                            </p>
-                            <Countdown seconds=code.resend_in_secs/>
-                        }.into_any(),
-                        Err(error) => view! { <Alert error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
-            <ActionForm action=verify>
-                <label for="code">{t.code_label}</label>
-                <input
-                    node_ref=code_input
-                    id="code"
-                    name="code"
-                    type="text"
-                    autocomplete="one-time-code"
-                    inputmode="numeric"
-                    maxlength="9"
-                    required
-                    autofocus
-                    class="code"
-                />
-                <ActionAlert result=verify.value().into()/>
-                <button type="submit" disabled=move || verify.pending().get()>{t.verify_button}</button>
-            </ActionForm>
-            <ActionForm action=resend attr:class="secondary-actions">
-                <ActionAlert result=resend.value().into()/>
-                <button type="submit" class="secondary" disabled=move || resend.pending().get()>
-                    {move || if code_dead() { t.new_code } else { t.resend_button }}
-                </button>
-                <a href="/signup">{t.change_number}</a>
-            </ActionForm>
-        </section>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match pending.await {
+                    Ok(code) => view! {
+                        <p class="sent-to">
+                            {t.code_sent_to} " " <strong class="phone">{code.masked_phone}</strong>
+                        </p>
+                        <Countdown seconds=code.resend_in_secs/>
+                    }.into_any(),
+                    Err(error) => view! { <Alert error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <ActionForm action=verify>
+            <label for="code">{t.code_label}</label>
+            <input
+                node_ref=code_input
+                id="code"
+                name="code"
+                type="text"
+                autocomplete="one-time-code"
+                inputmode="numeric"
+                maxlength="9"
+                required
+                autofocus
+                class="code"
+            />
+            <ActionAlert result=verify.value().into()/>
+            <button type="submit" disabled=move || verify.pending().get()>{t.verify_button}</button>
+        </ActionForm>
+        <ActionForm action=resend attr:class="secondary-actions">
+            <ActionAlert result=resend.value().into()/>
+            <button type="submit" class="secondary" disabled=move || resend.pending().get()>
+                {move || if code_dead() { t.new_code } else { t.resend_button }}
+            </button>
+            <a href="/signup">{t.change_number}</a>
+        </ActionForm>
     }
 }
 

@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::{
     api::account::{account, SignOut},
     components::{
         alert::{ActionAlert, Alert},
+        island,
         moment::{Moment, ZoneNote},
         text::use_texts,
     },
@@ -17,25 +17,24 @@ mod sessions;
 use passkeys::{PasskeyActions, Passkeys};
 use sessions::Sessions;
 
-/// `/account` as a lazy route: its view's code is a chunk of its own (see `app.rs`).
-pub struct AccountRoute;
-
-#[lazy_route]
-impl LazyRoute for AccountRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let AccountRoute = this;
-        view! { <AccountPage/> }.into_any()
-    }
-}
-
 /// `/account`: the signed-in person's own data and sign-out, their passkeys, and
 /// their sessions.
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <Title text=t.account_title/>
+        <AccountScreen/>
+    }
+}
+
+/// The page's island, all of it: its times are told in the browser's zone, its
+/// lists update in place. A lazy island: built with `--split` (as every build must
+/// be), its code is a chunk of its own, which a visit to the sign-in pages never
+/// downloads.
+#[island(lazy)]
+fn AccountScreen() -> impl IntoView {
+    island::enter();
     let t = use_texts();
     let sign_out = ServerAction::<SignOut>::new();
     // The account and its passkeys: fetched again after each passkey action, the
@@ -43,7 +42,6 @@ pub fn AccountPage() -> impl IntoView {
     let passkey_actions = PasskeyActions::new();
     let data = Resource::new(move || passkey_actions.version(), |_| account());
     view! {
-        <Title text=t.account_title/>
         <section class="card">
             <h1>{t.account_title}</h1>
             <Transition fallback=move || view! { <p>{t.loading}</p> }>

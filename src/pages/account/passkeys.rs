@@ -13,7 +13,8 @@ use crate::{
     },
     components::{
         alert::{ActionAlert, Alert},
-        moment::{is_hydrated, Moment},
+        island::is_hydrated,
+        moment::Moment,
         text::use_texts,
         webauthn,
     },
