@@ -67,8 +67,13 @@ for (const js of [true, false]) {
 
     // The activity tells the owner what happened.
     await a.goto('/account/activity');
+    await ready(a, js);
     await expect(a.locator('li.event[data-kind="session_ended"]')).toContainText('«Это не я»');
     await expect(a.locator('li.event[data-kind="alert_sent"]')).toHaveCount(1);
+    // Its times: in the browser's zone once its (lazy) island is hydrated, else Moscow time.
+    await expect(a.locator('.zone')).toHaveText(
+      js ? 'Время — по часовому поясу этого устройства.' : 'Время — МСК.',
+    );
   });
 }
 
