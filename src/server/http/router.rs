@@ -5,10 +5,7 @@ use std::sync::LazyLock;
 
 use axum::{middleware, routing::get, Router};
 use http::request::Parts;
-use leptos::{
-    config::LeptosOptions,
-    prelude::{provide_context, use_context},
-};
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
@@ -39,7 +36,7 @@ pub fn router(state: AppState) -> Router {
             &state,
             routes,
             move || provide_request_context(&context),
-            move || shell(LeptosOptions::clone(&options)),
+            move || shell(options.clone()),
         )
         .merge(assets::pkg_router(&state.leptos_options));
     if state.settings.dev_outbox {
