@@ -300,3 +300,45 @@ async fn in_development_the_loopback_address_posts_as_the_site_itself() {
         assert_eq!(response.status(), 403);
     }
 }
+
+/// A page's HTML goes out compressed as `/pkg` does, for a client that accepts it, and
+/// the answer says it varies with what the client accepts.
+#[tokio::test]
+async fn pages_are_compressed_for_clients_that_accept_it() {
+    let app = TestApp::start().await;
+    let get = |encoding: &'static str| {
+        app.browser()
+            .http
+            .get(format!("{}/signup", app.base))
+            .header(header::ACCEPT, "text/html")
+            .header(header::ACCEPT_ENCODING, encoding)
+            .send()
+    };
+    let plain = get("identity").await.expect("plain");
+    assert_eq!(plain.status(), 200);
+    assert_eq!(header_of(&plain, "content-encoding"), "");
+    let html = plain.text().await.expect("body");
+    assert!(html.contains("name=\"phone\""), "{html}");
+
+    let br = get("gzip, deflate, br").await.expect("br");
+    assert_eq!(br.status(), 200);
+    assert_eq!(header_of(&br, "content-encoding"), "br");
+    assert!(header_of(&br, "vary").to_ascii_lowercase().contains("accept-encoding"));
+    assert!(header_of(&br, "content-security-policy").contains("'nonce-"));
+    let body = br.bytes().await.expect("body");
+    assert!(body.len() < html.len() / 2, "{} of {} bytes", body.len(), html.len());
+    let mut unpacked = String::new();
+    std::io::Read::read_to_string(&mut brotli::Decompressor::new(&body[..], 4096), &mut unpacked)
+        .expect("brotli");
+    // The same page, but for its nonce, which has the same length in every render.
+    assert_eq!(unpacked.len(), html.len(), "{unpacked}");
+    assert!(unpacked.contains("name=\"phone\""), "{unpacked}");
+
+    let gz = get("gzip").await.expect("gz");
+    assert_eq!(header_of(&gz, "content-encoding"), "gzip");
+    let body = gz.bytes().await.expect("body");
+    let mut unpacked = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut unpacked)
+        .expect("gzip");
+    assert_eq!(unpacked.len(), html.len(), "{unpacked}");
+}

@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES));
     let https = state.settings.public_origin.is_https();
     edge::with_security_headers(router, https)
+        .layer(edge::compression())
         .layer(middleware::from_fn_with_state(
             state.metrics.clone(),
             metrics::track,
