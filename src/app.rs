@@ -57,11 +57,36 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=move || view! { <p class="card" role="alert">{t.not_found}</p> }>
                     <Route path=path!("/") view=StartPage/>
                     <Route path=path!("/signup") view=SignupPage/>
-                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/activity") view=ActivityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify") view=private(VerifyPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=private(AccountPage) ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/account/activity")
+                        view=private(ActivityPage)
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// A screen that shows what belongs to one browser (the pending code, the account):
+/// no cache may keep its answers, its redirects included. Declared with the route;
+/// the server functions a screen calls make it private too (`RequestContext::run`),
+/// but the route says so before any of them runs.
+fn private<F, V>(screen: F) -> impl Fn() -> V + Clone + Send + 'static
+where
+    F: Fn() -> V + Clone + Send + 'static,
+    V: IntoView + 'static,
+{
+    move || {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.insert_header(
+                http::header::CACHE_CONTROL,
+                http::HeaderValue::from_static("no-store"),
+            );
+        }
+        screen()
     }
 }

@@ -342,3 +342,39 @@ async fn pages_are_compressed_for_clients_that_accept_it() {
         .expect("gzip");
     assert_eq!(unpacked.len(), html.len(), "{unpacked}");
 }
+
+/// Whether an answer may be kept by caches is declared with its route: the personal
+/// screens (signed in or not), every server function and the dev outbox answer
+/// `no-store`; the public pages, files, probes and the language switch do not.
+#[tokio::test]
+async fn only_the_routes_declared_private_forbid_caches() {
+    let app = TestApp::start().await;
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let pending = app.browser();
+    pending.request_code("+79997776655").await.expect("sent");
+    let stranger = app.browser();
+    let no_store = |response: &reqwest::Response| header_of(response, "cache-control") == "no-store";
+    for (who, path) in [
+        (&owner, "/account"),
+        (&owner, "/account/activity"),
+        (&stranger, "/account/activity"),
+        (&pending, "/verify"),
+        (&stranger, "/verify"),
+    ] {
+        let response = who.get(path).await;
+        assert!(no_store(&response), "{path}: {:?}", response.headers());
+    }
+    for endpoint in ["sessions", "activity", "pending_code"] {
+        let response = owner.raw_call(endpoint, &[]).await;
+        assert!(no_store(&response), "/api/{endpoint}");
+    }
+    for path in ["/", "/signup", "/pkg/app.js", "/accounts", "/healthz", "/lang/en"] {
+        let response = stranger.get(path).await;
+        assert!(!no_store(&response), "{path}");
+    }
+
+    let dev = TestApp::builder().dev_outbox().start().await;
+    let outbox = dev.browser().get("/dev/outbox").await;
+    assert_eq!(outbox.status(), 200);
+    assert!(no_store(&outbox), "/dev/outbox");
+}

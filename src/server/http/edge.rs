@@ -49,27 +49,16 @@ pub fn set_page_csp(options: &leptos::config::LeptosOptions) {
     }
 }
 
-/// Whether answers to `path` may carry personal data (the account, the pending code,
-/// every server function's answer, captured SMS): no cache may keep them.
-fn is_private(path: &str) -> bool {
-    path == "/account"
-        || path.starts_with("/account/")
-        || path == "/verify"
-        || path.starts_with("/api/")
-        || path == "/dev/outbox"
-}
+/// `Cache-Control: no-store`, for an answer that may hold personal data (the account,
+/// the pending code, captured SMS): no cache may keep it, redirects and errors
+/// included. Routes declare it where they are declared: pages in the route table
+/// (`app.rs`), server functions all at once (`RequestContext::run`), others with
+/// [`private`] on their route.
+pub const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
 
-/// Middleware: `Cache-Control: no-store` on every private answer, redirects and
-/// errors included.
-pub async fn no_store_private(request: Request, next: Next) -> Response {
-    let private = is_private(request.uri().path());
-    let mut response = next.run(request).await;
-    if private {
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    response
+/// The layer of a route whose answers are private ([`NO_STORE`]).
+pub fn private() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, NO_STORE)
 }
 
 /// Adds the headers every answer carries, unless a handler set its own.
@@ -162,28 +151,5 @@ mod tests {
         assert!(csp.contains("connect-src 'self';"));
         let dev = page_csp("n", Some("ws://*:3001"));
         assert!(dev.contains("connect-src 'self' ws://*:3001;"));
-    }
-
-    #[test]
-    fn private_paths_are_the_personal_ones() {
-        for path in [
-            "/account",
-            "/account/activity",
-            "/verify",
-            "/api/sessions",
-            "/dev/outbox",
-        ] {
-            assert!(is_private(path), "{path}");
-        }
-        for path in [
-            "/",
-            "/signup",
-            "/pkg/app.js",
-            "/accounts",
-            "/healthz",
-            "/lang/en",
-        ] {
-            assert!(!is_private(path), "{path}");
-        }
     }
 }

@@ -12,7 +12,7 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 use crate::server::{
-    http::{client_ip, cookies},
+    http::{client_ip, cookies, edge},
     state::AppState,
 };
 use crate::{error::AppError, i18n::Lang};
@@ -45,14 +45,20 @@ impl RequestContext {
         }
     }
 
-    /// Runs a server function's body. A failure also gets the HTTP status an API
-    /// client expects (see [`AppError::answer_with_status`]).
+    /// Runs a server function's body. Its answer is private: every server function
+    /// reads or changes what belongs to one browser, so no cache may keep it (nor the
+    /// page whose render called it). A failure also gets the HTTP status an API client
+    /// expects (see [`AppError::answer_with_status`]).
     pub async fn run<T, F, Fut>(body: F) -> Result<T, AppError>
     where
         F: FnOnce(RequestContext) -> Fut,
         Fut: Future<Output = Result<T, AppError>>,
     {
-        let result = body(Self::current()?).await;
+        let request = Self::current()?;
+        request
+            .response
+            .insert_header(header::CACHE_CONTROL, edge::NO_STORE);
+        let result = body(request).await;
         if let Err(error) = &result {
             error.answer_with_status();
         }

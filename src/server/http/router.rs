@@ -40,7 +40,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(assets::pkg_router(&state.leptos_options));
     if state.settings.dev_outbox {
-        router = router.route("/dev/outbox", get(dev_outbox::page));
+        router = router.route("/dev/outbox", get(dev_outbox::page).layer(edge::private()));
     }
     let router = router
         .fallback(leptos_axum::file_and_error_handler_with_context::<
@@ -53,7 +53,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             edge::refuse_cross_site,
         ))
-        .layer(middleware::from_fn(edge::no_store_private))
         .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES));
     let https = state.settings.public_origin.is_https();
     edge::with_security_headers(router, https)
