@@ -1,6 +1,6 @@
 //! Listening, serving and stopping gracefully.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, time::Duration};
 
 use tokio::net::TcpListener;
 
@@ -9,7 +9,12 @@ use crate::server::{
     state::{AppState, StartError},
 };
 
-/// Serves until SIGINT or SIGTERM, letting requests in flight finish.
+/// The longest a shutdown waits for the work requests left behind (alerts): longer
+/// than the longest SMS call (`EXOLVE_TIMEOUT_SECS` is at most 120).
+const DRAIN: Duration = Duration::from_secs(130);
+
+/// Serves until SIGINT or SIGTERM, letting requests in flight finish, then the work
+/// they left behind (the owner's alerts).
 pub async fn serve(state: AppState) -> Result<(), StartError> {
     let addr = state.leptos_options.site_addr;
     let listener = TcpListener::bind(addr)
@@ -25,6 +30,7 @@ pub async fn serve(state: AppState) -> Result<(), StartError> {
         "SMS go to Exolve".to_owned()
     };
     tracing::info!(%addr, open = origin, mode, "listening");
+    let tasks = state.tasks.clone();
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -34,7 +40,15 @@ pub async fn serve(state: AppState) -> Result<(), StartError> {
     .map_err(|source| StartError::Bind {
         addr: addr.to_string(),
         source,
-    })
+    })?;
+    tasks.close();
+    if !tasks.is_empty() {
+        tracing::info!(tasks = tasks.len(), "waiting for alerts under way");
+    }
+    if tokio::time::timeout(DRAIN, tasks.wait()).await.is_err() {
+        tracing::warn!(tasks = tasks.len(), "stopped with alerts still under way");
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use secrecy::{ExposeSecret, SecretString};
 use thiserror::Error;
+use tokio_util::task::TaskTracker;
 
 use crate::server::{
     config::{Config, ConfigError, PublicOrigin},
@@ -48,6 +49,28 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The rules and keys of a configuration, with the secret it runs by
+    /// (`APP_SECRET`, or development's own) and the country database it opened.
+    pub fn from_config(config: &Config, secret: SecretString, geo: GeoIp) -> Self {
+        Self {
+            passkeys: crate::server::auth::passkeys::relying_party(&config.public_origin),
+            passkey_starts_per_ip_per_hour: config.passkey_starts_per_ip_per_hour,
+            dev_alias: if config.production {
+                None
+            } else {
+                config.public_origin.loopback_alias()
+            },
+            policy: config.policy.clone(),
+            sessions: config.sessions,
+            public_origin: config.public_origin.clone(),
+            secret,
+            dev_outbox: config.exolve.is_none(),
+            trusted_proxies: config.trusted_proxies.clone(),
+            geo,
+            alerts: config.alerts,
+        }
+    }
+
     /// Whether `url` (an `Origin` or `Referer`) is this site.
     pub fn is_own_origin(&self, url: &str) -> bool {
         self.public_origin.is_origin_of(url)
@@ -73,6 +96,9 @@ pub struct Shared {
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     pub metrics: Arc<Metrics>,
+    /// Work a request leaves behind (the owner's alerts): shutdown waits for it, and
+    /// so can tests.
+    pub tasks: TaskTracker,
 }
 
 impl Deref for AppState {
@@ -112,11 +138,12 @@ impl AppState {
     ) -> Result<Self, StartError> {
         let store = store::connect(&config.database_url.0, config.database_max_connections).await?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let secret = match config.app_secret {
+        let secret = match config.app_secret.clone() {
             Some(secret) => secret,
             None => dev_secret(Path::new(DEV_SECRET_FILE)).map_err(StartError::Secret)?,
         };
-        let dev_outbox = config.exolve.is_none();
+        let geo = open_geoip(config.geoip_db.as_deref())?;
+        let settings = Settings::from_config(&config, secret, geo);
         let sms: Arc<dyn SmsSender> = match config.exolve {
             Some(exolve) => Arc::new(ExolveClient::new(
                 &exolve.api_url,
@@ -125,23 +152,6 @@ impl AppState {
                 exolve.timeout,
             )?),
             None => Arc::new(DevOutbox::new(store.clone(), clock.clone())),
-        };
-        let settings = Settings {
-            passkeys: crate::server::auth::passkeys::relying_party(&config.public_origin),
-            passkey_starts_per_ip_per_hour: config.passkey_starts_per_ip_per_hour,
-            dev_alias: if config.production {
-                None
-            } else {
-                config.public_origin.loopback_alias()
-            },
-            policy: config.policy,
-            sessions: config.sessions,
-            public_origin: config.public_origin,
-            secret,
-            dev_outbox,
-            trusted_proxies: config.trusted_proxies,
-            geo: open_geoip(config.geoip_db.as_deref())?,
-            alerts: config.alerts,
         };
         Ok(Self::new(leptos_options, store, sms, clock, settings))
     }
@@ -160,6 +170,7 @@ impl AppState {
             clock,
             settings,
             metrics: Arc::new(Metrics::new()),
+            tasks: TaskTracker::new(),
         }))
     }
 

@@ -4,7 +4,6 @@
 //! trusted proxy's `X-Forwarded-For`: 77.88.8.8 is in Russia, 8.8.8.8 in the United
 //! States.
 
-use std::time::Duration;
 
 use reqwest::header::{self, HeaderName};
 use sms_auth::{
@@ -47,14 +46,14 @@ fn browser(app: &TestApp, user_agent: &str, address: &str) -> Browser {
     ])
 }
 
-/// Waits long enough for an alert that was claimed to have gone out, then returns
-/// what the phone got.
+/// Waits until every alert under way has gone out, then returns what the phone got:
+/// exactly the alerts the store claimed.
 async fn settled_alerts(app: &TestApp) -> Vec<String> {
+    app.settled().await;
     let claimed = usize::try_from(app.count(ALERTS).await).expect("count");
-    let alerts = app.exolve.wait_for_alerts(PHONE_DIGITS, claimed).await;
+    let alerts = app.exolve.alerts_to(PHONE_DIGITS);
     // An alert is claimed before it is sent: none can arrive that was not claimed.
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(app.exolve.alerts_to(PHONE_DIGITS).len(), alerts.len());
+    assert_eq!(alerts.len(), claimed);
     alerts
 }
 
@@ -83,7 +82,7 @@ async fn a_second_browser_alerts_once_and_a_known_one_never() {
     app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
     let other = browser(&app, FIREFOX_LINUX, RUSSIA);
     app.sign_in(&other, PHONE, PHONE_DIGITS).await;
-    let alerts = app.exolve.wait_for_alerts(PHONE_DIGITS, 1).await;
+    let alerts = app.alerts_to(PHONE_DIGITS).await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     let alert = &alerts[0];
     // A +7 number gets its alert in Russian, whatever the browser signing in speaks.
@@ -110,7 +109,7 @@ async fn a_new_country_alerts_once() {
     let travelling = browser(&app, CHROME_ANDROID, USA);
     travelling.set_cookie("did", &owner.cookie("did").expect("device cookie"));
     app.sign_in(&travelling, PHONE, PHONE_DIGITS).await;
-    let alerts = app.exolve.wait_for_alerts(PHONE_DIGITS, 1).await;
+    let alerts = app.alerts_to(PHONE_DIGITS).await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert!(alerts[0].contains("Chrome, Android, Соединенные Штаты, 26 ноября"), "{}", alerts[0]);
     let metrics = app.metrics().await;
@@ -151,16 +150,10 @@ async fn exolve_down_for_the_alert_still_signs_in_and_records_the_failure() {
     app.exolve.set_mode(ExolveMode::Status(503, "down"));
     other.verify(&code).await.expect("signed in all the same");
     assert!(other.account().await.is_ok());
-    let mut failed = 0;
-    for _ in 0..500 {
-        failed = app
-            .count("SELECT COUNT(*) FROM security_events WHERE kind = 'alert_failed'")
-            .await;
-        if failed > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    app.settled().await;
+    let failed = app
+        .count("SELECT COUNT(*) FROM security_events WHERE kind = 'alert_failed'")
+        .await;
     assert_eq!(failed, 1, "the failure is in the activity");
     let metrics = app.metrics().await;
     assert!(metrics.contains("sms_auth_security_alerts_total{result=\"failed\"} 1"), "{metrics}");
@@ -215,7 +208,7 @@ async fn alerts_are_outside_the_phones_code_cap() {
         .verify(&app.exolve.last_code_to(PHONE_DIGITS))
         .await
         .expect("signed in");
-    assert_eq!(app.exolve.wait_for_alerts(PHONE_DIGITS, 1).await.len(), 1);
+    assert_eq!(app.alerts_to(PHONE_DIGITS).await.len(), 1);
     // The owner's own browser still gets codes: its allowance is its own.
 }
 
@@ -366,7 +359,7 @@ async fn the_owner_sees_the_new_session_and_not_me_ends_it_and_forgets_its_devic
     app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
     let thief = browser(&app, FIREFOX_LINUX, USA);
     app.sign_in(&thief, PHONE, PHONE_DIGITS).await;
-    assert_eq!(app.exolve.wait_for_alerts(PHONE_DIGITS, 1).await.len(), 1);
+    assert_eq!(app.alerts_to(PHONE_DIGITS).await.len(), 1);
     // Without JavaScript the page shows the new session, its country and what was new.
     let page = owner.page("/account").await;
     for expected in [
@@ -397,7 +390,7 @@ async fn the_owner_sees_the_new_session_and_not_me_ends_it_and_forgets_its_devic
     assert!(owner.account().await.is_ok());
     // The device is forgotten: its next sign-in is new again, and alerts again.
     app.sign_in(&thief, PHONE, PHONE_DIGITS).await;
-    assert_eq!(app.exolve.wait_for_alerts(PHONE_DIGITS, 2).await.len(), 2);
+    assert_eq!(app.alerts_to(PHONE_DIGITS).await.len(), 2);
     let ended = app
         .count("SELECT COUNT(*) FROM security_events WHERE kind = 'session_ended' AND detail = 'not_me'")
         .await;
@@ -476,7 +469,7 @@ async fn alerts_count_in_the_daily_budget_and_stop_when_it_is_spent() {
     // Code, code, alert: three of the day's four.
     app.sign_in(&browser(&app, FIREFOX_LINUX, RUSSIA), PHONE, PHONE_DIGITS)
         .await;
-    assert_eq!(app.exolve.wait_for_alerts(PHONE_DIGITS, 1).await.len(), 1);
+    assert_eq!(app.alerts_to(PHONE_DIGITS).await.len(), 1);
     // The fourth is a code; its sign-in finds the budget spent, and no alert goes.
     app.sign_in(&browser(&app, FIREFOX_LINUX, RUSSIA), PHONE, PHONE_DIGITS)
         .await;

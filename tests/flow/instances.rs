@@ -239,23 +239,59 @@ async fn sigterm_lets_a_request_in_flight_finish() {
     let browser = Browser::new(&instance.base, &[]);
     let in_flight = tokio::spawn(async move { browser.request_code(PHONE).await });
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let pid = i32::try_from(instance.child.id()).expect("pid");
-    // SAFETY: kill with a valid pid of our own child and a standard signal.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    terminate(&instance);
     let answer = in_flight.await.expect("task");
     assert_eq!(answer, Ok(()), "the request in flight was answered");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = instance.child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "still running after SIGTERM");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let status = exit_status(&mut instance).await;
     assert!(status.success(), "{status}");
     assert!(reqwest::get(format!("{}/healthz", instance.base))
         .await
         .is_err());
+}
+
+/// The owner's alert goes out on a task of its own after the sign-in is answered; a
+/// shutdown right then waits for it instead of dropping it.
+#[tokio::test]
+async fn sigterm_waits_for_the_owners_alert_under_way() {
+    let db = pg::fresh_database().await;
+    let exolve = FakeExolve::start().await;
+    let mut instance = instance(&db, &exolve, &[("OTP_RESEND_COOLDOWN_SECS", "0")]).await;
+    let owner = Browser::new(&instance.base, &[]);
+    owner.request_code(PHONE).await.expect("sent");
+    owner
+        .verify(&exolve.last_code_to(PHONE_DIGITS))
+        .await
+        .expect("the first sign-in");
+    let stranger = Browser::new(&instance.base, &[]);
+    stranger.request_code(PHONE).await.expect("sent");
+    exolve.set_mode(ExolveMode::Slow(Duration::from_millis(1500)));
+    stranger
+        .verify(&exolve.last_code_to(PHONE_DIGITS))
+        .await
+        .expect("signed in from a new device");
+    terminate(&instance);
+    let status = exit_status(&mut instance).await;
+    assert!(status.success(), "{status}");
+    assert_eq!(exolve.alerts_to(PHONE_DIGITS).len(), 1, "the alert went out");
+}
+
+/// SIGTERM to the instance.
+fn terminate(instance: &ServerProcess) {
+    let pid = i32::try_from(instance.child.id()).expect("pid");
+    // SAFETY: kill with a valid pid of our own child and a standard signal.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+}
+
+/// How the instance ended; it must end within 10 seconds.
+async fn exit_status(instance: &mut ServerProcess) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = instance.child.try_wait().expect("wait") {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "still running after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]

@@ -297,18 +297,18 @@ async fn the_owner_is_told_of_passkeys_added_removed_and_used_from_a_new_device(
     let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
     let mut key = SoftKey::new(&app.origin);
     add_passkey(&owner, &mut key).await.expect("added");
-    let alerts = app.exolve.wait_for_alerts(PHONE_DIGITS, 1).await;
+    let alerts = app.alerts_to(PHONE_DIGITS).await;
     assert!(alerts[0].contains("добавлен ключ доступа"), "{}", alerts[0]);
     // A sign-in with it from a browser the account has never seen.
     passkey_sign_in(&app.browser(), &mut key).await.expect("signed in");
-    let alerts = app.exolve.wait_for_alerts(PHONE_DIGITS, 2).await;
+    let alerts = app.alerts_to(PHONE_DIGITS).await;
     assert!(alerts[1].starts_with("Новый вход"), "{}", alerts[1]);
     let handle = passkeys(&owner).await.list[0].handle.clone();
     owner
         .call::<()>("passkey_remove", &[("passkey", &handle)])
         .await
         .expect("removed");
-    let alerts = app.exolve.wait_for_alerts(PHONE_DIGITS, 3).await;
+    let alerts = app.alerts_to(PHONE_DIGITS).await;
     assert!(alerts[2].contains("удалён ключ доступа"), "{}", alerts[2]);
     let events: Vec<EventView> = owner.call("activity", &[]).await.expect("activity");
     for kind in ["passkey_added", "passkey_sign_in", "passkey_removed"] {
@@ -332,7 +332,7 @@ async fn a_name_chosen_by_a_session_never_reaches_an_sms() {
         .call::<()>("passkey_remove", &[("passkey", &handle)])
         .await
         .expect("removed");
-    let alerts = app.exolve.wait_for_alerts(PHONE_DIGITS, 2).await;
+    let alerts = app.alerts_to(PHONE_DIGITS).await;
     assert!(alerts.iter().all(|text| !text.contains("800")), "{alerts:?}");
 }
 

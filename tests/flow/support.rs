@@ -28,9 +28,9 @@ use sms_auth::{
     error::AppError,
     otp::Policy,
     server::{
-        config::PublicOrigin,
+        config::Config,
         geo::{GeoIp, DEFAULT_GEOIP_DB},
-        http::{client_ip::TrustedProxies, router::router},
+        http::router::router,
         state::{AppState, Settings},
     },
     sms::{DevOutbox, ExolveClient, SmsSender},
@@ -42,6 +42,8 @@ use tempfile::TempDir;
 use crate::pg;
 
 pub const API_KEY: &str = "test-exolve-key";
+/// `APP_SECRET`.
+const SECRET: &str = "test-secret-test-secret-test-secret";
 pub const SENDER: &str = "79990000000";
 pub const PHONE: &str = "+7 999 123-45-67";
 pub const PHONE_DIGITS: &str = "79991234567";
@@ -119,19 +121,6 @@ impl FakeExolve {
             .filter(|s| s.destination == destination && !is_code_sms(&s.text))
             .map(|s| s.text)
             .collect()
-    }
-
-    /// Waits (up to 10 s: alerts go out on a task of their own) until `destination`
-    /// got `count` alerts, and returns them.
-    pub async fn wait_for_alerts(&self, destination: &str, count: usize) -> Vec<String> {
-        for _ in 0..1000 {
-            let alerts = self.alerts_to(destination);
-            if alerts.len() >= count {
-                return alerts;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        self.alerts_to(destination)
     }
 }
 
@@ -235,7 +224,8 @@ pub struct TestAppBuilder {
     dev_outbox: bool,
     exolve_timeout: Duration,
     exolve_url: Option<String>,
-    trusted_proxies: TrustedProxies,
+    /// `TRUSTED_PROXIES`.
+    trusted_proxies: String,
     /// A site folder with built assets, and whether their names are hashed.
     site: Option<(std::path::PathBuf, bool)>,
     alerts: bool,
@@ -256,7 +246,7 @@ impl TestApp {
             dev_outbox: false,
             exolve_timeout: Duration::from_secs(5),
             exolve_url: None,
-            trusted_proxies: TrustedProxies::default(),
+            trusted_proxies: String::new(),
             site: None,
             alerts: true,
             geoip: true,
@@ -305,6 +295,21 @@ impl TestApp {
             .expect("post")
             .status()
             .as_u16()
+    }
+
+    /// Waits until the work that requests left behind (the owner's alerts) is done.
+    pub async fn settled(&self) {
+        let tasks = &self.state.tasks;
+        tasks.close();
+        tasks.wait().await;
+        tasks.reopen();
+    }
+
+    /// The alerts (every SMS but codes) `destination` got, once every alert under way
+    /// has gone out.
+    pub async fn alerts_to(&self, destination: &str) -> Vec<String> {
+        self.settled().await;
+        self.exolve.alerts_to(destination)
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
@@ -357,7 +362,7 @@ impl TestAppBuilder {
     }
 
     pub fn trusted_proxies(mut self, list: &str) -> Self {
-        self.trusted_proxies = TrustedProxies::parse(list).expect("proxies");
+        self.trusted_proxies = list.to_owned();
         self
     }
 
@@ -436,29 +441,38 @@ impl TestAppBuilder {
             (None, true) => format!("http://localhost:{}", addr.port()),
             (None, false) => format!("http://{addr}"),
         };
-        let settings = Settings {
-            policy: self.policy,
-            sessions: self.sessions,
-            public_origin: PublicOrigin::parse(&origin).expect("origin"),
-            secret: SecretString::from("test-secret-test-secret-test-secret"),
-            dev_outbox: self.dev_outbox,
-            trusted_proxies: self.trusted_proxies,
-            geo: if self.geoip {
-                GeoIp::open(std::path::Path::new(DEFAULT_GEOIP_DB))
-                    .expect("the country database (run scripts/bootstrap.sh)")
-            } else {
-                GeoIp::off()
-            },
-            alerts: self.alerts,
-            passkeys: sms_auth::server::auth::passkeys::relying_party(
-                &PublicOrigin::parse(&origin).expect("origin"),
-            ),
-            passkey_starts_per_ip_per_hour: self.passkey_starts,
-            dev_alias: self
-                .dev_alias
-                .then(|| PublicOrigin::parse(&origin).and_then(|o| o.loopback_alias()))
-                .flatten(),
+        // The settings come from the environment's variables as the binary reads
+        // them; the policy and the session limits as the test sets them.
+        let passkey_starts = self.passkey_starts.to_string();
+        let mut vars = vec![
+            ("PUBLIC_ORIGIN", origin.as_str()),
+            ("DATABASE_URL", url.as_str()),
+            ("APP_SECRET", SECRET),
+            ("TRUSTED_PROXIES", self.trusted_proxies.as_str()),
+            ("ALERTS", if self.alerts { "on" } else { "off" }),
+            ("LIMIT_PASSKEY_STARTS_PER_IP_PER_HOUR", passkey_starts.as_str()),
+            // Development: SMS go to the outbox, and a localhost site takes posts from
+            // its loopback address too.
+            ("LEPTOS_ENV", if self.dev_outbox || self.dev_alias { "DEV" } else { "PROD" }),
+        ];
+        if !self.dev_outbox {
+            vars.extend([("EXOLVE_API_KEY", API_KEY), ("EXOLVE_SENDER", SENDER)]);
+        }
+        let mut config = Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(var, _)| *var == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+        .expect("the test's configuration");
+        config.policy = self.policy;
+        config.sessions = self.sessions;
+        let geo = if self.geoip {
+            GeoIp::open(std::path::Path::new(DEFAULT_GEOIP_DB))
+                .expect("the country database (run scripts/bootstrap.sh)")
+        } else {
+            GeoIp::off()
         };
+        let settings = Settings::from_config(&config, SecretString::from(SECRET), geo);
         let (site_root, hashed) = self
             .site
             .map_or(("target/site".to_owned(), false), |(root, hashed)| {

@@ -84,7 +84,8 @@ impl About<'_> {
 /// The detail of an alert about a passkey in the activity.
 pub const PASSKEY_ALERT: &str = "passkey";
 
-/// Claims the alert if the caps allow it, then sends it on a task of its own.
+/// Claims the alert if the caps allow it, then sends it on a task of its own, which
+/// the state's tracker follows: a shutdown waits for it.
 async fn notify(request: &RequestContext, account: &Account, about: About<'_>, from: &Footprint) {
     let state = &request.state;
     if !state.settings.alerts {
@@ -133,7 +134,7 @@ async fn notify(request: &RequestContext, account: &Account, about: About<'_>, f
         lang.country_name(&from.country),
         now,
     );
-    tokio::spawn(send(
+    state.tasks.spawn(send(
         state.clone(),
         account.clone(),
         from.clone(),
