@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use super::{SmsError, SmsSender};
+use super::sender::{SmsError, SmsSender};
 
 pub struct ExolveClient {
     http: reqwest::Client,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::{SmsError, SmsSender};
+use super::sender::{SmsError, SmsSender};
 use crate::{clock::Clock, phone::Phone, store::Store};
 
 pub struct DevOutbox {

@@ -1,10 +1,21 @@
-//! The passkeys' SQL, shared by both engines: `impl_passkey_store!(T)` implements
-//! [`PasskeyStore`](super::passkeys::PasskeyStore) for a store type from it and the
-//! type's [`Engine`](super::sql::Engine).
+//! The passkeys' SQL, shared by both engines: [`PasskeyStore`] for every
+//! [`Engine`] whose database runs the shared SQL.
 
 use std::sync::LazyLock;
 
-use super::sql::novelty_key;
+use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
+
+use super::{
+    engine::{Bind, Column, Conn, Db, Engine},
+    model::{EventKind, Footprint, NewSession, SignedIn, COUNTRY_MEMORY_SECS},
+    passkeys::{
+        Ceremony, NewCeremony, NewPasskey, PasskeyStore, PasskeyUse, Purpose, StoredPasskey, Taken,
+        CEREMONY_TTL_SECS,
+    },
+    rows::SignInRow,
+    sql::{novelty_key, EVENT_OF_ACCOUNT, HOUR},
+};
+use crate::error::AppError;
 
 /// Takes the ceremony $1 of purpose $2 at $3, if it was not taken before: the row
 /// lock of the `UPDATE` lets one of several concurrent takers through.
@@ -54,259 +65,238 @@ pub(super) const SIGNED_IN: &str =
             s.novelty
      FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1";
 
-macro_rules! impl_passkey_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::passkeys::PasskeyStore for $store
-        where
-            $store: $crate::store::sql::Engine,
-        {
-            async fn start_ceremony(
-                &self,
-                new: $crate::store::passkeys::NewCeremony<'_>,
-                per_hour: u32,
-            ) -> Result<(), $crate::error::AppError> {
-                use $crate::store::{passkeys::CEREMONY_TTL_SECS, sql::HOUR};
-                let mut tx = self.decision().await?;
-                Self::serialize_ceremonies(&mut tx, new.ip).await?;
-                let started: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM passkey_ceremonies
-                       WHERE ip = $1 AND created_at > $2 LIMIT $3) AS started",
-                )
-                .bind(new.ip)
-                .bind(new.now - HOUR)
-                .bind(i64::from(per_hour))
-                .fetch_one(&mut *tx)
-                .await?;
-                if started >= i64::from(per_hour) {
-                    return Err($crate::error::AppError::IpHourlyCap);
-                }
-                sqlx::query(
-                    "INSERT INTO passkey_ceremonies
-                       (id_hash, purpose, account_id, state, ip, created_at, expires_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(new.id_hash)
-                .bind(new.purpose.as_str())
-                .bind(new.account_id)
-                .bind(new.state)
-                .bind(new.ip)
-                .bind(new.now)
-                .bind(new.now + CEREMONY_TTL_SECS)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn take_ceremony(
-                &self,
-                id_hash: &str,
-                purpose: $crate::store::passkeys::Purpose,
-                now: i64,
-            ) -> Result<$crate::store::passkeys::Taken, $crate::error::AppError> {
-                use $crate::store::passkeys::{Ceremony, Taken};
-                let taken: Option<Ceremony> =
-                    sqlx::query_as($crate::store::passkey_sql::TAKE_CEREMONY)
-                        .bind(id_hash)
-                        .bind(purpose.as_str())
-                        .bind(now)
-                        .fetch_optional(self.writer())
-                        .await?;
-                if let Some(ceremony) = taken {
-                    return Ok(Taken::Ceremony(ceremony));
-                }
-                let used: bool = sqlx::query_scalar(
-                    "SELECT EXISTS (SELECT 1 FROM passkey_ceremonies
-                                    WHERE id_hash = $1 AND purpose = $2)",
-                )
-                .bind(id_hash)
-                .bind(purpose.as_str())
-                .fetch_one(self.writer())
-                .await?;
-                Ok(if used { Taken::AlreadyUsed } else { Taken::Unknown })
-            }
-
-            async fn user_handle(
-                &self,
-                account_id: i64,
-                new_handle: &str,
-            ) -> Result<String, $crate::error::AppError> {
-                let handle: Option<String> = sqlx::query_scalar(
-                    "UPDATE accounts SET user_handle = COALESCE(user_handle, $2) WHERE id = $1
-                     RETURNING user_handle",
-                )
-                .bind(account_id)
-                .bind(new_handle)
-                .fetch_optional(self.writer())
-                .await?
-                .flatten();
-                handle.ok_or($crate::error::AppError::NotSignedIn)
-            }
-
-            async fn passkeys_of(
-                &self,
-                account_id: i64,
-            ) -> Result<Vec<$crate::store::passkeys::StoredPasskey>, $crate::error::AppError> {
-                static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-                    $crate::store::passkey_sql::select_passkeys("p.account_id = $1")
-                });
-                Ok(sqlx::query_as(&SQL)
-                    .bind(account_id)
-                    .fetch_all(self.reader())
-                    .await?)
-            }
-
-            async fn passkey(
-                &self,
-                credential_id: &str,
-            ) -> Result<Option<$crate::store::passkeys::StoredPasskey>, $crate::error::AppError>
-            {
-                static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-                    $crate::store::passkey_sql::select_passkeys("p.credential_id = $1")
-                });
-                Ok(sqlx::query_as(&SQL)
-                    .bind(credential_id)
-                    .fetch_optional(self.reader())
-                    .await?)
-            }
-
-            async fn add_passkey(
-                &self,
-                account_id: i64,
-                new: $crate::store::passkeys::NewPasskey<'_>,
-            ) -> Result<bool, $crate::error::AppError> {
-                use $crate::store::EventKind;
-                let mut tx = self.decision().await?;
-                let added = sqlx::query(
-                    "INSERT INTO passkeys
-                       (account_id, credential_id, credential, counter, name, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)
-                     ON CONFLICT (credential_id) DO NOTHING",
-                )
-                .bind(account_id)
-                .bind(new.credential_id)
-                .bind(new.credential)
-                .bind(i64::from(new.counter))
-                .bind(new.name)
-                .bind(new.now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                    == 1;
-                if added {
-                    sqlx::query($crate::store::sql::EVENT_OF_ACCOUNT)
-                        .bind(account_id)
-                        .bind(new.now)
-                        .bind(EventKind::PasskeyAdded.as_str())
-                        .bind(&new.from.device)
-                        .bind(&new.from.country)
-                        .bind(&new.from.network)
-                        .bind(new.name)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(added)
-            }
-
-            async fn passkey_sign_in(
-                &self,
-                used: $crate::store::passkeys::PasskeyUse<'_>,
-                session: $crate::store::NewSession<'_>,
-                now: i64,
-            ) -> Result<Option<$crate::store::SignedIn>, $crate::error::AppError> {
-                use $crate::store::{passkey_sql, sql::SignInRow, COUNTRY_MEMORY_SECS};
-                let mut tx = self.decision().await?;
-                let recorded = sqlx::query(passkey_sql::USE_PASSKEY)
-                    .bind(used.credential_id)
-                    .bind(used.account_id)
-                    .bind(used.credential)
-                    .bind(i64::from(used.counter))
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if recorded != 1 {
-                    return Ok(None);
-                }
-                sqlx::query(passkey_sql::COUNT_SIGN_IN)
-                    .bind(used.account_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(&passkey_sql::OPEN_PASSKEY_SESSION)
-                    .bind(session.id_hash)
-                    .bind(used.account_id)
-                    .bind(now)
-                    .bind(&session.from.device)
-                    .bind(session.device_hash)
-                    .bind(&session.from.country)
-                    .bind(&session.from.network)
-                    .bind(now - COUNTRY_MEMORY_SECS)
-                    .execute(&mut *tx)
-                    .await?;
-                let row: SignInRow = sqlx::query_as(passkey_sql::SIGNED_IN)
-                    .bind(session.id_hash)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(Some(row.into()))
-            }
-
-            async fn rename_passkey(
-                &self,
-                account_id: i64,
-                credential_id: &str,
-                name: &str,
-            ) -> Result<bool, $crate::error::AppError> {
-                Ok(sqlx::query(
-                    "UPDATE passkeys SET name = $3 WHERE account_id = $1 AND credential_id = $2",
-                )
-                .bind(account_id)
-                .bind(credential_id)
-                .bind(name)
-                .execute(self.writer())
-                .await?
-                .rows_affected()
-                    == 1)
-            }
-
-            async fn remove_passkey(
-                &self,
-                account_id: i64,
-                credential_id: &str,
-                from: &$crate::store::Footprint,
-                now: i64,
-            ) -> Result<Option<String>, $crate::error::AppError> {
-                use $crate::store::EventKind;
-                let mut tx = self.decision().await?;
-                let name: Option<String> = sqlx::query_scalar(
-                    "DELETE FROM passkeys WHERE account_id = $1 AND credential_id = $2
-                     RETURNING name",
-                )
-                .bind(account_id)
-                .bind(credential_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(name) = &name {
-                    sqlx::query($crate::store::sql::EVENT_OF_ACCOUNT)
-                        .bind(account_id)
-                        .bind(now)
-                        .bind(EventKind::PasskeyRemoved.as_str())
-                        .bind(&from.device)
-                        .bind(&from.country)
-                        .bind(&from.network)
-                        .bind(name)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(name)
-            }
-
+#[async_trait::async_trait]
+impl<E> PasskeyStore for E
+where
+    E: Engine,
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    bool: Column<Db<E>>,
+    String: Column<Db<E>>,
+    Vec<u8>: Column<Db<E>>,
+    Option<i64>: Column<Db<E>>,
+    Option<String>: Column<Db<E>>,
+    for<'q> &'q str: Bind<'q, Db<E>>,
+    for<'q> &'q [u8]: Bind<'q, Db<E>>,
+    for<'a> &'a str: ColumnIndex<<Db<E> as Database>::Row>,
+    usize: ColumnIndex<<Db<E> as Database>::Row>,
+{
+    async fn start_ceremony(&self, new: NewCeremony<'_>, per_hour: u32) -> Result<(), AppError> {
+        let mut tx = self.decision().await?;
+        Self::serialize_ceremonies(&mut tx, new.ip).await?;
+        let started: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM passkey_ceremonies
+               WHERE ip = $1 AND created_at > $2 LIMIT $3) AS started",
+        )
+        .bind(new.ip)
+        .bind(new.now - HOUR)
+        .bind(i64::from(per_hour))
+        .fetch_one(&mut *tx)
+        .await?;
+        if started >= i64::from(per_hour) {
+            return Err(AppError::IpHourlyCap);
         }
-    };
-}
+        sqlx::query(
+            "INSERT INTO passkey_ceremonies
+               (id_hash, purpose, account_id, state, ip, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new.id_hash)
+        .bind(new.purpose.as_str())
+        .bind(new.account_id)
+        .bind(new.state)
+        .bind(new.ip)
+        .bind(new.now)
+        .bind(new.now + CEREMONY_TTL_SECS)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 
-pub(super) use impl_passkey_store;
+    async fn take_ceremony(
+        &self,
+        id_hash: &str,
+        purpose: Purpose,
+        now: i64,
+    ) -> Result<Taken, AppError> {
+        let taken: Option<Ceremony> = sqlx::query_as(TAKE_CEREMONY)
+            .bind(id_hash)
+            .bind(purpose.as_str())
+            .bind(now)
+            .fetch_optional(self.writer())
+            .await?;
+        if let Some(ceremony) = taken {
+            return Ok(Taken::Ceremony(ceremony));
+        }
+        let used: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM passkey_ceremonies
+                            WHERE id_hash = $1 AND purpose = $2)",
+        )
+        .bind(id_hash)
+        .bind(purpose.as_str())
+        .fetch_one(self.writer())
+        .await?;
+        Ok(if used {
+            Taken::AlreadyUsed
+        } else {
+            Taken::Unknown
+        })
+    }
+
+    async fn user_handle(&self, account_id: i64, new_handle: &str) -> Result<String, AppError> {
+        let handle: Option<String> = sqlx::query_scalar(
+            "UPDATE accounts SET user_handle = COALESCE(user_handle, $2) WHERE id = $1
+             RETURNING user_handle",
+        )
+        .bind(account_id)
+        .bind(new_handle)
+        .fetch_optional(self.writer())
+        .await?
+        .flatten();
+        handle.ok_or(AppError::NotSignedIn)
+    }
+
+    async fn passkeys_of(&self, account_id: i64) -> Result<Vec<StoredPasskey>, AppError> {
+        static SQL: std::sync::LazyLock<String> =
+            std::sync::LazyLock::new(|| select_passkeys("p.account_id = $1"));
+        Ok(sqlx::query_as(&SQL)
+            .bind(account_id)
+            .fetch_all(self.reader())
+            .await?)
+    }
+
+    async fn passkey(&self, credential_id: &str) -> Result<Option<StoredPasskey>, AppError> {
+        static SQL: std::sync::LazyLock<String> =
+            std::sync::LazyLock::new(|| select_passkeys("p.credential_id = $1"));
+        Ok(sqlx::query_as(&SQL)
+            .bind(credential_id)
+            .fetch_optional(self.reader())
+            .await?)
+    }
+
+    async fn add_passkey(&self, account_id: i64, new: NewPasskey<'_>) -> Result<bool, AppError> {
+        let mut tx = self.decision().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO passkeys
+               (account_id, credential_id, credential, counter, name, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (credential_id) DO NOTHING",
+        )
+        .bind(account_id)
+        .bind(new.credential_id)
+        .bind(new.credential)
+        .bind(i64::from(new.counter))
+        .bind(new.name)
+        .bind(new.now)
+        .execute(&mut *tx)
+        .await?;
+        let added = E::rows_affected(&inserted) == 1;
+        if added {
+            sqlx::query(EVENT_OF_ACCOUNT)
+                .bind(account_id)
+                .bind(new.now)
+                .bind(EventKind::PasskeyAdded.as_str())
+                .bind(&new.from.device)
+                .bind(&new.from.country)
+                .bind(&new.from.network)
+                .bind(new.name)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn passkey_sign_in(
+        &self,
+        used: PasskeyUse<'_>,
+        session: NewSession<'_>,
+        now: i64,
+    ) -> Result<Option<SignedIn>, AppError> {
+        let mut tx = self.decision().await?;
+        let recorded = sqlx::query(USE_PASSKEY)
+            .bind(used.credential_id)
+            .bind(used.account_id)
+            .bind(used.credential)
+            .bind(i64::from(used.counter))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if E::rows_affected(&recorded) != 1 {
+            return Ok(None);
+        }
+        sqlx::query(COUNT_SIGN_IN)
+            .bind(used.account_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(&OPEN_PASSKEY_SESSION)
+            .bind(session.id_hash)
+            .bind(used.account_id)
+            .bind(now)
+            .bind(&session.from.device)
+            .bind(session.device_hash)
+            .bind(&session.from.country)
+            .bind(&session.from.network)
+            .bind(now - COUNTRY_MEMORY_SECS)
+            .execute(&mut *tx)
+            .await?;
+        let row: SignInRow = sqlx::query_as(SIGNED_IN)
+            .bind(session.id_hash)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(row.into()))
+    }
+
+    async fn rename_passkey(
+        &self,
+        account_id: i64,
+        credential_id: &str,
+        name: &str,
+    ) -> Result<bool, AppError> {
+        let renamed = sqlx::query(
+            "UPDATE passkeys SET name = $3 WHERE account_id = $1 AND credential_id = $2",
+        )
+        .bind(account_id)
+        .bind(credential_id)
+        .bind(name)
+        .execute(self.writer())
+        .await?;
+        Ok(E::rows_affected(&renamed) == 1)
+    }
+
+    async fn remove_passkey(
+        &self,
+        account_id: i64,
+        credential_id: &str,
+        from: &Footprint,
+        now: i64,
+    ) -> Result<Option<String>, AppError> {
+        let mut tx = self.decision().await?;
+        let name: Option<String> = sqlx::query_scalar(
+            "DELETE FROM passkeys WHERE account_id = $1 AND credential_id = $2
+             RETURNING name",
+        )
+        .bind(account_id)
+        .bind(credential_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(name) = &name {
+            sqlx::query(EVENT_OF_ACCOUNT)
+                .bind(account_id)
+                .bind(now)
+                .bind(EventKind::PasskeyRemoved.as_str())
+                .bind(&from.device)
+                .bind(&from.country)
+                .bind(&from.network)
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(name)
+    }
+}

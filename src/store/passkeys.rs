@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use super::{Footprint, NewSession, SignedIn};
+use super::model::{Footprint, NewSession, SignedIn};
 use crate::error::AppError;
 
 /// How long a ceremony's challenge can be answered.

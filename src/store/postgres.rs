@@ -11,12 +11,11 @@ use sqlx::{
 };
 
 use super::{
-    sends::{SendJob, Sends},
-    sql::{
-        bind_standing, history_columns, novelty_key, standing_sql, BatchHistoryRow, Engine,
-        HistoryOf, SignInRow, StandingOf, StandingRow,
-    },
-    NewSession, COUNTRY_MEMORY_SECS,
+    engine::Engine,
+    model::{NewSession, COUNTRY_MEMORY_SECS},
+    reservations::{SendJob, Sends},
+    rows::{bind_standing, BatchHistoryRow, SignInRow, StandingOf, StandingRow},
+    sql::{history_columns, novelty_key, standing_sql, HistoryOf},
 };
 use crate::{otp::SendHistory, phone::Phone};
 
@@ -79,6 +78,10 @@ impl Engine for PgStore {
 
     async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         pool.begin().await
+    }
+
+    fn rows_affected(result: &sqlx::postgres::PgQueryResult) -> u64 {
+        result.rows_affected()
     }
 
     fn sends(&self) -> &Sends {
@@ -198,7 +201,11 @@ impl Engine for PgStore {
         let rows: Vec<BatchHistoryRow> = sqlx::query_as(&HISTORIES)
             .bind(jobs.iter().map(|j| j.phone.as_str()).collect::<Vec<_>>())
             .bind(jobs.iter().map(|j| j.ip.as_str()).collect::<Vec<_>>())
-            .bind(jobs.iter().map(|j| j.allowance.as_str()).collect::<Vec<_>>())
+            .bind(
+                jobs.iter()
+                    .map(|j| j.allowance.as_str())
+                    .collect::<Vec<_>>(),
+            )
             .bind(column(|j| j.now))
             .bind(column(|j| i64::from(j.policy.sms_per_phone_per_hour)))
             .bind(column(|j| i64::from(j.policy.sms_per_ip_per_hour)))
@@ -263,8 +270,16 @@ impl Engine for PgStore {
             .bind(text(|j| &j.from.country))
             .bind(text(|j| &j.from.network))
             .bind(text(|j| &j.id_hash))
-            .bind(jobs.iter().map(|j| j.replaces.as_deref()).collect::<Vec<_>>())
-            .bind(jobs.iter().map(|j| j.code_digest.as_slice()).collect::<Vec<_>>())
+            .bind(
+                jobs.iter()
+                    .map(|j| j.replaces.as_deref())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                jobs.iter()
+                    .map(|j| j.code_digest.as_slice())
+                    .collect::<Vec<_>>(),
+            )
             .bind(jobs.iter().map(|j| j.expires_at).collect::<Vec<_>>())
             .fetch_all(tx)
             .await
@@ -280,6 +295,3 @@ impl Engine for PgStore {
         Ok(mine.then_some(tx))
     }
 }
-
-super::sql::impl_store!(PgStore);
-super::passkey_sql::impl_passkey_store!(PgStore);

@@ -12,43 +12,15 @@
 use sqlx::Pool;
 
 use super::{
-    batches::{drain, Batches, Queue},
-    sql::Engine,
-    Footprint, SendTicket,
+    batches::{drain, Queue},
+    engine::Engine,
+    model::SendTicket,
+    reservations::{SendJob, Sends},
 };
 use crate::{
     error::AppError,
-    otp::{check_in_order, Policy, SendHistory, SendKey},
+    otp::{check_in_order, SendHistory},
 };
-
-/// A code to send: the SMS to count and the code to store once it is granted.
-pub(super) struct SendJob {
-    pub(super) phone: String,
-    pub(super) allowance: String,
-    pub(super) ip: String,
-    pub(super) now: i64,
-    pub(super) from: Footprint,
-    pub(super) policy: Policy,
-    /// The new code's id hash, the code it replaces, its digest, when it expires.
-    pub(super) id_hash: String,
-    pub(super) replaces: Option<String>,
-    pub(super) code_digest: Vec<u8>,
-    pub(super) expires_at: i64,
-}
-
-impl SendJob {
-    fn key(&self) -> SendKey<'_> {
-        SendKey {
-            phone: &self.phone,
-            allowance: &self.allowance,
-            ip: &self.ip,
-            at: self.now,
-        }
-    }
-}
-
-/// The reservations' task: each is answered with its ticket, or why it was refused.
-pub(super) type Sends = Batches<SendJob, Result<SendTicket, AppError>>;
 
 /// Counts the send and stores its code if the policy allows it now.
 pub(super) async fn reserve(sends: &Sends, job: SendJob) -> Result<SendTicket, AppError> {

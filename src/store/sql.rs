@@ -1,178 +1,31 @@
 //! The SQL both engines run: one text per statement, with `$n` placeholders (SQLite
 //! reads `$n` by number too), so the rules cannot drift apart between the backends.
 //!
-//! `impl_store!(T)` implements [`Store`](super::Store) for a store type from this SQL
-//! and the type's [`Engine`]: the trait names every place where the engines differ,
-//! so the compiler checks that a store supplies them all.
+//! [`Store`] for every [`Engine`]: the engine supplies what really differs (its
+//! pools, locks and the statements written for it alone), this the rest.
 
 use std::sync::LazyLock;
 
-use sqlx::{Database, Pool, Transaction};
+use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
-use super::{sends::SendJob, NewSession};
-use crate::phone::Phone;
-
-/// What an engine supplies to the shared SQL of `impl_store!`.
-pub(super) trait Engine {
-    type Db: Database;
-
-    /// The pool reads go to.
-    fn reader(&self) -> &Pool<Self::Db>;
-
-    /// The pool writes go to.
-    fn writer(&self) -> &Pool<Self::Db>;
-
-    /// Begins a transaction on `writer` that a check and the write it allows run in.
-    async fn begin(writer: &Pool<Self::Db>) -> Result<Transaction<'static, Self::Db>, sqlx::Error>;
-
-    /// Begins a decision transaction on the store's writer.
-    async fn decision(&self) -> Result<Transaction<'static, Self::Db>, sqlx::Error> {
-        Self::begin(self.writer()).await
-    }
-
-    /// The task that decides the store's SMS reservations (`sends.rs`).
-    fn sends(&self) -> &super::sends::Sends;
-
-    /// Makes SMS reservations, which count across phones (IP caps, the daily budget),
-    /// run one at a time across every instance.
-    async fn serialize_sends(
-        tx: &mut <Self::Db as Database>::Connection,
-    ) -> Result<(), sqlx::Error>;
-
-    /// Makes the wrong guesses of one phone, which count across its codes (the
-    /// phone's lock), run one at a time across every instance.
-    async fn serialize_guesses(
-        tx: &mut <Self::Db as Database>::Connection,
-        phone: &Phone,
-    ) -> Result<(), sqlx::Error>;
-
-    /// Makes the passkey ceremonies started from one address (which its hourly cap
-    /// counts) start one at a time across every instance.
-    async fn serialize_ceremonies(
-        tx: &mut <Self::Db as Database>::Connection,
-        ip: &str,
-    ) -> Result<(), sqlx::Error>;
-
-    /// What the store knows of a phone and a browser for a code request, and the
-    /// history it is decided on (`standing_sql`): read beside the writer, one round
-    /// trip (on SQLite, one for the requests waiting together: `sqlite_standings.rs`).
-    async fn standing_row(&self, of: StandingOf) -> Result<StandingRow, sqlx::Error>;
-
-    /// The hot decision of the verify step, written for each engine so that it is one
-    /// round trip to the database: one statement on PostgreSQL, one group-committed
-    /// batch on SQLite (`sqlite_sign_in.rs`).
-    async fn sign_in(
-        &self,
-        id_hash: &str,
-        session: NewSession<'_>,
-        now: i64,
-        max_tries: u32,
-    ) -> Result<Option<SignInRow>, sqlx::Error>;
-
-    /// The histories of the reservations `jobs`, in their order, read while sends are
-    /// serialised: one round trip.
-    async fn send_histories(
-        tx: &mut <Self::Db as Database>::Connection,
-        jobs: &[SendJob],
-    ) -> Result<Vec<crate::otp::SendHistory>, sqlx::Error>;
-
-    /// Writes the granted reservations `jobs`: each send, counted in `sms_sends` and
-    /// in the running totals; the code sent, in the activity of the phone's account if
-    /// it has one; the new code, killing the live one it replaces. Returns the sends'
-    /// ids in order; one round trip where the engine allows.
-    async fn record_codes(
-        tx: &mut <Self::Db as Database>::Connection,
-        jobs: &[&SendJob],
-    ) -> Result<Vec<i64>, sqlx::Error>;
-
-    /// Begins the purge's transaction, or `None` while another instance is purging.
-    async fn purge_turn(&self) -> Result<Option<Transaction<'static, Self::Db>>, sqlx::Error>;
-}
+use super::{
+    engine::{Bind, Column, Conn, Db, Engine},
+    model::{
+        ActivityEvent, AlertClaim, Allowance, EndedBy, EventKind, Footprint, LiveSession,
+        NewSession, NewVerification, OutboxMessage, SendTicket, SessionInfo, SessionLimits,
+        SignedIn, Standing, Verification, WrongGuess, ACTIVITY_KEEP_SECS,
+        ALERTS_PER_ACCOUNT_PER_DAY, COUNTRY_MEMORY_SECS, DEVICE_COOKIE_SECS,
+    },
+    reservations::SendJob,
+    rows::{count, SessionAccountRow, SignInRow, StandingOf, VerificationRow},
+    sends,
+    traits::Store,
+};
+use crate::{error::AppError, otp::Policy, phone::Phone};
 
 /// Seconds in the counting windows.
-pub(super) const HOUR: i64 = crate::otp::Policy::WINDOW_HOUR;
-pub(super) const DAY: i64 = crate::otp::Policy::WINDOW_DAY;
-
-#[derive(sqlx::FromRow)]
-pub struct AccountRow {
-    id: i64,
-    phone: String,
-    created_at: i64,
-    last_sign_in_at: i64,
-}
-
-impl From<AccountRow> for super::Account {
-    fn from(row: AccountRow) -> Self {
-        Self {
-            id: row.id,
-            phone: crate::phone::Phone::from_stored(row.phone),
-            created_at: row.created_at,
-            last_sign_in_at: row.last_sign_in_at,
-        }
-    }
-}
-
-/// A sign-in's account, with whether it was the first and what was new about it.
-#[derive(sqlx::FromRow)]
-pub struct SignInRow {
-    #[sqlx(flatten)]
-    account: AccountRow,
-    first: bool,
-    novelty: String,
-}
-
-impl From<SignInRow> for super::SignedIn {
-    fn from(row: SignInRow) -> Self {
-        Self {
-            account: row.account.into(),
-            novelty: super::Novelty::from_session_key(row.first, &row.novelty),
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(super) struct VerificationRow {
-    phone: String,
-    code_digest: Vec<u8>,
-    expires_at: i64,
-    failed_tries: i64,
-    consumed_at: Option<i64>,
-    allowance: String,
-    phone_locked_until: Option<i64>,
-}
-
-impl From<VerificationRow> for super::Verification {
-    fn from(row: VerificationRow) -> Self {
-        Self {
-            phone: crate::phone::Phone::from_stored(row.phone),
-            code_digest: row.code_digest,
-            expires_at: row.expires_at,
-            failed_tries: count(row.failed_tries),
-            consumed: row.consumed_at.is_some(),
-            allowance: super::Allowance::from_key(row.allowance),
-            phone_locked_until: row.phone_locked_until,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(super) struct SessionAccountRow {
-    #[sqlx(flatten)]
-    pub(super) account: AccountRow,
-    pub(super) last_seen_at: i64,
-    pub(super) method: String,
-    pub(super) signed_in_at: i64,
-}
-
-impl From<SessionAccountRow> for super::LiveSession {
-    fn from(row: SessionAccountRow) -> Self {
-        Self {
-            account: row.account.into(),
-            method: row.method,
-            signed_in_at: row.signed_in_at,
-        }
-    }
-}
+pub(super) const HOUR: i64 = Policy::WINDOW_HOUR;
+pub(super) const DAY: i64 = Policy::WINDOW_DAY;
 
 /// A session's last use is written at most once a minute: reading a session is
 /// then a read, not a write, for nearly every request.
@@ -180,36 +33,6 @@ pub(super) const TOUCH_EVERY_SECS: i64 = 60;
 
 pub(super) fn needs_touch(last_seen_at: i64, now: i64) -> bool {
     now - last_seen_at >= TOUCH_EVERY_SECS
-}
-
-/// A send's history as the policy reads it (`SendHistory`).
-#[derive(sqlx::FromRow)]
-pub(super) struct HistoryRow {
-    last_sent: Option<i64>,
-    to_phone: i64,
-    from_ip: i64,
-    of_day: i64,
-    locked_until: Option<i64>,
-}
-
-impl From<HistoryRow> for crate::otp::SendHistory {
-    fn from(row: HistoryRow) -> Self {
-        Self {
-            last_sent_to_phone: row.last_sent,
-            sent_to_phone_last_hour: count(row.to_phone),
-            sent_from_ip_last_hour: count(row.from_ip),
-            sent_last_day: count(row.of_day),
-            phone_locked_until: row.locked_until,
-        }
-    }
-}
-
-/// A history in a batch, with the batch's place of its send.
-#[derive(sqlx::FromRow)]
-pub(super) struct BatchHistoryRow {
-    pub(super) op: i64,
-    #[sqlx(flatten)]
-    pub(super) history: HistoryRow,
 }
 
 /// The lock rule, written once: when the lock of `phone` in `allowance` ends — `window`
@@ -344,10 +167,6 @@ pub(super) static COUNT_WRONG_GUESS: LazyLock<String> = LazyLock::new(|| {
 pub(super) static LOCK_UNTIL: LazyLock<String> =
     LazyLock::new(|| lock_until("$1", "$2", "$3", "$4", "$5"));
 
-pub(super) fn count(n: i64) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
 /// Whether the device `device_hash` (`''` for none) is known to the account
 /// `account`: it holds a session of the account, or is remembered after its last one.
 pub(super) fn device_known(account: &str, device_hash: &str) -> String {
@@ -379,7 +198,10 @@ pub(super) fn country_known(account: &str, country: &str, since: &str) -> String
 /// with), a device it does not know and/or a country it has not signed in from since
 /// `since` (`Novelty::session_key`), else `known`.
 pub(super) fn novelty_key(account: &str, device_hash: &str, country: &str, since: &str) -> String {
-    let new_device = format!("NOT {}", device_known(&format!("{account}.id"), device_hash));
+    let new_device = format!(
+        "NOT {}",
+        device_known(&format!("{account}.id"), device_hash)
+    );
     let new_country = format!(
         "({country} <> '' AND NOT {})",
         country_known(&format!("{account}.id"), country, since)
@@ -425,68 +247,6 @@ pub(super) fn standing_sql(p: &dyn Fn(usize) -> String) -> String {
         phone = p(1),
         device = p(2),
     )
-}
-
-/// What a standing is read for (`standing_sql`'s parameters, in order).
-pub(super) struct StandingOf {
-    pub(super) phone: String,
-    pub(super) device_hash: String,
-    pub(super) country: String,
-    pub(super) country_since: i64,
-    pub(super) ip: String,
-    pub(super) now: i64,
-    pub(super) per_phone: i64,
-    pub(super) per_ip: i64,
-    pub(super) failures: i64,
-}
-
-/// Binds a standing's parameters, in `standing_sql`'s order.
-pub(super) fn bind_standing<'q, DB, O>(
-    query: sqlx::query::QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>,
-    of: &'q StandingOf,
-) -> sqlx::query::QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>
-where
-    DB: Database,
-    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-{
-    query
-        .bind(&of.phone)
-        .bind(&of.device_hash)
-        .bind(&of.country)
-        .bind(of.country_since)
-        .bind(&of.ip)
-        .bind(of.now)
-        .bind(of.per_phone)
-        .bind(of.per_ip)
-        .bind(of.failures)
-}
-
-#[derive(sqlx::FromRow)]
-pub(super) struct BatchStandingRow {
-    pub(super) op: i64,
-    #[sqlx(flatten)]
-    pub(super) standing: StandingRow,
-}
-
-#[derive(sqlx::FromRow)]
-pub(super) struct StandingRow {
-    account_id: Option<i64>,
-    country_known: bool,
-    allowance_key: String,
-    #[sqlx(flatten)]
-    history: HistoryRow,
-}
-
-impl From<StandingRow> for super::Standing {
-    fn from(row: StandingRow) -> Self {
-        Self {
-            account_id: row.account_id,
-            allowance: super::Allowance::from_key(row.allowance_key),
-            country_known: row.country_known,
-            sends: row.history.into(),
-        }
-    }
 }
 
 /// The allowance alerts are counted under in `sms_sends`: neither the number's
@@ -592,7 +352,7 @@ pub(super) struct PurgeStep {
 }
 
 /// What the purge deletes, each with how far back it keeps rows.
-pub(super) fn purge_steps(now: i64, limits: super::SessionLimits) -> Vec<PurgeStep> {
+pub(super) fn purge_steps(now: i64, limits: SessionLimits) -> Vec<PurgeStep> {
     let removes = |sql: &str, before: i64| PurgeStep {
         sql: sql.to_owned(),
         before,
@@ -640,7 +400,7 @@ pub(super) fn purge_steps(now: i64, limits: super::SessionLimits) -> Vec<PurgeSt
     // As long as the device cookie lives after the device's last sign-in.
     steps.push(removes(
         "DELETE FROM known_devices WHERE last_seen_at <= $1",
-        now - super::DEVICE_COOKIE_SECS,
+        now - DEVICE_COOKIE_SECS,
     ));
     // An alert's claim lives as long as the account knows its device.
     steps.push(removes(
@@ -651,557 +411,580 @@ pub(super) fn purge_steps(now: i64, limits: super::SessionLimits) -> Vec<PurgeSt
            AND NOT EXISTS (SELECT 1 FROM sessions s
                            WHERE s.account_id = device_alerts.account_id
                              AND s.device_hash = device_alerts.device_hash)",
-        now - super::DEVICE_COOKIE_SECS,
+        now - DEVICE_COOKIE_SECS,
     ));
     steps.push(removes(
         "DELETE FROM security_events WHERE at <= $1",
-        now - super::ACTIVITY_KEEP_SECS,
+        now - ACTIVITY_KEEP_SECS,
     ));
     steps.push(removes(
         "DELETE FROM account_countries WHERE last_seen_at <= $1",
-        now - super::COUNTRY_MEMORY_SECS,
+        now - COUNTRY_MEMORY_SECS,
     ));
     steps
 }
 
-/// Ends the sessions `condition` picks (its placeholders bound to `args`, in order):
-/// runs `keep` (what they leave behind: `remember_sessions`, or only their sign-ins
-/// for "not me"), records their end at `now` by `by`, then deletes them; the rows
-/// deleted. Inside a transaction `tx` of the store.
-macro_rules! end_sessions {
-    ($tx:expr, $keep:expr, $condition:expr, ($($arg:expr),+), $now:expr, $by:expr) => {{
-        let after = [$(stringify!($arg)),+].len();
-        for statement in $keep {
-            let mut query = sqlx::query(&statement);
-            $(query = query.bind($arg);)+
-            query.execute(&mut *$tx).await?;
-        }
-        let ended = $crate::store::sql::sessions_ended(
-            $condition,
-            &format!("${}", after + 1),
-            &format!("${}", after + 2),
-        );
-        let mut query = sqlx::query(&ended);
-        $(query = query.bind($arg);)+
-        query.bind($now).bind($by.as_str()).execute(&mut *$tx).await?;
-        let delete = format!("DELETE FROM sessions WHERE {}", $condition);
-        let mut query = sqlx::query(&delete);
-        $(query = query.bind($arg);)+
-        query.execute(&mut *$tx).await?.rows_affected()
-    }};
+/// Ends the sessions `ending` picks, in a transaction of their own, keeping what
+/// they leave behind (`remember_sessions`); the sessions ended.
+async fn end_remembered<E: Engine>(
+    store: &E,
+    ending: Ending<'_>,
+    now: i64,
+    by: EndedBy,
+) -> Result<u64, sqlx::Error>
+where
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    for<'a> &'a str: Bind<'a, Db<E>>,
+{
+    let mut tx = store.decision().await?;
+    let keep = remember_sessions(ending.condition());
+    let ended = end_sessions::<E>(&mut tx, &keep, ending, now, by).await?;
+    tx.commit().await?;
+    Ok(ended)
 }
 
-macro_rules! impl_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::Store for $store
-        where
-            $store: $crate::store::sql::Engine,
-        {
-            async fn standing(
-                &self,
-                phone: &$crate::phone::Phone,
-                device_hash: Option<&str>,
-                from: &$crate::store::Footprint,
-                ip: &str,
-                now: i64,
-                policy: &$crate::otp::Policy,
-            ) -> Result<$crate::store::Standing, $crate::error::AppError> {
-                use $crate::store::{sql::StandingOf, COUNTRY_MEMORY_SECS};
-                let row = self
-                    .standing_row(StandingOf {
-                        phone: phone.e164().to_owned(),
-                        device_hash: device_hash.unwrap_or("").to_owned(),
-                        country: from.country.clone(),
-                        country_since: now - COUNTRY_MEMORY_SECS,
-                        ip: ip.to_owned(),
-                        now,
-                        per_phone: i64::from(policy.sms_per_phone_per_hour),
-                        per_ip: i64::from(policy.sms_per_ip_per_hour),
-                        failures: i64::from(policy.phone_failures_per_hour),
-                    })
-                    .await?;
-                Ok(row.into())
-            }
+/// Which sessions end: the condition that picks them, with its binds.
+#[derive(Clone, Copy)]
+pub(super) enum Ending<'a> {
+    /// The session `$1` (its browser signed out).
+    Session(&'a str),
+    /// The session `$2` of the account `$1`.
+    OfAccount(i64, &'a str),
+    /// The session `$2` of the account `$1`, and every other of its device `$3` (none
+    /// for a session that has no device id).
+    Device(i64, &'a str, &'a str),
+    /// Every session of the account `$1` but `$2`.
+    AllBut(i64, &'a str),
+}
 
-            async fn reserve_code(
-                &self,
-                code: $crate::store::NewVerification<'_>,
-                ip: &str,
-                from: &$crate::store::Footprint,
-                policy: &$crate::otp::Policy,
-            ) -> Result<$crate::store::SendTicket, $crate::error::AppError> {
-                $crate::store::sends::reserve(
-                    self.sends(),
-                    $crate::store::sends::SendJob {
-                        phone: code.phone.e164().to_owned(),
-                        allowance: code.allowance.key().to_owned(),
-                        ip: ip.to_owned(),
-                        now: code.created_at,
-                        from: from.clone(),
-                        policy: policy.clone(),
-                        id_hash: code.id_hash.to_owned(),
-                        replaces: code.replaces.map(str::to_owned),
-                        code_digest: code.code_digest.to_vec(),
-                        expires_at: code.expires_at,
-                    },
-                )
-                .await
+impl Ending<'_> {
+    const fn condition(self) -> &'static str {
+        match self {
+            Ending::Session(_) => "id_hash = $1",
+            Ending::OfAccount(..) => "account_id = $1 AND id_hash = $2",
+            Ending::Device(..) => {
+                "account_id = $1 AND (id_hash = $2 OR (device_hash <> '' AND device_hash = $3))"
             }
+            Ending::AllBut(..) => "account_id = $1 AND id_hash <> $2",
+        }
+    }
 
-            async fn release_sms(
-                &self,
-                ticket: $crate::store::SendTicket,
-            ) -> Result<(), $crate::error::AppError> {
-                let mut tx = self.decision().await?;
-                // The running totals are written by reservations, which take this
-                // turn too: a release between their read and their write is not lost.
-                Self::serialize_sends(&mut tx).await?;
-                sqlx::query("DELETE FROM security_events WHERE send_id = $1")
-                    .bind(ticket.0)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query($crate::store::sql::UNCOUNT_SEND)
-                    .bind(ticket.0)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM sms_sends WHERE id = $1")
-                    .bind(ticket.0)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
+    /// How many placeholders the condition has.
+    const fn binds(self) -> usize {
+        match self {
+            Ending::Session(_) => 1,
+            Ending::OfAccount(..) | Ending::AllBut(..) => 2,
+            Ending::Device(..) => 3,
+        }
+    }
+
+    fn bind<'q, DB: Database>(
+        self,
+        query: sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>,
+    ) -> sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>
+    where
+        Self: 'q,
+        i64: Column<DB>,
+        for<'a> &'a str: Bind<'a, DB>,
+    {
+        match self {
+            Ending::Session(id) => query.bind(id),
+            Ending::OfAccount(account, id) | Ending::AllBut(account, id) => {
+                query.bind(account).bind(id)
             }
+            Ending::Device(account, id, device) => query.bind(account).bind(id).bind(device),
+        }
+    }
+}
 
-            async fn claim_alert(
-                &self,
-                account_id: i64,
-                phone: &$crate::phone::Phone,
-                device_hash: Option<&str>,
-                now: i64,
-                policy: &$crate::otp::Policy,
-            ) -> Result<$crate::store::AlertClaim, $crate::error::AppError> {
-                use $crate::store::{
-                    sql::{ALERT_ALLOWANCE, DAY},
-                    AlertClaim, SendTicket, ALERTS_PER_ACCOUNT_PER_DAY,
-                };
-                let mut tx = self.decision().await?;
-                Self::serialize_sends(&mut tx).await?;
-                let (alerted, alerts_today, sent_today): (bool, i64, i64) =
-                    sqlx::query_as(&$crate::store::sql::ALERT_HISTORY)
-                .bind(account_id)
-                .bind(device_hash.unwrap_or(""))
-                .bind(phone.e164())
-                .bind(ALERT_ALLOWANCE)
-                .bind(now - DAY)
-                .fetch_one(&mut *tx)
-                .await?;
-                let refused = if alerted {
-                    Some(AlertClaim::AlreadyAlerted)
-                } else if alerts_today >= ALERTS_PER_ACCOUNT_PER_DAY {
-                    Some(AlertClaim::DailyCap)
-                } else if sent_today >= i64::from(policy.sms_per_day) {
-                    Some(AlertClaim::Budget)
-                } else {
-                    None
-                };
-                if let Some(refused) = refused {
-                    return Ok(refused);
-                }
-                if let Some(device_hash) = device_hash {
-                    sqlx::query(
-                        "INSERT INTO device_alerts (account_id, device_hash, at) VALUES ($1, $2, $3)",
-                    )
-                    .bind(account_id)
-                    .bind(device_hash)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, '', $2, $3)
-                     RETURNING id",
-                )
+/// Ends the sessions `ending` picks: runs `keep` (what they leave behind:
+/// `remember_sessions`, or only their sign-ins for "not me"), records their end at
+/// `now` by `by`, then deletes them; the rows deleted. Inside a transaction of the
+/// store.
+pub(super) async fn end_sessions<E: Engine>(
+    tx: &mut Conn<E>,
+    keep: &[String],
+    ending: Ending<'_>,
+    now: i64,
+    by: EndedBy,
+) -> Result<u64, sqlx::Error>
+where
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    for<'a> &'a str: Bind<'a, Db<E>>,
+{
+    for statement in keep {
+        ending
+            .bind(sqlx::query(statement))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let after = ending.binds();
+    let ended = sessions_ended(
+        ending.condition(),
+        &format!("${}", after + 1),
+        &format!("${}", after + 2),
+    );
+    ending
+        .bind(sqlx::query(&ended))
+        .bind(now)
+        .bind(by.as_str())
+        .execute(&mut *tx)
+        .await?;
+    let delete = format!("DELETE FROM sessions WHERE {}", ending.condition());
+    let deleted = ending.bind(sqlx::query(&delete)).execute(&mut *tx).await?;
+    Ok(E::rows_affected(&deleted))
+}
+
+#[async_trait::async_trait]
+impl<E> Store for E
+where
+    E: Engine,
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    bool: Column<Db<E>>,
+    String: Column<Db<E>>,
+    Vec<u8>: Column<Db<E>>,
+    Option<i64>: Column<Db<E>>,
+    Option<String>: Column<Db<E>>,
+    for<'q> &'q str: Bind<'q, Db<E>>,
+    for<'q> &'q [u8]: Bind<'q, Db<E>>,
+    for<'a> &'a str: ColumnIndex<<Db<E> as Database>::Row>,
+    usize: ColumnIndex<<Db<E> as Database>::Row>,
+{
+    async fn standing(
+        &self,
+        phone: &Phone,
+        device_hash: Option<&str>,
+        from: &Footprint,
+        ip: &str,
+        now: i64,
+        policy: &Policy,
+    ) -> Result<Standing, AppError> {
+        let row = self
+            .standing_row(StandingOf {
+                phone: phone.e164().to_owned(),
+                device_hash: device_hash.unwrap_or("").to_owned(),
+                country: from.country.clone(),
+                country_since: now - COUNTRY_MEMORY_SECS,
+                ip: ip.to_owned(),
+                now,
+                per_phone: i64::from(policy.sms_per_phone_per_hour),
+                per_ip: i64::from(policy.sms_per_ip_per_hour),
+                failures: i64::from(policy.phone_failures_per_hour),
+            })
+            .await?;
+        Ok(row.into())
+    }
+
+    async fn reserve_code(
+        &self,
+        code: NewVerification<'_>,
+        ip: &str,
+        from: &Footprint,
+        policy: &Policy,
+    ) -> Result<SendTicket, AppError> {
+        sends::reserve(
+            self.sends(),
+            SendJob {
+                phone: code.phone.e164().to_owned(),
+                allowance: code.allowance.key().to_owned(),
+                ip: ip.to_owned(),
+                now: code.created_at,
+                from: from.clone(),
+                policy: policy.clone(),
+                id_hash: code.id_hash.to_owned(),
+                replaces: code.replaces.map(str::to_owned),
+                code_digest: code.code_digest.to_vec(),
+                expires_at: code.expires_at,
+            },
+        )
+        .await
+    }
+
+    async fn release_sms(&self, ticket: SendTicket) -> Result<(), AppError> {
+        let mut tx = self.decision().await?;
+        // The running totals are written by reservations, which take this
+        // turn too: a release between their read and their write is not lost.
+        Self::serialize_sends(&mut tx).await?;
+        sqlx::query("DELETE FROM security_events WHERE send_id = $1")
+            .bind(ticket.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(UNCOUNT_SEND)
+            .bind(ticket.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sms_sends WHERE id = $1")
+            .bind(ticket.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn claim_alert(
+        &self,
+        account_id: i64,
+        phone: &Phone,
+        device_hash: Option<&str>,
+        now: i64,
+        policy: &Policy,
+    ) -> Result<AlertClaim, AppError> {
+        let mut tx = self.decision().await?;
+        Self::serialize_sends(&mut tx).await?;
+        let (alerted, alerts_today, sent_today): (bool, i64, i64) = sqlx::query_as(&ALERT_HISTORY)
+            .bind(account_id)
+            .bind(device_hash.unwrap_or(""))
+            .bind(phone.e164())
+            .bind(ALERT_ALLOWANCE)
+            .bind(now - DAY)
+            .fetch_one(&mut *tx)
+            .await?;
+        let refused = if alerted {
+            Some(AlertClaim::AlreadyAlerted)
+        } else if alerts_today >= ALERTS_PER_ACCOUNT_PER_DAY {
+            Some(AlertClaim::DailyCap)
+        } else if sent_today >= i64::from(policy.sms_per_day) {
+            Some(AlertClaim::Budget)
+        } else {
+            None
+        };
+        if let Some(refused) = refused {
+            return Ok(refused);
+        }
+        if let Some(device_hash) = device_hash {
+            sqlx::query(
+                "INSERT INTO device_alerts (account_id, device_hash, at) VALUES ($1, $2, $3)",
+            )
+            .bind(account_id)
+            .bind(device_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, '', $2, $3)
+             RETURNING id",
+        )
+        .bind(phone.e164())
+        .bind(now)
+        .bind(ALERT_ALLOWANCE)
+        .fetch_one(&mut *tx)
+        .await?;
+        for statement in COUNT_SEND.iter() {
+            sqlx::query(statement).bind(now).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(AlertClaim::Granted(SendTicket(id)))
+    }
+
+    async fn record_event(
+        &self,
+        account_id: i64,
+        kind: EventKind,
+        from: &Footprint,
+        detail: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        sqlx::query(EVENT_OF_ACCOUNT)
+            .bind(account_id)
+            .bind(now)
+            .bind(kind.as_str())
+            .bind(&from.device)
+            .bind(&from.country)
+            .bind(&from.network)
+            .bind(detail)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    async fn activity(
+        &self,
+        account_id: i64,
+        since: i64,
+        limit: u32,
+    ) -> Result<Vec<ActivityEvent>, AppError> {
+        Ok(sqlx::query_as(&ACTIVITY)
+            .bind(account_id)
+            .bind(since)
+            .bind(i64::from(limit))
+            .fetch_all(self.reader())
+            .await?)
+    }
+
+    async fn last_sms_to(
+        &self,
+        phone: &Phone,
+        allowance: &Allowance,
+        now: i64,
+    ) -> Result<Option<i64>, AppError> {
+        Ok(sqlx::query_scalar(
+            "SELECT MAX(sent_at) FROM sms_sends
+             WHERE phone = $1 AND allowance = $2 AND sent_at > $3",
+        )
+        .bind(phone.e164())
+        .bind(allowance.key())
+        .bind(now - DAY)
+        .fetch_one(self.reader())
+        .await?)
+    }
+
+    async fn delete_verification(&self, id_hash: &str) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM verifications WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    async fn verification(
+        &self,
+        id_hash: &str,
+        now: i64,
+        policy: &Policy,
+    ) -> Result<Option<Verification>, AppError> {
+        let row: Option<VerificationRow> = sqlx::query_as(&VERIFICATION)
+            .bind(id_hash)
+            .bind(now - HOUR)
+            .bind(HOUR)
+            .bind(i64::from(policy.phone_failures_per_hour))
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(row.map(Into::into))
+    }
+
+    async fn record_wrong_guess(
+        &self,
+        id_hash: &str,
+        phone: &Phone,
+        allowance: &Allowance,
+        from: &Footprint,
+        now: i64,
+        policy: &Policy,
+    ) -> Result<WrongGuess, AppError> {
+        let mut tx = self.decision().await?;
+        Self::serialize_guesses(&mut tx, phone).await?;
+        let tries: Option<i64> = sqlx::query_scalar(&COUNT_WRONG_GUESS)
+            .bind(id_hash)
+            .bind(i64::from(policy.max_tries))
+            .bind(phone.e164())
+            .bind(now - HOUR)
+            .bind(i64::from(policy.phone_failures_per_hour))
+            .bind(allowance.key())
+            .bind(HOUR)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if tries.is_some() {
+            sqlx::query("INSERT INTO failed_attempts (phone, at, allowance) VALUES ($1, $2, $3)")
                 .bind(phone.e164())
                 .bind(now)
-                .bind(ALERT_ALLOWANCE)
-                .fetch_one(&mut *tx)
-                .await?;
-                for statement in $crate::store::sql::COUNT_SEND.iter() {
-                    sqlx::query(statement).bind(now).execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                Ok(AlertClaim::Granted(SendTicket(id)))
-            }
-
-            async fn record_event(
-                &self,
-                account_id: i64,
-                kind: $crate::store::EventKind,
-                from: &$crate::store::Footprint,
-                detail: &str,
-                now: i64,
-            ) -> Result<(), $crate::error::AppError> {
-                sqlx::query($crate::store::sql::EVENT_OF_ACCOUNT)
-                    .bind(account_id)
-                    .bind(now)
-                    .bind(kind.as_str())
-                    .bind(&from.device)
-                    .bind(&from.country)
-                    .bind(&from.network)
-                    .bind(detail)
-                    .execute(self.writer())
-                    .await?;
-                Ok(())
-            }
-
-            async fn activity(
-                &self,
-                account_id: i64,
-                since: i64,
-                limit: u32,
-            ) -> Result<Vec<$crate::store::ActivityEvent>, $crate::error::AppError> {
-                Ok(sqlx::query_as(&$crate::store::sql::ACTIVITY)
-                .bind(account_id)
-                .bind(since)
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?)
-            }
-
-            async fn last_sms_to(
-                &self,
-                phone: &$crate::phone::Phone,
-                allowance: &$crate::store::Allowance,
-                now: i64,
-            ) -> Result<Option<i64>, $crate::error::AppError> {
-                Ok(sqlx::query_scalar(
-                    "SELECT MAX(sent_at) FROM sms_sends
-                     WHERE phone = $1 AND allowance = $2 AND sent_at > $3",
-                )
-                .bind(phone.e164())
                 .bind(allowance.key())
-                .bind(now - $crate::store::sql::DAY)
-                .fetch_one(self.reader())
-                .await?)
-            }
-
-            async fn delete_verification(&self, id_hash: &str) -> Result<(), $crate::error::AppError> {
-                sqlx::query("DELETE FROM verifications WHERE id_hash = $1")
-                    .bind(id_hash)
-                    .execute(self.writer())
-                    .await?;
-                Ok(())
-            }
-
-            async fn verification(
-                &self,
-                id_hash: &str,
-                now: i64,
-                policy: &$crate::otp::Policy,
-            ) -> Result<Option<$crate::store::Verification>, $crate::error::AppError> {
-                use $crate::store::sql::{HOUR, VERIFICATION};
-                let row: Option<$crate::store::sql::VerificationRow> =
-                    sqlx::query_as(&VERIFICATION)
-                .bind(id_hash)
-                .bind(now - HOUR)
-                .bind(HOUR)
-                .bind(i64::from(policy.phone_failures_per_hour))
-                .fetch_optional(self.reader())
+                .execute(&mut *tx)
                 .await?;
-                Ok(row.map(Into::into))
-            }
-
-            async fn record_wrong_guess(
-                &self,
-                id_hash: &str,
-                phone: &$crate::phone::Phone,
-                allowance: &$crate::store::Allowance,
-                from: &$crate::store::Footprint,
-                now: i64,
-                policy: &$crate::otp::Policy,
-            ) -> Result<$crate::store::WrongGuess, $crate::error::AppError> {
-                use $crate::store::sql::{count, COUNT_WRONG_GUESS, HOUR, LOCK_UNTIL};
-                let mut tx = self.decision().await?;
-                Self::serialize_guesses(&mut tx, phone).await?;
-                let tries: Option<i64> = sqlx::query_scalar(&COUNT_WRONG_GUESS)
-                    .bind(id_hash)
-                    .bind(i64::from(policy.max_tries))
-                    .bind(phone.e164())
-                    .bind(now - HOUR)
-                    .bind(i64::from(policy.phone_failures_per_hour))
-                    .bind(allowance.key())
-                    .bind(HOUR)
-                    .fetch_optional(&mut *tx)
+        }
+        let phone_locked_until: Option<i64> = sqlx::query_scalar(&LOCK_UNTIL)
+            .bind(phone.e164())
+            .bind(allowance.key())
+            .bind(now - HOUR)
+            .bind(HOUR)
+            .bind(i64::from(policy.phone_failures_per_hour))
+            .fetch_optional(&mut *tx)
+            .await?;
+        if tries.is_some() {
+            // The guess that locks the phone is a lock in the activity.
+            let (kind, detail) = match phone_locked_until {
+                Some(until) => (EventKind::Locked, until.to_string()),
+                None => (EventKind::WrongCode, String::new()),
+            };
+            sqlx::query(EVENT_BY_PHONE)
+                .bind(phone.e164())
+                .bind(now)
+                .bind(kind.as_str())
+                .bind(&from.device)
+                .bind(&from.country)
+                .bind(&from.network)
+                .bind(detail)
+                .bind(None::<i64>)
+                .execute(&mut *tx)
                 .await?;
-                if tries.is_some() {
-                    sqlx::query("INSERT INTO failed_attempts (phone, at, allowance) VALUES ($1, $2, $3)")
-                        .bind(phone.e164())
-                        .bind(now)
-                        .bind(allowance.key())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let phone_locked_until: Option<i64> = sqlx::query_scalar(&LOCK_UNTIL)
-                    .bind(phone.e164())
-                    .bind(allowance.key())
-                    .bind(now - HOUR)
-                    .bind(HOUR)
-                    .bind(i64::from(policy.phone_failures_per_hour))
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if tries.is_some() {
-                    use $crate::store::EventKind;
-                    // The guess that locks the phone is a lock in the activity.
-                    let (kind, detail) = match phone_locked_until {
-                        Some(until) => (EventKind::Locked, until.to_string()),
-                        None => (EventKind::WrongCode, String::new()),
-                    };
-                    sqlx::query($crate::store::sql::EVENT_BY_PHONE)
-                        .bind(phone.e164())
-                        .bind(now)
-                        .bind(kind.as_str())
-                        .bind(&from.device)
-                        .bind(&from.country)
-                        .bind(&from.network)
-                        .bind(detail)
-                        .bind(None::<i64>)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok($crate::store::WrongGuess {
-                    tries: tries.map(count),
-                    phone_locked_until,
-                })
-            }
+        }
+        tx.commit().await?;
+        Ok(WrongGuess {
+            tries: tries.map(count),
+            phone_locked_until,
+        })
+    }
 
-            async fn complete_sign_in(
-                &self,
-                id_hash: &str,
-                session: $crate::store::NewSession<'_>,
-                now: i64,
-                max_tries: u32,
-            ) -> Result<Option<$crate::store::SignedIn>, $crate::error::AppError> {
-                let signed_in: Option<$crate::store::sql::SignInRow> =
-                    self.sign_in(id_hash, session, now, max_tries).await?;
-                Ok(signed_in.map(Into::into))
-            }
+    async fn complete_sign_in(
+        &self,
+        id_hash: &str,
+        session: NewSession<'_>,
+        now: i64,
+        max_tries: u32,
+    ) -> Result<Option<SignedIn>, AppError> {
+        let signed_in: Option<SignInRow> = self.sign_in(id_hash, session, now, max_tries).await?;
+        Ok(signed_in.map(Into::into))
+    }
 
-            async fn session_account(
-                &self,
-                session_hash: &str,
-                now: i64,
-                limits: $crate::store::SessionLimits,
-            ) -> Result<Option<$crate::store::LiveSession>, $crate::error::AppError> {
-                let row: Option<$crate::store::sql::SessionAccountRow> = sqlx::query_as(
-                    "SELECT a.id, a.phone, a.created_at, a.last_sign_in_at, s.last_seen_at,
-                            s.method, s.created_at AS signed_in_at
-                     FROM sessions s JOIN accounts a ON a.id = s.account_id
-                     WHERE s.id_hash = $1 AND s.last_seen_at > $2 - $3 AND s.created_at > $2 - $4",
-                )
+    async fn session_account(
+        &self,
+        session_hash: &str,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Option<LiveSession>, AppError> {
+        let row: Option<SessionAccountRow> = sqlx::query_as(
+            "SELECT a.id, a.phone, a.created_at, a.last_sign_in_at, s.last_seen_at,
+                    s.method, s.created_at AS signed_in_at
+             FROM sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE s.id_hash = $1 AND s.last_seen_at > $2 - $3 AND s.created_at > $2 - $4",
+        )
+        .bind(session_hash)
+        .bind(now)
+        .bind(limits.idle_secs)
+        .bind(limits.absolute_secs)
+        .fetch_optional(self.reader())
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        if needs_touch(row.last_seen_at, now) {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                .bind(now)
                 .bind(session_hash)
-                .bind(now)
-                .bind(limits.idle_secs)
-                .bind(limits.absolute_secs)
-                .fetch_optional(self.reader())
-                .await?;
-                let Some(row) = row else {
-                    return Ok(None);
-                };
-                if $crate::store::sql::needs_touch(row.last_seen_at, now) {
-                    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-                        .bind(now)
-                        .bind(session_hash)
-                        .execute(self.writer())
-                        .await?;
-                }
-                Ok(Some(row.into()))
-            }
-
-            async fn delete_session(
-                &self,
-                session_hash: &str,
-                now: i64,
-            ) -> Result<(), $crate::error::AppError> {
-                const CONDITION: &str = "id_hash = $1";
-                let mut tx = self.decision().await?;
-                $crate::store::sql::end_sessions!(
-                    tx,
-                    $crate::store::sql::remember_sessions(CONDITION),
-                    CONDITION,
-                    (session_hash),
-                    now,
-                    $crate::store::EndedBy::SignOut
-                );
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn sessions_of(
-                &self,
-                account_id: i64,
-                now: i64,
-                limits: $crate::store::SessionLimits,
-            ) -> Result<Vec<$crate::store::SessionInfo>, $crate::error::AppError> {
-                Ok(sqlx::query_as(
-                    "SELECT id_hash, created_at, last_seen_at, device, country, novelty, method
-                     FROM sessions
-                     WHERE account_id = $1 AND last_seen_at > $2 - $3 AND created_at > $2 - $4
-                     ORDER BY last_seen_at DESC, created_at DESC",
-                )
-                .bind(account_id)
-                .bind(now)
-                .bind(limits.idle_secs)
-                .bind(limits.absolute_secs)
-                .fetch_all(self.reader())
-                .await?)
-            }
-
-            async fn delete_session_of(
-                &self,
-                account_id: i64,
-                session_hash: &str,
-                now: i64,
-            ) -> Result<(), $crate::error::AppError> {
-                const CONDITION: &str = "account_id = $1 AND id_hash = $2";
-                let mut tx = self.decision().await?;
-                $crate::store::sql::end_sessions!(
-                    tx,
-                    $crate::store::sql::remember_sessions(CONDITION),
-                    CONDITION,
-                    (account_id, session_hash),
-                    now,
-                    $crate::store::EndedBy::OtherSession
-                );
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn disown_session(
-                &self,
-                account_id: i64,
-                session_hash: &str,
-                now: i64,
-            ) -> Result<bool, $crate::error::AppError> {
-                // The session, and every other of its device (none for a session
-                // that has no device id).
-                const CONDITION: &str =
-                    "account_id = $1 AND (id_hash = $2 OR (device_hash <> '' AND device_hash = $3))";
-                let mut tx = self.decision().await?;
-                let device_hash: Option<String> = sqlx::query_scalar(
-                    "SELECT device_hash FROM sessions WHERE account_id = $1 AND id_hash = $2",
-                )
-                .bind(account_id)
-                .bind(session_hash)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(device_hash) = device_hash else {
-                    return Ok(false);
-                };
-                // Its sign-ins stay in the activity; its device and country are not
-                // remembered for the account.
-                $crate::store::sql::end_sessions!(
-                    tx,
-                    [$crate::store::sql::record_sign_ins(CONDITION)],
-                    CONDITION,
-                    (account_id, session_hash, &device_hash),
-                    now,
-                    $crate::store::EndedBy::NotMe
-                );
-                for forget in [
-                    "DELETE FROM known_devices WHERE account_id = $1 AND id_hash = $2",
-                    "DELETE FROM device_alerts WHERE account_id = $1 AND device_hash = $2",
-                ] {
-                    sqlx::query(forget)
-                        .bind(account_id)
-                        .bind(&device_hash)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(true)
-            }
-
-            async fn delete_other_sessions(
-                &self,
-                account_id: i64,
-                keep_hash: &str,
-                now: i64,
-            ) -> Result<u64, $crate::error::AppError> {
-                const CONDITION: &str = "account_id = $1 AND id_hash <> $2";
-                let mut tx = self.decision().await?;
-                let ended = $crate::store::sql::end_sessions!(
-                    tx,
-                    $crate::store::sql::remember_sessions(CONDITION),
-                    CONDITION,
-                    (account_id, keep_hash),
-                    now,
-                    $crate::store::EndedBy::OtherSession
-                );
-                tx.commit().await?;
-                Ok(ended)
-            }
-
-            async fn outbox_push(
-                &self,
-                destination: &str,
-                text: &str,
-                now: i64,
-            ) -> Result<(), $crate::error::AppError> {
-                sqlx::query(
-                    "INSERT INTO dev_outbox (destination, text, created_at) VALUES ($1, $2, $3)",
-                )
-                .bind(destination)
-                .bind(text)
-                .bind(now)
                 .execute(self.writer())
                 .await?;
-                Ok(())
-            }
+        }
+        Ok(Some(row.into()))
+    }
 
-            async fn outbox(
-                &self,
-                limit: u32,
-            ) -> Result<Vec<$crate::store::OutboxMessage>, $crate::error::AppError> {
-                Ok(sqlx::query_as(
-                    "SELECT destination, text, created_at FROM dev_outbox ORDER BY id DESC LIMIT $1",
-                )
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?)
-            }
+    async fn delete_session(&self, session_hash: &str, now: i64) -> Result<(), AppError> {
+        end_remembered(self, Ending::Session(session_hash), now, EndedBy::SignOut).await?;
+        Ok(())
+    }
 
-            async fn purge(
-                &self,
-                now: i64,
-                limits: $crate::store::SessionLimits,
-            ) -> Result<u64, $crate::error::AppError> {
-                let Some(mut tx) = self.purge_turn().await? else {
-                    return Ok(0);
-                };
-                let mut removed = 0;
-                for step in $crate::store::sql::purge_steps(now, limits) {
-                    let rows = sqlx::query(&step.sql)
-                        .bind(step.before)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                    if step.removes {
-                        removed += rows;
-                    }
-                }
-                tx.commit().await?;
-                Ok(removed)
-            }
+    async fn sessions_of(
+        &self,
+        account_id: i64,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Vec<SessionInfo>, AppError> {
+        Ok(sqlx::query_as(
+            "SELECT id_hash, created_at, last_seen_at, device, country, novelty, method
+             FROM sessions
+             WHERE account_id = $1 AND last_seen_at > $2 - $3 AND created_at > $2 - $4
+             ORDER BY last_seen_at DESC, created_at DESC",
+        )
+        .bind(account_id)
+        .bind(now)
+        .bind(limits.idle_secs)
+        .bind(limits.absolute_secs)
+        .fetch_all(self.reader())
+        .await?)
+    }
 
-            async fn ping(&self) -> Result<(), $crate::error::AppError> {
-                sqlx::query("SELECT 1").execute(self.reader()).await?;
-                Ok(())
+    async fn delete_session_of(
+        &self,
+        account_id: i64,
+        session_hash: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let ending = Ending::OfAccount(account_id, session_hash);
+        end_remembered(self, ending, now, EndedBy::OtherSession).await?;
+        Ok(())
+    }
+
+    async fn disown_session(
+        &self,
+        account_id: i64,
+        session_hash: &str,
+        now: i64,
+    ) -> Result<bool, AppError> {
+        let mut tx = self.decision().await?;
+        let device_hash: Option<String> = sqlx::query_scalar(
+            "SELECT device_hash FROM sessions WHERE account_id = $1 AND id_hash = $2",
+        )
+        .bind(account_id)
+        .bind(session_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(device_hash) = device_hash else {
+            return Ok(false);
+        };
+        // Its sign-ins stay in the activity; its device and country are not
+        // remembered for the account.
+        let ending = Ending::Device(account_id, session_hash, &device_hash);
+        let keep = [record_sign_ins(ending.condition())];
+        end_sessions::<E>(&mut tx, &keep, ending, now, EndedBy::NotMe).await?;
+        for forget in [
+            "DELETE FROM known_devices WHERE account_id = $1 AND id_hash = $2",
+            "DELETE FROM device_alerts WHERE account_id = $1 AND device_hash = $2",
+        ] {
+            sqlx::query(forget)
+                .bind(account_id)
+                .bind(&device_hash)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn delete_other_sessions(
+        &self,
+        account_id: i64,
+        keep_hash: &str,
+        now: i64,
+    ) -> Result<u64, AppError> {
+        let ending = Ending::AllBut(account_id, keep_hash);
+        Ok(end_remembered(self, ending, now, EndedBy::OtherSession).await?)
+    }
+
+    async fn outbox_push(&self, destination: &str, text: &str, now: i64) -> Result<(), AppError> {
+        sqlx::query("INSERT INTO dev_outbox (destination, text, created_at) VALUES ($1, $2, $3)")
+            .bind(destination)
+            .bind(text)
+            .bind(now)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    async fn outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, AppError> {
+        Ok(sqlx::query_as(
+            "SELECT destination, text, created_at FROM dev_outbox ORDER BY id DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?)
+    }
+
+    async fn purge(&self, now: i64, limits: SessionLimits) -> Result<u64, AppError> {
+        let Some(mut tx) = self.purge_turn().await? else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        for step in purge_steps(now, limits) {
+            let done = sqlx::query(&step.sql)
+                .bind(step.before)
+                .execute(&mut *tx)
+                .await?;
+            let rows = E::rows_affected(&done);
+            if step.removes {
+                removed += rows;
             }
         }
-    };
-}
+        tx.commit().await?;
+        Ok(removed)
+    }
 
-pub(super) use end_sessions;
-pub(super) use impl_store;
+    async fn ping(&self) -> Result<(), AppError> {
+        sqlx::query("SELECT 1").execute(self.reader()).await?;
+        Ok(())
+    }
+}

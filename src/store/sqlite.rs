@@ -14,12 +14,13 @@ use sqlx::{
 };
 
 use super::{
-    sends::{SendJob, Sends},
-    sql::{Engine, SignInRow, StandingOf, StandingRow},
+    engine::Engine,
+    model::NewSession,
+    reservations::{SendJob, Sends},
+    rows::{SignInRow, StandingOf, StandingRow},
     sqlite_sends,
     sqlite_sign_in::{SignIn, SignIns},
     sqlite_standings::Standings,
-    NewSession,
 };
 use crate::{otp::SendHistory, phone::Phone};
 
@@ -91,6 +92,10 @@ impl Engine for SqliteStore {
         writer.begin_with("BEGIN IMMEDIATE").await
     }
 
+    fn rows_affected(result: &sqlx::sqlite::SqliteQueryResult) -> u64 {
+        result.rows_affected()
+    }
+
     fn sends(&self) -> &Sends {
         &self.sends
     }
@@ -153,9 +158,6 @@ impl Engine for SqliteStore {
         self.decision().await.map(Some)
     }
 }
-
-super::sql::impl_store!(SqliteStore);
-super::passkey_sql::impl_passkey_store!(SqliteStore);
 
 /// Copies the write-ahead log into the database file every second, on a connection of
 /// its own, so that commits do not stop to checkpoint (a checkpoint syncs the disk).

@@ -8,8 +8,9 @@ use sqlx::SqliteConnection;
 
 use super::{
     batches::{numbered, text_for, texts},
-    sends::SendJob,
-    sql::{count_send, history_columns, BatchHistoryRow, HistoryOf},
+    reservations::SendJob,
+    rows::BatchHistoryRow,
+    sql::{count_send, history_columns, HistoryOf},
 };
 use crate::otp::SendHistory;
 

@@ -11,8 +11,9 @@ use std::sync::LazyLock;
 use sqlx::SqlitePool;
 
 use super::batches::{drain, numbered, text_for, texts, Batches, Queue};
-use super::sql::{novelty_key, SignInRow};
-use super::COUNTRY_MEMORY_SECS;
+use super::model::COUNTRY_MEMORY_SECS;
+use super::rows::SignInRow;
+use super::sql::novelty_key;
 
 /// Bound parameters per sign-in: now, code id hash, max tries, session hash, device,
 /// device id hash, country, network, the start of the country memory.

@@ -9,7 +9,8 @@ use sqlx::SqlitePool;
 
 use super::{
     batches::{drain, numbered, text_for, texts, Batches, Queue},
-    sql::{bind_standing, standing_sql, BatchStandingRow, StandingOf, StandingRow},
+    rows::{bind_standing, BatchStandingRow, StandingOf, StandingRow},
+    sql::standing_sql,
 };
 
 /// Bound parameters per standing (`standing_sql`).
@@ -38,7 +39,10 @@ pub async fn run(reader: SqlitePool, queue: Queue<StandingOf, StandingRow>) {
     .await;
 }
 
-async fn read(reader: &SqlitePool, standings: &[StandingOf]) -> Result<Vec<StandingRow>, sqlx::Error> {
+async fn read(
+    reader: &SqlitePool,
+    standings: &[StandingOf],
+) -> Result<Vec<StandingRow>, sqlx::Error> {
     let mut query = sqlx::query_as::<_, BatchStandingRow>(text_for(&STANDINGS, standings.len())?);
     for of in standings {
         query = bind_standing(query, of);
