@@ -5,9 +5,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::{api::passkeys::PasskeysView, error::AppError};
 #[cfg(feature = "ssr")]
-use crate::server::{
-    auth::{passkeys, session},
-    http::request::{redirect_if, RequestContext},
+use crate::{
+    i18n::Lang,
+    server::{
+        auth::{passkeys, session},
+        http::request::{redirect_if, RequestContext},
+    },
+    store::SessionInfo,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,7 +62,7 @@ pub async fn account() -> Result<AccountView, AppError> {
         let (session, _) = session::current_session(&request)
             .await
             .inspect_err(|e| redirect_if(e, AppError::NotSignedIn, "/signup"))?;
-        let passkeys = passkeys::section(&request, &session).await?;
+        let passkeys = PasskeysView::from(passkeys::section(&request, &session).await?);
         let account = session.account;
         Ok(AccountView {
             passkeys,
@@ -82,10 +86,39 @@ pub async fn sign_out() -> Result<(), AppError> {
     .await
 }
 
-/// `POST /api/sessions`: the signed-in account's live sessions.
+/// `POST /api/sessions`: the signed-in account's live sessions, in the person's
+/// language.
 #[server(prefix = "/api", endpoint = "sessions")]
 pub async fn sessions() -> Result<Vec<SessionView>, AppError> {
-    RequestContext::run(|request| async move { session::views(&request).await }).await
+    RequestContext::run(|request| async move {
+        let lang = request.lang();
+        let sessions = session::list(&request).await?;
+        Ok(sessions
+            .into_iter()
+            .map(|(info, current)| SessionView::of(info, current, lang))
+            .collect())
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+impl SessionView {
+    fn of(info: SessionInfo, current: bool, lang: Lang) -> Self {
+        let t = lang.texts();
+        Self {
+            country: lang
+                .country_name(&info.country)
+                .unwrap_or_default()
+                .to_owned(),
+            new: t.novelty(&info.novelty).unwrap_or_default().to_owned(),
+            handle: info.id_hash,
+            device: info.device,
+            started: info.created_at,
+            method: info.method,
+            last_seen: info.last_seen_at,
+            current,
+        }
+    }
 }
 
 /// `POST /api/end_session` with `session` (a handle from `sessions`): ends that

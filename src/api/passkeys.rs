@@ -30,6 +30,26 @@ pub struct PasskeysView {
     pub list: Vec<PasskeyView>,
 }
 
+#[cfg(feature = "ssr")]
+impl From<passkeys::Section> for PasskeysView {
+    fn from(section: passkeys::Section) -> Self {
+        Self {
+            available: section.available,
+            may_add: section.may_add,
+            list: section
+                .passkeys
+                .into_iter()
+                .map(|stored| PasskeyView {
+                    handle: stored.credential_id,
+                    name: stored.name,
+                    created: stored.created_at,
+                    last_used: stored.last_used_at,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// `POST /api/passkey_register_start`: the options of `navigator.credentials.create()`
 /// for a new passkey of the signed-in account (JSON), if it signed in by SMS code
 /// within the last 10 minutes.
@@ -41,10 +61,12 @@ pub async fn passkey_register_start() -> Result<String, AppError> {
 /// `POST /api/passkey_register_finish` with `credential` (the authenticator's answer,
 /// WebAuthn JSON): adds the passkey.
 #[server(prefix = "/api", endpoint = "passkey_register_finish")]
-pub async fn passkey_register_finish(#[server(default)] credential: String) -> Result<(), AppError> {
-    RequestContext::run(|request| async move {
-        passkeys::register_finish(&request, &credential).await
-    })
+pub async fn passkey_register_finish(
+    #[server(default)] credential: String,
+) -> Result<(), AppError> {
+    RequestContext::run(
+        |request| async move { passkeys::register_finish(&request, &credential).await },
+    )
     .await
 }
 

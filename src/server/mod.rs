@@ -13,5 +13,6 @@ pub mod config;
 pub mod geo;
 pub mod http;
 pub mod purge;
+pub mod relying_party;
 pub mod serve;
 pub mod state;

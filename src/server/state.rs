@@ -53,7 +53,7 @@ impl Settings {
     /// (`APP_SECRET`, or development's own) and the country database it opened.
     pub fn from_config(config: &Config, secret: SecretString, geo: GeoIp) -> Self {
         Self {
-            passkeys: crate::server::auth::passkeys::relying_party(&config.public_origin),
+            passkeys: crate::server::relying_party::relying_party(&config.public_origin),
             passkey_starts_per_ip_per_hour: config.passkey_starts_per_ip_per_hour,
             dev_alias: if config.production {
                 None

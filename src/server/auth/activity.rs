@@ -1,141 +1,22 @@
 //! The account's security activity as its owner reads it.
 
-use crate::api::activity::EventView;
-use crate::server::{
-    auth::{alerts::PASSKEY_ALERT, session},
-    http::request::RequestContext,
-};
+use crate::server::{auth::session, http::request::RequestContext};
 use crate::{
     error::AppError,
-    i18n::Lang,
-    store::{ActivityEvent, EventKind, ACTIVITY_KEEP_SECS},
+    store::{ActivityEvent, ACTIVITY_KEEP_SECS},
 };
 
 /// The most events the page lists.
 const SHOWN: u32 = 200;
 
-pub async fn of_account(request: &RequestContext) -> Result<Vec<EventView>, AppError> {
+/// The signed-in account's events of the last 90 days, the newest first.
+pub async fn of_account(request: &RequestContext) -> Result<Vec<ActivityEvent>, AppError> {
     let account = session::current_account(request).await?;
     let since = request.now() - ACTIVITY_KEEP_SECS;
-    let events = request
+    request
         .state
         .store
         .activity(account.id, since, SHOWN)
-        .await?;
-    let lang = request.lang();
-    Ok(events.iter().filter_map(|e| describe(e, lang)).collect())
-}
-
-/// An event in `lang`; `None` for a kind this version does not know (written by a
-/// newer one).
-pub fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
-    let t = lang.texts();
-    let kind = EventKind::parse(&event.kind)?;
-    let qualifier = match (kind, event.detail.as_str()) {
-        (EventKind::SignIn, "first") => Some(t.sign_in_first),
-        (EventKind::SignIn | EventKind::PasskeySignIn, "known") => Some(t.sign_in_known),
-        (EventKind::AlertSent, PASSKEY_ALERT) => None,
-        (EventKind::SignIn | EventKind::PasskeySignIn | EventKind::AlertSent, novelty) => {
-            t.novelty(novelty)
-        }
-        // The passkey's name, as it was then.
-        (EventKind::PasskeyAdded | EventKind::PasskeyRemoved, name) if !name.is_empty() => {
-            Some(name)
-        }
-        (EventKind::SessionEnded, "sign_out") => Some(t.ended_by_sign_out),
-        (EventKind::SessionEnded, "other_session") => Some(t.ended_by_other_session),
-        (EventKind::SessionEnded, "not_me") => Some(t.ended_by_not_me),
-        _ => None,
-    };
-    let title = match kind {
-        EventKind::CodeSent => t.event_code_sent.to_owned(),
-        EventKind::SignIn => t.event_sign_in.to_owned(),
-        EventKind::WrongCode => t.event_wrong_code.to_owned(),
-        EventKind::Locked => {
-            let until = event.detail.parse::<i64>().unwrap_or(event.at);
-            t.event_locked
-                .replace("{time}", &t.clock_zone.time_of_day(until))
-        }
-        EventKind::AlertSent if event.detail == PASSKEY_ALERT => {
-            t.event_alert_passkey.to_owned()
-        }
-        EventKind::AlertSent => t.event_alert_sent.to_owned(),
-        EventKind::AlertFailed => t.event_alert_failed.to_owned(),
-        EventKind::SessionEnded => t.event_session_ended.to_owned(),
-        EventKind::PasskeySignIn => t.event_passkey_sign_in.to_owned(),
-        EventKind::PasskeyAdded => t.event_passkey_added.to_owned(),
-        EventKind::PasskeyRemoved => t.event_passkey_removed.to_owned(),
-    };
-    let what = match qualifier {
-        Some(qualifier) => format!("{title} — {qualifier}"),
-        None => title,
-    };
-    let country = lang.country_name(&event.country);
-    let place = [Some(event.device.as_str()), country, Some(event.network.as_str())]
-        .into_iter()
-        .flatten()
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(" · ");
-    Some(EventView {
-        kind: event.kind.clone(),
-        at: event.at,
-        what,
-        place,
-        has_country: country.is_some(),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn event(kind: &str, detail: &str) -> ActivityEvent {
-        ActivityEvent {
-            // 2026-11-25 22:56 UTC.
-            at: 1_795_647_360,
-            kind: kind.to_owned(),
-            device: "Firefox, Linux".to_owned(),
-            country: "DE".to_owned(),
-            network: "77.88.8.0/24".to_owned(),
-            detail: detail.to_owned(),
-        }
-    }
-
-    #[test]
-    fn events_read_in_the_persons_language_and_zone() {
-        let view = describe(&event("sign_in", "device,country"), Lang::Ru).expect("known kind");
-        assert_eq!(view.what, "Вход — новое устройство и страна");
-        assert_eq!(view.place, "Firefox, Linux · Германия · 77.88.8.0/24");
-        assert!(view.has_country);
-        let view = describe(&event("session_ended", "other_session"), Lang::En).expect("known");
-        assert_eq!(view.what, "Session ended — from another session");
-        let view = describe(&event("session_ended", "not_me"), Lang::Ru).expect("known");
-        assert_eq!(view.what, "Сеанс завершён — кнопкой «Это не я»");
-        let view = describe(&event("locked", "1795650960"), Lang::En).expect("known");
-        assert_eq!(view.what, "Sign-in locked until 23:56 UTC");
-        let view = describe(&event("passkey_sign_in", "device"), Lang::En).expect("known");
-        assert_eq!(view.what, "Sign-in with a passkey — new device");
-        let view = describe(&event("passkey_added", "Chrome, Linux"), Lang::Ru).expect("known");
-        assert_eq!(view.what, "Добавлен ключ доступа — Chrome, Linux");
-        let view = describe(&event("alert_sent", "passkey"), Lang::En).expect("known");
-        assert_eq!(view.what, "SMS sent about a passkey change");
-    }
-
-    #[test]
-    fn every_kind_has_words_and_unknown_ones_are_skipped() {
-        for kind in EventKind::ALL {
-            for lang in Lang::ALL {
-                let view = describe(&event(kind.as_str(), ""), lang).expect("known kind");
-                assert!(!view.what.is_empty() && !view.what.contains('{'));
-            }
-        }
-        assert_eq!(describe(&event("from_the_future", ""), Lang::Ru), None);
-        let mut nowhere = event("code_sent", "");
-        nowhere.country.clear();
-        nowhere.device.clear();
-        let view = describe(&nowhere, Lang::Ru).expect("known");
-        assert_eq!(view.place, "77.88.8.0/24");
-        assert!(!view.has_country);
-    }
+        .await
+        .map_err(Into::into)
 }

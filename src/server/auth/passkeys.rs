@@ -10,20 +10,20 @@
 
 use webauthn_rs::prelude::{
     DiscoverableAuthentication, Passkey, PasskeyRegistration, PublicKeyCredential,
-    RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder, WebauthnError,
+    RegisterPublicKeyCredential, Uuid, Webauthn, WebauthnError,
 };
 use webauthn_rs_proto::ResidentKeyRequirement;
 
 use crate::server::{
     auth::{alerts, devices, footprint, session, token},
-    config::PublicOrigin,
     http::request::RequestContext,
 };
 use crate::{
-    api::passkeys::{PasskeyView, PasskeysView},
     error::AppError,
     store::{
-        passkeys::{NewCeremony, NewPasskey, PasskeyUse, Purpose, Taken, CEREMONY_TTL_SECS},
+        passkeys::{
+            NewCeremony, NewPasskey, PasskeyUse, Purpose, StoredPasskey, Taken, CEREMONY_TTL_SECS,
+        },
         Account, LiveSession, NewSession, SignedIn,
     },
 };
@@ -36,29 +36,6 @@ pub const FRESH_SIGN_IN_SECS: i64 = 10 * 60;
 
 /// The longest name a passkey may have, in characters.
 pub const NAME_MAX_CHARS: usize = 64;
-
-/// The relying party of `origin`, or `None` when its host is an IP address, which
-/// WebAuthn refuses as a relying party id (the start logs it once).
-pub fn relying_party(origin: &PublicOrigin) -> Option<Webauthn> {
-    if origin.is_ip() {
-        tracing::warn!(
-            origin = origin.as_str(),
-            "PUBLIC_ORIGIN is an IP address, which WebAuthn refuses as relying party id: \
-             passkeys are off (use a host name, such as http://localhost:3000)"
-        );
-        return None;
-    }
-    let url = Url::parse(origin.as_str()).ok()?;
-    let built = WebauthnBuilder::new(origin.host(), &url)
-        .and_then(|builder| builder.rp_name(origin.host()).build());
-    match built {
-        Ok(webauthn) => Some(webauthn),
-        Err(error) => {
-            tracing::warn!(origin = origin.as_str(), %error, "passkeys are off");
-            None
-        }
-    }
-}
 
 fn webauthn(request: &RequestContext) -> Result<&Webauthn, AppError> {
     request
@@ -172,10 +149,11 @@ pub async fn login_start(request: &RequestContext) -> Result<String, AppError> {
 /// ceremony and the passkey's public key, and its account signed in.
 pub async fn login_finish(request: &RequestContext, answer: &str) -> Result<Account, AppError> {
     let result = login(request, answer).await;
-    request
-        .state
-        .metrics
-        .passkey(if result.is_ok() { "signed_in" } else { "refused" });
+    request.state.metrics.passkey(if result.is_ok() {
+        "signed_in"
+    } else {
+        "refused"
+    });
     result
 }
 
@@ -241,36 +219,28 @@ async fn login(request: &RequestContext, answer: &str) -> Result<Account, AppErr
     Ok(account)
 }
 
+/// What the account page shows of passkeys to this browser's live session.
+pub struct Section {
+    /// Whether the site offers passkeys (its origin is not an IP address).
+    pub available: bool,
+    /// Whether this session may add one now (a recent sign-in by SMS code).
+    pub may_add: bool,
+    /// The account's passkeys, the newest first.
+    pub passkeys: Vec<StoredPasskey>,
+}
+
 /// The account page's passkey section for this browser's live `session`.
-pub async fn section(
-    request: &RequestContext,
-    session: &LiveSession,
-) -> Result<PasskeysView, AppError> {
+pub async fn section(request: &RequestContext, session: &LiveSession) -> Result<Section, AppError> {
     let available = request.state.settings.passkeys.is_some();
-    if !available {
-        return Ok(PasskeysView {
-            available,
-            may_add: false,
-            list: Vec::new(),
-        });
-    }
-    let list = request
-        .state
-        .store
-        .passkeys_of(session.account.id)
-        .await?
-        .into_iter()
-        .map(|stored| PasskeyView {
-            handle: stored.credential_id,
-            name: stored.name,
-            created: stored.created_at,
-            last_used: stored.last_used_at,
-        })
-        .collect();
-    Ok(PasskeysView {
+    let passkeys = if available {
+        request.state.store.passkeys_of(session.account.id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Section {
         available,
-        may_add: is_fresh(session, request.now()),
-        list,
+        may_add: available && is_fresh(session, request.now()),
+        passkeys,
     })
 }
 
@@ -407,7 +377,10 @@ mod tests {
     #[test]
     fn names_are_trimmed_and_bounded() {
         assert_eq!(valid_name("  Телефон  ").as_deref(), Ok("Телефон"));
-        assert_eq!(valid_name(&"я".repeat(64)).map(|n| n.chars().count()), Ok(64));
+        assert_eq!(
+            valid_name(&"я".repeat(64)).map(|n| n.chars().count()),
+            Ok(64)
+        );
         for bad in ["", "   ", &"я".repeat(65), "a\nb", "\u{7}"] {
             assert_eq!(valid_name(bad), Err(AppError::PasskeyName), "{bad:?}");
         }
@@ -428,19 +401,10 @@ mod tests {
         let now = 1_000_000;
         assert!(is_fresh(&session("sms", now), now));
         assert!(is_fresh(&session("sms", now - FRESH_SIGN_IN_SECS), now));
-        assert!(!is_fresh(&session("sms", now - FRESH_SIGN_IN_SECS - 1), now));
+        assert!(!is_fresh(
+            &session("sms", now - FRESH_SIGN_IN_SECS - 1),
+            now
+        ));
         assert!(!is_fresh(&session("passkey", now), now));
-    }
-
-    #[test]
-    fn an_ip_origin_has_no_relying_party() {
-        for ip in ["http://127.0.0.1:3000", "http://[::1]:3000", "https://10.0.0.1"] {
-            let origin = PublicOrigin::parse(ip).expect("origin");
-            assert!(relying_party(&origin).is_none(), "{ip}");
-        }
-        for host in ["http://localhost:3000", "https://auth.example.ru"] {
-            let origin = PublicOrigin::parse(host).expect("origin");
-            assert!(relying_party(&origin).is_some(), "{host}");
-        }
     }
 }

@@ -2,7 +2,6 @@
 
 use crate::server::{auth::token, http::request::RequestContext};
 use crate::{
-    api::account::SessionView,
     error::AppError,
     store::{Account, LiveSession, SessionInfo},
 };
@@ -10,9 +9,7 @@ use crate::{
 pub const SESSION_COOKIE: &str = "sid";
 
 /// This browser's live session and its hash, or [`AppError::NotSignedIn`].
-pub async fn current_session(
-    request: &RequestContext,
-) -> Result<(LiveSession, String), AppError> {
+pub async fn current_session(request: &RequestContext) -> Result<(LiveSession, String), AppError> {
     let id = request
         .cookie(SESSION_COOKIE)
         .ok_or(AppError::NotSignedIn)?;
@@ -55,29 +52,6 @@ pub async fn list(request: &RequestContext) -> Result<Vec<(SessionInfo, bool)>, 
         .collect())
 }
 
-/// The account's live sessions as its page lists them, in the person's language.
-pub async fn views(request: &RequestContext) -> Result<Vec<SessionView>, AppError> {
-    let lang = request.lang();
-    let t = lang.texts();
-    Ok(list(request)
-        .await?
-        .into_iter()
-        .map(|(info, current)| SessionView {
-            country: lang
-                .country_name(&info.country)
-                .unwrap_or_default()
-                .to_owned(),
-            new: t.novelty(&info.novelty).unwrap_or_default().to_owned(),
-            handle: info.id_hash,
-            device: info.device,
-            started: info.created_at,
-            method: info.method,
-            last_seen: info.last_seen_at,
-            current,
-        })
-        .collect())
-}
-
 /// Ends one of the signed-in account's sessions; ending this browser's own is
 /// signing out. Returns whether it was this browser's.
 pub async fn end_one(request: &RequestContext, session_hash: &str) -> Result<bool, AppError> {
@@ -109,7 +83,10 @@ pub async fn disown(request: &RequestContext, session_hash: &str) -> Result<bool
         .disown_session(account.id, session_hash, request.now())
         .await?
     {
-        tracing::info!(account = account.id, "a session was disowned: its device is forgotten");
+        tracing::info!(
+            account = account.id,
+            "a session was disowned: its device is forgotten"
+        );
     }
     Ok(false)
 }
