@@ -2,6 +2,8 @@
 //! Plain logic with no HTTP or SQL in it, tested with an explicit clock value.
 
 pub mod code;
+pub mod limits;
 pub mod policy;
 
+pub use limits::{Limit, Limits};
 pub use policy::{check_in_order, Attempt, Policy, SendHistory, SendKey};

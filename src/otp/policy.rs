@@ -1,8 +1,7 @@
 //! The verification policy: every number of it, and the decisions made from it.
 
+use super::limits::{Limit, Limits};
 use crate::error::AppError;
-
-const HOUR: i64 = 3600;
 
 /// The policy's numbers. Defaults follow DESIGN.md; each has an env override (see config).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,16 +10,10 @@ pub struct Policy {
     pub code_ttl_secs: i64,
     /// Wrong tries a code survives.
     pub max_tries: u32,
-    /// Seconds between two SMS to one phone.
-    pub resend_cooldown_secs: i64,
-    /// Wrong codes per phone per hour before the phone is locked for an hour.
-    pub phone_failures_per_hour: u32,
-    pub sms_per_phone_per_hour: u32,
-    pub sms_per_ip_per_hour: u32,
-    /// SMS across the whole service in the last 24 hours.
-    pub sms_per_day: u32,
     /// Country calling codes whose numbers are served.
     pub allowed_countries: Vec<u16>,
+    /// Every limit's value ([`Limit`]).
+    pub limits: Limits,
 }
 
 impl Default for Policy {
@@ -28,12 +21,8 @@ impl Default for Policy {
         Self {
             code_ttl_secs: 5 * 60,
             max_tries: 5,
-            resend_cooldown_secs: 60,
-            phone_failures_per_hour: 20,
-            sms_per_phone_per_hour: 5,
-            sms_per_ip_per_hour: 10,
-            sms_per_day: 1000,
             allowed_countries: vec![7],
+            limits: Limits::default(),
         }
     }
 }
@@ -64,20 +53,19 @@ impl SendHistory {
     /// The history of a send `me` once the send `earlier`, made after the history was
     /// read, is counted in it: each window counts it only if it falls inside.
     pub fn counting(mut self, me: &SendKey, earlier: &SendKey) -> Self {
-        let since_hour = me.at - Policy::WINDOW_HOUR;
-        let since_day = me.at - Policy::WINDOW_DAY;
+        let within = |limit: Limit| earlier.at > me.at - limit.window_secs();
         if me.phone == earlier.phone && me.allowance == earlier.allowance {
-            if earlier.at > since_day {
+            if earlier.at > me.at - Policy::LAST_SENT_WINDOW {
                 self.last_sent_to_phone = self.last_sent_to_phone.max(Some(earlier.at));
             }
-            if earlier.at > since_hour {
+            if within(Limit::SmsPerPhonePerHour) {
                 self.sent_to_phone_last_hour += 1;
             }
         }
-        if me.ip == earlier.ip && earlier.at > since_hour {
+        if me.ip == earlier.ip && within(Limit::SmsPerIpPerHour) {
             self.sent_from_ip_last_hour += 1;
         }
-        if earlier.at > since_day {
+        if within(Limit::SmsPerDay) {
             self.sent_last_day += 1;
         }
         self
@@ -115,28 +103,37 @@ pub struct Attempt {
 }
 
 impl Policy {
-    pub const WINDOW_HOUR: i64 = HOUR;
-    pub const WINDOW_DAY: i64 = 24 * HOUR;
+    /// How far back the last SMS to a phone is looked for (the cooldown is at most an
+    /// hour): a day.
+    pub const LAST_SENT_WINDOW: i64 = Limit::SmsPerDay.window_secs();
+
+    /// The value of `limit`.
+    pub fn limit(&self, limit: Limit) -> u32 {
+        self.limits[limit]
+    }
+
+    /// The cooldown between two SMS to a phone, in seconds.
+    pub fn resend_cooldown_secs(&self) -> i64 {
+        i64::from(self.limit(Limit::ResendCooldown))
+    }
 
     /// May one more SMS go out? The first limit hit is the answer.
     pub fn check_send(&self, history: &SendHistory, now: i64) -> Result<(), AppError> {
         check_lock(history.phone_locked_until, now)?;
         if let Some(last) = history.last_sent_to_phone {
-            let wait = last + self.resend_cooldown_secs - now;
+            let wait = last + self.resend_cooldown_secs() - now;
             if wait > 0 {
-                return Err(AppError::ResendCooldown {
-                    seconds: clamp_secs(wait),
-                });
+                return Err(refused(Limit::ResendCooldown, wait));
             }
         }
-        if history.sent_to_phone_last_hour >= self.sms_per_phone_per_hour {
-            return Err(AppError::PhoneHourlyCap);
-        }
-        if history.sent_from_ip_last_hour >= self.sms_per_ip_per_hour {
-            return Err(AppError::IpHourlyCap);
-        }
-        if history.sent_last_day >= self.sms_per_day {
-            return Err(AppError::DailyBudget);
+        for (limit, sent) in [
+            (Limit::SmsPerPhonePerHour, history.sent_to_phone_last_hour),
+            (Limit::SmsPerIpPerHour, history.sent_from_ip_last_hour),
+            (Limit::SmsPerDay, history.sent_last_day),
+        ] {
+            if sent >= self.limit(limit) {
+                return Err(refused(limit, now));
+            }
         }
         Ok(())
     }
@@ -166,7 +163,7 @@ impl Policy {
 
     /// Seconds until this phone may get another SMS (0 when it may now).
     pub fn resend_wait(&self, last_sent: i64, now: i64) -> u32 {
-        clamp_secs(last_sent + self.resend_cooldown_secs - now)
+        clamp_secs(last_sent + self.resend_cooldown_secs() - now)
     }
 
     pub fn country_allowed(&self, country_code: u16) -> bool {
@@ -176,9 +173,14 @@ impl Policy {
 
 fn check_lock(locked_until: Option<i64>, now: i64) -> Result<(), AppError> {
     match locked_until {
-        Some(until) if until > now => Err(AppError::PhoneLocked { until }),
+        Some(until) if until > now => Err(refused(Limit::PhoneFailuresPerHour, until)),
         _ => Ok(()),
     }
+}
+
+/// The refusal of a limit that refuses people in person.
+fn refused(limit: Limit, at: i64) -> AppError {
+    limit.refusal(at).unwrap_or(AppError::Internal)
 }
 
 fn clamp_secs(secs: i64) -> u32 {
@@ -335,13 +337,11 @@ mod tests {
 
     #[test]
     fn sends_in_order_count_the_granted_ones_before_them() {
-        let p = Policy {
-            resend_cooldown_secs: 0,
-            sms_per_phone_per_hour: 2,
-            sms_per_ip_per_hour: 2,
-            sms_per_day: 4,
-            ..Policy::default()
-        };
+        let mut p = Policy::default();
+        p.limits[Limit::ResendCooldown] = 0;
+        p.limits[Limit::SmsPerPhonePerHour] = 2;
+        p.limits[Limit::SmsPerIpPerHour] = 2;
+        p.limits[Limit::SmsPerDay] = 4;
         let none = SendHistory::default();
         let sends = [
             (&p, key("+1", "a", NOW), none),
@@ -377,20 +377,26 @@ mod tests {
         let same_hour = counted(key("+1", "a", NOW - 10));
         assert_eq!(same_hour.last_sent_to_phone, Some(NOW - 10));
         assert_eq!(
-            (same_hour.sent_to_phone_last_hour, same_hour.sent_from_ip_last_hour),
+            (
+                same_hour.sent_to_phone_last_hour,
+                same_hour.sent_from_ip_last_hour
+            ),
             (1, 1)
         );
         assert_eq!(
             p.check_send(&same_hour, NOW),
             Err(AppError::ResendCooldown { seconds: 50 })
         );
-        let hours_ago = counted(key("+1", "a", NOW - 2 * HOUR));
+        let hours_ago = counted(key("+1", "a", NOW - 2 * 3600));
         assert_eq!(
-            (hours_ago.sent_to_phone_last_hour, hours_ago.sent_from_ip_last_hour),
+            (
+                hours_ago.sent_to_phone_last_hour,
+                hours_ago.sent_from_ip_last_hour
+            ),
             (0, 0)
         );
         assert_eq!(hours_ago.sent_last_day, 1);
-        let day_ago = counted(key("+1", "a", NOW - Policy::WINDOW_DAY));
+        let day_ago = counted(key("+1", "a", NOW - 24 * 3600));
         assert_eq!(day_ago, SendHistory::default());
         // Another allowance of the phone, another address: the day's budget only.
         let other = counted(SendKey {

@@ -8,7 +8,10 @@ use thiserror::Error;
 use url::{Origin, Url};
 
 use crate::server::http::client_ip::TrustedProxies;
-use crate::{otp::Policy, store::SessionLimits};
+use crate::{
+    otp::{Limit, Limits, Policy},
+    store::SessionLimits,
+};
 
 #[derive(Debug, Error, PartialEq, Eq)]
 #[error("{var}: {expected}")]
@@ -99,7 +102,10 @@ impl PublicOrigin {
 
     /// Whether the host is an IP address (which WebAuthn refuses as relying party).
     pub fn is_ip(&self) -> bool {
-        matches!(self.root.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)))
+        matches!(
+            self.root.host(),
+            Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))
+        )
     }
 
     /// The same site as `http://127.0.0.1` when the host is `localhost`: in
@@ -155,8 +161,6 @@ pub struct Config {
     pub geoip_db: Option<PathBuf>,
     /// `ALERTS=off` turns off the owner's SMS alerts of new sign-ins.
     pub alerts: bool,
-    /// `LIMIT_PASSKEY_STARTS_PER_IP_PER_HOUR`: passkey ceremonies one address may start.
-    pub passkey_starts_per_ip_per_hour: u32,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sms-auth.db?mode=rwc";
@@ -251,43 +255,19 @@ impl Config {
                 )
             })?;
         let defaults = Policy::default();
+        let mut limits = Limits::default();
+        for limit in Limit::ALL {
+            let spec = limit.spec();
+            limits[limit] = number(&var, spec.var, spec.default, spec.min..=spec.max)?;
+        }
         let policy = Policy {
             code_ttl_secs: number(&var, "OTP_TTL_SECS", defaults.code_ttl_secs, 30..=3600)?,
             max_tries: number(&var, "OTP_MAX_TRIES", defaults.max_tries, 1..=20)?,
-            resend_cooldown_secs: number(
-                &var,
-                "OTP_RESEND_COOLDOWN_SECS",
-                defaults.resend_cooldown_secs,
-                0..=3600,
-            )?,
-            phone_failures_per_hour: number(
-                &var,
-                "LIMIT_PHONE_FAILURES_PER_HOUR",
-                defaults.phone_failures_per_hour,
-                1..=100_000,
-            )?,
-            sms_per_phone_per_hour: number(
-                &var,
-                "LIMIT_SMS_PER_PHONE_PER_HOUR",
-                defaults.sms_per_phone_per_hour,
-                1..=100_000,
-            )?,
-            sms_per_ip_per_hour: number(
-                &var,
-                "LIMIT_SMS_PER_IP_PER_HOUR",
-                defaults.sms_per_ip_per_hour,
-                1..=1_000_000,
-            )?,
-            sms_per_day: number(
-                &var,
-                "LIMIT_SMS_PER_DAY",
-                defaults.sms_per_day,
-                0..=100_000_000,
-            )?,
             allowed_countries: match var("OTP_ALLOWED_COUNTRIES") {
                 None => defaults.allowed_countries,
                 Some(list) => parse_countries(&list)?,
             },
+            limits,
         };
         let session_defaults = SessionLimits::default();
         let sessions = SessionLimits {
@@ -310,12 +290,6 @@ impl Config {
             Some(_) => return Err(ConfigError::new("ALERTS", "on or off")),
         };
         Ok(Self {
-            passkey_starts_per_ip_per_hour: number(
-                &var,
-                "LIMIT_PASSKEY_STARTS_PER_IP_PER_HOUR",
-                300,
-                1..=1_000_000,
-            )?,
             geoip_db: var("GEOIP_DB").map(PathBuf::from),
             alerts,
             production,
@@ -415,7 +389,7 @@ mod tests {
         assert_eq!(c.public_origin.host(), "localhost");
         assert!(!c.public_origin.is_ip());
         assert!(!c.public_origin.is_https());
-        assert_eq!(c.passkey_starts_per_ip_per_hour, 300);
+        assert_eq!(c.policy.limit(Limit::PasskeyStartsPerIpPerHour), 300);
         assert_eq!(c.database_url.0, DEFAULT_DATABASE_URL);
     }
 
@@ -462,6 +436,7 @@ mod tests {
             ("OTP_TTL_SECS", "five"),
             ("OTP_MAX_TRIES", "0"),
             ("LIMIT_SMS_PER_DAY", "-1"),
+            ("LIMIT_ALERTS_PER_ACCOUNT_PER_DAY", "1001"),
             ("OTP_ALLOWED_COUNTRIES", "7,abc"),
             ("OTP_ALLOWED_COUNTRIES", ","),
         ];
@@ -491,6 +466,7 @@ mod tests {
             ("LIMIT_SMS_PER_IP_PER_HOUR", "500"),
             ("LIMIT_SMS_PER_DAY", "10"),
             ("LIMIT_PHONE_FAILURES_PER_HOUR", "7"),
+            ("LIMIT_ALERTS_PER_ACCOUNT_PER_DAY", "0"),
             ("OTP_ALLOWED_COUNTRIES", "7, +375"),
             ("PUBLIC_ORIGIN", "https://auth.example.ru:8443/"),
             ("SESSION_IDLE_SECS", "3600"),
@@ -500,11 +476,12 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.policy.code_ttl_secs, 120);
         assert_eq!(c.policy.max_tries, 3);
-        assert_eq!(c.policy.resend_cooldown_secs, 0);
-        assert_eq!(c.policy.sms_per_phone_per_hour, 50);
-        assert_eq!(c.policy.sms_per_ip_per_hour, 500);
-        assert_eq!(c.policy.sms_per_day, 10);
-        assert_eq!(c.policy.phone_failures_per_hour, 7);
+        assert_eq!(c.policy.resend_cooldown_secs(), 0);
+        assert_eq!(c.policy.limit(Limit::SmsPerPhonePerHour), 50);
+        assert_eq!(c.policy.limit(Limit::SmsPerIpPerHour), 500);
+        assert_eq!(c.policy.limit(Limit::SmsPerDay), 10);
+        assert_eq!(c.policy.limit(Limit::PhoneFailuresPerHour), 7);
+        assert_eq!(c.policy.limit(Limit::AlertsPerAccountPerDay), 0);
         assert_eq!(c.policy.allowed_countries, vec![7, 375]);
         assert_eq!(c.public_origin.host(), "auth.example.ru");
         assert_eq!(c.public_origin.as_str(), "https://auth.example.ru:8443");

@@ -41,8 +41,6 @@ pub struct Settings {
     /// The WebAuthn relying party of `public_origin`; `None` (no passkeys) when the
     /// origin is an IP address.
     pub passkeys: Option<webauthn_rs::Webauthn>,
-    /// Passkey ceremonies one address may start in an hour.
-    pub passkey_starts_per_ip_per_hour: u32,
     /// Development only: a second origin whose form posts are this site's own
     /// (`http://127.0.0.1:3000` beside `http://localhost:3000`).
     pub dev_alias: Option<PublicOrigin>,
@@ -54,7 +52,6 @@ impl Settings {
     pub fn from_config(config: &Config, secret: SecretString, geo: GeoIp) -> Self {
         Self {
             passkeys: crate::server::relying_party::relying_party(&config.public_origin),
-            passkey_starts_per_ip_per_hour: config.passkey_starts_per_ip_per_hour,
             dev_alias: if config.production {
                 None
             } else {

@@ -27,7 +27,7 @@ use std::sync::Arc;
 pub use model::{
     Account, ActivityEvent, AlertClaim, Allowance, EndedBy, EventKind, Footprint, LiveSession,
     NewSession, NewVerification, Novelty, OutboxMessage, SendTicket, SessionInfo, SessionLimits,
-    SignedIn, Standing, Verification, WrongGuess, ACTIVITY_KEEP_SECS, ALERTS_PER_ACCOUNT_PER_DAY,
+    SignedIn, Standing, Verification, WrongGuess, ACTIVITY_KEEP_SECS, EXPIRED_CODES_KEPT_SECS,
     COUNTRY_MEMORY_SECS, DEVICE_COOKIE_SECS,
 };
 pub use passkeys::PasskeyStore;

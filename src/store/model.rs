@@ -9,8 +9,8 @@ pub const ACTIVITY_KEEP_SECS: i64 = 90 * 24 * 3600;
 /// How far back a sign-in's country counts as known to the account.
 pub const COUNTRY_MEMORY_SECS: i64 = 180 * 24 * 3600;
 
-/// The most security SMS (alerts) an account gets in 24 hours.
-pub const ALERTS_PER_ACCOUNT_PER_DAY: i64 = 3;
+/// How long an expired code is kept: a late guess is told "expired", not "unknown".
+pub const EXPIRED_CODES_KEPT_SECS: i64 = 3600;
 
 /// How long a browser's device id lives after its last sign-in: 400 days, the
 /// longest a browser keeps a cookie. The store forgets the device then too.

@@ -13,9 +13,9 @@ use super::{
         CEREMONY_TTL_SECS,
     },
     rows::SignInRow,
-    sql::{novelty_key, EVENT_OF_ACCOUNT, HOUR},
+    sql::{novelty_key, EVENT_OF_ACCOUNT},
 };
-use crate::error::AppError;
+use crate::{error::AppError, otp::Limit};
 
 /// Takes the ceremony $1 of purpose $2 at $3, if it was not taken before: the row
 /// lock of the `UPDATE` lets one of several concurrent takers through.
@@ -90,7 +90,7 @@ where
                WHERE ip = $1 AND created_at > $2 LIMIT $3) AS started",
         )
         .bind(new.ip)
-        .bind(new.now - HOUR)
+        .bind(new.now - Limit::PasskeyStartsPerIpPerHour.window_secs())
         .bind(i64::from(per_hour))
         .fetch_one(&mut *tx)
         .await?;

@@ -17,7 +17,10 @@ use super::{
     rows::{bind_standing, BatchHistoryRow, SignInRow, StandingOf, StandingRow},
     sql::{history_columns, novelty_key, standing_sql, HistoryOf},
 };
-use crate::{otp::SendHistory, phone::Phone};
+use crate::{
+    otp::{Limit, SendHistory},
+    phone::Phone,
+};
 
 /// Advisory lock keys of this application ("sms-auth" in ASCII, then a number).
 const SENDS_LOCK: i64 = 0x736d_732d_6175_0001;
@@ -207,9 +210,15 @@ impl Engine for PgStore {
                     .collect::<Vec<_>>(),
             )
             .bind(column(|j| j.now))
-            .bind(column(|j| i64::from(j.policy.sms_per_phone_per_hour)))
-            .bind(column(|j| i64::from(j.policy.sms_per_ip_per_hour)))
-            .bind(column(|j| i64::from(j.policy.phone_failures_per_hour)))
+            .bind(column(|j| {
+                i64::from(j.policy.limit(Limit::SmsPerPhonePerHour))
+            }))
+            .bind(column(|j| {
+                i64::from(j.policy.limit(Limit::SmsPerIpPerHour))
+            }))
+            .bind(column(|j| {
+                i64::from(j.policy.limit(Limit::PhoneFailuresPerHour))
+            }))
             .fetch_all(tx)
             .await?;
         Ok(rows.into_iter().map(|row| row.history.into()).collect())

@@ -13,19 +13,36 @@ use super::{
     model::{
         ActivityEvent, AlertClaim, Allowance, EndedBy, EventKind, Footprint, LiveSession,
         NewSession, NewVerification, OutboxMessage, SendTicket, SessionInfo, SessionLimits,
-        SignedIn, Standing, Verification, WrongGuess, ACTIVITY_KEEP_SECS,
-        ALERTS_PER_ACCOUNT_PER_DAY, COUNTRY_MEMORY_SECS, DEVICE_COOKIE_SECS,
+        SignedIn, Standing, Verification, WrongGuess, ACTIVITY_KEEP_SECS, COUNTRY_MEMORY_SECS,
+        DEVICE_COOKIE_SECS, EXPIRED_CODES_KEPT_SECS,
     },
     reservations::SendJob,
     rows::{count, SessionAccountRow, SignInRow, StandingOf, VerificationRow},
     sends,
     traits::Store,
 };
-use crate::{error::AppError, otp::Policy, phone::Phone};
+use crate::{
+    error::AppError,
+    otp::{Limit, Policy},
+    phone::Phone,
+};
 
 /// Seconds in the counting windows.
-pub(super) const HOUR: i64 = Policy::WINDOW_HOUR;
-pub(super) const DAY: i64 = Policy::WINDOW_DAY;
+/// The windows the statements count over, from the table of limits.
+const PHONE_WINDOW: i64 = Limit::SmsPerPhonePerHour.window_secs();
+const IP_WINDOW: i64 = Limit::SmsPerIpPerHour.window_secs();
+const DAY_WINDOW: i64 = Limit::SmsPerDay.window_secs();
+pub(super) const FAILURES_WINDOW: i64 = Limit::PhoneFailuresPerHour.window_secs();
+
+/// A send is kept as long as the longest window that counts it.
+const SENDS_KEPT_SECS: i64 = DAY_WINDOW;
+const _: () = assert!(PHONE_WINDOW <= SENDS_KEPT_SECS && IP_WINDOW <= SENDS_KEPT_SECS);
+/// The alerts of an account are counted over the budget's day: one read serves both.
+const _: () = assert!(Limit::AlertsPerAccountPerDay.window_secs() == DAY_WINDOW);
+
+/// How much longer the purge keeps what a count may still read: a request that read
+/// the clock before a purge may be decided after it.
+const CLOCK_SLACK_SECS: i64 = 3600;
 
 /// A session's last use is written at most once a minute: reading a session is
 /// then a read, not a write, for nearly every request.
@@ -72,21 +89,33 @@ pub(super) fn history_columns(h: &HistoryOf) -> String {
         per_ip,
         failures,
     } = h;
-    let (hour_ago, day_ago) = (format!("({now} - {HOUR})"), format!("({now} - {DAY})"));
+    let since = |window: i64| format!("({now} - {window})");
+    let (last_sent_since, phone_since, ip_since) = (
+        since(Policy::LAST_SENT_WINDOW),
+        since(PHONE_WINDOW),
+        since(IP_WINDOW),
+    );
     format!(
         "(SELECT MAX(sent_at) FROM sms_sends
-          WHERE phone = {phone} AND allowance = {allowance} AND sent_at > {day_ago}) AS last_sent,
+          WHERE phone = {phone} AND allowance = {allowance} AND sent_at > {last_sent_since})
+          AS last_sent,
          (SELECT COUNT(*) FROM
             (SELECT 1 FROM sms_sends
-             WHERE phone = {phone} AND allowance = {allowance} AND sent_at > {hour_ago}
+             WHERE phone = {phone} AND allowance = {allowance} AND sent_at > {phone_since}
              LIMIT {per_phone}) AS p) AS to_phone,
          (SELECT COUNT(*) FROM
-            (SELECT 1 FROM sms_sends WHERE ip = {ip} AND sent_at > {hour_ago}
+            (SELECT 1 FROM sms_sends WHERE ip = {ip} AND sent_at > {ip_since}
              LIMIT {per_ip}) AS i) AS from_ip,
          {} AS of_day,
          ({}) AS locked_until",
-        sends_since(&day_ago),
-        lock_until(phone, allowance, &hour_ago, &HOUR.to_string(), failures)
+        sends_since(&since(DAY_WINDOW)),
+        lock_until(
+            phone,
+            allowance,
+            &since(FAILURES_WINDOW),
+            &FAILURES_WINDOW.to_string(),
+            failures
+        )
     )
 }
 
@@ -359,26 +388,30 @@ pub(super) fn purge_steps(now: i64, limits: SessionLimits) -> Vec<PurgeStep> {
         removes: true,
     };
     let mut steps = vec![
-        // Expired codes stay an hour, so a late guess is told "expired", not "unknown".
         removes(
             "DELETE FROM verifications WHERE expires_at <= $1",
-            now - HOUR,
+            now - EXPIRED_CODES_KEPT_SECS,
         ),
-        removes("DELETE FROM sms_sends WHERE sent_at <= $1", now - DAY),
+        removes(
+            "DELETE FROM sms_sends WHERE sent_at <= $1",
+            now - SENDS_KEPT_SECS,
+        ),
         // The running totals keep the seconds a day's count may start from: the last
-        // one at or before a day and an hour ago, and those after it. The hour spares
-        // a request that read the clock before this purge and is decided after it.
+        // one at or before a day (and the clock's slack) ago, and those after it.
         removes(
             "DELETE FROM sms_send_totals
              WHERE second < (SELECT MAX(second) FROM sms_send_totals WHERE second <= $1)",
-            now - DAY - HOUR,
+            now - DAY_WINDOW - CLOCK_SLACK_SECS,
         ),
-        removes("DELETE FROM failed_attempts WHERE at <= $1", now - HOUR),
+        removes(
+            "DELETE FROM failed_attempts WHERE at <= $1",
+            now - FAILURES_WINDOW,
+        ),
         // Used or expired, a ceremony stays an hour: a late or repeated answer is told
         // so, and the starts of an address are counted over the hour.
         removes(
             "DELETE FROM passkey_ceremonies WHERE created_at <= $1",
-            now - HOUR,
+            now - Limit::PasskeyStartsPerIpPerHour.window_secs(),
         ),
     ];
     for (condition, before) in [
@@ -573,9 +606,9 @@ where
                 country_since: now - COUNTRY_MEMORY_SECS,
                 ip: ip.to_owned(),
                 now,
-                per_phone: i64::from(policy.sms_per_phone_per_hour),
-                per_ip: i64::from(policy.sms_per_ip_per_hour),
-                failures: i64::from(policy.phone_failures_per_hour),
+                per_phone: i64::from(policy.limit(Limit::SmsPerPhonePerHour)),
+                per_ip: i64::from(policy.limit(Limit::SmsPerIpPerHour)),
+                failures: i64::from(policy.limit(Limit::PhoneFailuresPerHour)),
             })
             .await?;
         Ok(row.into())
@@ -642,14 +675,14 @@ where
             .bind(device_hash.unwrap_or(""))
             .bind(phone.e164())
             .bind(ALERT_ALLOWANCE)
-            .bind(now - DAY)
+            .bind(now - DAY_WINDOW)
             .fetch_one(&mut *tx)
             .await?;
         let refused = if alerted {
             Some(AlertClaim::AlreadyAlerted)
-        } else if alerts_today >= ALERTS_PER_ACCOUNT_PER_DAY {
+        } else if alerts_today >= i64::from(policy.limit(Limit::AlertsPerAccountPerDay)) {
             Some(AlertClaim::DailyCap)
-        } else if sent_today >= i64::from(policy.sms_per_day) {
+        } else if sent_today >= i64::from(policy.limit(Limit::SmsPerDay)) {
             Some(AlertClaim::Budget)
         } else {
             None
@@ -730,7 +763,7 @@ where
         )
         .bind(phone.e164())
         .bind(allowance.key())
-        .bind(now - DAY)
+        .bind(now - Policy::LAST_SENT_WINDOW)
         .fetch_one(self.reader())
         .await?)
     }
@@ -751,9 +784,9 @@ where
     ) -> Result<Option<Verification>, AppError> {
         let row: Option<VerificationRow> = sqlx::query_as(&VERIFICATION)
             .bind(id_hash)
-            .bind(now - HOUR)
-            .bind(HOUR)
-            .bind(i64::from(policy.phone_failures_per_hour))
+            .bind(now - FAILURES_WINDOW)
+            .bind(FAILURES_WINDOW)
+            .bind(i64::from(policy.limit(Limit::PhoneFailuresPerHour)))
             .fetch_optional(self.reader())
             .await?;
         Ok(row.map(Into::into))
@@ -774,10 +807,10 @@ where
             .bind(id_hash)
             .bind(i64::from(policy.max_tries))
             .bind(phone.e164())
-            .bind(now - HOUR)
-            .bind(i64::from(policy.phone_failures_per_hour))
+            .bind(now - FAILURES_WINDOW)
+            .bind(i64::from(policy.limit(Limit::PhoneFailuresPerHour)))
             .bind(allowance.key())
-            .bind(HOUR)
+            .bind(FAILURES_WINDOW)
             .fetch_optional(&mut *tx)
             .await?;
         if tries.is_some() {
@@ -791,9 +824,9 @@ where
         let phone_locked_until: Option<i64> = sqlx::query_scalar(&LOCK_UNTIL)
             .bind(phone.e164())
             .bind(allowance.key())
-            .bind(now - HOUR)
-            .bind(HOUR)
-            .bind(i64::from(policy.phone_failures_per_hour))
+            .bind(now - FAILURES_WINDOW)
+            .bind(FAILURES_WINDOW)
+            .bind(i64::from(policy.limit(Limit::PhoneFailuresPerHour)))
             .fetch_optional(&mut *tx)
             .await?;
         if tries.is_some() {

@@ -12,7 +12,7 @@ use super::{
     rows::BatchHistoryRow,
     sql::{count_send, history_columns, HistoryOf},
 };
-use crate::otp::SendHistory;
+use crate::otp::{Limit, SendHistory};
 
 /// Bound parameters per history: phone, address, allowance, now, and the limits per
 /// phone, per address and of wrong codes.
@@ -89,9 +89,9 @@ pub(super) async fn histories(
             .bind(&job.ip)
             .bind(&job.allowance)
             .bind(job.now)
-            .bind(i64::from(job.policy.sms_per_phone_per_hour))
-            .bind(i64::from(job.policy.sms_per_ip_per_hour))
-            .bind(i64::from(job.policy.phone_failures_per_hour));
+            .bind(i64::from(job.policy.limit(Limit::SmsPerPhonePerHour)))
+            .bind(i64::from(job.policy.limit(Limit::SmsPerIpPerHour)))
+            .bind(i64::from(job.policy.limit(Limit::PhoneFailuresPerHour)));
     }
     let mut rows = query.fetch_all(&mut *tx).await?;
     rows.sort_by_key(|row| row.op);

@@ -172,7 +172,7 @@ fn nth_phone(n: u32) -> String {
 async fn ipv6_clients_count_by_their_64() {
     let app = TestApp::builder()
         .trusted_proxies("127.0.0.1")
-        .policy(|p| p.sms_per_ip_per_hour = 2)
+        .policy(|p| p.limits[Limit::SmsPerIpPerHour] = 2)
         .start()
         .await;
     let same_64 = [
@@ -229,7 +229,7 @@ async fn ipv6_clients_count_by_their_64() {
 async fn forwarded_addresses_with_ports_are_read() {
     let app = TestApp::builder()
         .trusted_proxies("127.0.0.1")
-        .policy(|p| p.sms_per_ip_per_hour = 1)
+        .policy(|p| p.limits[Limit::SmsPerIpPerHour] = 1)
         .start()
         .await;
     assert_eq!(
@@ -406,9 +406,9 @@ async fn a_resend_in_the_same_browser_replaces_its_code() {
 async fn parallel_guesses_do_not_overshoot_the_phone_lock() {
     let app = TestApp::builder()
         .policy(|p| {
-            p.resend_cooldown_secs = 0;
-            p.sms_per_phone_per_hour = 100;
-            p.phone_failures_per_hour = 3;
+            p.limits[Limit::ResendCooldown] = 0;
+            p.limits[Limit::SmsPerPhonePerHour] = 100;
+            p.limits[Limit::PhoneFailuresPerHour] = 3;
         })
         .start()
         .await;

@@ -31,7 +31,7 @@ async fn app_with(policy: impl FnOnce(&mut Policy)) -> TestApp {
     TestApp::builder()
         .trusted_proxies("127.0.0.1")
         .policy(|p| {
-            p.resend_cooldown_secs = 0;
+            p.limits[Limit::ResendCooldown] = 0;
             policy(p);
         })
         .start()
@@ -165,7 +165,7 @@ async fn exolve_down_for_the_alert_still_signs_in_and_records_the_failure() {
 async fn alerts_can_be_turned_off() {
     let app = TestApp::builder()
         .alerts_off()
-        .policy(|p| p.resend_cooldown_secs = 0)
+        .policy(|p| p.limits[Limit::ResendCooldown] = 0)
         .start()
         .await;
     app.signed_in(PHONE, PHONE_DIGITS).await;
@@ -197,7 +197,7 @@ async fn a_bare_code_request_alerts_nobody() {
 #[tokio::test]
 async fn alerts_are_outside_the_phones_code_cap() {
     // The owner's first code was on the number's shared allowance too.
-    let app = app_with(|p| p.sms_per_phone_per_hour = 3).await;
+    let app = app_with(|p| p.limits[Limit::SmsPerPhonePerHour] = 3).await;
     app.sign_in(&browser(&app, CHROME_ANDROID, RUSSIA), PHONE, PHONE_DIGITS)
         .await;
     let stranger = browser(&app, FIREFOX_LINUX, RUSSIA);
@@ -441,7 +441,7 @@ async fn not_me_reaches_no_other_account_and_ends_all_the_others_on_request() {
 async fn without_a_country_database_only_new_devices_alert() {
     let app = TestApp::builder()
         .trusted_proxies("127.0.0.1")
-        .policy(|p| p.resend_cooldown_secs = 0)
+        .policy(|p| p.limits[Limit::ResendCooldown] = 0)
         .without_geoip()
         .start()
         .await;
@@ -463,7 +463,7 @@ async fn without_a_country_database_only_new_devices_alert() {
 
 #[tokio::test]
 async fn alerts_count_in_the_daily_budget_and_stop_when_it_is_spent() {
-    let app = app_with(|p| p.sms_per_day = 4).await;
+    let app = app_with(|p| p.limits[Limit::SmsPerDay] = 4).await;
     app.sign_in(&browser(&app, CHROME_ANDROID, RUSSIA), PHONE, PHONE_DIGITS)
         .await;
     // Code, code, alert: three of the day's four.
@@ -486,7 +486,7 @@ async fn alerts_count_in_the_daily_budget_and_stop_when_it_is_spent() {
 
 #[tokio::test]
 async fn the_guess_that_locks_the_number_is_a_lock_in_the_activity() {
-    let app = app_with(|p| p.phone_failures_per_hour = 2).await;
+    let app = app_with(|p| p.limits[Limit::PhoneFailuresPerHour] = 2).await;
     app.sign_in(&browser(&app, CHROME_ANDROID, RUSSIA), PHONE, PHONE_DIGITS)
         .await;
     let stranger = browser(&app, FIREFOX_LINUX, USA);
@@ -533,8 +533,8 @@ async fn an_alerts_claim_lives_as_long_as_its_device_is_known() {
 async fn a_stranger_with_the_number_reads_and_ends_nothing_and_floods_no_activity() {
     use sms_auth::error::AppError;
     let app = app_with(|p| {
-        p.sms_per_phone_per_hour = 4;
-        p.phone_failures_per_hour = 3;
+        p.limits[Limit::SmsPerPhonePerHour] = 4;
+        p.limits[Limit::PhoneFailuresPerHour] = 3;
     })
     .await;
     let owner = browser(&app, CHROME_ANDROID, RUSSIA);

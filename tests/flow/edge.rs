@@ -103,7 +103,7 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
     let phones = ["+79990000001", "+79990000002", "+79990000003"];
     let trusting = TestApp::builder()
         .trusted_proxies("127.0.0.1/32")
-        .policy(|p| p.sms_per_ip_per_hour = 1)
+        .policy(|p| p.limits[Limit::SmsPerIpPerHour] = 1)
         .start()
         .await;
     assert_eq!(
@@ -131,7 +131,7 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
     assert_eq!(stored, "198.51.100.1");
 
     let direct = TestApp::builder()
-        .policy(|p| p.sms_per_ip_per_hour = 1)
+        .policy(|p| p.limits[Limit::SmsPerIpPerHour] = 1)
         .start()
         .await;
     assert_eq!(

@@ -244,8 +244,8 @@ async fn random_requests_never_fail_the_server() {
         .localhost()
         .trusted_proxies("127.0.0.1")
         .policy(|p| {
-            p.sms_per_day = 100_000_000;
-            p.resend_cooldown_secs = 0;
+            p.limits[Limit::SmsPerDay] = 100_000_000;
+            p.limits[Limit::ResendCooldown] = 0;
         })
         .start()
         .await;

@@ -76,7 +76,7 @@ async fn the_cooldown_is_per_phone_across_browsers_and_spares_the_other_browsers
 #[tokio::test]
 async fn five_sms_per_phone_per_hour() {
     let app = TestApp::builder()
-        .policy(|p| p.resend_cooldown_secs = 0)
+        .policy(|p| p.limits[Limit::ResendCooldown] = 0)
         .start()
         .await;
     let browser = app.browser();
@@ -125,7 +125,7 @@ async fn ten_sms_per_client_address_per_hour() {
 #[tokio::test]
 async fn the_daily_budget_holds_for_the_whole_service() {
     let app = TestApp::builder()
-        .policy(|p| p.sms_per_day = 3)
+        .policy(|p| p.limits[Limit::SmsPerDay] = 3)
         .start()
         .await;
     for n in 0..3 {
@@ -148,7 +148,7 @@ async fn the_daily_budget_holds_for_the_whole_service() {
 #[tokio::test]
 async fn twenty_wrong_codes_an_hour_lock_the_phone_across_codes() {
     let app = TestApp::builder()
-        .policy(|p| p.resend_cooldown_secs = 0)
+        .policy(|p| p.limits[Limit::ResendCooldown] = 0)
         .start()
         .await;
     let browser = app.browser();
@@ -184,7 +184,7 @@ async fn twenty_wrong_codes_an_hour_lock_the_phone_across_codes() {
 async fn a_lock_also_stops_guesses_on_a_live_code() {
     let app = TestApp::builder()
         .policy(|p| {
-            p.phone_failures_per_hour = 3;
+            p.limits[Limit::PhoneFailuresPerHour] = 3;
         })
         .start()
         .await;
@@ -217,7 +217,7 @@ async fn a_lock_also_stops_guesses_on_a_live_code() {
 #[tokio::test]
 async fn refused_requests_do_not_count_against_the_caps() {
     let app = TestApp::builder()
-        .policy(|p| p.sms_per_ip_per_hour = 2)
+        .policy(|p| p.limits[Limit::SmsPerIpPerHour] = 2)
         .start()
         .await;
     let browser = app.browser();
@@ -232,7 +232,7 @@ async fn refused_requests_do_not_count_against_the_caps() {
 #[tokio::test]
 async fn the_daily_budget_frees_each_send_exactly_a_day_after_it() {
     let app = TestApp::builder()
-        .policy(|p| p.sms_per_day = 2)
+        .policy(|p| p.limits[Limit::SmsPerDay] = 2)
         .start()
         .await;
     app.browser().request_code(&phone(0).0).await.expect("1st");
@@ -276,10 +276,10 @@ async fn requests_at_once_do_not_overshoot_any_cap() {
     let app = TestApp::builder()
         .trusted_proxies("127.0.0.1")
         .policy(|p| {
-            p.resend_cooldown_secs = 0;
-            p.sms_per_phone_per_hour = 3;
-            p.sms_per_ip_per_hour = 4;
-            p.sms_per_day = 9;
+            p.limits[Limit::ResendCooldown] = 0;
+            p.limits[Limit::SmsPerPhonePerHour] = 3;
+            p.limits[Limit::SmsPerIpPerHour] = 4;
+            p.limits[Limit::SmsPerDay] = 9;
         })
         .start()
         .await;
@@ -317,7 +317,7 @@ async fn hold_the_writer(app: &TestApp) -> sqlx::pool::PoolConnection<sqlx::Any>
 #[tokio::test]
 async fn a_request_past_a_cap_is_refused_without_waiting_for_the_writer() {
     let app = TestApp::builder()
-        .policy(|p| p.sms_per_ip_per_hour = 1)
+        .policy(|p| p.limits[Limit::SmsPerIpPerHour] = 1)
         .start()
         .await;
     let browser = app.browser();

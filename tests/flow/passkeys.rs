@@ -15,7 +15,7 @@ const OTHER_DIGITS: &str = "79997654321";
 async fn app() -> TestApp {
     TestApp::builder()
         .localhost()
-        .policy(|p| p.resend_cooldown_secs = 0)
+        .policy(|p| p.limits[Limit::ResendCooldown] = 0)
         .start()
         .await
 }

@@ -45,7 +45,7 @@ async fn the_sms_speaks_the_language_of_the_browser() {
 #[tokio::test]
 async fn the_ways_people_write_a_number_reach_one_phone() {
     let app = TestApp::builder()
-        .policy(|p| p.resend_cooldown_secs = 0)
+        .policy(|p| p.limits[Limit::ResendCooldown] = 0)
         .start()
         .await;
     for written in ["8 (999) 123-45-67", "+7 999 123 45 67", "79991234567"] {

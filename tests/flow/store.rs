@@ -19,10 +19,7 @@ async fn with_code(store: &dyn Store, id_hash: &str, phone: &str) {
 /// A code asked for `phone` at `at`, its SMS counted.
 async fn with_code_at(store: &dyn Store, id_hash: &str, phone: &str, at: i64) {
     let phone = Phone::parse(phone, &[7]).expect("phone");
-    let policy = Policy {
-        resend_cooldown_secs: 0,
-        ..Policy::default()
-    };
+    let policy = with_limit(Limit::ResendCooldown, 0);
     store
         .reserve_code(
             NewVerification {
@@ -166,10 +163,7 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
             .verification(
                 "code",
                 START,
-                &Policy {
-                    phone_failures_per_hour: 2,
-                    ..policy
-                }
+                &with_limit(Limit::PhoneFailuresPerHour, 2)
             )
             .await
             .expect("read")
@@ -187,10 +181,7 @@ async fn a_locked_phone_counts_no_more_guesses() {
     for id in ["a", "b"] {
         with_code(&*store, id, "+79990000003").await;
     }
-    let policy = Policy {
-        phone_failures_per_hour: 3,
-        ..Policy::default()
-    };
+    let policy = with_limit(Limit::PhoneFailuresPerHour, 3);
     let shared = Allowance::shared();
     let guess = |id: &'static str, at: i64| {
         let (store, phone, shared, policy) = (&store, &phone, &shared, &policy);
@@ -240,4 +231,11 @@ async fn a_locked_phone_counts_no_more_guesses() {
     );
     // An hour after the first failure the lock has ended.
     assert_eq!(guess("b", START + 3600).await.tries, Some(3));
+}
+
+/// The default policy with `limit` at `value`.
+fn with_limit(limit: Limit, value: u32) -> Policy {
+    let mut policy = Policy::default();
+    policy.limits[limit] = value;
+    policy
 }

@@ -41,6 +41,9 @@ use tempfile::TempDir;
 
 use crate::pg;
 
+/// The table of limits, for the tests that set one.
+pub use sms_auth::otp::Limit;
+
 pub const API_KEY: &str = "test-exolve-key";
 /// `APP_SECRET`.
 const SECRET: &str = "test-secret-test-secret-test-secret";
@@ -230,7 +233,6 @@ pub struct TestAppBuilder {
     site: Option<(std::path::PathBuf, bool)>,
     alerts: bool,
     geoip: bool,
-    passkey_starts: u32,
     /// `PUBLIC_ORIGIN` is `http://localhost:<port>`: passkeys are on.
     localhost: bool,
     /// Development mode's second origin (`http://127.0.0.1:<port>` beside localhost).
@@ -240,7 +242,12 @@ pub struct TestAppBuilder {
 impl TestApp {
     pub fn builder() -> TestAppBuilder {
         TestAppBuilder {
-            policy: Policy::default(),
+            policy: {
+                // A sign-in page starts a passkey ceremony per visit: tests make many.
+                let mut policy = Policy::default();
+                policy.limits[Limit::PasskeyStartsPerIpPerHour] = 60;
+                policy
+            },
             sessions: SessionLimits::default(),
             origin: None,
             dev_outbox: false,
@@ -250,7 +257,6 @@ impl TestApp {
             site: None,
             alerts: true,
             geoip: true,
-            passkey_starts: 60,
             localhost: false,
             dev_alias: false,
         }
@@ -388,7 +394,7 @@ impl TestAppBuilder {
     }
 
     pub fn passkey_starts(mut self, per_hour: u32) -> Self {
-        self.passkey_starts = per_hour;
+        self.policy.limits[Limit::PasskeyStartsPerIpPerHour] = per_hour;
         self
     }
 
@@ -443,14 +449,12 @@ impl TestAppBuilder {
         };
         // The settings come from the environment's variables as the binary reads
         // them; the policy and the session limits as the test sets them.
-        let passkey_starts = self.passkey_starts.to_string();
         let mut vars = vec![
             ("PUBLIC_ORIGIN", origin.as_str()),
             ("DATABASE_URL", url.as_str()),
             ("APP_SECRET", SECRET),
             ("TRUSTED_PROXIES", self.trusted_proxies.as_str()),
             ("ALERTS", if self.alerts { "on" } else { "off" }),
-            ("LIMIT_PASSKEY_STARTS_PER_IP_PER_HOUR", passkey_starts.as_str()),
             // Development: SMS go to the outbox, and a localhost site takes posts from
             // its loopback address too.
             ("LEPTOS_ENV", if self.dev_outbox || self.dev_alias { "DEV" } else { "PROD" }),

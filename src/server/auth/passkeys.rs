@@ -20,6 +20,7 @@ use crate::server::{
 };
 use crate::{
     error::AppError,
+    otp::Limit,
     store::{
         passkeys::{
             NewCeremony, NewPasskey, PasskeyUse, Purpose, StoredPasskey, Taken, CEREMONY_TTL_SECS,
@@ -306,7 +307,11 @@ async fn start(
                 ip: &request.client_key(),
                 now: request.now(),
             },
-            request.state.settings.passkey_starts_per_ip_per_hour,
+            request
+                .state
+                .settings
+                .policy
+                .limit(Limit::PasskeyStartsPerIpPerHour),
         )
         .await
         .inspect_err(|refusal| tracing::info!(%refusal, "passkey ceremony refused"))?;

@@ -10,7 +10,10 @@ use crate::{
     otp::{code, Attempt, Policy},
     phone::Phone,
     sms::text::code_sms,
-    store::{Account, NewSession, NewVerification, SignedIn, Verification, WrongGuess},
+    store::{
+        Account, NewSession, NewVerification, SignedIn, Verification, WrongGuess,
+        EXPIRED_CODES_KEPT_SECS,
+    },
 };
 
 /// The cookie that binds a pending code to the browser that asked for it.
@@ -86,7 +89,7 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
     tracing::info!(phone = %phone, "code sent");
     // The cookie outlives the code by the hour the store keeps expired codes, so a
     // late guess is told "expired" rather than "no code".
-    let cookie_lifetime = policy.code_ttl_secs + Policy::WINDOW_HOUR;
+    let cookie_lifetime = policy.code_ttl_secs + EXPIRED_CODES_KEPT_SECS;
     request.set_cookie(VERIFICATION_COOKIE, verification_id, cookie_lifetime);
     Ok(())
 }

@@ -20,7 +20,7 @@ use prometheus_client::{
 
 use http::{Method, StatusCode};
 
-use crate::error::AppError;
+use crate::{error::AppError, otp::Limit};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct Reason {
@@ -38,7 +38,7 @@ struct Signal {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct Limit {
+struct LimitLabel {
     limit: &'static str,
 }
 
@@ -96,7 +96,7 @@ pub struct Metrics {
     sms_sent: Counter,
     sms_failed: Family<Reason, Counter>,
     verifications: Family<Outcome, Counter>,
-    rate_limited: Family<Limit, Counter>,
+    rate_limited: Family<LimitLabel, Counter>,
     security_alerts: Family<Outcome, Counter>,
     new_sign_ins: Family<Signal, Counter>,
     passkeys: Family<Outcome, Counter>,
@@ -120,7 +120,7 @@ impl Metrics {
         let sms_sent = Counter::default();
         let sms_failed = Family::<Reason, Counter>::default();
         let verifications = Family::<Outcome, Counter>::default();
-        let rate_limited = Family::<Limit, Counter>::default();
+        let rate_limited = Family::<LimitLabel, Counter>::default();
         let security_alerts = Family::<Outcome, Counter>::default();
         let new_sign_ins = Family::<Signal, Counter>::default();
         let passkeys = Family::<Outcome, Counter>::default();
@@ -186,7 +186,9 @@ impl Metrics {
 
     /// Counts what became of an alert.
     pub fn security_alert(&self, result: &'static str) {
-        self.security_alerts.get_or_create(&Outcome { result }).inc();
+        self.security_alerts
+            .get_or_create(&Outcome { result })
+            .inc();
     }
 
     /// Counts a passkey added, removed, signed in with, or refused.
@@ -205,7 +207,7 @@ impl Metrics {
     /// Counts a refusal if `error` is one of the limits.
     pub fn refused(&self, error: &AppError) {
         if let Some(limit) = limit_name(error) {
-            self.rate_limited.get_or_create(&Limit { limit }).inc();
+            self.rate_limited.get_or_create(&LimitLabel { limit }).inc();
         }
     }
 
@@ -233,15 +235,9 @@ impl Metrics {
     }
 }
 
+/// The metrics name of the limit that refused `error`, from the table of limits.
 fn limit_name(error: &AppError) -> Option<&'static str> {
-    Some(match error {
-        AppError::ResendCooldown { .. } => "resend_cooldown",
-        AppError::PhoneHourlyCap => "sms_per_phone_per_hour",
-        AppError::IpHourlyCap => "sms_per_ip_per_hour",
-        AppError::DailyBudget => "sms_per_day",
-        AppError::PhoneLocked { .. } => "phone_failures_per_hour",
-        _ => return None,
-    })
+    Limit::of_refusal(error).map(|limit| limit.spec().label)
 }
 
 fn verification_result(error: &AppError) -> &'static str {
