@@ -10,8 +10,8 @@ source scripts/env.sh
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "no module imports one that imports it back"
-python3 scripts/import-cycles.py
+step "no module imports one that imports it back; shared code stays out of the server"
+python3 scripts/check-imports.py
 
 step "unit and integration tests (ssr), on SQLite"
 SMS_AUTH_TEST_DB=sqlite cargo test --no-default-features --features ssr

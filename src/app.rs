@@ -17,8 +17,6 @@ use crate::{
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::server::http::edge::set_page_csp(&options);
     let lang = Lang::of_page();
     view! {
         <!DOCTYPE html>

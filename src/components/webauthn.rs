@@ -3,14 +3,17 @@
 //! as WebAuthn JSON. Only the hydrated app has it; the
 //! server renders no passkey button, so a page without JavaScript shows none.
 
+/// Whether the site offers passkeys (its origin is a host name, not an IP address),
+/// as the server provides it to every render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SitePasskeys(pub bool);
+
 /// Whether the site offers passkeys: the server says so on `<html data-passkeys>`
-/// (its origin is a host name, not an IP address) and, in the browser, the browser
-/// has WebAuthn.
+/// (from [`SitePasskeys`]) and, in the browser, the browser has WebAuthn.
 pub fn offered() -> bool {
     #[cfg(feature = "ssr")]
     {
-        leptos::prelude::use_context::<crate::server::state::AppState>()
-            .is_some_and(|state| state.settings.passkeys.is_some())
+        leptos::prelude::use_context::<SitePasskeys>().is_some_and(|SitePasskeys(on)| on)
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -114,11 +117,14 @@ mod browser {
             Mediation::Modal => {
                 Reflect::delete_property(options.unchecked_ref::<Object>(), &"mediation".into())
             }
-            Mediation::Autofill => Reflect::set(&options, &"mediation".into(), &"conditional".into()),
+            Mediation::Autofill => {
+                Reflect::set(&options, &"mediation".into(), &"conditional".into())
+            }
         };
         ok.map_err(|_| AppError::PasskeyRefused)?;
         if let Some(abort) = abort {
-            Reflect::set(&options, &"signal".into(), abort).map_err(|_| AppError::PasskeyRefused)?;
+            Reflect::set(&options, &"signal".into(), abort)
+                .map_err(|_| AppError::PasskeyRefused)?;
         }
         let promise = leptos::prelude::window()
             .navigator()
@@ -138,7 +144,13 @@ mod browser {
         let json = Object::new();
         let response = field(&credential, "response")?;
         let answer = Object::new();
-        for name in ["clientDataJSON", "attestationObject", "authenticatorData", "signature", "userHandle"] {
+        for name in [
+            "clientDataJSON",
+            "attestationObject",
+            "authenticatorData",
+            "signature",
+            "userHandle",
+        ] {
             if let Some(text) = encode(&Reflect::get(&response, &name.into()).map_err(bad)?) {
                 Reflect::set(&answer, &name.into(), &text.into()).map_err(bad)?;
             }
@@ -173,7 +185,9 @@ mod browser {
 
     /// Turns `object[name]`, base64url text, into bytes.
     fn decode(object: &JsValue, name: &str) -> Result<(), AppError> {
-        let text = field(object, name)?.as_string().ok_or(AppError::PasskeyRefused)?;
+        let text = field(object, name)?
+            .as_string()
+            .ok_or(AppError::PasskeyRefused)?;
         let mut base64: String = text
             .chars()
             .map(|c| match c {
@@ -189,7 +203,10 @@ mod browser {
             .atob(&base64)
             .map_err(|_| AppError::PasskeyRefused)?;
         // `atob` gives one character per byte.
-        let bytes: Vec<u8> = binary.chars().map(|c| u8::try_from(c).unwrap_or(0)).collect();
+        let bytes: Vec<u8> = binary
+            .chars()
+            .map(|c| u8::try_from(c).unwrap_or(0))
+            .collect();
         Reflect::set(object, &name.into(), &Uint8Array::from(bytes.as_slice()))
             .map(|_| ())
             .map_err(|_| AppError::PasskeyRefused)

@@ -32,8 +32,8 @@ pub fn page_csp(nonce: &str, reload: Option<&str>) -> String {
     )
 }
 
-/// Sets the page's policy on the response being rendered. Called from the shell,
-/// where Leptos has provided this render's nonce.
+/// Sets the page's policy on the response being rendered. Called as the page's shell
+/// renders (`router::page`), where Leptos has provided this render's nonce.
 pub fn set_page_csp(options: &leptos::config::LeptosOptions) {
     let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),

@@ -9,10 +9,13 @@ use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
-use crate::app::{shell, App};
 use crate::server::{
     http::{assets, dev_outbox, edge, language, metrics, probes},
     state::AppState,
+};
+use crate::{
+    app::{shell, App},
+    components::webauthn::SitePasskeys,
 };
 
 /// The app's routes, listed once per process. Listing them renders the app with
@@ -36,7 +39,7 @@ pub fn router(state: AppState) -> Router {
             &state,
             routes,
             move || provide_request_context(&context),
-            move || shell(options.clone()),
+            move || page(options.clone()),
         )
         .merge(assets::pkg_router(&state.leptos_options));
     if state.settings.dev_outbox {
@@ -47,7 +50,7 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(
-            move || provide_request_context(&fallback_context), shell
+            move || provide_request_context(&fallback_context), page
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -65,10 +68,19 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// A page: the app's shell, with this render's Content-Security-Policy.
+fn page(options: leptos::config::LeptosOptions) -> impl leptos::IntoView {
+    edge::set_page_csp(&options);
+    shell(options)
+}
+
 /// What every render and server function of a request finds in its context besides
-/// what leptos_axum provides: the app state and the language the request chose.
+/// what leptos_axum provides: the app state, the language the request chose, and
+/// whether the site offers passkeys (for the shared components, which never reach
+/// into the server's state).
 fn provide_request_context(state: &AppState) {
     provide_context(state.clone());
+    provide_context(SitePasskeys(state.settings.passkeys.is_some()));
     if let Some(parts) = use_context::<Parts>() {
         provide_context(language::of_request(&parts));
     }

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Fails when a module of src/ imports one that imports it back, directly or round a
-longer loop. Imports run one way (pages -> api -> server/domain -> store); a loop
-means two modules can no longer be read, changed or tested apart.
+longer loop, or when code shared with the browser (app.rs, pages/, components/,
+i18n/) reaches into the server's modules. Imports run one way (pages -> api ->
+server/domain -> store); a loop means two modules can no longer be read, changed or
+tested apart, and shared code gets what it needs from the server through context.
 
 A module's imports are the paths it names: its `use` items and every `crate::...`,
 `super::...` or child-module path in its code (tests excluded). Each path counts for
@@ -128,6 +130,15 @@ def loops(edges):
     return found
 
 
+# Code the browser build shares, and the server-only modules it must not reach.
+SHARED = ('crate::app', 'crate::pages', 'crate::components', 'crate::i18n')
+SERVER = ('crate::server', 'crate::store', 'crate::sms', 'crate::otp')
+
+
+def under(module, roots):
+    return any(module == root or module.startswith(root + '::') for root in roots)
+
+
 def main():
     mods = modules()
     if not mods:
@@ -135,16 +146,24 @@ def main():
         return 2
     edges = graph(mods)
     found = loops(edges)
-    if not found:
-        print(f'no import loops among {len(mods)} modules')
-        return 0
+    failed = False
     for component in found:
+        failed = True
         print('import loop:', ', '.join(component))
         members = set(component)
         for module in component:
             for other in sorted(edges[module] & members):
                 print(f'  {module} -> {other}')
-    return 1
+    for module in sorted(edges):
+        if under(module, SHARED):
+            for other in sorted(edges[module]):
+                if under(other, SERVER):
+                    failed = True
+                    print(f'shared code reaches into the server: {module} -> {other}')
+    if failed:
+        return 1
+    print(f'no import loops among {len(mods)} modules; shared code stays out of the server')
+    return 0
 
 
 if __name__ == '__main__':
