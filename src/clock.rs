@@ -43,15 +43,12 @@ impl Clock for ManualClock {
 
 /// `2026-11-26 15:47 UTC`: a moment in logs and the development outbox.
 pub fn format_utc(unix: i64) -> String {
-    let at = crate::i18n::local_time(unix, 0);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute()
-    )
+    const FORMAT: &[time::format_description::FormatItem<'_>] =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|at| at.format(FORMAT).ok())
+        .unwrap_or_else(|| format!("{unix} (unix seconds)"))
 }
 
 #[cfg(test)]
