@@ -20,4 +20,5 @@ mod sessions;
 mod startup;
 mod statuses;
 mod store;
+mod upgrade;
 mod verify_code;

@@ -1,0 +1,207 @@
+//! An existing database upgrades at start: the store opened on a database that the
+//! released app left behind (its migrations, its rows) keeps every session, pending
+//! code, event, send and passkey it held. A migration that changes the schema in
+//! place must pass this on both engines.
+
+use std::{borrow::Cow, path::Path};
+
+use sms_auth::{
+    otp::Policy,
+    phone::Phone,
+    store::{self, Allowance, Footprint, SessionLimits},
+};
+use sqlx::{migrate::Migrator, AnyPool};
+
+use crate::support::*;
+
+/// The last migration of the released schema.
+const RELEASED: i64 = 5;
+
+const OWNER: &str = "+79991234567";
+const PENDING: &str = "+79997654321";
+
+/// Migrates the fresh database `url` as the released app did: its migrations only.
+async fn released_schema(url: &str) {
+    let folder = if on_postgres() {
+        "migrations/postgres"
+    } else {
+        "migrations/sqlite"
+    };
+    let mut migrator = Migrator::new(Path::new(folder)).await.expect("migrations");
+    let released: Vec<_> = migrator
+        .migrations
+        .iter()
+        .filter(|migration| migration.version <= RELEASED)
+        .cloned()
+        .collect();
+    assert_eq!(released.len(), usize::try_from(RELEASED).expect("count"));
+    migrator.migrations = Cow::Owned(released);
+    if on_postgres() {
+        let pool = sqlx::PgPool::connect(url).await.expect("postgres");
+        migrator.run(&pool).await.expect("released migrations");
+    } else {
+        let pool = sqlx::SqlitePool::connect(url).await.expect("sqlite");
+        migrator.run(&pool).await.expect("released migrations");
+    }
+}
+
+/// What the released app left: an account with a live session, a known device and a
+/// passkey; its activity; a code pending for another number, with its SMS counted.
+async fn released_rows(db: &AnyPool) {
+    let rows: [(&str, Vec<Value>); 8] = [
+        (
+            // The first account of a fresh database: its id is 1 on both engines.
+            "INSERT INTO accounts (phone, created_at, last_sign_in_at, sign_ins)
+             VALUES ($1, $2, $3, 2)",
+            vec![OWNER.into(), (START - 9000).into(), (START - 100).into()],
+        ),
+        (
+            "INSERT INTO sessions
+               (id_hash, account_id, created_at, last_seen_at, device, device_hash, country,
+                network, novelty, method)
+             VALUES ($1, 1, $2, $3, 'Firefox, Linux', 'device-hash', 'RU', '77.88.8.0/24',
+                     'device', 'sms')",
+            vec!["session-hash".into(), (START - 100).into(), (START - 50).into()],
+        ),
+        (
+            "INSERT INTO known_devices
+               (account_id, id_hash, first_seen_at, last_seen_at, name, country)
+             VALUES (1, 'old-device', $1, $1, 'Chrome, Android', 'RU')",
+            vec![(START - 9000).into()],
+        ),
+        (
+            "INSERT INTO security_events
+               (account_id, at, kind, device, country, network, detail)
+             VALUES (1, $1, 'wrong_code', 'Chrome, Android', 'DE', '5.9.0.0/24', '')",
+            vec![(START - 200).into()],
+        ),
+        (
+            "INSERT INTO passkeys
+               (account_id, credential_id, credential, counter, name, created_at)
+             VALUES (1, 'credential-id', '{}', 3, 'Chrome, Android', $1)",
+            vec![(START - 500).into()],
+        ),
+        (
+            "INSERT INTO verifications
+               (id_hash, phone, code_digest, created_at, expires_at, failed_tries, allowance)
+             VALUES ('code-hash', $1, $2, $3, $4, 1, '')",
+            vec![
+                PENDING.into(),
+                Value::Bytes(vec![1, 2, 3]),
+                (START - 10).into(),
+                (START + 290).into(),
+            ],
+        ),
+        (
+            "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, '10.0.0.1', $2, '')",
+            vec![PENDING.into(), (START - 10).into()],
+        ),
+        (
+            "INSERT INTO sms_send_totals (second, total) VALUES ($1, 1)",
+            vec![(START - 10).into()],
+        ),
+    ];
+    for (sql, values) in rows {
+        let mut query = sqlx::query(sql);
+        for value in values {
+            query = match value {
+                Value::Int(n) => query.bind(n),
+                Value::Text(text) => query.bind(text),
+                Value::Bytes(bytes) => query.bind(bytes),
+            };
+        }
+        query.execute(db).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
+
+enum Value {
+    Int(i64),
+    Text(&'static str),
+    Bytes(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Self::Int(n)
+    }
+}
+
+impl From<&'static str> for Value {
+    fn from(text: &'static str) -> Self {
+        Self::Text(text)
+    }
+}
+
+#[tokio::test]
+async fn a_released_database_upgrades_without_losing_what_it_holds() {
+    let (url, dir) = fresh_database().await;
+    std::fs::create_dir_all(dir.path().join("nested")).expect("folder");
+    released_schema(&url).await;
+    sqlx::any::install_default_drivers();
+    let db = AnyPool::connect(&url).await.expect("pool");
+    released_rows(&db).await;
+
+    // The app starts on it: the store migrates what is newer.
+    let store = store::connect(&url, 4).await.expect("the store opens and migrates");
+    let limits = SessionLimits::default();
+
+    let session = store
+        .session_account("session-hash", START, limits)
+        .await
+        .expect("read")
+        .expect("the session lives on");
+    assert_eq!(session.account.phone.e164(), OWNER);
+    assert_eq!(session.method, "sms");
+    let sessions = store.sessions_of(1, START, limits).await.expect("read");
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(
+        (sessions[0].device.as_str(), sessions[0].country.as_str(), sessions[0].novelty.as_str()),
+        ("Firefox, Linux", "RU", "device")
+    );
+
+    let code = store
+        .verification("code-hash", START, &Policy::default())
+        .await
+        .expect("read")
+        .expect("the pending code lives on");
+    assert_eq!(code.phone.e164(), PENDING);
+    assert_eq!((code.code_digest, code.failed_tries), (vec![1, 2, 3], 1));
+    assert!(code.allowance.is_shared() && !code.consumed);
+
+    let activity = store.activity(1, 0, 10).await.expect("read");
+    let kinds: Vec<_> = activity.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["sign_in", "wrong_code"], "the session's sign-in and the event");
+    assert_eq!(activity[0].detail, "device");
+
+    let pending = Phone::parse(PENDING, &[7]).expect("phone");
+    let shared = Allowance::shared();
+    assert_eq!(
+        store.last_sms_to(&pending, &shared, START).await.expect("read"),
+        Some(START - 10),
+        "the cooldown still counts the SMS sent before"
+    );
+    let standing = store
+        .standing(&pending, None, &Footprint::default(), "10.0.0.1", START, &Policy::default())
+        .await
+        .expect("read");
+    assert_eq!(
+        (standing.sends.sent_last_day, standing.sends.sent_from_ip_last_hour),
+        (1, 1),
+        "the day's budget and the address's cap still count it"
+    );
+
+    let owner = Phone::parse(OWNER, &[7]).expect("phone");
+    let from_old_device = store
+        .standing(&owner, Some("old-device"), &Footprint::default(), "10.0.0.2", START, &Policy::default())
+        .await
+        .expect("read");
+    assert_eq!(
+        from_old_device.allowance,
+        Allowance::device("old-device"),
+        "a device the account knew is known still"
+    );
+
+    let passkeys = store.passkeys_of(1).await.expect("read");
+    assert_eq!(passkeys.len(), 1);
+    assert_eq!(passkeys[0].name, "Chrome, Android");
+}
