@@ -97,8 +97,9 @@ pub fn with_security_headers<S: Clone + Send + Sync + 'static>(
 /// `Vary: Accept-Encoding`. Measured on `/signup` (3,806 B) with wrk at 64
 /// connections, against the page uncompressed: brotli at quality 4 makes 1,697 B at
 /// 0.61× the rate (its encoder sets up a large window for every answer), gzip's
-/// default level 1,767 B at 0.72×, its fastest 1,930 B at 0.82×. The front end's files are compressed by `assets::pkg_router` (brotli first);
-/// what is already encoded passes as it is, and so do answers under 32 bytes.
+/// default level 1,767 B at 0.72×, its fastest 1,930 B at 0.82×. The front end's
+/// files are compressed by `assets::pkg_router` (brotli first); what is already
+/// encoded passes as it is, and so do answers under 32 bytes.
 /// No answer holds a secret that its compressed size could leak (BREACH): session
 /// and code ids travel in cookies only, and a page's nonce is new at every render.
 pub fn compression() -> CompressionLayer {
