@@ -145,12 +145,14 @@ impl Limit {
         }
     }
 
-    /// How far back the limit counts, in seconds (the cooldown: its default).
+    /// How far back the limit counts, in seconds. The cooldown, whose value is its own
+    /// time, looks back as far as its longest allowed value: a configured cooldown
+    /// never reaches past it.
     pub const fn window_secs(self) -> i64 {
         let spec = self.spec();
         match spec.window_secs {
             Some(secs) => secs,
-            None => spec.default as i64,
+            None => spec.max as i64,
         }
     }
 

@@ -102,6 +102,9 @@ pub struct Attempt {
     pub phone_locked_until: Option<i64>,
 }
 
+/// The last SMS is looked for far enough back for the longest cooldown.
+const _: () = assert!(Limit::ResendCooldown.window_secs() <= Policy::LAST_SENT_WINDOW);
+
 impl Policy {
     /// How far back the last SMS to a phone is looked for (the cooldown is at most an
     /// hour): a day.
