@@ -89,7 +89,10 @@ def graph(mods):
     for module, path in mods.items():
         code = code_of(path)
         trees = [m.group(1) for m in re.finditer(r'\buse\s+([^;]+);', code)]
-        trees += re.findall(r'\b(?:crate|super)(?:::[A-Za-z_]\w*)+', code)
+        # Paths in code. Not one: a `use` tree's head (`crate::store::{...}`, whose
+        # tree above names the modules inside its braces), or a visibility
+        # (`pub(in crate::store)`).
+        trees += re.findall(r'(?<!in )\b(?:crate|super)(?:::[A-Za-z_]\w*)++(?!::\{)', code)
         for tree in trees:
             for named in expand(tree):
                 found = target(mods, module, named)

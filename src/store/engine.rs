@@ -13,8 +13,8 @@ use sqlx::{Database, Pool, Transaction};
 
 use super::{
     model::NewSession,
-    reservations::{SendJob, Sends},
     rows::{SignInRow, StandingOf, StandingRow},
+    sends::job::{SendJob, Sends},
 };
 use crate::phone::Phone;
 
@@ -46,7 +46,7 @@ pub(super) trait Engine: Send + Sync + 'static {
     /// The rows a statement changed.
     fn rows_affected(result: &<Self::Db as Database>::QueryResult) -> u64;
 
-    /// The task that decides the store's SMS reservations (`sends.rs`).
+    /// The task that decides the store's SMS reservations (`sends/batch.rs`).
     fn sends(&self) -> &Sends;
 
     /// Makes SMS reservations, which count across phones (IP caps, the daily budget),

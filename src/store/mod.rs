@@ -1,25 +1,28 @@
-//! Storage: one contract (`traits.rs`), written once for both engines (`sql.rs`,
-//! `passkey_sql.rs`) over what each engine supplies (`engine.rs`: SQLite in
-//! `sqlite*.rs`, PostgreSQL in `postgres.rs`).
+//! Storage, split by aggregate: each file (codes, sends, sessions, devices,
+//! activity, passkeys, outbox, retention) holds its contract, its statements and its
+//! one implementation for both engines, over what each engine supplies
+//! (`engine.rs`: SQLite in `sqlite/`, PostgreSQL in `postgres/`). `Store`
+//! (`traits.rs`) is all of them together.
 //!
 //! Every limit is counted here, so it holds across several app instances that
 //! share the database. Methods that decide something (reserve an SMS, count a wrong
 //! guess, consume a code) do it atomically in one transaction.
 
+mod activity;
 mod batches;
+mod codes;
+mod devices;
 mod engine;
 mod model;
+mod outbox;
 mod passkey_sql;
 pub mod passkeys;
 mod postgres;
-mod reservations;
+mod retention;
 mod rows;
 mod sends;
-mod sql;
+mod sessions;
 mod sqlite;
-mod sqlite_sends;
-mod sqlite_sign_in;
-mod sqlite_standings;
 mod traits;
 
 use std::sync::Arc;
@@ -27,13 +30,15 @@ use std::sync::Arc;
 pub use model::{
     Account, ActivityEvent, AlertClaim, Allowance, EndedBy, EventKind, Footprint, LiveSession,
     NewSession, NewVerification, Novelty, OutboxMessage, SendTicket, SessionInfo, SessionLimits,
-    SignedIn, Standing, Verification, WrongGuess, ACTIVITY_KEEP_SECS, EXPIRED_CODES_KEPT_SECS,
-    COUNTRY_MEMORY_SECS, DEVICE_COOKIE_SECS,
+    SignedIn, Standing, Verification, WrongGuess, ACTIVITY_KEEP_SECS, COUNTRY_MEMORY_SECS,
+    DEVICE_COOKIE_SECS, EXPIRED_CODES_KEPT_SECS,
 };
 pub use passkeys::PasskeyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
-pub use traits::Store;
+pub use traits::{
+    ActivityStore, CodeStore, OutboxStore, RetentionStore, SendStore, SessionStore, Store,
+};
 
 /// Opens the store `url` names: `postgres://` (or `postgresql://`) for PostgreSQL,
 /// anything else for SQLite. Migrates before returning.

@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
 use super::{
+    activity::EVENT_OF_ACCOUNT,
+    devices::novelty_key,
     engine::{Bind, Column, Conn, Db, Engine},
     model::{EventKind, Footprint, NewSession, SignedIn, COUNTRY_MEMORY_SECS},
     passkeys::{
@@ -13,7 +15,6 @@ use super::{
         CEREMONY_TTL_SECS,
     },
     rows::SignInRow,
-    sql::{novelty_key, EVENT_OF_ACCOUNT},
 };
 use crate::{error::AppError, otp::Limit};
 

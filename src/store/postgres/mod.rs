@@ -10,12 +10,16 @@ use sqlx::{
     PgConnection, PgPool, Postgres, Transaction,
 };
 
-use super::{
+use crate::store::{
+    devices::novelty_key,
     engine::Engine,
     model::{NewSession, COUNTRY_MEMORY_SECS},
-    reservations::{SendJob, Sends},
     rows::{bind_standing, BatchHistoryRow, SignInRow, StandingOf, StandingRow},
-    sql::{history_columns, novelty_key, standing_sql, HistoryOf},
+    sends::{
+        history::{history_columns, HistoryOf},
+        job::{SendJob, Sends},
+        standing::standing_sql,
+    },
 };
 use crate::{
     otp::{Limit, SendHistory},
@@ -63,7 +67,7 @@ impl PgStore {
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         let (sends, queue) = Sends::channel();
-        tokio::spawn(super::sends::run::<Self>(pool.clone(), queue));
+        tokio::spawn(crate::store::sends::run::<Self>(pool.clone(), queue));
         Ok(Self { pool, sends })
     }
 }

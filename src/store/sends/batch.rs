@@ -11,11 +11,11 @@
 
 use sqlx::Pool;
 
-use super::{
+use super::job::{SendJob, Sends};
+use crate::store::{
     batches::{drain, Queue},
     engine::Engine,
     model::SendTicket,
-    reservations::{SendJob, Sends},
 };
 use crate::{
     error::AppError,
@@ -23,12 +23,12 @@ use crate::{
 };
 
 /// Counts the send and stores its code if the policy allows it now.
-pub(super) async fn reserve(sends: &Sends, job: SendJob) -> Result<SendTicket, AppError> {
+pub(in crate::store) async fn reserve(sends: &Sends, job: SendJob) -> Result<SendTicket, AppError> {
     sends.run(job).await?
 }
 
 /// Decides the reservations of `queue` in batches on `writer`.
-pub(super) async fn run<E: Engine>(
+pub(in crate::store) async fn run<E: Engine>(
     writer: Pool<E::Db>,
     queue: Queue<SendJob, Result<SendTicket, AppError>>,
 ) {

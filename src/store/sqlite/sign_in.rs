@@ -10,10 +10,12 @@ use std::sync::LazyLock;
 
 use sqlx::SqlitePool;
 
-use super::batches::{drain, numbered, text_for, texts, Batches, Queue};
-use super::model::COUNTRY_MEMORY_SECS;
-use super::rows::SignInRow;
-use super::sql::novelty_key;
+use crate::store::{
+    batches::{drain, numbered, text_for, texts, Batches, Queue},
+    devices::novelty_key,
+    model::COUNTRY_MEMORY_SECS,
+    rows::SignInRow,
+};
 
 /// Bound parameters per sign-in: now, code id hash, max tries, session hash, device,
 /// device id hash, country, network, the start of the country memory.

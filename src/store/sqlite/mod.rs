@@ -13,14 +13,19 @@ use sqlx::{
     Sqlite, SqliteConnection, SqlitePool, Transaction,
 };
 
-use super::{
+mod sends;
+mod sign_in;
+mod standings;
+
+use self::{
+    sign_in::{SignIn, SignIns},
+    standings::Standings,
+};
+use crate::store::{
     engine::Engine,
     model::NewSession,
-    reservations::{SendJob, Sends},
     rows::{SignInRow, StandingOf, StandingRow},
-    sqlite_sends,
-    sqlite_sign_in::{SignIn, SignIns},
-    sqlite_standings::Standings,
+    sends::job::{SendJob, Sends},
 };
 use crate::{otp::SendHistory, phone::Phone};
 
@@ -62,11 +67,11 @@ impl SqliteStore {
             .await?;
         spawn_checkpointer(options);
         let (sign_ins, queue) = SignIns::channel();
-        tokio::spawn(super::sqlite_sign_in::run(writer.clone(), queue));
+        tokio::spawn(sign_in::run(writer.clone(), queue));
         let (sends, queue) = Sends::channel();
-        tokio::spawn(super::sends::run::<Self>(writer.clone(), queue));
+        tokio::spawn(crate::store::sends::run::<Self>(writer.clone(), queue));
         let (standings, queue) = Standings::channel();
-        tokio::spawn(super::sqlite_standings::run(reader.clone(), queue));
+        tokio::spawn(standings::run(reader.clone(), queue));
         Ok(Self {
             writer,
             reader,
@@ -144,14 +149,14 @@ impl Engine for SqliteStore {
         tx: &mut SqliteConnection,
         jobs: &[SendJob],
     ) -> Result<Vec<SendHistory>, sqlx::Error> {
-        sqlite_sends::histories(tx, jobs).await
+        sends::histories(tx, jobs).await
     }
 
     async fn record_codes(
         tx: &mut SqliteConnection,
         jobs: &[&SendJob],
     ) -> Result<Vec<i64>, sqlx::Error> {
-        sqlite_sends::record(tx, jobs).await
+        sends::record(tx, jobs).await
     }
 
     async fn purge_turn(&self) -> Result<Option<Transaction<'static, Sqlite>>, sqlx::Error> {

@@ -1,4 +1,4 @@
-//! A batch of SMS reservations on SQLite (see `sends.rs`): each step is one text of
+//! A batch of SMS reservations on SQLite (see `sends/batch.rs`): each step is one text of
 //! many statements, each reservation's with its own parameters, run in one call.
 //! SQLite runs them in order, in the writer's transaction.
 
@@ -6,13 +6,15 @@ use std::sync::LazyLock;
 
 use sqlx::SqliteConnection;
 
-use super::{
-    batches::{numbered, text_for, texts},
-    reservations::SendJob,
-    rows::BatchHistoryRow,
-    sql::{count_send, history_columns, HistoryOf},
-};
 use crate::otp::{Limit, SendHistory};
+use crate::store::{
+    batches::{numbered, text_for, texts},
+    rows::BatchHistoryRow,
+    sends::{
+        history::{count_send, history_columns, HistoryOf},
+        job::SendJob,
+    },
+};
 
 /// Bound parameters per history: phone, address, allowance, now, and the limits per
 /// phone, per address and of wrong codes.

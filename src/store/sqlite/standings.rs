@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 
 use sqlx::SqlitePool;
 
-use super::{
+use crate::store::{
     batches::{drain, numbered, text_for, texts, Batches, Queue},
     rows::{bind_standing, BatchStandingRow, StandingOf, StandingRow},
-    sql::standing_sql,
+    sends::standing::standing_sql,
 };
 
 /// Bound parameters per standing (`standing_sql`).

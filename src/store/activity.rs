@@ -1,0 +1,117 @@
+//! The account's activity: the events kept for its owner to read (codes sent, wrong
+//! codes, locks, alerts, sessions ended), with the sign-ins its live sessions tell.
+
+use std::sync::LazyLock;
+
+use async_trait::async_trait;
+use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
+
+use super::{
+    engine::{Bind, Column, Conn, Db, Engine},
+    model::{ActivityEvent, EventKind, Footprint},
+};
+use crate::error::AppError;
+
+#[async_trait]
+pub trait ActivityStore: Send + Sync + 'static {
+    /// Adds an event to the account's activity.
+    async fn record_event(
+        &self,
+        account_id: i64,
+        kind: EventKind,
+        from: &Footprint,
+        detail: &str,
+        now: i64,
+    ) -> Result<(), AppError>;
+
+    /// The account's activity since `since`, the newest first, at most `limit` events.
+    async fn activity(
+        &self,
+        account_id: i64,
+        since: i64,
+        limit: u32,
+    ) -> Result<Vec<ActivityEvent>, AppError>;
+}
+
+/// An event of the account of phone $1, if it has one: at $2, kind $3, device $4,
+/// country $5, network $6, detail $7, the SMS $8 it is about (or NULL).
+pub(super) const EVENT_BY_PHONE: &str =
+    "INSERT INTO security_events (account_id, at, kind, device, country, network, detail, send_id)
+     SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM accounts WHERE phone = $1";
+
+/// An event of the account $1: at $2, kind $3, device $4, country $5, network $6,
+/// detail $7.
+pub(super) const EVENT_OF_ACCOUNT: &str =
+    "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/// The account $1's activity since $2, newest first, at most $3 events: the events
+/// kept, and the sign-ins of its live sessions. Events of one second are told in the
+/// order a sign-in makes them.
+pub(super) static ACTIVITY: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT at, kind, device, country, network, detail FROM (
+        SELECT at, kind, device, country, network, detail, id FROM security_events
+        WHERE account_id = $1 AND at > $2
+      UNION ALL
+        SELECT created_at, {SIGN_IN_KIND}, device, country, network, novelty, NULL FROM sessions
+        WHERE account_id = $1 AND created_at > $2) AS activity
+    ORDER BY at DESC,
+      CASE kind WHEN 'session_ended' THEN 0 WHEN 'alert_sent' THEN 1 WHEN 'alert_failed' THEN 1
+                WHEN 'sign_in' THEN 2 WHEN 'passkey_sign_in' THEN 2 WHEN 'locked' THEN 3
+                WHEN 'wrong_code' THEN 4 ELSE 5 END,
+      id DESC NULLS FIRST
+    LIMIT $3"
+    )
+});
+
+/// A session's sign-in as an activity event's kind.
+pub(super) const SIGN_IN_KIND: &str =
+    "CASE method WHEN 'passkey' THEN 'passkey_sign_in' ELSE 'sign_in' END";
+
+#[async_trait]
+impl<E> ActivityStore for E
+where
+    E: Engine,
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    String: Column<Db<E>>,
+    for<'q> &'q str: Bind<'q, Db<E>>,
+    for<'a> &'a str: ColumnIndex<<Db<E> as Database>::Row>,
+{
+    async fn record_event(
+        &self,
+        account_id: i64,
+        kind: EventKind,
+        from: &Footprint,
+        detail: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        sqlx::query(EVENT_OF_ACCOUNT)
+            .bind(account_id)
+            .bind(now)
+            .bind(kind.as_str())
+            .bind(&from.device)
+            .bind(&from.country)
+            .bind(&from.network)
+            .bind(detail)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    async fn activity(
+        &self,
+        account_id: i64,
+        since: i64,
+        limit: u32,
+    ) -> Result<Vec<ActivityEvent>, AppError> {
+        Ok(sqlx::query_as(&ACTIVITY)
+            .bind(account_id)
+            .bind(since)
+            .bind(i64::from(limit))
+            .fetch_all(self.reader())
+            .await?)
+    }
+}

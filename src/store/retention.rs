@@ -1,0 +1,149 @@
+//! Retention: what the store keeps, for how long, and the purge that deletes what
+//! no rule can look at any more; and whether the database answers.
+
+use async_trait::async_trait;
+use sqlx::{Database, Executor, IntoArguments};
+
+use super::{
+    codes::FAILURES_WINDOW,
+    engine::{Column, Conn, Db, Engine},
+    model::{
+        SessionLimits, ACTIVITY_KEEP_SECS, COUNTRY_MEMORY_SECS, DEVICE_COOKIE_SECS,
+        EXPIRED_CODES_KEPT_SECS,
+    },
+    sends::{DAY_WINDOW, SENDS_KEPT_SECS},
+    sessions::remember_sessions,
+};
+use crate::{error::AppError, otp::Limit};
+
+#[async_trait]
+pub trait RetentionStore: Send + Sync + 'static {
+    /// Deletes what no rule can look at any more: expired codes, dead sessions, old
+    /// counting windows. Returns the rows removed.
+    async fn purge(&self, now: i64, limits: SessionLimits) -> Result<u64, AppError>;
+
+    /// Whether the database answers: the readiness probe.
+    async fn ping(&self) -> Result<(), AppError>;
+}
+
+/// How much longer the purge keeps what a count may still read: a request that read
+/// the clock before a purge may be decided after it.
+const CLOCK_SLACK_SECS: i64 = 3600;
+
+/// One step of the purge: a statement and the time before which it removes rows.
+pub(super) struct PurgeStep {
+    pub(super) sql: String,
+    pub(super) before: i64,
+    /// Whether its rows are removed ones (the steps that remember sessions add rows).
+    pub(super) removes: bool,
+}
+
+/// What the purge deletes, each with how far back it keeps rows.
+pub(super) fn purge_steps(now: i64, limits: SessionLimits) -> Vec<PurgeStep> {
+    let removes = |sql: &str, before: i64| PurgeStep {
+        sql: sql.to_owned(),
+        before,
+        removes: true,
+    };
+    let mut steps = vec![
+        removes(
+            "DELETE FROM verifications WHERE expires_at <= $1",
+            now - EXPIRED_CODES_KEPT_SECS,
+        ),
+        removes(
+            "DELETE FROM sms_sends WHERE sent_at <= $1",
+            now - SENDS_KEPT_SECS,
+        ),
+        // The running totals keep the seconds a day's count may start from: the last
+        // one at or before a day (and the clock's slack) ago, and those after it.
+        removes(
+            "DELETE FROM sms_send_totals
+             WHERE second < (SELECT MAX(second) FROM sms_send_totals WHERE second <= $1)",
+            now - DAY_WINDOW - CLOCK_SLACK_SECS,
+        ),
+        removes(
+            "DELETE FROM failed_attempts WHERE at <= $1",
+            now - FAILURES_WINDOW,
+        ),
+        // Used or expired, a ceremony stays an hour: a late or repeated answer is told
+        // so, and the starts of an address are counted over the hour.
+        removes(
+            "DELETE FROM passkey_ceremonies WHERE created_at <= $1",
+            now - Limit::PasskeyStartsPerIpPerHour.window_secs(),
+        ),
+    ];
+    for (condition, before) in [
+        ("last_seen_at <= $1", now - limits.idle_secs),
+        ("created_at <= $1", now - limits.absolute_secs),
+    ] {
+        for sql in remember_sessions(condition) {
+            steps.push(PurgeStep {
+                sql,
+                before,
+                removes: false,
+            });
+        }
+        steps.push(removes(
+            &format!("DELETE FROM sessions WHERE {condition}"),
+            before,
+        ));
+    }
+    // As long as the device cookie lives after the device's last sign-in.
+    steps.push(removes(
+        "DELETE FROM known_devices WHERE last_seen_at <= $1",
+        now - DEVICE_COOKIE_SECS,
+    ));
+    // An alert's claim lives as long as the account knows its device.
+    steps.push(removes(
+        "DELETE FROM device_alerts WHERE at <= $1
+           AND NOT EXISTS (SELECT 1 FROM known_devices k
+                           WHERE k.account_id = device_alerts.account_id
+                             AND k.id_hash = device_alerts.device_hash)
+           AND NOT EXISTS (SELECT 1 FROM sessions s
+                           WHERE s.account_id = device_alerts.account_id
+                             AND s.device_hash = device_alerts.device_hash)",
+        now - DEVICE_COOKIE_SECS,
+    ));
+    steps.push(removes(
+        "DELETE FROM security_events WHERE at <= $1",
+        now - ACTIVITY_KEEP_SECS,
+    ));
+    steps.push(removes(
+        "DELETE FROM account_countries WHERE last_seen_at <= $1",
+        now - COUNTRY_MEMORY_SECS,
+    ));
+    steps
+}
+
+#[async_trait]
+impl<E> RetentionStore for E
+where
+    E: Engine,
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+{
+    async fn purge(&self, now: i64, limits: SessionLimits) -> Result<u64, AppError> {
+        let Some(mut tx) = self.purge_turn().await? else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        for step in purge_steps(now, limits) {
+            let done = sqlx::query(&step.sql)
+                .bind(step.before)
+                .execute(&mut *tx)
+                .await?;
+            let rows = E::rows_affected(&done);
+            if step.removes {
+                removed += rows;
+            }
+        }
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    async fn ping(&self) -> Result<(), AppError> {
+        sqlx::query("SELECT 1").execute(self.reader()).await?;
+        Ok(())
+    }
+}

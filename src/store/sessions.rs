@@ -1,0 +1,393 @@
+//! Sessions: opened by a sign-in (a code, or a passkey), read on every request,
+//! ended by their browser, by another of the account's sessions, or by the purge.
+//! What a session leaves behind when it ends (its device, its country, its sign-in)
+//! is kept by the same statements however it ends.
+
+use async_trait::async_trait;
+use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
+
+use super::{
+    activity::SIGN_IN_KIND,
+    engine::{Bind, Column, Conn, Db, Engine},
+    model::{EndedBy, LiveSession, NewSession, SessionInfo, SessionLimits, SignedIn},
+    rows::{SessionAccountRow, SignInRow},
+};
+use crate::error::AppError;
+
+#[async_trait]
+pub trait SessionStore: Send + Sync + 'static {
+    /// Uses the code once, atomically, and signs its phone in: the account is created
+    /// at the first sign-in, `session` is opened, its device is known to the account
+    /// from now on, its country is one the account signed in from, and the activity
+    /// records the sign-in. `None` when
+    /// the code was used, dead or expired by the time this ran.
+    async fn complete_sign_in(
+        &self,
+        id_hash: &str,
+        session: NewSession<'_>,
+        now: i64,
+        max_tries: u32,
+    ) -> Result<Option<SignedIn>, AppError>;
+
+    /// A live session and its account, refreshing its idle timer (written at most
+    /// once a minute).
+    async fn session_account(
+        &self,
+        session_hash: &str,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Option<LiveSession>, AppError>;
+
+    /// Ends a session (its browser signed out).
+    async fn delete_session(&self, session_hash: &str, now: i64) -> Result<(), AppError>;
+
+    /// The account's live sessions, the most recently used first.
+    async fn sessions_of(
+        &self,
+        account_id: i64,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Vec<SessionInfo>, AppError>;
+
+    /// Ends one session of the account, from another of its sessions; a session of
+    /// another account is untouched.
+    async fn delete_session_of(
+        &self,
+        account_id: i64,
+        session_hash: &str,
+        now: i64,
+    ) -> Result<(), AppError>;
+
+    /// "Not me" about a session of the account: ends it and every session of its
+    /// device, and forgets the device for the account (its next sign-in is new and
+    /// alerts again). `false` when the account has no such session.
+    async fn disown_session(
+        &self,
+        account_id: i64,
+        session_hash: &str,
+        now: i64,
+    ) -> Result<bool, AppError>;
+
+    /// Ends every session of the account but `keep_hash`; returns how many ended.
+    async fn delete_other_sessions(
+        &self,
+        account_id: i64,
+        keep_hash: &str,
+        now: i64,
+    ) -> Result<u64, AppError>;
+}
+
+/// A session's last use is written at most once a minute: reading a session is
+/// then a read, not a write, for nearly every request.
+pub(super) const TOUCH_EVERY_SECS: i64 = 60;
+
+pub(super) fn needs_touch(last_seen_at: i64, now: i64) -> bool {
+    now - last_seen_at >= TOUCH_EVERY_SECS
+}
+
+/// Records the end of the sessions `condition` picks, with the time `now` and who
+/// ended them `by` (placeholders), before they go.
+pub(super) fn sessions_ended(condition: &str, now: &str, by: &str) -> String {
+    format!(
+        "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
+         SELECT account_id, {now}, 'session_ended', device, country, network, {by}
+         FROM sessions WHERE {condition}"
+    )
+}
+
+/// What a session leaves behind when it goes, for the sessions `condition` picks.
+/// While a session lives, the account knows its device (`sessions.device_hash`) and
+/// its country, and the activity shows its sign-in, all from its own row: the
+/// sign-in writes nothing more than the session. When it ends, these statements keep
+/// them: its device, known until its cookie would have expired; its country, known
+/// for 180 days; its sign-in, in the activity for 90 days.
+pub(super) fn remember_sessions(condition: &str) -> [String; 3] {
+    [
+        format!(
+            "INSERT INTO known_devices
+               (account_id, id_hash, first_seen_at, last_seen_at, name, country)
+             SELECT account_id, device_hash, MIN(created_at), MAX(last_seen_at), MAX(device),
+                    MAX(country)
+             FROM sessions
+             WHERE device_hash <> '' AND {condition}
+             GROUP BY account_id, device_hash
+             ON CONFLICT (account_id, id_hash) DO UPDATE SET
+               name = excluded.name, country = excluded.country,
+               last_seen_at = CASE WHEN excluded.last_seen_at > known_devices.last_seen_at
+                    THEN excluded.last_seen_at ELSE known_devices.last_seen_at END"
+        ),
+        format!(
+            "INSERT INTO account_countries (account_id, country, last_seen_at)
+             SELECT account_id, country, MAX(created_at) FROM sessions
+             WHERE country <> '' AND {condition}
+             GROUP BY account_id, country
+             ON CONFLICT (account_id, country) DO UPDATE SET last_seen_at =
+               CASE WHEN excluded.last_seen_at > account_countries.last_seen_at
+                    THEN excluded.last_seen_at ELSE account_countries.last_seen_at END"
+        ),
+        record_sign_ins(condition),
+    ]
+}
+
+/// The sign-ins of the sessions `condition` picks, into the activity (a session's
+/// `novelty` is its sign-in's detail).
+pub(super) fn record_sign_ins(condition: &str) -> String {
+    format!(
+        "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
+         SELECT account_id, created_at, {SIGN_IN_KIND}, device, country, network, novelty
+         FROM sessions WHERE {condition}"
+    )
+}
+
+/// Ends the sessions `ending` picks, in a transaction of their own, keeping what
+/// they leave behind (`remember_sessions`); the sessions ended.
+async fn end_remembered<E: Engine>(
+    store: &E,
+    ending: Ending<'_>,
+    now: i64,
+    by: EndedBy,
+) -> Result<u64, sqlx::Error>
+where
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    for<'a> &'a str: Bind<'a, Db<E>>,
+{
+    let mut tx = store.decision().await?;
+    let keep = remember_sessions(ending.condition());
+    let ended = end_sessions::<E>(&mut tx, &keep, ending, now, by).await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
+/// Which sessions end: the condition that picks them, with its binds.
+#[derive(Clone, Copy)]
+pub(super) enum Ending<'a> {
+    /// The session `$1` (its browser signed out).
+    Session(&'a str),
+    /// The session `$2` of the account `$1`.
+    OfAccount(i64, &'a str),
+    /// The session `$2` of the account `$1`, and every other of its device `$3` (none
+    /// for a session that has no device id).
+    Device(i64, &'a str, &'a str),
+    /// Every session of the account `$1` but `$2`.
+    AllBut(i64, &'a str),
+}
+
+impl Ending<'_> {
+    const fn condition(self) -> &'static str {
+        match self {
+            Ending::Session(_) => "id_hash = $1",
+            Ending::OfAccount(..) => "account_id = $1 AND id_hash = $2",
+            Ending::Device(..) => {
+                "account_id = $1 AND (id_hash = $2 OR (device_hash <> '' AND device_hash = $3))"
+            }
+            Ending::AllBut(..) => "account_id = $1 AND id_hash <> $2",
+        }
+    }
+
+    /// How many placeholders the condition has.
+    const fn binds(self) -> usize {
+        match self {
+            Ending::Session(_) => 1,
+            Ending::OfAccount(..) | Ending::AllBut(..) => 2,
+            Ending::Device(..) => 3,
+        }
+    }
+
+    fn bind<'q, DB: Database>(
+        self,
+        query: sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>,
+    ) -> sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>
+    where
+        Self: 'q,
+        i64: Column<DB>,
+        for<'a> &'a str: Bind<'a, DB>,
+    {
+        match self {
+            Ending::Session(id) => query.bind(id),
+            Ending::OfAccount(account, id) | Ending::AllBut(account, id) => {
+                query.bind(account).bind(id)
+            }
+            Ending::Device(account, id, device) => query.bind(account).bind(id).bind(device),
+        }
+    }
+}
+
+/// Ends the sessions `ending` picks: runs `keep` (what they leave behind:
+/// `remember_sessions`, or only their sign-ins for "not me"), records their end at
+/// `now` by `by`, then deletes them; the rows deleted. Inside a transaction of the
+/// store.
+pub(super) async fn end_sessions<E: Engine>(
+    tx: &mut Conn<E>,
+    keep: &[String],
+    ending: Ending<'_>,
+    now: i64,
+    by: EndedBy,
+) -> Result<u64, sqlx::Error>
+where
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    for<'a> &'a str: Bind<'a, Db<E>>,
+{
+    for statement in keep {
+        ending
+            .bind(sqlx::query(statement))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let after = ending.binds();
+    let ended = sessions_ended(
+        ending.condition(),
+        &format!("${}", after + 1),
+        &format!("${}", after + 2),
+    );
+    ending
+        .bind(sqlx::query(&ended))
+        .bind(now)
+        .bind(by.as_str())
+        .execute(&mut *tx)
+        .await?;
+    let delete = format!("DELETE FROM sessions WHERE {}", ending.condition());
+    let deleted = ending.bind(sqlx::query(&delete)).execute(&mut *tx).await?;
+    Ok(E::rows_affected(&deleted))
+}
+
+#[async_trait]
+impl<E> SessionStore for E
+where
+    E: Engine,
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    String: Column<Db<E>>,
+    Option<String>: Column<Db<E>>,
+    for<'q> &'q str: Bind<'q, Db<E>>,
+    for<'a> &'a str: ColumnIndex<<Db<E> as Database>::Row>,
+    usize: ColumnIndex<<Db<E> as Database>::Row>,
+{
+    async fn complete_sign_in(
+        &self,
+        id_hash: &str,
+        session: NewSession<'_>,
+        now: i64,
+        max_tries: u32,
+    ) -> Result<Option<SignedIn>, AppError> {
+        let signed_in: Option<SignInRow> = self.sign_in(id_hash, session, now, max_tries).await?;
+        Ok(signed_in.map(Into::into))
+    }
+
+    async fn session_account(
+        &self,
+        session_hash: &str,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Option<LiveSession>, AppError> {
+        let row: Option<SessionAccountRow> = sqlx::query_as(
+            "SELECT a.id, a.phone, a.created_at, a.last_sign_in_at, s.last_seen_at,
+                    s.method, s.created_at AS signed_in_at
+             FROM sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE s.id_hash = $1 AND s.last_seen_at > $2 - $3 AND s.created_at > $2 - $4",
+        )
+        .bind(session_hash)
+        .bind(now)
+        .bind(limits.idle_secs)
+        .bind(limits.absolute_secs)
+        .fetch_optional(self.reader())
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        if needs_touch(row.last_seen_at, now) {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                .bind(now)
+                .bind(session_hash)
+                .execute(self.writer())
+                .await?;
+        }
+        Ok(Some(row.into()))
+    }
+
+    async fn delete_session(&self, session_hash: &str, now: i64) -> Result<(), AppError> {
+        end_remembered(self, Ending::Session(session_hash), now, EndedBy::SignOut).await?;
+        Ok(())
+    }
+
+    async fn sessions_of(
+        &self,
+        account_id: i64,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Vec<SessionInfo>, AppError> {
+        Ok(sqlx::query_as(
+            "SELECT id_hash, created_at, last_seen_at, device, country, novelty, method
+             FROM sessions
+             WHERE account_id = $1 AND last_seen_at > $2 - $3 AND created_at > $2 - $4
+             ORDER BY last_seen_at DESC, created_at DESC",
+        )
+        .bind(account_id)
+        .bind(now)
+        .bind(limits.idle_secs)
+        .bind(limits.absolute_secs)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
+    async fn delete_session_of(
+        &self,
+        account_id: i64,
+        session_hash: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let ending = Ending::OfAccount(account_id, session_hash);
+        end_remembered(self, ending, now, EndedBy::OtherSession).await?;
+        Ok(())
+    }
+
+    async fn disown_session(
+        &self,
+        account_id: i64,
+        session_hash: &str,
+        now: i64,
+    ) -> Result<bool, AppError> {
+        let mut tx = self.decision().await?;
+        let device_hash: Option<String> = sqlx::query_scalar(
+            "SELECT device_hash FROM sessions WHERE account_id = $1 AND id_hash = $2",
+        )
+        .bind(account_id)
+        .bind(session_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(device_hash) = device_hash else {
+            return Ok(false);
+        };
+        // Its sign-ins stay in the activity; its device and country are not
+        // remembered for the account.
+        let ending = Ending::Device(account_id, session_hash, &device_hash);
+        let keep = [record_sign_ins(ending.condition())];
+        end_sessions::<E>(&mut tx, &keep, ending, now, EndedBy::NotMe).await?;
+        for forget in [
+            "DELETE FROM known_devices WHERE account_id = $1 AND id_hash = $2",
+            "DELETE FROM device_alerts WHERE account_id = $1 AND device_hash = $2",
+        ] {
+            sqlx::query(forget)
+                .bind(account_id)
+                .bind(&device_hash)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn delete_other_sessions(
+        &self,
+        account_id: i64,
+        keep_hash: &str,
+        now: i64,
+    ) -> Result<u64, AppError> {
+        let ending = Ending::AllBut(account_id, keep_hash);
+        Ok(end_remembered(self, ending, now, EndedBy::OtherSession).await?)
+    }
+}
