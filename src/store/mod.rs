@@ -15,7 +15,6 @@ mod devices;
 mod engine;
 mod model;
 mod outbox;
-mod passkey_sql;
 pub mod passkeys;
 mod postgres;
 mod retention;

@@ -3,8 +3,13 @@
 //! implementation for both engines).
 
 pub use super::{
-    activity::ActivityStore, codes::CodeStore, outbox::OutboxStore, passkeys::PasskeyStore,
-    retention::RetentionStore, sends::SendStore, sessions::SessionStore,
+    activity::ActivityStore,
+    codes::CodeStore,
+    outbox::OutboxStore,
+    passkeys::{CeremonyStore, PasskeyStore},
+    retention::RetentionStore,
+    sends::SendStore,
+    sessions::SessionStore,
 };
 
 /// Everything the app asks of storage. The app holds an `Arc<dyn Store>`; the
@@ -15,6 +20,7 @@ pub trait Store:
     + SessionStore
     + ActivityStore
     + PasskeyStore
+    + CeremonyStore
     + OutboxStore
     + RetentionStore
     + Send
@@ -29,6 +35,8 @@ impl<T> Store for T where
         + SessionStore
         + ActivityStore
         + PasskeyStore
+        + CeremonyStore
+        + CeremonyStore
         + OutboxStore
         + RetentionStore
         + Send

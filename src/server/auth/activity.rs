@@ -13,10 +13,5 @@ const SHOWN: u32 = 200;
 pub async fn of_account(request: &RequestContext) -> Result<Vec<ActivityEvent>, AppError> {
     let account = session::current_account(request).await?;
     let since = request.now() - ACTIVITY_KEEP_SECS;
-    request
-        .state
-        .store
-        .activity(account.id, since, SHOWN)
-        .await
-        .map_err(Into::into)
+    request.state.store.activity(account.id, since, SHOWN).await
 }

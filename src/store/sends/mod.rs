@@ -117,9 +117,7 @@ where
     for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
     i64: Column<Db<E>>,
     bool: Column<Db<E>>,
-    Option<i64>: Column<Db<E>>,
     for<'q> &'q str: Bind<'q, Db<E>>,
-    for<'a> &'a str: ColumnIndex<<Db<E> as Database>::Row>,
     usize: ColumnIndex<<Db<E> as Database>::Row>,
 {
     async fn standing(

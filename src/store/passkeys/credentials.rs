@@ -1,31 +1,103 @@
-//! The passkeys' SQL, shared by both engines: [`PasskeyStore`] for every
-//! [`Engine`] whose database runs the shared SQL.
+//! Passkeys: the account's credentials, its WebAuthn user handle, and the sign-in a
+//! passkey opens (a session like a code's, its method `passkey`).
 
 use std::sync::LazyLock;
 
+use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
-use super::{
-    activity::EVENT_OF_ACCOUNT,
-    devices::novelty_key,
-    engine::{Bind, Column, Conn, Db, Engine},
-    model::{EventKind, Footprint, NewSession, SignedIn, COUNTRY_MEMORY_SECS},
-    passkeys::{
-        Ceremony, NewCeremony, NewPasskey, PasskeyStore, PasskeyUse, Purpose, StoredPasskey, Taken,
-        CEREMONY_TTL_SECS,
+use crate::{
+    error::AppError,
+    store::{
+        activity::EVENT_OF_ACCOUNT,
+        devices::novelty_key,
+        engine::{Bind, Column, Conn, Db, Engine},
+        model::{EventKind, Footprint, NewSession, SignedIn, COUNTRY_MEMORY_SECS},
+        rows::SignInRow,
     },
-    rows::SignInRow,
 };
-use crate::{error::AppError, otp::Limit};
 
-/// Takes the ceremony $1 of purpose $2 at $3, if it was not taken before: the row
-/// lock of the `UPDATE` lets one of several concurrent takers through.
-pub(super) const TAKE_CEREMONY: &str = "UPDATE passkey_ceremonies SET used_at = $3
-     WHERE id_hash = $1 AND purpose = $2 AND used_at IS NULL
-     RETURNING account_id, state, expires_at";
+/// A passkey of an account, as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredPasskey {
+    pub account_id: i64,
+    /// The credential's raw id, in hex.
+    pub credential_id: String,
+    /// webauthn-rs's `Passkey`, as JSON.
+    pub credential: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    /// The WebAuthn user handle of its account.
+    pub user_handle: Option<String>,
+}
+
+/// A passkey being added.
+pub struct NewPasskey<'a> {
+    pub credential_id: &'a str,
+    pub credential: &'a str,
+    pub counter: u32,
+    pub name: &'a str,
+    /// Where the request that adds it came from, for the activity.
+    pub from: &'a Footprint,
+    pub now: i64,
+}
+
+/// A passkey's use, to be recorded with the sign-in it makes.
+pub struct PasskeyUse<'a> {
+    pub credential_id: &'a str,
+    pub account_id: i64,
+    /// The credential after the use (counter, backup flags), as JSON.
+    pub credential: &'a str,
+    pub counter: u32,
+}
+
+#[async_trait]
+pub trait PasskeyStore: Send + Sync + 'static {
+    /// The account's WebAuthn user handle, given `new_handle` if it had none.
+    async fn user_handle(&self, account_id: i64, new_handle: &str) -> Result<String, AppError>;
+
+    /// The account's passkeys, the newest first.
+    async fn passkeys_of(&self, account_id: i64) -> Result<Vec<StoredPasskey>, AppError>;
+
+    /// The passkey with this credential id, of whichever account.
+    async fn passkey(&self, credential_id: &str) -> Result<Option<StoredPasskey>, AppError>;
+
+    /// Adds a passkey to the account and records it in the activity; `false` when
+    /// the credential id is registered already (to any account).
+    async fn add_passkey(&self, account_id: i64, new: NewPasskey<'_>) -> Result<bool, AppError>;
+
+    /// Records the use of a passkey and signs its account in, opening `session` (its
+    /// method `passkey`), in one transaction. `None` when the passkey was removed in
+    /// the meantime, or a use with the same signature counter came first.
+    async fn passkey_sign_in(
+        &self,
+        used: PasskeyUse<'_>,
+        session: NewSession<'_>,
+        now: i64,
+    ) -> Result<Option<SignedIn>, AppError>;
+
+    /// Renames one of the account's passkeys; `false` when it has no such passkey.
+    async fn rename_passkey(
+        &self,
+        account_id: i64,
+        credential_id: &str,
+        name: &str,
+    ) -> Result<bool, AppError>;
+
+    /// Removes one of the account's passkeys and records it in the activity; its
+    /// name, or `None` when the account has no such passkey.
+    async fn remove_passkey(
+        &self,
+        account_id: i64,
+        credential_id: &str,
+        from: &Footprint,
+        now: i64,
+    ) -> Result<Option<String>, AppError>;
+}
 
 /// A passkey with its account's user handle, by the condition `condition`.
-pub(super) fn select_passkeys(condition: &str) -> String {
+pub(in crate::store) fn select_passkeys(condition: &str) -> String {
     format!(
         "SELECT p.account_id, p.credential_id, p.credential, p.name, p.created_at,
                 p.last_used_at, a.user_handle
@@ -38,18 +110,18 @@ pub(super) fn select_passkeys(condition: &str) -> String {
 /// Records the use of the passkey $1 of account $2 (the credential $3 after it, its
 /// signature counter $4) at $5. A counter that does not grow is refused, unless the
 /// authenticator keeps none (0): a use cannot be recorded twice.
-pub(super) const USE_PASSKEY: &str = "UPDATE passkeys
+pub(in crate::store) const USE_PASSKEY: &str = "UPDATE passkeys
      SET credential = $3, counter = $4, last_used_at = $5
      WHERE credential_id = $1 AND account_id = $2 AND ($4 = 0 OR counter < $4)";
 
 /// The account $1 signs in at $2.
-pub(super) const COUNT_SIGN_IN: &str =
+pub(in crate::store) const COUNT_SIGN_IN: &str =
     "UPDATE accounts SET last_sign_in_at = $2, sign_ins = sign_ins + 1 WHERE id = $1";
 
 /// Opens the session $1 of account $2 at $3, signed in with a passkey: device $4,
 /// device id hash $5, country $6, network $7; what is new about it is decided against
 /// the account's countries since $8.
-pub(super) static OPEN_PASSKEY_SESSION: LazyLock<String> = LazyLock::new(|| {
+pub(in crate::store) static OPEN_PASSKEY_SESSION: LazyLock<String> = LazyLock::new(|| {
     format!(
         "INSERT INTO sessions
            (id_hash, account_id, created_at, last_seen_at, device, device_hash, country,
@@ -61,12 +133,12 @@ pub(super) static OPEN_PASSKEY_SESSION: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// The account of session $1 and what was new about its sign-in.
-pub(super) const SIGNED_IN: &str =
+pub(in crate::store) const SIGNED_IN: &str =
     "SELECT a.id, a.phone, a.created_at, a.last_sign_in_at, s.novelty = 'first' AS first,
             s.novelty
      FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1";
 
-#[async_trait::async_trait]
+#[async_trait]
 impl<E> PasskeyStore for E
 where
     E: Engine,
@@ -75,77 +147,10 @@ where
     i64: Column<Db<E>>,
     bool: Column<Db<E>>,
     String: Column<Db<E>>,
-    Vec<u8>: Column<Db<E>>,
-    Option<i64>: Column<Db<E>>,
-    Option<String>: Column<Db<E>>,
     for<'q> &'q str: Bind<'q, Db<E>>,
-    for<'q> &'q [u8]: Bind<'q, Db<E>>,
     for<'a> &'a str: ColumnIndex<<Db<E> as Database>::Row>,
     usize: ColumnIndex<<Db<E> as Database>::Row>,
 {
-    async fn start_ceremony(&self, new: NewCeremony<'_>, per_hour: u32) -> Result<(), AppError> {
-        let mut tx = self.decision().await?;
-        Self::serialize_ceremonies(&mut tx, new.ip).await?;
-        let started: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM passkey_ceremonies
-               WHERE ip = $1 AND created_at > $2 LIMIT $3) AS started",
-        )
-        .bind(new.ip)
-        .bind(new.now - Limit::PasskeyStartsPerIpPerHour.window_secs())
-        .bind(i64::from(per_hour))
-        .fetch_one(&mut *tx)
-        .await?;
-        if started >= i64::from(per_hour) {
-            return Err(AppError::IpHourlyCap);
-        }
-        sqlx::query(
-            "INSERT INTO passkey_ceremonies
-               (id_hash, purpose, account_id, state, ip, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(new.id_hash)
-        .bind(new.purpose.as_str())
-        .bind(new.account_id)
-        .bind(new.state)
-        .bind(new.ip)
-        .bind(new.now)
-        .bind(new.now + CEREMONY_TTL_SECS)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn take_ceremony(
-        &self,
-        id_hash: &str,
-        purpose: Purpose,
-        now: i64,
-    ) -> Result<Taken, AppError> {
-        let taken: Option<Ceremony> = sqlx::query_as(TAKE_CEREMONY)
-            .bind(id_hash)
-            .bind(purpose.as_str())
-            .bind(now)
-            .fetch_optional(self.writer())
-            .await?;
-        if let Some(ceremony) = taken {
-            return Ok(Taken::Ceremony(ceremony));
-        }
-        let used: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM passkey_ceremonies
-                            WHERE id_hash = $1 AND purpose = $2)",
-        )
-        .bind(id_hash)
-        .bind(purpose.as_str())
-        .fetch_one(self.writer())
-        .await?;
-        Ok(if used {
-            Taken::AlreadyUsed
-        } else {
-            Taken::Unknown
-        })
-    }
-
     async fn user_handle(&self, account_id: i64, new_handle: &str) -> Result<String, AppError> {
         let handle: Option<String> = sqlx::query_scalar(
             "UPDATE accounts SET user_handle = COALESCE(user_handle, $2) WHERE id = $1
