@@ -114,7 +114,7 @@ impl SessionView {
             handle: info.id_hash,
             device: info.device,
             started: info.created_at,
-            method: info.method,
+            method: info.method.as_str().to_owned(),
             last_seen: info.last_seen_at,
             current,
         }

@@ -29,8 +29,8 @@ use std::sync::Arc;
 pub use model::{
     Account, ActivityEvent, AlertClaim, Allowance, EndedBy, EventKind, Footprint, LiveSession,
     NewSession, NewVerification, Novelty, OutboxMessage, SendTicket, SessionInfo, SessionLimits,
-    SignedIn, Standing, Verification, WrongGuess, ACTIVITY_KEEP_SECS, COUNTRY_MEMORY_SECS,
-    DEVICE_COOKIE_SECS, EXPIRED_CODES_KEPT_SECS,
+    SignInMethod, SignedIn, Standing, Verification, WrongGuess, ACTIVITY_KEEP_SECS,
+    COUNTRY_MEMORY_SECS, DEVICE_COOKIE_SECS, EXPIRED_CODES_KEPT_SECS,
 };
 pub use passkeys::PasskeyStore;
 pub use postgres::PgStore;

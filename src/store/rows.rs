@@ -3,7 +3,9 @@
 
 use sqlx::Database;
 
-use super::model::{Account, Allowance, LiveSession, Novelty, SignedIn, Standing, Verification};
+use super::model::{
+    Account, Allowance, LiveSession, Novelty, SignInMethod, SignedIn, Standing, Verification,
+};
 use crate::{otp::SendHistory, phone::Phone};
 
 #[derive(sqlx::FromRow)]
@@ -73,7 +75,7 @@ pub(super) struct SessionAccountRow {
     #[sqlx(flatten)]
     pub(super) account: AccountRow,
     pub(super) last_seen_at: i64,
-    pub(super) method: String,
+    pub(super) method: SignInMethod,
     pub(super) signed_in_at: i64,
 }
 

@@ -8,7 +8,7 @@ use std::{borrow::Cow, path::Path};
 use sms_auth::{
     otp::Policy,
     phone::Phone,
-    store::{self, Allowance, Footprint, SessionLimits},
+    store::{self, Allowance, Footprint, SessionLimits, SignInMethod},
 };
 use sqlx::{migrate::Migrator, AnyPool};
 
@@ -151,7 +151,7 @@ async fn a_released_database_upgrades_without_losing_what_it_holds() {
         .expect("read")
         .expect("the session lives on");
     assert_eq!(session.account.phone.e164(), OWNER);
-    assert_eq!(session.method, "sms");
+    assert_eq!(session.method, SignInMethod::Sms);
     let sessions = store.sessions_of(1, START, limits).await.expect("read");
     assert_eq!(sessions.len(), 1);
     assert_eq!(

@@ -25,7 +25,7 @@ use crate::{
         passkeys::{
             NewCeremony, NewPasskey, PasskeyUse, Purpose, StoredPasskey, Taken, CEREMONY_TTL_SECS,
         },
-        Account, LiveSession, NewSession, SignedIn,
+        Account, LiveSession, NewSession, SignInMethod, SignedIn,
     },
 };
 
@@ -50,7 +50,7 @@ fn webauthn(request: &RequestContext) -> Result<&Webauthn, AppError> {
 /// Whether a session may add a passkey: it signed in by SMS code within the last ten
 /// minutes.
 pub fn is_fresh(session: &LiveSession, now: i64) -> bool {
-    session.method == "sms" && now - session.signed_in_at <= FRESH_SIGN_IN_SECS
+    session.method == SignInMethod::Sms && now - session.signed_in_at <= FRESH_SIGN_IN_SECS
 }
 
 /// Starts adding a passkey to the signed-in account: the options for
@@ -393,23 +393,26 @@ mod tests {
 
     #[test]
     fn only_a_recent_sign_in_by_code_may_add_a_passkey() {
-        let session = |method: &str, signed_in_at| LiveSession {
+        let session = |method, signed_in_at| LiveSession {
             account: Account {
                 id: 1,
                 phone: crate::phone::Phone::from_stored("+79991234567".into()),
                 created_at: 0,
                 last_sign_in_at: signed_in_at,
             },
-            method: method.to_owned(),
+            method,
             signed_in_at,
         };
         let now = 1_000_000;
-        assert!(is_fresh(&session("sms", now), now));
-        assert!(is_fresh(&session("sms", now - FRESH_SIGN_IN_SECS), now));
-        assert!(!is_fresh(
-            &session("sms", now - FRESH_SIGN_IN_SECS - 1),
+        assert!(is_fresh(&session(SignInMethod::Sms, now), now));
+        assert!(is_fresh(
+            &session(SignInMethod::Sms, now - FRESH_SIGN_IN_SECS),
             now
         ));
-        assert!(!is_fresh(&session("passkey", now), now));
+        assert!(!is_fresh(
+            &session(SignInMethod::Sms, now - FRESH_SIGN_IN_SECS - 1),
+            now
+        ));
+        assert!(!is_fresh(&session(SignInMethod::Passkey, now), now));
     }
 }
