@@ -96,16 +96,21 @@ pub trait PasskeyStore: Send + Sync + 'static {
     ) -> Result<Option<String>, AppError>;
 }
 
-/// A passkey with its account's user handle, by the condition `condition`.
-pub(in crate::store) fn select_passkeys(condition: &str) -> String {
-    format!(
-        "SELECT p.account_id, p.credential_id, p.credential, p.name, p.created_at,
-                p.last_used_at, a.user_handle
-         FROM passkeys p JOIN accounts a ON a.id = p.account_id
-         WHERE {condition}
-         ORDER BY p.created_at DESC, p.id DESC"
-    )
-}
+/// The account's passkeys with its user handle, the newest first. Binds: $1 the
+/// account.
+const PASSKEYS_OF: &str =
+    "SELECT p.account_id, p.credential_id, p.credential, p.name, p.created_at,
+            p.last_used_at, a.user_handle
+     FROM passkeys p JOIN accounts a ON a.id = p.account_id
+     WHERE p.account_id = $1
+     ORDER BY p.created_at DESC, p.id DESC";
+
+/// The passkey of a credential id with its account's user handle. Binds: $1 the
+/// credential id.
+const PASSKEY: &str = "SELECT p.account_id, p.credential_id, p.credential, p.name, p.created_at,
+            p.last_used_at, a.user_handle
+     FROM passkeys p JOIN accounts a ON a.id = p.account_id
+     WHERE p.credential_id = $1";
 
 /// Records the use of the passkey $1 of account $2 (the credential $3 after it, its
 /// signature counter $4) at $5. A counter that does not grow is refused, unless the
@@ -165,18 +170,14 @@ where
     }
 
     async fn passkeys_of(&self, account_id: i64) -> Result<Vec<StoredPasskey>, AppError> {
-        static SQL: std::sync::LazyLock<String> =
-            std::sync::LazyLock::new(|| select_passkeys("p.account_id = $1"));
-        Ok(sqlx::query_as(&SQL)
+        Ok(sqlx::query_as(PASSKEYS_OF)
             .bind(account_id)
             .fetch_all(self.reader())
             .await?)
     }
 
     async fn passkey(&self, credential_id: &str) -> Result<Option<StoredPasskey>, AppError> {
-        static SQL: std::sync::LazyLock<String> =
-            std::sync::LazyLock::new(|| select_passkeys("p.credential_id = $1"));
-        Ok(sqlx::query_as(&SQL)
+        Ok(sqlx::query_as(PASSKEY)
             .bind(credential_id)
             .fetch_optional(self.reader())
             .await?)

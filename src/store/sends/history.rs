@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use crate::{
     otp::{Limit, Policy},
-    store::codes::{lock_until, FAILURES_WINDOW},
+    store::codes::FAILURES_WINDOW,
 };
 
 /// The windows the statements count over, from the table of limits.
@@ -47,10 +47,11 @@ pub(in crate::store) fn history_columns(h: &HistoryOf) -> String {
         failures,
     } = h;
     let since = |window: i64| format!("({now} - {window})");
-    let (last_sent_since, phone_since, ip_since) = (
+    let (last_sent_since, phone_since, ip_since, failures_since) = (
         since(Policy::LAST_SENT_WINDOW),
         since(PHONE_WINDOW),
         since(IP_WINDOW),
+        since(FAILURES_WINDOW),
     );
     format!(
         "(SELECT MAX(sent_at) FROM sms_sends
@@ -64,15 +65,10 @@ pub(in crate::store) fn history_columns(h: &HistoryOf) -> String {
             (SELECT 1 FROM sms_sends WHERE ip = {ip} AND sent_at > {ip_since}
              LIMIT {per_ip}) AS i) AS from_ip,
          {} AS of_day,
-         ({}) AS locked_until",
+         (SELECT f.at + {FAILURES_WINDOW} FROM failed_attempts f
+          WHERE f.phone = {phone} AND f.allowance = {allowance} AND f.at > {failures_since}
+          ORDER BY f.at DESC LIMIT 1 OFFSET {failures} - 1) AS locked_until",
         sends_since(&since(DAY_WINDOW)),
-        lock_until(
-            phone,
-            allowance,
-            &since(FAILURES_WINDOW),
-            &FAILURES_WINDOW.to_string(),
-            failures
-        )
     )
 }
 

@@ -6,17 +6,12 @@ pub(super) mod history;
 pub(super) mod job;
 pub(super) mod standing;
 
-use std::sync::LazyLock;
-
 use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
 pub(super) use self::batch::run;
 pub(super) use self::history::{DAY_WINDOW, SENDS_KEPT_SECS};
-use self::{
-    history::{sends_since, COUNT_SEND},
-    job::SendJob,
-};
+use self::{history::COUNT_SEND, job::SendJob};
 use super::{
     engine::{Bind, Column, Conn, Db, Engine},
     model::{
@@ -86,19 +81,17 @@ pub trait SendStore: Send + Sync + 'static {
     ) -> Result<Option<i64>, AppError>;
 }
 
-/// What an alert to the account $1 about the device $2 (`''` for none) is decided
-/// on: whether the device was alerted about, the alerts to the phone $3 (allowance
-/// $4) and the sends of the service since $5.
-pub(super) static ALERT_HISTORY: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT
-           EXISTS (SELECT 1 FROM device_alerts WHERE account_id = $1 AND device_hash = $2),
-           (SELECT COUNT(*) FROM sms_sends
-            WHERE phone = $3 AND allowance = $4 AND sent_at > $5),
-           {}",
-        sends_since("$5")
-    )
-});
+/// What an alert to an account about a device is decided on: whether the device was
+/// alerted about, the alerts to the phone, and the sends of the service since the
+/// budget's day began (the running totals, as `history::sends_since` reads them).
+/// Binds: $1 the account, $2 the device's hash (`''` for none), $3 the phone, $4
+/// the alerts' allowance, $5 since.
+pub(super) const ALERT_HISTORY: &str = "SELECT
+       EXISTS (SELECT 1 FROM device_alerts WHERE account_id = $1 AND device_hash = $2),
+       (SELECT COUNT(*) FROM sms_sends WHERE phone = $3 AND allowance = $4 AND sent_at > $5),
+       (COALESCE((SELECT total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
+        - COALESCE((SELECT total FROM sms_send_totals WHERE second <= $5
+                    ORDER BY second DESC LIMIT 1), 0))";
 
 /// Uncounts the send $1 from the running totals (before its row goes).
 pub(super) const UNCOUNT_SEND: &str = "UPDATE sms_send_totals SET total = total - 1
@@ -201,7 +194,7 @@ where
     ) -> Result<AlertClaim, AppError> {
         let mut tx = self.decision().await?;
         Self::serialize_sends(&mut tx).await?;
-        let (alerted, alerts_today, sent_today): (bool, i64, i64) = sqlx::query_as(&ALERT_HISTORY)
+        let (alerted, alerts_today, sent_today): (bool, i64, i64) = sqlx::query_as(ALERT_HISTORY)
             .bind(account_id)
             .bind(device_hash.unwrap_or(""))
             .bind(phone.e164())
@@ -262,5 +255,19 @@ where
         .bind(now - Policy::LAST_SENT_WINDOW)
         .fetch_one(self.reader())
         .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{history::sends_since, ALERT_HISTORY};
+
+    fn squeeze(sql: &str) -> String {
+        sql.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn an_alert_counts_the_days_sends_as_a_code_does() {
+        assert!(squeeze(ALERT_HISTORY).contains(&squeeze(&sends_since("$5"))));
     }
 }
