@@ -1,8 +1,6 @@
 //! The account's activity: the events kept for its owner to read (codes sent, wrong
 //! codes, locks, alerts, sessions ended), with the sign-ins its live sessions tell.
 
-use std::sync::LazyLock;
-
 use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
@@ -45,29 +43,26 @@ pub(super) const EVENT_OF_ACCOUNT: &str =
     "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
      VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-/// The account $1's activity since $2, newest first, at most $3 events: the events
-/// kept, and the sign-ins of its live sessions. Events of one second are told in the
-/// order a sign-in makes them.
-pub(super) static ACTIVITY: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT at, kind, device, country, network, detail FROM (
+/// An account's activity, newest first: the events kept, and the sign-ins of its
+/// live sessions (a session's sign-in is an event of kind `sign_in`, or
+/// `passkey_sign_in` for a passkey's, as `sessions::RECORD_SIGN_INS` keeps an ended
+/// one's; its novelty is the event's detail). Events of one second are told in the
+/// order a sign-in makes them. Binds: $1 the account, $2 since, $3 how many at most.
+pub(super) const ACTIVITY: &str = "SELECT at, kind, device, country, network, detail FROM (
         SELECT at, kind, device, country, network, detail, id FROM security_events
         WHERE account_id = $1 AND at > $2
       UNION ALL
-        SELECT created_at, {SIGN_IN_KIND}, device, country, network, novelty, NULL FROM sessions
+        SELECT created_at,
+               CASE method WHEN 'passkey' THEN 'passkey_sign_in' ELSE 'sign_in' END,
+               device, country, network, novelty, NULL
+        FROM sessions
         WHERE account_id = $1 AND created_at > $2) AS activity
     ORDER BY at DESC,
       CASE kind WHEN 'session_ended' THEN 0 WHEN 'alert_sent' THEN 1 WHEN 'alert_failed' THEN 1
                 WHEN 'sign_in' THEN 2 WHEN 'passkey_sign_in' THEN 2 WHEN 'locked' THEN 3
                 WHEN 'wrong_code' THEN 4 ELSE 5 END,
       id DESC NULLS FIRST
-    LIMIT $3"
-    )
-});
-
-/// A session's sign-in as an activity event's kind.
-pub(super) const SIGN_IN_KIND: &str =
-    "CASE method WHEN 'passkey' THEN 'passkey_sign_in' ELSE 'sign_in' END";
+    LIMIT $3";
 
 #[async_trait]
 impl<E> ActivityStore for E
@@ -107,11 +102,26 @@ where
         since: i64,
         limit: u32,
     ) -> Result<Vec<ActivityEvent>, AppError> {
-        Ok(sqlx::query_as(&ACTIVITY)
+        Ok(sqlx::query_as(ACTIVITY)
             .bind(account_id)
             .bind(since)
             .bind(i64::from(limit))
             .fetch_all(self.reader())
             .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A session's sign-in as an activity event's kind.
+    const SIGN_IN_KIND: &str =
+        "CASE method WHEN 'passkey' THEN 'passkey_sign_in' ELSE 'sign_in' END";
+
+    #[test]
+    fn a_live_and_an_ended_session_tell_their_sign_in_alike() {
+        assert!(ACTIVITY.contains(SIGN_IN_KIND));
+        assert!(crate::store::sessions::RECORD_SIGN_INS.contains(SIGN_IN_KIND));
     }
 }

@@ -1,6 +1,6 @@
 //! What an account knows of the browsers and countries it signs in from: a device
 //! and a country are known while a session from them lives, and remembered after it
-//! ends (`sessions::remember_sessions`). A sign-in's novelty, and the allowance a
+//! ends (`sessions::REMEMBER`). A sign-in's novelty, and the allowance a
 //! code request draws on, are decided on them.
 
 /// Whether the device `device_hash` (`''` for none) is known to the account

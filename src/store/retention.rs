@@ -12,7 +12,7 @@ use super::{
         EXPIRED_CODES_KEPT_SECS,
     },
     sends::{DAY_WINDOW, SENDS_KEPT_SECS},
-    sessions::remember_sessions,
+    sessions::{DELETE_ENDED, MARK_IDLE, MARK_OLD, REMEMBER},
 };
 use crate::{error::AppError, otp::Limit};
 
@@ -30,20 +30,27 @@ pub trait RetentionStore: Send + Sync + 'static {
 /// the clock before a purge may be decided after it.
 const CLOCK_SLACK_SECS: i64 = 3600;
 
-/// One step of the purge: a statement and the time before which it removes rows.
+/// One step of the purge: a statement, and the time before which it picks rows
+/// (for the statements that bind one).
 pub(super) struct PurgeStep {
-    pub(super) sql: String,
-    pub(super) before: i64,
-    /// Whether its rows are removed ones (the steps that remember sessions add rows).
+    pub(super) sql: &'static str,
+    pub(super) before: Option<i64>,
+    /// Whether its rows are removed ones (the steps that mark sessions or remember
+    /// what they leave behind change or add rows).
     pub(super) removes: bool,
 }
 
 /// What the purge deletes, each with how far back it keeps rows.
 pub(super) fn purge_steps(now: i64, limits: SessionLimits) -> Vec<PurgeStep> {
-    let removes = |sql: &str, before: i64| PurgeStep {
-        sql: sql.to_owned(),
-        before,
+    let removes = |sql, before| PurgeStep {
+        sql,
+        before: Some(before),
         removes: true,
+    };
+    let marks = |sql, before| PurgeStep {
+        sql,
+        before: Some(before),
+        removes: false,
     };
     let mut steps = vec![
         removes(
@@ -72,22 +79,20 @@ pub(super) fn purge_steps(now: i64, limits: SessionLimits) -> Vec<PurgeStep> {
             now - Limit::PasskeyStartsPerIpPerHour.window_secs(),
         ),
     ];
-    for (condition, before) in [
-        ("last_seen_at <= $1", now - limits.idle_secs),
-        ("created_at <= $1", now - limits.absolute_secs),
-    ] {
-        for sql in remember_sessions(condition) {
-            steps.push(PurgeStep {
-                sql,
-                before,
-                removes: false,
-            });
-        }
-        steps.push(removes(
-            &format!("DELETE FROM sessions WHERE {condition}"),
-            before,
-        ));
-    }
+    // Sessions idle too long or opened too long ago end, leaving behind what any
+    // ended session does.
+    steps.push(marks(MARK_IDLE, now - limits.idle_secs));
+    steps.push(marks(MARK_OLD, now - limits.absolute_secs));
+    steps.extend(REMEMBER.map(|sql| PurgeStep {
+        sql,
+        before: None,
+        removes: false,
+    }));
+    steps.push(PurgeStep {
+        sql: DELETE_ENDED,
+        before: None,
+        removes: true,
+    });
     // As long as the device cookie lives after the device's last sign-in.
     steps.push(removes(
         "DELETE FROM known_devices WHERE last_seen_at <= $1",
@@ -129,10 +134,12 @@ where
         };
         let mut removed = 0;
         for step in purge_steps(now, limits) {
-            let done = sqlx::query(&step.sql)
-                .bind(step.before)
-                .execute(&mut *tx)
-                .await?;
+            let statement = sqlx::query(step.sql);
+            let statement = match step.before {
+                Some(before) => statement.bind(before),
+                None => statement,
+            };
+            let done = statement.execute(&mut *tx).await?;
             let rows = E::rows_affected(&done);
             if step.removes {
                 removed += rows;

@@ -7,7 +7,6 @@ use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
 use super::{
-    activity::SIGN_IN_KIND,
     engine::{Bind, Column, Conn, Db, Engine},
     model::{EndedBy, LiveSession, NewSession, SessionInfo, SessionLimits, SignedIn},
     rows::{SessionAccountRow, SignInRow},
@@ -85,62 +84,102 @@ pub(super) fn needs_touch(last_seen_at: i64, now: i64) -> bool {
     now - last_seen_at >= TOUCH_EVERY_SECS
 }
 
-/// Records the end of the sessions `condition` picks, with the time `now` and who
-/// ended them `by` (placeholders), before they go.
-pub(super) fn sessions_ended(condition: &str, now: &str, by: &str) -> String {
-    format!(
-        "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
-         SELECT account_id, {now}, 'session_ended', device, country, network, {by}
-         FROM sessions WHERE {condition}"
-    )
-}
+// Ending sessions. The sessions that end go in three steps, inside one transaction:
+// they are marked (`sessions.ending`: who ends them, the `session_ended` event's
+// detail), what they leave behind is kept from the marked rows, and the marked rows
+// are deleted. A mark never outlives its transaction, so every statement after the
+// mark is one text, whichever sessions end.
 
-/// What a session leaves behind when it goes, for the sessions `condition` picks.
-/// While a session lives, the account knows its device (`sessions.device_hash`) and
-/// its country, and the activity shows its sign-in, all from its own row: the
-/// sign-in writes nothing more than the session. When it ends, these statements keep
-/// them: its device, known until its cookie would have expired; its country, known
-/// for 180 days; its sign-in, in the activity for 90 days.
-pub(super) fn remember_sessions(condition: &str) -> [String; 3] {
-    [
-        format!(
-            "INSERT INTO known_devices
-               (account_id, id_hash, first_seen_at, last_seen_at, name, country)
-             SELECT account_id, device_hash, MIN(created_at), MAX(last_seen_at), MAX(device),
-                    MAX(country)
-             FROM sessions
-             WHERE device_hash <> '' AND {condition}
-             GROUP BY account_id, device_hash
-             ON CONFLICT (account_id, id_hash) DO UPDATE SET
-               name = excluded.name, country = excluded.country,
-               last_seen_at = CASE WHEN excluded.last_seen_at > known_devices.last_seen_at
-                    THEN excluded.last_seen_at ELSE known_devices.last_seen_at END"
-        ),
-        format!(
-            "INSERT INTO account_countries (account_id, country, last_seen_at)
-             SELECT account_id, country, MAX(created_at) FROM sessions
-             WHERE country <> '' AND {condition}
-             GROUP BY account_id, country
-             ON CONFLICT (account_id, country) DO UPDATE SET last_seen_at =
-               CASE WHEN excluded.last_seen_at > account_countries.last_seen_at
-                    THEN excluded.last_seen_at ELSE account_countries.last_seen_at END"
-        ),
-        record_sign_ins(condition),
-    ]
-}
+/// Marks the session of a browser that signed out. Binds: $1 who ends it, $2 the
+/// session.
+const MARK_SESSION: &str = "UPDATE sessions SET ending = $1 WHERE id_hash = $2";
 
-/// The sign-ins of the sessions `condition` picks, into the activity (a session's
-/// `novelty` is its sign-in's detail).
-pub(super) fn record_sign_ins(condition: &str) -> String {
-    format!(
-        "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
-         SELECT account_id, created_at, {SIGN_IN_KIND}, device, country, network, novelty
-         FROM sessions WHERE {condition}"
-    )
+/// Marks a session of an account. Binds: $1 who ends it, $2 the account, $3 the
+/// session.
+const MARK_SESSION_OF: &str =
+    "UPDATE sessions SET ending = $1 WHERE account_id = $2 AND id_hash = $3";
+
+/// Marks a session of an account and every other of its device (none for a session
+/// without a device id). Binds: $1 who ends them, $2 the account, $3 the session,
+/// $4 its device's hash.
+const MARK_DEVICE: &str = "UPDATE sessions SET ending = $1
+     WHERE account_id = $2 AND (id_hash = $3 OR (device_hash <> '' AND device_hash = $4))";
+
+/// Marks every session of an account but one. Binds: $1 who ends them, $2 the
+/// account, $3 the session that stays.
+const MARK_ALL_BUT: &str =
+    "UPDATE sessions SET ending = $1 WHERE account_id = $2 AND id_hash <> $3";
+
+/// Marks the sessions idle since a time (for the purge). Binds: $1 the time.
+pub(super) const MARK_IDLE: &str =
+    "UPDATE sessions SET ending = 'expired' WHERE last_seen_at <= $1";
+
+/// Marks the sessions opened before a time (for the purge). Binds: $1 the time.
+pub(super) const MARK_OLD: &str = "UPDATE sessions SET ending = 'expired' WHERE created_at <= $1";
+
+/// The devices of the marked sessions, known to their accounts until the device
+/// cookie would have expired.
+const REMEMBER_DEVICES: &str = "INSERT INTO known_devices
+       (account_id, id_hash, first_seen_at, last_seen_at, name, country)
+     SELECT account_id, device_hash, MIN(created_at), MAX(last_seen_at), MAX(device),
+            MAX(country)
+     FROM sessions
+     WHERE ending IS NOT NULL AND device_hash <> ''
+     GROUP BY account_id, device_hash
+     ON CONFLICT (account_id, id_hash) DO UPDATE SET
+       name = excluded.name, country = excluded.country,
+       last_seen_at = CASE WHEN excluded.last_seen_at > known_devices.last_seen_at
+            THEN excluded.last_seen_at ELSE known_devices.last_seen_at END";
+
+/// The countries of the marked sessions, known to their accounts for 180 days.
+const REMEMBER_COUNTRIES: &str = "INSERT INTO account_countries (account_id, country, last_seen_at)
+     SELECT account_id, country, MAX(created_at) FROM sessions
+     WHERE ending IS NOT NULL AND country <> ''
+     GROUP BY account_id, country
+     ON CONFLICT (account_id, country) DO UPDATE SET last_seen_at =
+       CASE WHEN excluded.last_seen_at > account_countries.last_seen_at
+            THEN excluded.last_seen_at ELSE account_countries.last_seen_at END";
+
+/// The sign-ins of the marked sessions, into the activity for 90 days (a session's
+/// `novelty` is its sign-in's detail; its kind as `activity::ACTIVITY` tells a live
+/// session's).
+pub(super) const RECORD_SIGN_INS: &str =
+    "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
+     SELECT account_id, created_at,
+            CASE method WHEN 'passkey' THEN 'passkey_sign_in' ELSE 'sign_in' END,
+            device, country, network, novelty
+     FROM sessions WHERE ending IS NOT NULL";
+
+/// What a session leaves behind when it goes. While a session lives, the account
+/// knows its device (`sessions.device_hash`) and its country, and the activity shows
+/// its sign-in, all from its own row: the sign-in writes nothing more than the
+/// session. When it ends, these keep them.
+pub(super) const REMEMBER: [&str; 3] = [REMEMBER_DEVICES, REMEMBER_COUNTRIES, RECORD_SIGN_INS];
+
+/// The end of the marked sessions, in the activity. Binds: $1 the time.
+const RECORD_ENDS: &str =
+    "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
+     SELECT account_id, $1, 'session_ended', device, country, network, ending
+     FROM sessions WHERE ending IS NOT NULL";
+
+/// Deletes the marked sessions.
+pub(super) const DELETE_ENDED: &str = "DELETE FROM sessions WHERE ending IS NOT NULL";
+
+/// Which sessions end.
+#[derive(Clone, Copy)]
+enum Ending<'a> {
+    /// The session (its browser signed out).
+    Session(&'a str),
+    /// The session of the account.
+    OfAccount(i64, &'a str),
+    /// The session of the account, and every other of its device.
+    Device(i64, &'a str, &'a str),
+    /// Every session of the account but this one.
+    AllBut(i64, &'a str),
 }
 
 /// Ends the sessions `ending` picks, in a transaction of their own, keeping what
-/// they leave behind (`remember_sessions`); the sessions ended.
+/// they leave behind ([`REMEMBER`]); the sessions ended.
 async fn end_remembered<E: Engine>(
     store: &E,
     ending: Ending<'_>,
@@ -154,74 +193,19 @@ where
     for<'a> &'a str: Bind<'a, Db<E>>,
 {
     let mut tx = store.decision().await?;
-    let keep = remember_sessions(ending.condition());
-    let ended = end_sessions::<E>(&mut tx, &keep, ending, now, by).await?;
+    let ended = end_sessions::<E>(&mut tx, ending, &REMEMBER, now, by).await?;
     tx.commit().await?;
     Ok(ended)
 }
 
-/// Which sessions end: the condition that picks them, with its binds.
-#[derive(Clone, Copy)]
-pub(super) enum Ending<'a> {
-    /// The session `$1` (its browser signed out).
-    Session(&'a str),
-    /// The session `$2` of the account `$1`.
-    OfAccount(i64, &'a str),
-    /// The session `$2` of the account `$1`, and every other of its device `$3` (none
-    /// for a session that has no device id).
-    Device(i64, &'a str, &'a str),
-    /// Every session of the account `$1` but `$2`.
-    AllBut(i64, &'a str),
-}
-
-impl Ending<'_> {
-    const fn condition(self) -> &'static str {
-        match self {
-            Ending::Session(_) => "id_hash = $1",
-            Ending::OfAccount(..) => "account_id = $1 AND id_hash = $2",
-            Ending::Device(..) => {
-                "account_id = $1 AND (id_hash = $2 OR (device_hash <> '' AND device_hash = $3))"
-            }
-            Ending::AllBut(..) => "account_id = $1 AND id_hash <> $2",
-        }
-    }
-
-    /// How many placeholders the condition has.
-    const fn binds(self) -> usize {
-        match self {
-            Ending::Session(_) => 1,
-            Ending::OfAccount(..) | Ending::AllBut(..) => 2,
-            Ending::Device(..) => 3,
-        }
-    }
-
-    fn bind<'q, DB: Database>(
-        self,
-        query: sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>,
-    ) -> sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>
-    where
-        Self: 'q,
-        i64: Column<DB>,
-        for<'a> &'a str: Bind<'a, DB>,
-    {
-        match self {
-            Ending::Session(id) => query.bind(id),
-            Ending::OfAccount(account, id) | Ending::AllBut(account, id) => {
-                query.bind(account).bind(id)
-            }
-            Ending::Device(account, id, device) => query.bind(account).bind(id).bind(device),
-        }
-    }
-}
-
-/// Ends the sessions `ending` picks: runs `keep` (what they leave behind:
-/// `remember_sessions`, or only their sign-ins for "not me"), records their end at
-/// `now` by `by`, then deletes them; the rows deleted. Inside a transaction of the
-/// store.
-pub(super) async fn end_sessions<E: Engine>(
+/// Ends the sessions `ending` picks: marks them as ended by `by`, runs `keep` (what
+/// they leave behind: [`REMEMBER`], or only their sign-ins for "not me"), records
+/// their end at `now`, then deletes them; the rows deleted. Inside a transaction of
+/// the store.
+async fn end_sessions<E: Engine>(
     tx: &mut Conn<E>,
-    keep: &[String],
     ending: Ending<'_>,
+    keep: &[&str],
     now: i64,
     by: EndedBy,
 ) -> Result<u64, sqlx::Error>
@@ -231,26 +215,25 @@ where
     i64: Column<Db<E>>,
     for<'a> &'a str: Bind<'a, Db<E>>,
 {
+    let by = by.as_str();
+    let mark = match ending {
+        Ending::Session(id) => sqlx::query(MARK_SESSION).bind(by).bind(id),
+        Ending::OfAccount(account, id) => {
+            sqlx::query(MARK_SESSION_OF).bind(by).bind(account).bind(id)
+        }
+        Ending::Device(account, id, device) => sqlx::query(MARK_DEVICE)
+            .bind(by)
+            .bind(account)
+            .bind(id)
+            .bind(device),
+        Ending::AllBut(account, id) => sqlx::query(MARK_ALL_BUT).bind(by).bind(account).bind(id),
+    };
+    mark.execute(&mut *tx).await?;
     for statement in keep {
-        ending
-            .bind(sqlx::query(statement))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(statement).execute(&mut *tx).await?;
     }
-    let after = ending.binds();
-    let ended = sessions_ended(
-        ending.condition(),
-        &format!("${}", after + 1),
-        &format!("${}", after + 2),
-    );
-    ending
-        .bind(sqlx::query(&ended))
-        .bind(now)
-        .bind(by.as_str())
-        .execute(&mut *tx)
-        .await?;
-    let delete = format!("DELETE FROM sessions WHERE {}", ending.condition());
-    let deleted = ending.bind(sqlx::query(&delete)).execute(&mut *tx).await?;
+    sqlx::query(RECORD_ENDS).bind(now).execute(&mut *tx).await?;
+    let deleted = sqlx::query(DELETE_ENDED).execute(&mut *tx).await?;
     Ok(E::rows_affected(&deleted))
 }
 
@@ -365,8 +348,7 @@ where
         // Its sign-ins stay in the activity; its device and country are not
         // remembered for the account.
         let ending = Ending::Device(account_id, session_hash, &device_hash);
-        let keep = [record_sign_ins(ending.condition())];
-        end_sessions::<E>(&mut tx, &keep, ending, now, EndedBy::NotMe).await?;
+        end_sessions::<E>(&mut tx, ending, &[RECORD_SIGN_INS], now, EndedBy::NotMe).await?;
         for forget in [
             "DELETE FROM known_devices WHERE account_id = $1 AND id_hash = $2",
             "DELETE FROM device_alerts WHERE account_id = $1 AND device_hash = $2",

@@ -1,7 +1,7 @@
 //! An existing database upgrades at start: the store opened on a database that the
 //! released app left behind (its migrations, its rows) keeps every session, pending
-//! code, event, send and passkey it held. A migration that changes the schema in
-//! place must pass this on both engines.
+//! code, event, send and passkey it held, and goes on working with them. A
+//! migration that changes the schema in place must pass this on both engines.
 
 use std::{borrow::Cow, path::Path};
 
@@ -204,4 +204,23 @@ async fn a_released_database_upgrades_without_losing_what_it_holds() {
     let passkeys = store.passkeys_of(1).await.expect("read");
     assert_eq!(passkeys.len(), 1);
     assert_eq!(passkeys[0].name, "Chrome, Android");
+
+    // A session of the released schema ends as any other: its sign-in and its end
+    // stay in the activity, and its device stays known to the account.
+    store.delete_session("session-hash", START).await.expect("sign out");
+    assert!(store.sessions_of(1, START, limits).await.expect("read").is_empty());
+    let activity = store.activity(1, 0, 10).await.expect("read");
+    let told: Vec<_> = activity
+        .iter()
+        .map(|e| (e.kind.as_str(), e.detail.as_str()))
+        .collect();
+    assert_eq!(
+        told,
+        [("session_ended", "sign_out"), ("sign_in", "device"), ("wrong_code", "")]
+    );
+    let from_its_device = store
+        .standing(&owner, Some("device-hash"), &Footprint::default(), "10.0.0.2", START, &Policy::default())
+        .await
+        .expect("read");
+    assert_eq!(from_its_device.allowance, Allowance::device("device-hash"));
 }
