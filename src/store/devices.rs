@@ -50,3 +50,4 @@ pub(super) fn novelty_key(account: &str, device_hash: &str, country: &str, since
               ELSE 'known' END"
     )
 }
+

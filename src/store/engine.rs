@@ -18,7 +18,7 @@ use super::{
 };
 use crate::phone::Phone;
 
-/// What an engine supplies to the SQL both engines run (`sql.rs`, `passkey_sql.rs`):
+/// What an engine supplies to the SQL both engines run (each aggregate's file):
 /// its pools, its transactions and locks, and the statements written for it alone
 /// because the engines really differ there. The compiler checks that a store
 /// supplies them all.
@@ -71,7 +71,7 @@ pub(super) trait Engine: Send + Sync + 'static {
 
     /// What the store knows of a phone and a browser for a code request, and the
     /// history it is decided on (`standing_sql`): read beside the writer, one round
-    /// trip (on SQLite, one for the requests waiting together: `sqlite_standings.rs`).
+    /// trip (on SQLite, one for the requests waiting together: `sqlite/standings.rs`).
     fn standing_row(
         &self,
         of: StandingOf,
@@ -79,7 +79,7 @@ pub(super) trait Engine: Send + Sync + 'static {
 
     /// The hot decision of the verify step, written for each engine so that it is one
     /// round trip to the database: one statement on PostgreSQL, one group-committed
-    /// batch on SQLite (`sqlite_sign_in.rs`).
+    /// batch on SQLite (`sqlite/sign_in.rs`).
     fn sign_in(
         &self,
         id_hash: &str,

@@ -15,7 +15,7 @@ use webauthn_rs::prelude::{
 use webauthn_rs_proto::ResidentKeyRequirement;
 
 use crate::server::{
-    auth::{alerts, devices, footprint, session, token},
+    auth::{alerts, footprint, session, token},
     http::request::RequestContext,
 };
 use crate::{
@@ -25,7 +25,7 @@ use crate::{
         passkeys::{
             NewCeremony, NewPasskey, PasskeyUse, Purpose, StoredPasskey, Taken, CEREMONY_TTL_SECS,
         },
-        Account, LiveSession, NewSession, SignInMethod, SignedIn,
+        Account, LiveSession, SignInMethod,
     },
 };
 
@@ -191,32 +191,20 @@ async fn login(request: &RequestContext, answer: &str) -> Result<Account, AppErr
             map_refusal(&error)
         })?;
     passkey.update_credential(&used);
-    let session_id = token::new_id();
-    let (device_id, device_hash) = devices::id_for_sign_in(request);
-    let from = footprint::of(request);
-    let now = request.now();
-    let SignedIn { account, novelty } = store
-        .passkey_sign_in(
-            PasskeyUse {
-                credential_id: &credential_id,
-                account_id: stored.account_id,
-                credential: &json(&passkey)?,
-                counter: used.counter(),
-            },
-            NewSession {
-                id_hash: &token::hash(&session_id),
-                device_hash: &device_hash,
-                from: &from,
-            },
-            now,
-        )
-        .await?
-        // Removed in the meantime, or this counter value was used first.
-        .ok_or(AppError::PasskeyUnknown)?;
+    let credential = json(&passkey)?;
+    let use_of = PasskeyUse {
+        credential_id: &credential_id,
+        account_id: stored.account_id,
+        credential: &credential,
+        counter: used.counter(),
+    };
+    let account = session::open(request, async |new| {
+        store.passkey_sign_in(use_of, new, request.now()).await
+    })
+    .await?
+    // Removed in the meantime, or this counter value was used first.
+    .ok_or(AppError::PasskeyUnknown)?;
     tracing::info!(phone = %account.phone, account = account.id, "signed in with a passkey");
-    session::replace(request, session_id).await?;
-    devices::remember(request, device_id);
-    alerts::after_sign_in(request, &account, &device_hash, &from, novelty).await;
     Ok(account)
 }
 

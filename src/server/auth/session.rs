@@ -1,9 +1,12 @@
 //! Server-side sessions: a random id in an HttpOnly cookie, its hash in the store.
 
-use crate::server::{auth::token, http::request::RequestContext};
+use crate::server::{
+    auth::{alerts, devices, footprint, token},
+    http::request::RequestContext,
+};
 use crate::{
     error::AppError,
-    store::{Account, LiveSession, SessionInfo},
+    store::{Account, LiveSession, NewSession, SessionInfo, SignedIn},
 };
 
 pub const SESSION_COOKIE: &str = "sid";
@@ -102,9 +105,38 @@ pub async fn end_others(request: &RequestContext) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Opens a session for a sign-in, whichever way it signs in. `sign_in` is the
+/// store's one step that checks the sign-in (uses the code, or records the passkey's
+/// use) and opens the session it is given: a new id, this browser's device id (a new
+/// one if it has none) and where the request comes from. It returns the account, or
+/// `None` when the store refused (then nothing is set). After it, the browser holds
+/// the new session and its device id, the session it had before is ended, and the
+/// owner is alerted if the sign-in is new.
+pub async fn open(
+    request: &RequestContext,
+    sign_in: impl AsyncFnOnce(NewSession<'_>) -> Result<Option<SignedIn>, AppError>,
+) -> Result<Option<Account>, AppError> {
+    let session_id = token::new_id();
+    let (device_id, device_hash) = devices::id_for_sign_in(request);
+    let from = footprint::of(request);
+    let opened = sign_in(NewSession {
+        id_hash: &token::hash(&session_id),
+        device_hash: &device_hash,
+        from: &from,
+    })
+    .await?;
+    let Some(SignedIn { account, novelty }) = opened else {
+        return Ok(None);
+    };
+    replace(request, session_id).await?;
+    devices::remember(request, device_id);
+    alerts::after_sign_in(request, &account, &device_hash, &from, novelty).await;
+    Ok(Some(account))
+}
+
 /// Hands the browser a new session id whose hash the store already holds, ending
 /// the session this browser had before: a sign-in never keeps an old id alive.
-pub async fn replace(request: &RequestContext, new_id: String) -> Result<(), AppError> {
+async fn replace(request: &RequestContext, new_id: String) -> Result<(), AppError> {
     if let Some(old) = request.cookie(SESSION_COOKIE) {
         request
             .state

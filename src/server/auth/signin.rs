@@ -1,7 +1,7 @@
 //! The sign-in steps server functions call: send a code, check a code.
 
 use crate::server::{
-    auth::{alerts, devices, footprint, session, token},
+    auth::{devices, footprint, session, token},
     http::request::RequestContext,
 };
 use crate::{
@@ -10,10 +10,7 @@ use crate::{
     otp::{code, Attempt, Policy},
     phone::Phone,
     sms::text::code_sms,
-    store::{
-        Account, NewSession, NewVerification, SignedIn, Verification, WrongGuess,
-        EXPIRED_CODES_KEPT_SECS,
-    },
+    store::{Account, NewVerification, Verification, WrongGuess, EXPIRED_CODES_KEPT_SECS},
 };
 
 /// The cookie that binds a pending code to the browser that asked for it.
@@ -72,9 +69,7 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
     // signed in from there: the owner reading it learns that someone else asks.
     let lang = request.lang();
     let foreign = standing.account_id.is_some() && !standing.country_known;
-    let country = foreign
-        .then(|| lang.country_name(&from.country))
-        .flatten();
+    let country = foreign.then(|| lang.country_name(&from.country)).flatten();
     let text = code_sms(lang, &code, state.settings.public_origin.host(), country);
     if let Err(error) = state.sms.send(phone.digits(), &text).await {
         tracing::error!(phone = %phone, reason = error.reason(), %error, "SMS not sent");
@@ -166,29 +161,17 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
         tracing::info!(phone = %verification.phone, "wrong code");
         return Err(wrong_guess(&verification, guess, policy));
     }
-    let session_id = token::new_id();
-    let (device_id, device_hash) = devices::id_for_sign_in(request);
-    let from = footprint::of(request);
-    let SignedIn { account, novelty } = state
-        .store
-        .complete_sign_in(
-            &id_hash,
-            NewSession {
-                id_hash: &token::hash(&session_id),
-                device_hash: &device_hash,
-                from: &from,
-            },
-            now,
-            policy.max_tries,
-        )
-        .await?
-        // Another request used the code first.
-        .ok_or(AppError::NoPendingVerification)?;
+    let account = session::open(request, async |new| {
+        state
+            .store
+            .complete_sign_in(&id_hash, new, now, policy.max_tries)
+            .await
+    })
+    .await?
+    // Another request used the code first.
+    .ok_or(AppError::NoPendingVerification)?;
     tracing::info!(phone = %account.phone, account = account.id, "signed in");
-    session::replace(request, session_id).await?;
-    devices::remember(request, device_id);
     request.clear_cookie(VERIFICATION_COOKIE);
-    alerts::after_sign_in(request, &account, &device_hash, &from, novelty).await;
     Ok(account)
 }
 
