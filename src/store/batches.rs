@@ -73,9 +73,10 @@ where
                 (jobs, Err(_)) if jobs.len() > 1 => {
                     for (job, reply) in jobs.into_iter().zip(replies) {
                         let (_, answers) = batch(vec![job]).await;
-                        let _ = reply.send(answers.and_then(|mut answers| {
-                            answers.pop().ok_or(sqlx::Error::RowNotFound)
-                        }));
+                        let _ =
+                            reply.send(answers.and_then(|mut answers| {
+                                answers.pop().ok_or(sqlx::Error::RowNotFound)
+                            }));
                     }
                 }
                 (_, Err(error)) => {
@@ -99,15 +100,38 @@ fn answer<A>(replies: Vec<Reply<A>>, answers: Vec<A>) {
 /// parameters; one text for each power-of-two size up to `MAX_BATCH`.
 const SIZES: usize = MAX_BATCH.ilog2() as usize + 1;
 
-/// The text for `count` jobs from each job's part `one(op, p)`, where `p(n)` is the
-/// placeholder of that job's n-th parameter (of `params`).
-pub(super) fn numbered(
+/// `one`, each placeholder `$n` made `$(n + offset)`: one job's statement, numbered
+/// after the parameters of the jobs before it.
+pub(super) fn renumber(one: &str, offset: usize) -> String {
+    let mut text = String::with_capacity(one.len() + 8);
+    let mut rest = one;
+    while let Some(at) = rest.find('$') {
+        text.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => text.push_str(&(n + offset).to_string()),
+            Err(_) => text.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    text.push_str(rest);
+    text
+}
+
+/// The text for `count` jobs: each job's statement `one` (of `params` parameters,
+/// `$1` to `$params`) with its own parameters, in the frame `frame(op, statement)`
+/// that tags its rows with its place in the batch.
+pub(super) fn repeated(
     count: usize,
     params: usize,
-    one: fn(usize, &dyn Fn(usize) -> String) -> String,
+    one: &str,
+    frame: fn(usize, &str) -> String,
 ) -> String {
     (0..count)
-        .map(|op| one(op, &|n| format!("${}", op * params + n)))
+        .map(|op| frame(op, &renumber(one, op * params)))
         .collect()
 }
 
@@ -140,8 +164,15 @@ mod tests {
 
     #[test]
     fn each_job_has_its_own_parameters() {
-        let text = numbered(2, 3, |op, p| format!("{op}:{},{};", p(1), p(3)));
-        assert_eq!(text, "0:$1,$3;1:$4,$6;");
+        let text = repeated(2, 3, "a = $1 AND b = $3 OR c = $10", |op, one| {
+            format!("{op}:{one};")
+        });
+        assert_eq!(
+            text,
+            "0:a = $1 AND b = $3 OR c = $10;1:a = $4 AND b = $6 OR c = $13;"
+        );
+        assert_eq!(renumber("$", 5), "$");
+        assert_eq!(renumber("x$2y$", 7), "x$9y$");
     }
 
     #[tokio::test]

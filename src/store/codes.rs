@@ -56,9 +56,10 @@ pub trait CodeStore: Send + Sync + 'static {
 //   WHERE f.phone = <phone> AND f.allowance = <allowance> AND f.at > <since>
 //   ORDER BY f.at DESC LIMIT 1 OFFSET <limit> - 1
 //
-// Here: VERIFICATION, COUNT_WRONG_GUESS, LOCK_UNTIL; in a send's history
-// (`sends/history.rs`), which the standing and both engines' reservations read. The
-// test `every_statement_spells_the_phone_lock_the_same_way` holds them to it.
+// Here: VERIFICATION, COUNT_WRONG_GUESS, LOCK_UNTIL; in a send's history: the
+// standing (`sends/standing.rs`) and both engines' reservations (`sqlite/sends.rs`,
+// `postgres/`). The test `every_statement_spells_the_phone_lock_the_same_way` holds
+// them to it.
 
 /// A code, with when its phone's lock (in the code's allowance) ends.
 /// Binds: $1 the code's id hash, $2 failures since, $3 the window, $4 the limit.
@@ -232,10 +233,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::sends::{
-        history::{history_columns, HistoryOf},
-        standing::standing_sql,
-    };
+    use crate::store::{postgres::HISTORIES, sends::standing::STANDING, sqlite::sends::HISTORY};
 
     /// A statement's words, one space apart.
     fn squeeze(sql: &str) -> String {
@@ -254,31 +252,22 @@ mod tests {
     #[test]
     fn every_statement_spells_the_phone_lock_the_same_way() {
         let window = FAILURES_WINDOW.to_string();
-        let history = history_columns(&HistoryOf {
-            phone: "j.phone",
-            ip: "j.ip",
-            allowance: "j.allowance",
-            now: "j.now",
-            per_phone: "j.per_phone",
-            per_ip: "j.per_ip",
-            failures: "j.failures",
-        });
-        let standing = standing_sql(&|n| format!("${n}"));
         let spelt = [
             (
-                VERIFICATION.to_owned(),
+                VERIFICATION,
                 ["v.phone", "v.allowance", "$2", "$3", "$4"].map(String::from),
             ),
             (
-                COUNT_WRONG_GUESS.to_owned(),
+                COUNT_WRONG_GUESS,
                 ["$3", "$4", "$5", "$6", "$7"].map(String::from),
             ),
+            (LOCK_UNTIL, ["$1", "$2", "$3", "$4", "$5"].map(String::from)),
             (
-                LOCK_UNTIL.to_owned(),
-                ["$1", "$2", "$3", "$4", "$5"].map(String::from),
+                HISTORY,
+                ["$1", "$3", &format!("($4 - {window})"), &window, "$7"].map(String::from),
             ),
             (
-                history,
+                HISTORIES,
                 [
                     "j.phone",
                     "j.allowance",
@@ -289,7 +278,7 @@ mod tests {
                 .map(String::from),
             ),
             (
-                standing,
+                STANDING,
                 [
                     "$1",
                     "chosen.allowance_key",
@@ -301,7 +290,7 @@ mod tests {
             ),
         ];
         for (statement, [phone, allowance, since, window, limit]) in spelt {
-            let statement = squeeze(&statement);
+            let statement = squeeze(statement);
             let rule = lock_rule(&phone, &allowance, &since, &window, &limit);
             assert!(statement.contains(&rule), "{statement}\nlacks\n{rule}");
             // And no other reading of the wrong codes beside it.

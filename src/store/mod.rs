@@ -1,5 +1,5 @@
-//! Storage, split by aggregate: each file (codes, sends, sessions, devices,
-//! activity, passkeys, outbox, retention) holds its contract, its statements and its
+//! Storage, split by aggregate: each file (codes, sends, sessions, activity,
+//! passkeys, outbox, retention) holds its contract, its statements and its
 //! one implementation for both engines, over what each engine supplies
 //! (`engine.rs`: SQLite in `sqlite/`, PostgreSQL in `postgres/`). `Store`
 //! (`traits.rs`) is all of them together.
@@ -11,7 +11,6 @@
 mod activity;
 mod batches;
 mod codes;
-mod devices;
 mod engine;
 mod model;
 mod outbox;
@@ -19,6 +18,8 @@ pub mod passkeys;
 mod postgres;
 mod retention;
 mod rows;
+#[cfg(test)]
+mod rules;
 mod sends;
 mod sessions;
 mod sqlite;

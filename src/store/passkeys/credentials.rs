@@ -1,8 +1,6 @@
 //! Passkeys: the account's credentials, its WebAuthn user handle, and the sign-in a
 //! passkey opens (a session like a code's, its method `passkey`).
 
-use std::sync::LazyLock;
-
 use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
@@ -10,7 +8,6 @@ use crate::{
     error::AppError,
     store::{
         activity::EVENT_OF_ACCOUNT,
-        devices::novelty_key,
         engine::{Bind, Column, Conn, Db, Engine},
         model::{EventKind, Footprint, NewSession, SignedIn, COUNTRY_MEMORY_SECS},
         rows::SignInRow,
@@ -125,17 +122,40 @@ pub(in crate::store) const COUNT_SIGN_IN: &str =
 
 /// Opens the session $1 of account $2 at $3, signed in with a passkey: device $4,
 /// device id hash $5, country $6, network $7; what is new about it is decided against
-/// the account's countries since $8.
-pub(in crate::store) static OPEN_PASSKEY_SESSION: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "INSERT INTO sessions
-           (id_hash, account_id, created_at, last_seen_at, device, device_hash, country,
-            network, novelty, method)
-         SELECT $1, a.id, $3, $3, $4, $5, $6, $7, {novelty}, 'passkey'
-         FROM accounts a WHERE a.id = $2",
-        novelty = novelty_key("a", "$5", "$6", "$8"),
-    )
-});
+/// the account's countries since $8 (`store/rules.rs` spells the novelty).
+pub(in crate::store) const OPEN_PASSKEY_SESSION: &str = "INSERT INTO sessions
+       (id_hash, account_id, created_at, last_seen_at, device, device_hash, country,
+        network, novelty, method)
+     SELECT $1, a.id, $3, $3, $4, $5, $6, $7,
+            CASE WHEN a.sign_ins = 1 THEN 'first'
+                 WHEN NOT ($5 <> '' AND (
+                        EXISTS (SELECT 1 FROM sessions ks
+                                WHERE ks.account_id = a.id AND ks.device_hash = $5)
+                        OR EXISTS (SELECT 1 FROM known_devices kd
+                                   WHERE kd.account_id = a.id AND kd.id_hash = $5)))
+                  AND ($6 <> '' AND NOT (EXISTS (SELECT 1 FROM sessions ks
+                                WHERE ks.account_id = a.id AND ks.country = $6
+                                  AND ks.created_at > $8)
+                        OR EXISTS (SELECT 1 FROM account_countries kc
+                                   WHERE kc.account_id = a.id AND kc.country = $6
+                                     AND kc.last_seen_at > $8)))
+                   THEN 'device,country'
+                 WHEN NOT ($5 <> '' AND (
+                        EXISTS (SELECT 1 FROM sessions ks
+                                WHERE ks.account_id = a.id AND ks.device_hash = $5)
+                        OR EXISTS (SELECT 1 FROM known_devices kd
+                                   WHERE kd.account_id = a.id AND kd.id_hash = $5)))
+                   THEN 'device'
+                 WHEN ($6 <> '' AND NOT (EXISTS (SELECT 1 FROM sessions ks
+                                WHERE ks.account_id = a.id AND ks.country = $6
+                                  AND ks.created_at > $8)
+                        OR EXISTS (SELECT 1 FROM account_countries kc
+                                   WHERE kc.account_id = a.id AND kc.country = $6
+                                     AND kc.last_seen_at > $8)))
+                   THEN 'country'
+                 ELSE 'known' END,
+            'passkey'
+     FROM accounts a WHERE a.id = $2";
 
 /// The account of session $1 and what was new about its sign-in.
 pub(in crate::store) const SIGNED_IN: &str =
@@ -239,7 +259,7 @@ where
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(&OPEN_PASSKEY_SESSION)
+        sqlx::query(OPEN_PASSKEY_SESSION)
             .bind(session.id_hash)
             .bind(used.account_id)
             .bind(now)

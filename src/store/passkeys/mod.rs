@@ -3,7 +3,7 @@
 //! to a browser, used once (`ceremonies.rs`).
 
 mod ceremonies;
-mod credentials;
+pub(in crate::store) mod credentials;
 
 pub use self::{
     ceremonies::{Ceremony, CeremonyStore, NewCeremony, Purpose, Taken, CEREMONY_TTL_SECS},

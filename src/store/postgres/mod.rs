@@ -3,7 +3,7 @@
 //! waiting for a concurrent writer); SMS reservations, which count across rows, take
 //! one transaction-scoped advisory lock.
 
-use std::{sync::LazyLock, time::Duration};
+use std::time::Duration;
 
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
@@ -11,14 +11,12 @@ use sqlx::{
 };
 
 use crate::store::{
-    devices::novelty_key,
     engine::Engine,
     model::{NewSession, COUNTRY_MEMORY_SECS},
     rows::{bind_standing, BatchHistoryRow, SignInRow, StandingOf, StandingRow},
     sends::{
-        history::{history_columns, HistoryOf},
         job::{SendJob, Sends},
-        standing::standing_sql,
+        standing::STANDING,
     },
 };
 use crate::{
@@ -72,6 +70,87 @@ impl PgStore {
     }
 }
 
+/// A sign-in in one statement (see `Engine::sign_in` below): uses the code if it is
+/// live, creates or counts the account, and opens the session with what is new about
+/// it (`store/rules.rs` spells the novelty). Binds: $1 now, $2 the code's id hash,
+/// $3 the tries allowed, $4 the session's id hash, $5 the device, $6 its device id
+/// hash, $7 the country, $8 the network, $9 countries known since.
+pub(in crate::store) const SIGN_IN: &str = "WITH consumed AS (
+        UPDATE verifications SET consumed_at = $1
+        WHERE id_hash = $2 AND consumed_at IS NULL AND failed_tries < $3
+          AND expires_at > $1
+        RETURNING phone),
+    account AS (
+        INSERT INTO accounts (phone, created_at, last_sign_in_at, sign_ins)
+        SELECT phone, $1, $1, 1 FROM consumed
+        ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at,
+          sign_ins = accounts.sign_ins + 1
+        RETURNING id, phone, created_at, last_sign_in_at, sign_ins),
+    seen AS (
+        SELECT a.*, a.sign_ins = 1 AS first,
+               CASE WHEN a.sign_ins = 1 THEN 'first'
+                    WHEN NOT ($6 <> '' AND (
+                           EXISTS (SELECT 1 FROM sessions ks
+                                   WHERE ks.account_id = a.id AND ks.device_hash = $6)
+                           OR EXISTS (SELECT 1 FROM known_devices kd
+                                      WHERE kd.account_id = a.id AND kd.id_hash = $6)))
+                     AND ($7 <> '' AND NOT (EXISTS (SELECT 1 FROM sessions ks
+                                   WHERE ks.account_id = a.id AND ks.country = $7
+                                     AND ks.created_at > $9)
+                           OR EXISTS (SELECT 1 FROM account_countries kc
+                                      WHERE kc.account_id = a.id AND kc.country = $7
+                                        AND kc.last_seen_at > $9)))
+                      THEN 'device,country'
+                    WHEN NOT ($6 <> '' AND (
+                           EXISTS (SELECT 1 FROM sessions ks
+                                   WHERE ks.account_id = a.id AND ks.device_hash = $6)
+                           OR EXISTS (SELECT 1 FROM known_devices kd
+                                      WHERE kd.account_id = a.id AND kd.id_hash = $6)))
+                      THEN 'device'
+                    WHEN ($7 <> '' AND NOT (EXISTS (SELECT 1 FROM sessions ks
+                                   WHERE ks.account_id = a.id AND ks.country = $7
+                                     AND ks.created_at > $9)
+                           OR EXISTS (SELECT 1 FROM account_countries kc
+                                      WHERE kc.account_id = a.id AND kc.country = $7
+                                        AND kc.last_seen_at > $9)))
+                      THEN 'country'
+                    ELSE 'known' END
+                 AS novelty
+        FROM account a),
+    opened AS (
+        INSERT INTO sessions
+          (id_hash, account_id, created_at, last_seen_at, device, device_hash,
+           country, network, novelty)
+        SELECT $4, id, $1, $1, $5, $6, $7, $8, novelty FROM seen)
+    SELECT id, phone, created_at, last_sign_in_at, first, novelty FROM seen";
+
+/// The histories of a batch of reservations, in their order: each one's as
+/// `sqlite::sends::HISTORY` reads one (the rules they share are spelt in
+/// `store/rules.rs`), over the batch's arrays. Binds: $1 the phones, $2 the
+/// addresses, $3 the allowances, $4 the times, $5 the limits per phone, $6 per
+/// address, $7 of wrong codes.
+pub(in crate::store) const HISTORIES: &str = "SELECT j.op,
+       (SELECT MAX(sent_at) FROM sms_sends
+        WHERE phone = j.phone AND allowance = j.allowance AND sent_at > (j.now - 86400))
+         AS last_sent,
+       (SELECT COUNT(*) FROM
+          (SELECT 1 FROM sms_sends
+           WHERE phone = j.phone AND allowance = j.allowance AND sent_at > (j.now - 3600)
+           LIMIT j.per_phone) AS p) AS to_phone,
+       (SELECT COUNT(*) FROM
+          (SELECT 1 FROM sms_sends WHERE ip = j.ip AND sent_at > (j.now - 3600)
+           LIMIT j.per_ip) AS i) AS from_ip,
+       (COALESCE((SELECT total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
+        - COALESCE((SELECT total FROM sms_send_totals WHERE second <= (j.now - 86400)
+                    ORDER BY second DESC LIMIT 1), 0)) AS of_day,
+       (SELECT f.at + 3600 FROM failed_attempts f
+        WHERE f.phone = j.phone AND f.allowance = j.allowance AND f.at > (j.now - 3600)
+        ORDER BY f.at DESC LIMIT 1 OFFSET j.failures - 1) AS locked_until
+     FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[],
+                 $6::int8[], $7::int8[])
+       WITH ORDINALITY AS j(phone, ip, allowance, now, per_phone, per_ip, failures, op)
+     ORDER BY j.op";
+
 impl Engine for PgStore {
     type Db = Postgres;
 
@@ -124,8 +203,7 @@ impl Engine for PgStore {
     }
 
     async fn standing_row(&self, of: StandingOf) -> Result<StandingRow, sqlx::Error> {
-        static STANDING: LazyLock<String> = LazyLock::new(|| standing_sql(&|n| format!("${n}")));
-        bind_standing(sqlx::query_as(&STANDING), &of)
+        bind_standing(sqlx::query_as(STANDING), &of)
             .fetch_one(&self.pool)
             .await
     }
@@ -142,31 +220,7 @@ impl Engine for PgStore {
         now: i64,
         max_tries: u32,
     ) -> Result<Option<SignInRow>, sqlx::Error> {
-        static SIGN_IN: LazyLock<String> = LazyLock::new(|| {
-            format!(
-                "WITH consumed AS (
-                    UPDATE verifications SET consumed_at = $1
-                    WHERE id_hash = $2 AND consumed_at IS NULL AND failed_tries < $3
-                      AND expires_at > $1
-                    RETURNING phone),
-                account AS (
-                    INSERT INTO accounts (phone, created_at, last_sign_in_at, sign_ins)
-                    SELECT phone, $1, $1, 1 FROM consumed
-                    ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at,
-                      sign_ins = accounts.sign_ins + 1
-                    RETURNING id, phone, created_at, last_sign_in_at, sign_ins),
-                seen AS (
-                    SELECT a.*, a.sign_ins = 1 AS first, {novelty} AS novelty FROM account a),
-                opened AS (
-                    INSERT INTO sessions
-                      (id_hash, account_id, created_at, last_seen_at, device, device_hash,
-                       country, network, novelty)
-                    SELECT $4, id, $1, $1, $5, $6, $7, $8, novelty FROM seen)
-                SELECT id, phone, created_at, last_sign_in_at, first, novelty FROM seen",
-                novelty = novelty_key("a", "$6", "$7", "$9"),
-            )
-        });
-        sqlx::query_as(&SIGN_IN)
+        sqlx::query_as(SIGN_IN)
             .bind(now)
             .bind(id_hash)
             .bind(i64::from(max_tries))
@@ -180,32 +234,13 @@ impl Engine for PgStore {
             .await
     }
 
-    /// One statement for the whole batch, its reservations as arrays.
+    /// One statement for the whole batch ([`HISTORIES`]), its reservations as arrays.
     async fn send_histories(
         tx: &mut PgConnection,
         jobs: &[SendJob],
     ) -> Result<Vec<SendHistory>, sqlx::Error> {
-        static HISTORIES: LazyLock<String> = LazyLock::new(|| {
-            format!(
-                "SELECT j.op, {}
-                 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[],
-                             $6::int8[], $7::int8[])
-                   WITH ORDINALITY AS j(phone, ip, allowance, now, per_phone, per_ip,
-                                        failures, op)
-                 ORDER BY j.op",
-                history_columns(&HistoryOf {
-                    phone: "j.phone",
-                    ip: "j.ip",
-                    allowance: "j.allowance",
-                    now: "j.now",
-                    per_phone: "j.per_phone",
-                    per_ip: "j.per_ip",
-                    failures: "j.failures",
-                })
-            )
-        });
         let column = |pick: fn(&SendJob) -> i64| jobs.iter().map(pick).collect::<Vec<_>>();
-        let rows: Vec<BatchHistoryRow> = sqlx::query_as(&HISTORIES)
+        let rows: Vec<BatchHistoryRow> = sqlx::query_as(HISTORIES)
             .bind(jobs.iter().map(|j| j.phone.as_str()).collect::<Vec<_>>())
             .bind(jobs.iter().map(|j| j.ip.as_str()).collect::<Vec<_>>())
             .bind(

@@ -13,8 +13,8 @@ use sqlx::{
     Sqlite, SqliteConnection, SqlitePool, Transaction,
 };
 
-mod sends;
-mod sign_in;
+pub(in crate::store) mod sends;
+pub(in crate::store) mod sign_in;
 mod standings;
 
 use self::{

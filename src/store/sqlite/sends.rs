@@ -8,72 +8,72 @@ use sqlx::SqliteConnection;
 
 use crate::otp::{Limit, SendHistory};
 use crate::store::{
-    batches::{numbered, text_for, texts},
+    batches::{repeated, text_for, texts},
     rows::BatchHistoryRow,
-    sends::{
-        history::{count_send, history_columns, HistoryOf},
-        job::SendJob,
-    },
+    sends::job::SendJob,
 };
 
-/// Bound parameters per history: phone, address, allowance, now, and the limits per
-/// phone, per address and of wrong codes.
+/// Bound parameters per history.
 const HISTORY_PARAMS: usize = 7;
 
-/// Bound parameters per write: phone, address, now, allowance, device, country,
-/// network, the new code's id hash, the one it replaces, its digest, its expiry.
-const RECORD_PARAMS: usize = 11;
+/// A send's history (`HistoryRow`), each count stopping at its limit: knowing that
+/// a limit is reached is all the policy needs. The rules it shares with the standing
+/// and PostgreSQL's reservations are spelt in `store/rules.rs`. Binds: $1 the phone,
+/// $2 the address, $3 the allowance, $4 now, $5 the limit per phone, $6 per
+/// address, $7 of wrong codes.
+pub(in crate::store) const HISTORY: &str = "SELECT
+       (SELECT MAX(sent_at) FROM sms_sends
+        WHERE phone = $1 AND allowance = $3 AND sent_at > ($4 - 86400)) AS last_sent,
+       (SELECT COUNT(*) FROM
+          (SELECT 1 FROM sms_sends
+           WHERE phone = $1 AND allowance = $3 AND sent_at > ($4 - 3600)
+           LIMIT $5) AS p) AS to_phone,
+       (SELECT COUNT(*) FROM
+          (SELECT 1 FROM sms_sends WHERE ip = $2 AND sent_at > ($4 - 3600)
+           LIMIT $6) AS i) AS from_ip,
+       (COALESCE((SELECT total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
+        - COALESCE((SELECT total FROM sms_send_totals WHERE second <= ($4 - 86400)
+                    ORDER BY second DESC LIMIT 1), 0)) AS of_day,
+       (SELECT f.at + 3600 FROM failed_attempts f
+        WHERE f.phone = $1 AND f.allowance = $3 AND f.at > ($4 - 3600)
+        ORDER BY f.at DESC LIMIT 1 OFFSET $7 - 1) AS locked_until";
+
+/// Bound parameters per write.
+const RECORD_PARAMS: usize = 12;
+
+/// Writes a granted reservation: its send, counted in `sms_sends` (its id read back,
+/// tagged with its place in the batch) and in the running totals (as
+/// `history::COUNT_SEND`); the code sent, in the activity of the phone's account if
+/// it has one; the new code, killing the live one it replaces. Binds: $1 the phone,
+/// $2 the address, $3 now, $4 the allowance, $5 the device, $6 the country, $7 the
+/// network, $8 the new code's id hash, $9 the one it replaces, $10 its digest, $11
+/// its expiry, $12 its place in the batch.
+pub(in crate::store) const RECORD: &str =
+    "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, $2, $3, $4);
+     SELECT $12 AS op, last_insert_rowid() AS id;
+     INSERT INTO security_events
+       (account_id, at, kind, device, country, network, detail, send_id)
+      SELECT id, $3, 'code_sent', $5, $6, $7, '', last_insert_rowid()
+      FROM accounts WHERE phone = $1;
+     UPDATE sms_send_totals SET total = total + 1 WHERE second > $3;
+     INSERT INTO sms_send_totals (second, total)
+      VALUES ($3, COALESCE((SELECT t.total FROM sms_send_totals t
+                            WHERE t.second <= $3
+                            ORDER BY t.second DESC LIMIT 1), 0) + 1)
+      ON CONFLICT (second) DO UPDATE SET total = excluded.total;
+     DELETE FROM verifications WHERE id_hash = $9 AND consumed_at IS NULL;
+     INSERT INTO verifications
+       (id_hash, phone, code_digest, created_at, expires_at, allowance)
+      VALUES ($8, $1, $10, $3, $11, $4);";
 
 fn histories_sql(count: usize) -> String {
-    numbered(count, HISTORY_PARAMS, |op, p| {
-        format!(
-            "SELECT {op} AS op, {};",
-            history_columns(&HistoryOf {
-                phone: &p(1),
-                ip: &p(2),
-                allowance: &p(3),
-                now: &p(4),
-                per_phone: &p(5),
-                per_ip: &p(6),
-                failures: &p(7),
-            })
-        )
+    repeated(count, HISTORY_PARAMS, HISTORY, |op, one| {
+        format!("SELECT {op} AS op, h.* FROM ({one}) AS h;")
     })
 }
 
 fn record_sql(count: usize) -> String {
-    numbered(count, RECORD_PARAMS, |op, p| {
-        let [later, own] = count_send(&p(3));
-        format!(
-            "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ({}, {}, {}, {});
-             SELECT {op} AS op, last_insert_rowid() AS id;
-             INSERT INTO security_events
-               (account_id, at, kind, device, country, network, detail, send_id)
-              SELECT id, {}, 'code_sent', {}, {}, {}, '', last_insert_rowid()
-              FROM accounts WHERE phone = {};
-             {later}; {own};
-             DELETE FROM verifications WHERE id_hash = {} AND consumed_at IS NULL;
-             INSERT INTO verifications
-               (id_hash, phone, code_digest, created_at, expires_at, allowance)
-              VALUES ({}, {}, {}, {}, {}, {});",
-            p(1),
-            p(2),
-            p(3),
-            p(4),
-            p(3),
-            p(5),
-            p(6),
-            p(7),
-            p(1),
-            p(9),
-            p(8),
-            p(1),
-            p(10),
-            p(3),
-            p(11),
-            p(4),
-        )
-    })
+    repeated(count, RECORD_PARAMS, RECORD, |_, one| one.to_owned())
 }
 
 static HISTORIES: LazyLock<Vec<String>> = LazyLock::new(|| texts(histories_sql));
@@ -112,7 +112,7 @@ pub(super) async fn record(
         let (part, after) = rest.split_at(1 << rest.len().ilog2());
         rest = after;
         let mut query = sqlx::query_as::<_, (i64, i64)>(text_for(&RECORDS, part.len())?);
-        for job in part {
+        for (op, job) in (0_i64..).zip(part) {
             query = query
                 .bind(&job.phone)
                 .bind(&job.ip)
@@ -124,7 +124,8 @@ pub(super) async fn record(
                 .bind(&job.id_hash)
                 .bind(&job.replaces)
                 .bind(&job.code_digest)
-                .bind(job.expires_at);
+                .bind(job.expires_at)
+                .bind(op);
         }
         let mut rows = query.fetch_all(&mut *tx).await?;
         rows.sort_by_key(|(op, _)| *op);
@@ -144,7 +145,8 @@ mod tests {
         assert!(sql.contains("phone = $1 ") && sql.contains("phone = $8 "));
         assert!(sql.contains("$14") && !sql.contains("$15"));
         let sql = record_sql(2);
-        assert!(sql.contains("VALUES ($12, $13, $14, $15)"));
-        assert!(sql.contains("$22") && !sql.contains("$23"));
+        assert!(sql.contains("VALUES ($13, $14, $15, $16)"));
+        assert!(sql.contains("SELECT $12 AS op") && sql.contains("SELECT $24 AS op"));
+        assert!(sql.contains("$24") && !sql.contains("$25"));
     }
 }

@@ -11,15 +11,13 @@ use std::sync::LazyLock;
 use sqlx::SqlitePool;
 
 use crate::store::{
-    batches::{drain, numbered, text_for, texts, Batches, Queue},
-    devices::novelty_key,
+    batches::{drain, repeated, text_for, texts, Batches, Queue},
     model::COUNTRY_MEMORY_SECS,
     rows::SignInRow,
 };
 
-/// Bound parameters per sign-in: now, code id hash, max tries, session hash, device,
-/// device id hash, country, network, the start of the country memory.
-const PARAMS: usize = 9;
+/// Bound parameters per sign-in.
+const PARAMS: usize = 10;
 
 pub struct SignIn {
     pub id_hash: String,
@@ -55,35 +53,63 @@ pub async fn run(writer: SqlitePool, queue: Queue<SignIn, Option<SignInRow>>) {
     .await;
 }
 
-/// The batch's SQL: one transaction, each sign-in's steps with its own parameters,
-/// each ending by reading back its account tagged with its place in the batch.
+/// One sign-in: uses the code if it is live (not used, tries left, not expired),
+/// creates or counts the account, and opens the session with what is new about it
+/// (decided against the account as it was before: `store/rules.rs` spells the
+/// novelty). Each step goes on only if the one before changed a row (`changes()`),
+/// so sign-ins in a batch cannot affect one another. Ends by reading back the
+/// account, tagged with its place in the batch. Binds: $1 now, $2 the code's id
+/// hash, $3 the tries allowed, $4 the session's id hash, $5 the device, $6 its
+/// device id hash, $7 the country, $8 the network, $9 countries known since, $10 its
+/// place in the batch.
+pub(in crate::store) const SIGN_IN: &str = "UPDATE verifications SET consumed_at = $1
+      WHERE id_hash = $2 AND consumed_at IS NULL AND failed_tries < $3 AND expires_at > $1;
+     INSERT INTO accounts (phone, created_at, last_sign_in_at, sign_ins)
+      SELECT phone, $1, $1, 1 FROM verifications
+      WHERE id_hash = $2 AND changes() = 1
+      ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at,
+        sign_ins = accounts.sign_ins + 1;
+     INSERT INTO sessions
+       (id_hash, account_id, created_at, last_seen_at, device, device_hash, country,
+        network, novelty)
+      SELECT $4, a.id, $1, $1, $5, $6, $7, $8,
+             CASE WHEN a.sign_ins = 1 THEN 'first'
+                  WHEN NOT ($6 <> '' AND (
+                         EXISTS (SELECT 1 FROM sessions ks
+                                 WHERE ks.account_id = a.id AND ks.device_hash = $6)
+                         OR EXISTS (SELECT 1 FROM known_devices kd
+                                    WHERE kd.account_id = a.id AND kd.id_hash = $6)))
+                   AND ($7 <> '' AND NOT (EXISTS (SELECT 1 FROM sessions ks
+                                 WHERE ks.account_id = a.id AND ks.country = $7
+                                   AND ks.created_at > $9)
+                         OR EXISTS (SELECT 1 FROM account_countries kc
+                                    WHERE kc.account_id = a.id AND kc.country = $7
+                                      AND kc.last_seen_at > $9)))
+                    THEN 'device,country'
+                  WHEN NOT ($6 <> '' AND (
+                         EXISTS (SELECT 1 FROM sessions ks
+                                 WHERE ks.account_id = a.id AND ks.device_hash = $6)
+                         OR EXISTS (SELECT 1 FROM known_devices kd
+                                    WHERE kd.account_id = a.id AND kd.id_hash = $6)))
+                    THEN 'device'
+                  WHEN ($7 <> '' AND NOT (EXISTS (SELECT 1 FROM sessions ks
+                                 WHERE ks.account_id = a.id AND ks.country = $7
+                                   AND ks.created_at > $9)
+                         OR EXISTS (SELECT 1 FROM account_countries kc
+                                    WHERE kc.account_id = a.id AND kc.country = $7
+                                      AND kc.last_seen_at > $9)))
+                    THEN 'country'
+                  ELSE 'known' END
+      FROM verifications v JOIN accounts a ON a.phone = v.phone
+      WHERE v.id_hash = $2 AND changes() = 1;
+     SELECT $10 AS op, a.id, a.phone, a.created_at, a.last_sign_in_at,
+            s.novelty = 'first' AS first, s.novelty
+      FROM sessions s JOIN accounts a ON a.id = s.account_id
+      WHERE s.id_hash = $4;";
+
+/// The batch's SQL: one transaction, each sign-in's own [`SIGN_IN`].
 fn batch_sql(count: usize) -> String {
-    let sign_ins = numbered(count, PARAMS, |op, p| {
-        let (now, code, tries, session, device, device_hash) = (p(1), p(2), p(3), p(4), p(5), p(6));
-        let (country, network, since) = (p(7), p(8), p(9));
-        let novelty = novelty_key("a", &device_hash, &country, &since);
-        format!(
-            "UPDATE verifications SET consumed_at = {now}
-              WHERE id_hash = {code} AND consumed_at IS NULL AND failed_tries < {tries}
-                AND expires_at > {now};
-             INSERT INTO accounts (phone, created_at, last_sign_in_at, sign_ins)
-              SELECT phone, {now}, {now}, 1 FROM verifications
-              WHERE id_hash = {code} AND changes() = 1
-              ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at,
-                sign_ins = accounts.sign_ins + 1;
-             INSERT INTO sessions
-               (id_hash, account_id, created_at, last_seen_at, device, device_hash, country,
-                network, novelty)
-              SELECT {session}, a.id, {now}, {now}, {device}, {device_hash}, {country},
-                     {network}, {novelty}
-              FROM verifications v JOIN accounts a ON a.phone = v.phone
-              WHERE v.id_hash = {code} AND changes() = 1;
-             SELECT {op} AS op, a.id, a.phone, a.created_at, a.last_sign_in_at,
-                    s.novelty = 'first' AS first, s.novelty
-              FROM sessions s JOIN accounts a ON a.id = s.account_id
-              WHERE s.id_hash = {session};"
-        )
-    });
+    let sign_ins = repeated(count, PARAMS, SIGN_IN, |_, one| one.to_owned());
     format!("BEGIN IMMEDIATE;{sign_ins}COMMIT;")
 }
 
@@ -96,7 +122,7 @@ async fn execute(
     sign_ins: &[SignIn],
 ) -> Result<Vec<Option<SignInRow>>, sqlx::Error> {
     let mut query = sqlx::query_as::<_, BatchRow>(text_for(&BATCHES, sign_ins.len())?);
-    for job in sign_ins {
+    for (op, job) in (0_i64..).zip(sign_ins) {
         query = query
             .bind(job.now)
             .bind(&job.id_hash)
@@ -106,7 +132,8 @@ async fn execute(
             .bind(&job.device_hash)
             .bind(&job.country)
             .bind(&job.network)
-            .bind(job.now - COUNTRY_MEMORY_SECS);
+            .bind(job.now - COUNTRY_MEMORY_SECS)
+            .bind(op);
     }
     let mut connection = writer.acquire().await?;
     // fetch_all runs the batch to its end (COMMIT); a failure part-way leaves the
@@ -144,9 +171,9 @@ mod tests {
     fn each_sign_in_of_a_batch_has_its_own_parameters() {
         let sql = batch_sql(2);
         assert!(sql.starts_with("BEGIN IMMEDIATE;") && sql.ends_with("COMMIT;"));
-        assert!(sql.contains("SELECT 0 AS op") && sql.contains("SELECT 1 AS op"));
-        assert!(sql.contains("id_hash = $2 ") && sql.contains("id_hash = $11 "));
-        assert!(sql.contains("s.id_hash = $4;") && sql.contains("s.id_hash = $13;"));
-        assert!(sql.contains("$18") && !sql.contains("$19"));
+        assert!(sql.contains("SELECT $10 AS op") && sql.contains("SELECT $20 AS op"));
+        assert!(sql.contains("id_hash = $2 ") && sql.contains("id_hash = $12 "));
+        assert!(sql.contains("s.id_hash = $4;") && sql.contains("s.id_hash = $14;"));
+        assert!(sql.contains("$20") && !sql.contains("$21"));
     }
 }

@@ -8,9 +8,9 @@ use std::sync::LazyLock;
 use sqlx::SqlitePool;
 
 use crate::store::{
-    batches::{drain, numbered, text_for, texts, Batches, Queue},
+    batches::{drain, repeated, text_for, texts, Batches, Queue},
     rows::{bind_standing, BatchStandingRow, StandingOf, StandingRow},
-    sends::standing::standing_sql,
+    sends::standing::STANDING,
 };
 
 /// Bound parameters per standing (`standing_sql`).
@@ -20,8 +20,8 @@ const PARAMS: usize = 9;
 pub type Standings = Batches<StandingOf, StandingRow>;
 
 fn standings_sql(count: usize) -> String {
-    numbered(count, PARAMS, |op, p| {
-        format!("SELECT {op} AS op, s.* FROM ({}) AS s;", standing_sql(p))
+    repeated(count, PARAMS, STANDING, |op, one| {
+        format!("SELECT {op} AS op, s.* FROM ({one}) AS s;")
     })
 }
 
