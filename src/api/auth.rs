@@ -9,7 +9,7 @@ use crate::{
     otp::code,
     phone::Phone,
     server::{
-        auth::signin,
+        auth::{client::Client, signin},
         http::request::{redirect_if, RequestContext},
     },
 };
@@ -28,7 +28,9 @@ pub struct PendingCodeView {
 pub async fn request_code(#[server(default)] phone: String) -> Result<(), AppError> {
     RequestContext::run(|request| async move {
         let phone = Phone::parse(&phone, &request.state.settings.policy.allowed_countries)?;
-        signin::send_code(&request, &phone).await?;
+        signin::send_code(&request.state, &Client::of(&request), &phone)
+            .await?
+            .hand(&request);
         leptos_axum::redirect("/verify");
         Ok(())
     })
@@ -39,8 +41,11 @@ pub async fn request_code(#[server(default)] phone: String) -> Result<(), AppErr
 #[server(prefix = "/api", endpoint = "resend_code")]
 pub async fn resend_code() -> Result<(), AppError> {
     RequestContext::run(|request| async move {
-        let (_, pending) = signin::pending(&request).await?;
-        signin::send_code(&request, &pending.phone).await?;
+        let client = Client::of(&request);
+        let (_, pending) = signin::pending(&request.state, &client).await?;
+        signin::send_code(&request.state, &client, &pending.phone)
+            .await?
+            .hand(&request);
         leptos_axum::redirect("/verify");
         Ok(())
     })
@@ -64,12 +69,13 @@ pub async fn verify_code(#[server(default)] code: String) -> Result<(), AppError
 #[server(prefix = "/api", endpoint = "pending_code")]
 pub async fn pending_code() -> Result<PendingCodeView, AppError> {
     RequestContext::run(|request| async move {
-        let (_, pending) = signin::pending(&request)
+        let client = Client::of(&request);
+        let (_, pending) = signin::pending(&request.state, &client)
             .await
             .inspect_err(|e| redirect_if(e, AppError::NoPendingVerification, "/signup"))?;
         Ok(PendingCodeView {
             masked_phone: pending.phone.masked(),
-            resend_in_secs: signin::resend_wait(&request, &pending).await?,
+            resend_in_secs: signin::resend_wait(&request.state, &pending, client.now).await?,
         })
     })
     .await

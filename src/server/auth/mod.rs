@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod alerts;
+pub mod client;
 pub mod devices;
 pub mod footprint;
 pub mod passkeys;

@@ -1,8 +1,12 @@
 //! The sign-in steps server functions call: send a code, check a code.
 
 use crate::server::{
-    auth::{devices, footprint, session, token},
+    auth::{
+        client::{Client, SetCookie},
+        session, token,
+    },
     http::request::RequestContext,
+    state::AppState,
 };
 use crate::{
     clock::format_utc,
@@ -13,22 +17,23 @@ use crate::{
     store::{Account, NewVerification, Verification, WrongGuess, EXPIRED_CODES_KEPT_SECS},
 };
 
-/// The cookie that binds a pending code to the browser that asked for it.
-pub const VERIFICATION_COOKIE: &str = "vid";
+pub use super::client::VERIFICATION_COOKIE;
 
 /// Counts the SMS against every limit and stores a new code (killing the one this
-/// browser had), in one step, then sends it. A code whose SMS failed is deleted: it
-/// is never usable.
-pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), AppError> {
-    let state = &request.state;
+/// browser had), in one step, then sends it; the cookie that binds the code to the
+/// browser. A code whose SMS failed is deleted: it is never usable.
+pub async fn send_code(
+    state: &AppState,
+    client: &Client,
+    phone: &Phone,
+) -> Result<SetCookie, AppError> {
     let policy = &state.settings.policy;
-    let now = request.now();
-    let from = footprint::of(request);
-    let ip = request.client_key();
-    let device_hash = devices::hash_of(request);
+    let now = client.now;
+    let from = &client.footprint;
+    let ip = &client.limit_key;
     let standing = state
         .store
-        .standing(phone, device_hash.as_deref(), &from, &ip, now, policy)
+        .standing(phone, client.device_hash.as_deref(), from, ip, now, policy)
         .await?;
     let allowance = standing.allowance;
     let refused = |refusal: &AppError| {
@@ -43,9 +48,7 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
     let verification_id = token::new_id();
     let id_hash = token::hash(&verification_id);
     // A resend replaces this browser's own code; codes of other browsers live on.
-    let replaces = request
-        .cookie(VERIFICATION_COOKIE)
-        .map(|id| token::hash(&id));
+    let replaces = client.pending_code.as_deref().map(token::hash);
     let code = code::generate();
     let ticket = state
         .store
@@ -59,15 +62,15 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
                 created_at: now,
                 expires_at: now + policy.code_ttl_secs,
             },
-            &ip,
-            &from,
+            ip,
+            from,
             policy,
         )
         .await
         .inspect_err(refused)?;
     // The code names the country it was asked from when the number's account has not
     // signed in from there: the owner reading it learns that someone else asks.
-    let lang = request.lang();
+    let lang = client.lang;
     let foreign = standing.account_id.is_some() && !standing.country_known;
     let country = foreign.then(|| lang.country_name(&from.country)).flatten();
     let text = code_sms(lang, &code, state.settings.public_origin.host(), country);
@@ -84,24 +87,25 @@ pub async fn send_code(request: &RequestContext, phone: &Phone) -> Result<(), Ap
     tracing::info!(phone = %phone, "code sent");
     // The cookie outlives the code by the hour the store keeps expired codes, so a
     // late guess is told "expired" rather than "no code".
-    let cookie_lifetime = policy.code_ttl_secs + EXPIRED_CODES_KEPT_SECS;
-    request.set_cookie(VERIFICATION_COOKIE, verification_id, cookie_lifetime);
-    Ok(())
+    Ok(SetCookie {
+        name: VERIFICATION_COOKIE,
+        value: verification_id,
+        max_age_secs: policy.code_ttl_secs + EXPIRED_CODES_KEPT_SECS,
+    })
 }
 
 /// The code pending in this browser and the id its cookie holds.
-pub async fn pending(request: &RequestContext) -> Result<(String, Verification), AppError> {
-    let id = request
-        .cookie(VERIFICATION_COOKIE)
+pub async fn pending(
+    state: &AppState,
+    client: &Client,
+) -> Result<(String, Verification), AppError> {
+    let id = client
+        .pending_code
+        .clone()
         .ok_or(AppError::NoPendingVerification)?;
-    let verification = request
-        .state
+    let verification = state
         .store
-        .verification(
-            &token::hash(&id),
-            request.now(),
-            &request.state.settings.policy,
-        )
+        .verification(&token::hash(&id), client.now, &state.settings.policy)
         .await?
         .ok_or(AppError::NoPendingVerification)?;
     Ok((id, verification))
@@ -109,18 +113,15 @@ pub async fn pending(request: &RequestContext) -> Result<(String, Verification),
 
 /// Seconds until the pending code's phone may get another SMS on its allowance.
 pub async fn resend_wait(
-    request: &RequestContext,
+    state: &AppState,
     pending: &Verification,
+    now: i64,
 ) -> Result<u32, AppError> {
-    let now = request.now();
-    let last_sent = request
-        .state
+    let last_sent = state
         .store
         .last_sms_to(&pending.phone, &pending.allowance, now)
         .await?;
-    Ok(last_sent.map_or(0, |sent| {
-        request.state.settings.policy.resend_wait(sent, now)
-    }))
+    Ok(last_sent.map_or(0, |sent| state.settings.policy.resend_wait(sent, now)))
 }
 
 /// Checks a guess. Right: the code is used up, the account opened (created at the
@@ -134,8 +135,9 @@ pub async fn check_code(request: &RequestContext, guess: &str) -> Result<Account
 async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppError> {
     let state = &request.state;
     let policy = &state.settings.policy;
-    let now = request.now();
-    let (id, verification) = pending(request).await?;
+    let client = Client::of(request);
+    let now = client.now;
+    let (id, verification) = pending(state, &client).await?;
     let id_hash = token::hash(&id);
     policy.check_attempt(
         &Attempt {
@@ -153,7 +155,7 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
                 &id_hash,
                 &verification.phone,
                 &verification.allowance,
-                &footprint::of(request),
+                &client.footprint,
                 now,
                 policy,
             )
@@ -198,5 +200,159 @@ fn wrong_guess(verification: &Verification, guess: WrongGuess, policy: &Policy) 
             tries: Some(tries), ..
         } => policy.wrong_guess(tries),
         WrongGuess { tries: None, .. } => AppError::TooManyTries,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The code request's steps with no HTTP: a real SQLite store, the development
+    //! outbox as the SMS sender, a clock the test moves.
+
+    use std::sync::Arc;
+
+    use leptos::config::LeptosOptions;
+    use secrecy::SecretString;
+
+    use super::*;
+    use crate::{
+        clock::{Clock, ManualClock},
+        i18n::Lang,
+        server::{config::Config, geo::GeoIp, state::Settings},
+        sms::DevOutbox,
+        store::{self, Footprint},
+    };
+
+    const NOW: i64 = 1_795_694_400;
+
+    /// An app state on a fresh SQLite file in `dir`, in development (SMS go to the
+    /// outbox), with the default policy.
+    async fn state(dir: &tempfile::TempDir) -> (AppState, ManualClock) {
+        let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+        let store = store::connect(&url, 4).await.expect("store");
+        let clock = ManualClock::at(NOW);
+        let sms = Arc::new(DevOutbox::new(store.clone(), Arc::new(clock.clone())));
+        let config = Config::from_lookup(|name| {
+            let value = match name {
+                "LEPTOS_ENV" => "DEV",
+                "PUBLIC_ORIGIN" => "http://127.0.0.1:3000",
+                "DATABASE_URL" => &url,
+                _ => return None,
+            };
+            Some(value.to_owned())
+        })
+        .expect("configuration");
+        let secret = SecretString::from("test-secret-of-at-least-32-bytes!");
+        let settings = Settings::from_config(&config, secret, GeoIp::off());
+        let options = LeptosOptions::builder().output_name("sms-auth").build();
+        let state = AppState::new(options, store, sms, Arc::new(clock.clone()), settings);
+        (state, clock)
+    }
+
+    /// A browser at `address`, holding the pending code `pending`, at `now`.
+    fn browser(address: &str, pending: Option<&str>, now: i64) -> Client {
+        Client {
+            limit_key: address.to_owned(),
+            device_hash: None,
+            footprint: Footprint::default(),
+            pending_code: pending.map(str::to_owned),
+            lang: Lang::Ru,
+            now,
+        }
+    }
+
+    fn phone() -> Phone {
+        Phone::parse("+79991234567", &[7]).expect("phone")
+    }
+
+    #[tokio::test]
+    async fn a_code_goes_out_once_and_is_bound_to_the_browser_that_asked() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, _) = state(&dir).await;
+        let cookie = send_code(&state, &browser("10.0.0.1", None, NOW), &phone())
+            .await
+            .expect("sent");
+        assert_eq!(cookie.name, VERIFICATION_COOKIE);
+        assert!(token::is_well_formed(&cookie.value));
+        let policy = &state.settings.policy;
+        assert_eq!(
+            cookie.max_age_secs,
+            policy.code_ttl_secs + EXPIRED_CODES_KEPT_SECS
+        );
+
+        let sent = state.store.outbox(10).await.expect("outbox");
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].destination, phone().digits());
+
+        let holder = browser("10.0.0.1", Some(&cookie.value), NOW);
+        let (id, pending) = pending(&state, &holder).await.expect("pending");
+        assert_eq!((id, pending.phone), (cookie.value, phone()));
+        for stranger in [
+            browser("10.0.0.2", None, NOW),
+            browser("10.0.0.2", Some("0f"), NOW),
+        ] {
+            assert_eq!(
+                super::pending(&state, &stranger).await.err(),
+                Some(AppError::NoPendingVerification)
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_request_within_the_cooldown_is_refused_and_sends_nothing() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, clock) = state(&dir).await;
+        let cookie = send_code(&state, &browser("10.0.0.1", None, NOW), &phone())
+            .await
+            .expect("sent");
+        let cooldown = state.settings.policy.resend_cooldown_secs();
+        let (_, sent) = pending(&state, &browser("10.0.0.1", Some(&cookie.value), NOW + 1))
+            .await
+            .expect("pending");
+        let wait = resend_wait(&state, &sent, NOW + 1).await.expect("wait");
+        assert_eq!(i64::from(wait), cooldown - 1);
+
+        clock.advance(1);
+        let again = browser("10.0.0.1", Some(&cookie.value), NOW + 1);
+        let refused = send_code(&state, &again, &phone()).await.err();
+        assert!(
+            matches!(refused, Some(AppError::ResendCooldown { .. })),
+            "{refused:?}"
+        );
+        assert_eq!(state.store.outbox(10).await.expect("outbox").len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_resend_replaces_this_browsers_code_and_no_other() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, clock) = state(&dir).await;
+        let first = send_code(&state, &browser("10.0.0.1", None, NOW), &phone())
+            .await
+            .expect("sent");
+        let later = NOW + state.settings.policy.resend_cooldown_secs();
+        clock.advance(later - NOW);
+        let other = send_code(&state, &browser("10.0.0.2", None, later), &phone())
+            .await
+            .expect("another browser's");
+        clock.advance(state.settings.policy.resend_cooldown_secs());
+        let now = clock.now();
+        let second = send_code(
+            &state,
+            &browser("10.0.0.1", Some(&first.value), now),
+            &phone(),
+        )
+        .await
+        .expect("resent");
+
+        let holds = |id: &str| browser("10.0.0.1", Some(id), now);
+        assert_eq!(
+            pending(&state, &holds(&first.value)).await.err(),
+            Some(AppError::NoPendingVerification),
+            "the browser's old code is dead"
+        );
+        assert!(pending(&state, &holds(&second.value)).await.is_ok());
+        assert!(
+            pending(&state, &holds(&other.value)).await.is_ok(),
+            "another browser's lives on"
+        );
     }
 }
