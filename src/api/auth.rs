@@ -57,7 +57,9 @@ pub async fn resend_code() -> Result<(), AppError> {
 pub async fn verify_code(#[server(default)] code: String) -> Result<(), AppError> {
     RequestContext::run(|request| async move {
         let code = code::parse(&code)?;
-        signin::check_code(&request, &code).await?;
+        signin::check_code(&request.state, &Client::of(&request), &code)
+            .await?
+            .hand(&request);
         leptos_axum::redirect("/account");
         Ok(())
     })

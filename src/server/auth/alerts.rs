@@ -6,7 +6,7 @@
 //! A failed alert is logged and recorded, and never fails the sign-in. A passkey
 //! added or removed is told the same way, under the same daily cap.
 
-use crate::server::{http::request::RequestContext, state::AppState};
+use crate::server::state::AppState;
 use crate::{
     i18n::Lang,
     phone::Phone,
@@ -17,7 +17,8 @@ use crate::{
 /// After a sign-in (its session exists): claims the alert if one is due, then sends
 /// it on a task of its own, so the person signing in never waits for it.
 pub async fn after_sign_in(
-    request: &RequestContext,
+    state: &AppState,
+    now: i64,
     account: &Account,
     device_hash: &str,
     from: &Footprint,
@@ -26,10 +27,7 @@ pub async fn after_sign_in(
     if novelty.first || !novelty.any() {
         return;
     }
-    request
-        .state
-        .metrics
-        .new_sign_in(novelty.device, novelty.country);
+    state.metrics.new_sign_in(novelty.device, novelty.country);
     tracing::info!(
         account = account.id,
         new = novelty.session_key(),
@@ -39,26 +37,30 @@ pub async fn after_sign_in(
         device_hash,
         novelty: novelty.session_key(),
     };
-    notify(request, account, about, from).await;
+    notify(state, now, account, about, from).await;
 }
 
 /// After a passkey was added to the account or removed from it: the SMS names the
 /// device that did it, never the passkey's name (which whoever holds a session
 /// chooses, and which must not put their words into an SMS from the site).
 pub async fn after_passkey_change(
-    request: &RequestContext,
+    state: &AppState,
+    now: i64,
     account: &Account,
     added: bool,
     from: &Footprint,
 ) {
-    notify(request, account, About::Passkey { added }, from).await;
+    notify(state, now, account, About::Passkey { added }, from).await;
 }
 
 /// What an alert is about.
 #[derive(Clone, Copy)]
 enum About<'a> {
     /// A sign-in from a new device (one alert per device, ever) or country.
-    SignIn { device_hash: &'a str, novelty: &'static str },
+    SignIn {
+        device_hash: &'a str,
+        novelty: &'static str,
+    },
     /// A passkey added or removed.
     Passkey { added: bool },
 }
@@ -86,13 +88,11 @@ pub const PASSKEY_ALERT: &str = "passkey";
 
 /// Claims the alert if the caps allow it, then sends it on a task of its own, which
 /// the state's tracker follows: a shutdown waits for it.
-async fn notify(request: &RequestContext, account: &Account, about: About<'_>, from: &Footprint) {
-    let state = &request.state;
+async fn notify(state: &AppState, now: i64, account: &Account, about: About<'_>, from: &Footprint) {
     if !state.settings.alerts {
         state.metrics.security_alert("off");
         return;
     }
-    let now = request.now();
     let device_hash = match about {
         About::SignIn { device_hash, .. } => Some(device_hash),
         About::Passkey { .. } => None,
@@ -192,7 +192,10 @@ async fn send(
         .await
         .is_err()
     {
-        tracing::warn!(account = account.id, "the alert's activity event was not recorded");
+        tracing::warn!(
+            account = account.id,
+            "the alert's activity event was not recorded"
+        );
     }
 }
 
@@ -202,8 +205,17 @@ mod tests {
 
     #[test]
     fn the_owners_number_picks_the_language() {
-        assert_eq!(language_of(&Phone::from_stored("+79991234567".into())), Lang::Ru);
-        assert_eq!(language_of(&Phone::from_stored("+77011234567".into())), Lang::Ru);
-        assert_eq!(language_of(&Phone::from_stored("+447700900123".into())), Lang::En);
+        assert_eq!(
+            language_of(&Phone::from_stored("+79991234567".into())),
+            Lang::Ru
+        );
+        assert_eq!(
+            language_of(&Phone::from_stored("+77011234567".into())),
+            Lang::Ru
+        );
+        assert_eq!(
+            language_of(&Phone::from_stored("+447700900123".into())),
+            Lang::En
+        );
     }
 }

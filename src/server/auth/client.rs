@@ -12,13 +12,20 @@ use crate::store::Footprint;
 /// The cookie that binds a pending code to the browser that asked for it.
 pub const VERIFICATION_COOKIE: &str = "vid";
 
-/// The client of one request, as the sign-in steps see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The session cookie: a random id, its hash in the store.
+pub const SESSION_COOKIE: &str = "sid";
+
+/// The client of one request, as the sign-in steps see it. It holds the browser's
+/// ids: never logged (no `Debug`).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Client {
     /// The key the per-address limits count it under (its address; IPv6 by its /64).
     pub limit_key: String,
-    /// The hash of its device id (the `did` cookie), if it has a well-formed one.
+    /// Its device id (the `did` cookie), if it has a well-formed one, and its hash.
+    pub device_id: Option<String>,
     pub device_hash: Option<String>,
+    /// Its session id (the `sid` cookie), if any.
+    pub session: Option<String>,
     /// What it leaves in the account's activity.
     pub footprint: Footprint,
     /// The id of the code pending in this browser (the `vid` cookie), if any.
@@ -33,7 +40,9 @@ impl Client {
     pub fn of(request: &RequestContext) -> Self {
         Self {
             limit_key: request.client_key(),
+            device_id: devices::id_of(request),
             device_hash: devices::hash_of(request),
+            session: request.cookie(SESSION_COOKIE),
             footprint: footprint::of(request),
             pending_code: request.cookie(VERIFICATION_COOKIE),
             lang: request.lang(),
@@ -42,8 +51,9 @@ impl Client {
     }
 }
 
-/// A cookie a step hands the browser.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A cookie a step hands the browser. Its value may be an id: never logged (no
+/// `Debug`).
+#[derive(Clone, PartialEq, Eq)]
 pub struct SetCookie {
     pub name: &'static str,
     pub value: String,
@@ -51,6 +61,15 @@ pub struct SetCookie {
 }
 
 impl SetCookie {
+    /// Removes the cookie `name` from the browser.
+    pub fn clear(name: &'static str) -> Self {
+        Self {
+            name,
+            value: String::new(),
+            max_age_secs: 0,
+        }
+    }
+
     /// Sets it on the answer to `request`.
     pub fn hand(self, request: &RequestContext) {
         request.set_cookie(self.name, self.value, self.max_age_secs);

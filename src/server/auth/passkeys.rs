@@ -15,7 +15,7 @@ use webauthn_rs::prelude::{
 use webauthn_rs_proto::ResidentKeyRequirement;
 
 use crate::server::{
-    auth::{alerts, footprint, session, token},
+    auth::{alerts, client::Client, footprint, session, token},
     http::request::RequestContext,
 };
 use crate::{
@@ -130,7 +130,7 @@ pub async fn register_finish(request: &RequestContext, answer: &str) -> Result<(
     }
     tracing::info!(account = account.id, "passkey added");
     request.state.metrics.passkey("added");
-    alerts::after_passkey_change(request, &account, true, &from).await;
+    alerts::after_passkey_change(&request.state, request.now(), &account, true, &from).await;
     Ok(())
 }
 
@@ -198,12 +198,14 @@ async fn login(request: &RequestContext, answer: &str) -> Result<Account, AppErr
         credential: &credential,
         counter: used.counter(),
     };
-    let account = session::open(request, async |new| {
-        store.passkey_sign_in(use_of, new, request.now()).await
+    let client = Client::of(request);
+    let account = session::open(&request.state, &client, async |new| {
+        store.passkey_sign_in(use_of, new, client.now).await
     })
     .await?
     // Removed in the meantime, or this counter value was used first.
-    .ok_or(AppError::PasskeyUnknown)?;
+    .ok_or(AppError::PasskeyUnknown)?
+    .hand(request);
     tracing::info!(phone = %account.phone, account = account.id, "signed in with a passkey");
     Ok(account)
 }
@@ -261,7 +263,7 @@ pub async fn remove(request: &RequestContext, handle: &str) -> Result<(), AppErr
         .ok_or(AppError::PasskeyUnknown)?;
     tracing::info!(account = account.id, "passkey removed");
     request.state.metrics.passkey("removed");
-    alerts::after_passkey_change(request, &account, false, &from).await;
+    alerts::after_passkey_change(&request.state, request.now(), &account, false, &from).await;
     Ok(())
 }
 

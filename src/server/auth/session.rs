@@ -1,15 +1,20 @@
 //! Server-side sessions: a random id in an HttpOnly cookie, its hash in the store.
 
 use crate::server::{
-    auth::{alerts, devices, footprint, token},
+    auth::{
+        alerts,
+        client::{Client, SetCookie},
+        devices, token,
+    },
     http::request::RequestContext,
+    state::AppState,
 };
 use crate::{
     error::AppError,
-    store::{Account, LiveSession, NewSession, SessionInfo, SignedIn},
+    store::{Account, LiveSession, NewSession, SessionInfo, SignedIn, DEVICE_COOKIE_SECS},
 };
 
-pub const SESSION_COOKIE: &str = "sid";
+pub use super::client::SESSION_COOKIE;
 
 /// This browser's live session and its hash, or [`AppError::NotSignedIn`].
 pub async fn current_session(request: &RequestContext) -> Result<(LiveSession, String), AppError> {
@@ -105,48 +110,69 @@ pub async fn end_others(request: &RequestContext) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A session opened: its account, and the cookies the browser is to hold.
+pub struct Opened {
+    pub account: Account,
+    pub cookies: Vec<SetCookie>,
+}
+
+impl Opened {
+    /// Sets its cookies on the answer to `request`.
+    pub fn hand(self, request: &RequestContext) -> Account {
+        for cookie in self.cookies {
+            cookie.hand(request);
+        }
+        self.account
+    }
+}
+
 /// Opens a session for a sign-in, whichever way it signs in. `sign_in` is the
 /// store's one step that checks the sign-in (uses the code, or records the passkey's
-/// use) and opens the session it is given: a new id, this browser's device id (a new
+/// use) and opens the session it is given: a new id, the client's device id (a new
 /// one if it has none) and where the request comes from. It returns the account, or
-/// `None` when the store refused (then nothing is set). After it, the browser holds
-/// the new session and its device id, the session it had before is ended, and the
-/// owner is alerted if the sign-in is new.
+/// `None` when the store refused (then nothing changes). After it, the session the
+/// browser had before is ended (a sign-in never keeps an old id alive), the owner is
+/// alerted if the sign-in is new, and the browser is to hold the new session and its
+/// device id.
 pub async fn open(
-    request: &RequestContext,
+    state: &AppState,
+    client: &Client,
     sign_in: impl AsyncFnOnce(NewSession<'_>) -> Result<Option<SignedIn>, AppError>,
-) -> Result<Option<Account>, AppError> {
+) -> Result<Option<Opened>, AppError> {
     let session_id = token::new_id();
-    let (device_id, device_hash) = devices::id_for_sign_in(request);
-    let from = footprint::of(request);
+    let device_id = client.device_id.clone().unwrap_or_else(token::new_id);
+    let device_hash = token::hash(&device_id);
+    let from = &client.footprint;
     let opened = sign_in(NewSession {
         id_hash: &token::hash(&session_id),
         device_hash: &device_hash,
-        from: &from,
+        from,
     })
     .await?;
     let Some(SignedIn { account, novelty }) = opened else {
         return Ok(None);
     };
-    replace(request, session_id).await?;
-    devices::remember(request, device_id);
-    alerts::after_sign_in(request, &account, &device_hash, &from, novelty).await;
-    Ok(Some(account))
-}
-
-/// Hands the browser a new session id whose hash the store already holds, ending
-/// the session this browser had before: a sign-in never keeps an old id alive.
-async fn replace(request: &RequestContext, new_id: String) -> Result<(), AppError> {
-    if let Some(old) = request.cookie(SESSION_COOKIE) {
-        request
-            .state
+    if let Some(old) = &client.session {
+        state
             .store
-            .delete_session(&token::hash(&old), request.now())
+            .delete_session(&token::hash(old), client.now)
             .await?;
     }
-    let lifetime = request.state.settings.sessions.absolute_secs;
-    request.set_cookie(SESSION_COOKIE, new_id, lifetime);
-    Ok(())
+    alerts::after_sign_in(state, client.now, &account, &device_hash, from, novelty).await;
+    let cookies = vec![
+        SetCookie {
+            name: SESSION_COOKIE,
+            value: session_id,
+            max_age_secs: state.settings.sessions.absolute_secs,
+        },
+        // Renewed at every sign-in: the device is known to the account from now on.
+        SetCookie {
+            name: devices::DEVICE_COOKIE,
+            value: device_id,
+            max_age_secs: DEVICE_COOKIE_SECS,
+        },
+    ];
+    Ok(Some(Opened { account, cookies }))
 }
 
 /// Ends this browser's session: the row goes, and so does the cookie.

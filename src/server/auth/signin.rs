@@ -3,9 +3,9 @@
 use crate::server::{
     auth::{
         client::{Client, SetCookie},
-        session, token,
+        session::{self, Opened},
+        token,
     },
-    http::request::RequestContext,
     state::AppState,
 };
 use crate::{
@@ -14,7 +14,7 @@ use crate::{
     otp::{code, Attempt, Policy},
     phone::Phone,
     sms::text::code_sms,
-    store::{Account, NewVerification, Verification, WrongGuess, EXPIRED_CODES_KEPT_SECS},
+    store::{NewVerification, Verification, WrongGuess, EXPIRED_CODES_KEPT_SECS},
 };
 
 pub use super::client::VERIFICATION_COOKIE;
@@ -125,19 +125,22 @@ pub async fn resend_wait(
 }
 
 /// Checks a guess. Right: the code is used up, the account opened (created at the
-/// first sign-in) and a new session cookie set. Wrong: the try is counted.
-pub async fn check_code(request: &RequestContext, guess: &str) -> Result<Account, AppError> {
-    let result = check(request, guess).await;
-    request.state.metrics.verification(&result);
+/// first sign-in), and the browser is to hold the new session and forget the code.
+/// Wrong: the try is counted.
+pub async fn check_code(
+    state: &AppState,
+    client: &Client,
+    guess: &str,
+) -> Result<Opened, AppError> {
+    let result = check(state, client, guess).await;
+    state.metrics.verification(&result);
     result
 }
 
-async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppError> {
-    let state = &request.state;
+async fn check(state: &AppState, client: &Client, guess: &str) -> Result<Opened, AppError> {
     let policy = &state.settings.policy;
-    let client = Client::of(request);
     let now = client.now;
-    let (id, verification) = pending(state, &client).await?;
+    let (id, verification) = pending(state, client).await?;
     let id_hash = token::hash(&id);
     policy.check_attempt(
         &Attempt {
@@ -163,7 +166,7 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
         tracing::info!(phone = %verification.phone, "wrong code");
         return Err(wrong_guess(&verification, guess, policy));
     }
-    let account = session::open(request, async |new| {
+    let mut opened = session::open(state, client, async |new| {
         state
             .store
             .complete_sign_in(&id_hash, new, now, policy.max_tries)
@@ -172,9 +175,10 @@ async fn check(request: &RequestContext, guess: &str) -> Result<Account, AppErro
     .await?
     // Another request used the code first.
     .ok_or(AppError::NoPendingVerification)?;
+    let account = &opened.account;
     tracing::info!(phone = %account.phone, account = account.id, "signed in");
-    request.clear_cookie(VERIFICATION_COOKIE);
-    Ok(account)
+    opened.cookies.push(SetCookie::clear(VERIFICATION_COOKIE));
+    Ok(opened)
 }
 
 /// What a person is told after a wrong guess; the guess that locks the phone is
@@ -214,6 +218,7 @@ mod tests {
     use secrecy::SecretString;
 
     use super::*;
+    use crate::server::auth::{client::SESSION_COOKIE, devices};
     use crate::{
         clock::{Clock, ManualClock},
         i18n::Lang,
@@ -252,7 +257,9 @@ mod tests {
     fn browser(address: &str, pending: Option<&str>, now: i64) -> Client {
         Client {
             limit_key: address.to_owned(),
+            device_id: None,
             device_hash: None,
+            session: None,
             footprint: Footprint::default(),
             pending_code: pending.map(str::to_owned),
             lang: Lang::Ru,
@@ -319,6 +326,86 @@ mod tests {
             "{refused:?}"
         );
         assert_eq!(state.store.outbox(10).await.expect("outbox").len(), 1);
+    }
+
+    /// The code in the last SMS the outbox holds.
+    async fn last_code(state: &AppState) -> String {
+        let sent = state.store.outbox(1).await.expect("outbox");
+        let text = &sent.first().expect("an SMS").text;
+        let digits: Vec<char> = text.chars().collect();
+        digits
+            .windows(6)
+            .find(|run| run.iter().all(char::is_ascii_digit))
+            .map(|run| run.iter().collect())
+            .expect("a six-digit code")
+    }
+
+    #[tokio::test]
+    async fn the_right_code_opens_one_session_and_the_browser_forgets_the_code() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, _) = state(&dir).await;
+        let asked = send_code(&state, &browser("10.0.0.1", None, NOW), &phone())
+            .await
+            .expect("sent");
+        let code = last_code(&state).await;
+        let holder = browser("10.0.0.1", Some(&asked.value), NOW + 5);
+
+        let opened = check_code(&state, &holder, &code).await.expect("signed in");
+        assert_eq!(opened.account.phone, phone());
+        let named: Vec<_> = opened
+            .cookies
+            .iter()
+            .map(|c| (c.name, c.max_age_secs))
+            .collect();
+        let limits = state.settings.sessions;
+        assert_eq!(
+            named,
+            [
+                (SESSION_COOKIE, limits.absolute_secs),
+                (devices::DEVICE_COOKIE, crate::store::DEVICE_COOKIE_SECS),
+                (VERIFICATION_COOKIE, 0),
+            ]
+        );
+        let session = token::hash(&opened.cookies[0].value);
+        let live = state.store.session_account(&session, NOW + 5, limits).await;
+        assert!(
+            live.expect("read").is_some(),
+            "the session the cookie names lives"
+        );
+
+        // The code is used: a second submission opens nothing.
+        let again = check_code(&state, &holder, &code).await;
+        assert!(again.is_err());
+        let account = opened.account.id;
+        let sessions = state.store.sessions_of(account, NOW + 5, limits).await;
+        assert_eq!(sessions.expect("read").len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_wrong_code_counts_a_try_and_opens_nothing() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, _) = state(&dir).await;
+        let asked = send_code(&state, &browser("10.0.0.1", None, NOW), &phone())
+            .await
+            .expect("sent");
+        let code = last_code(&state).await;
+        let wrong: String = code
+            .chars()
+            .map(|d| if d == '0' { '1' } else { '0' })
+            .collect();
+        let holder = browser("10.0.0.1", Some(&asked.value), NOW + 5);
+
+        let refused = check_code(&state, &holder, &wrong).await.err();
+        assert!(
+            matches!(refused, Some(AppError::WrongCode { .. })),
+            "{refused:?}"
+        );
+        let (_, pending) = pending(&state, &holder).await.expect("still pending");
+        assert_eq!(pending.failed_tries, 1);
+        assert!(
+            check_code(&state, &holder, &code).await.is_ok(),
+            "a try is left"
+        );
     }
 
     #[tokio::test]
