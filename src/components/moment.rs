@@ -23,18 +23,11 @@ fn browser_offset(_unix: i64) -> Option<i32> {
     None
 }
 
-/// `2026-11-26T12:00:00Z`, for `<time datetime>`.
+/// `2026-11-26T12:00:00Z`, for `<time datetime>` (RFC 3339, in UTC).
 fn iso(unix: i64) -> String {
-    let at = local_time(unix, 0);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    local_time(unix, 0)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// `26 ноября 2026, 15:00`: `unix` seconds in the person's zone.
