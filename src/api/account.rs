@@ -8,7 +8,7 @@ use crate::{api::passkeys::PasskeysView, error::AppError};
 use crate::{
     i18n::Lang,
     server::{
-        auth::{passkeys, session},
+        auth::{client::Client, passkeys, session},
         http::request::{redirect_if, RequestContext},
     },
     store::SessionInfo,
@@ -59,7 +59,7 @@ pub fn account_number(id: i64) -> String {
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn account() -> Result<AccountView, AppError> {
     RequestContext::run(|request| async move {
-        let (session, _) = session::current_session(&request)
+        let (session, _) = session::current_session(&request.state, &Client::of(&request))
             .await
             .inspect_err(|e| redirect_if(e, AppError::NotSignedIn, "/signup"))?;
         let passkeys = PasskeysView::from(passkeys::section(&request, &session).await?);
@@ -79,7 +79,9 @@ pub async fn account() -> Result<AccountView, AppError> {
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     RequestContext::run(|request| async move {
-        session::end(&request).await?;
+        session::end(&request.state, &Client::of(&request))
+            .await?
+            .hand(&request);
         leptos_axum::redirect("/");
         Ok(())
     })
@@ -92,7 +94,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn sessions() -> Result<Vec<SessionView>, AppError> {
     RequestContext::run(|request| async move {
         let lang = request.lang();
-        let sessions = session::list(&request).await?;
+        let sessions = session::list(&request.state, &Client::of(&request)).await?;
         Ok(sessions
             .into_iter()
             .map(|(info, current)| SessionView::of(info, current, lang))
@@ -126,7 +128,9 @@ impl SessionView {
 #[server(prefix = "/api", endpoint = "end_session")]
 pub async fn end_session(#[server(default)] session: String) -> Result<(), AppError> {
     RequestContext::run(|request| async move {
-        if session::end_one(&request, &session).await? {
+        let client = Client::of(&request);
+        if let Some(signed_out) = session::end_one(&request.state, &client, &session).await? {
+            signed_out.hand(&request);
             leptos_axum::redirect("/");
         }
         Ok(())
@@ -141,7 +145,9 @@ pub async fn end_session(#[server(default)] session: String) -> Result<(), AppEr
 #[server(prefix = "/api", endpoint = "not_me")]
 pub async fn not_me(#[server(default)] session: String) -> Result<(), AppError> {
     RequestContext::run(|request| async move {
-        if session::disown(&request, &session).await? {
+        let client = Client::of(&request);
+        if let Some(signed_out) = session::disown(&request.state, &client, &session).await? {
+            signed_out.hand(&request);
             leptos_axum::redirect("/");
         }
         Ok(())
@@ -153,5 +159,8 @@ pub async fn not_me(#[server(default)] session: String) -> Result<(), AppError> 
 /// browser's.
 #[server(prefix = "/api", endpoint = "end_other_sessions")]
 pub async fn end_other_sessions() -> Result<(), AppError> {
-    RequestContext::run(|request| async move { session::end_others(&request).await }).await
+    RequestContext::run(|request| async move {
+        session::end_others(&request.state, &Client::of(&request)).await
+    })
+    .await
 }

@@ -9,5 +9,7 @@ pub mod footprint;
 pub mod passkeys;
 pub mod session;
 pub mod signin;
+#[cfg(test)]
+mod testing;
 pub mod token;
 pub mod user_agent;

@@ -57,7 +57,7 @@ pub fn is_fresh(session: &LiveSession, now: i64) -> bool {
 /// `navigator.credentials.create()`, as JSON.
 pub async fn register_start(request: &RequestContext) -> Result<String, AppError> {
     let webauthn = webauthn(request)?;
-    let (session, _) = session::current_session(request).await?;
+    let (session, _) = session::current_session(&request.state, &Client::of(request)).await?;
     if !is_fresh(&session, request.now()) {
         return Err(AppError::PasskeyNeedsFreshSignIn);
     }
@@ -92,7 +92,7 @@ pub async fn register_start(request: &RequestContext) -> Result<String, AppError
 /// browser's ceremony and keeps the passkey; the owner is told by SMS.
 pub async fn register_finish(request: &RequestContext, answer: &str) -> Result<(), AppError> {
     let webauthn = webauthn(request)?;
-    let (account, _) = session::current(request).await?;
+    let (account, _) = session::current(&request.state, &Client::of(request)).await?;
     let ceremony = take(request, Purpose::Register).await?;
     if ceremony.account_id != Some(account.id) {
         return Err(AppError::NoPasskeyCeremony);
@@ -237,7 +237,7 @@ pub async fn section(request: &RequestContext, session: &LiveSession) -> Result<
 
 /// Renames one of the signed-in account's passkeys.
 pub async fn rename(request: &RequestContext, handle: &str, name: &str) -> Result<(), AppError> {
-    let account = session::current_account(request).await?;
+    let account = session::current_account(&request.state, &Client::of(request)).await?;
     let name = valid_name(name)?;
     if !request
         .state
@@ -253,8 +253,9 @@ pub async fn rename(request: &RequestContext, handle: &str, name: &str) -> Resul
 /// Removes one of the signed-in account's passkeys; the owner is told by SMS. The
 /// phone number stays a way in, so any passkey may go.
 pub async fn remove(request: &RequestContext, handle: &str) -> Result<(), AppError> {
-    let account = session::current_account(request).await?;
-    let from = footprint::of(request);
+    let client = Client::of(request);
+    let account = session::current_account(&request.state, &client).await?;
+    let from = client.footprint;
     request
         .state
         .store

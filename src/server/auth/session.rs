@@ -17,15 +17,15 @@ use crate::{
 pub use super::client::SESSION_COOKIE;
 
 /// This browser's live session and its hash, or [`AppError::NotSignedIn`].
-pub async fn current_session(request: &RequestContext) -> Result<(LiveSession, String), AppError> {
-    let id = request
-        .cookie(SESSION_COOKIE)
-        .ok_or(AppError::NotSignedIn)?;
-    let hash = token::hash(&id);
-    let state = &request.state;
+pub async fn current_session(
+    state: &AppState,
+    client: &Client,
+) -> Result<(LiveSession, String), AppError> {
+    let id = client.session.as_deref().ok_or(AppError::NotSignedIn)?;
+    let hash = token::hash(id);
     let session = state
         .store
-        .session_account(&hash, request.now(), state.settings.sessions)
+        .session_account(&hash, client.now, state.settings.sessions)
         .await?
         .ok_or(AppError::NotSignedIn)?;
     Ok((session, hash))
@@ -33,23 +33,22 @@ pub async fn current_session(request: &RequestContext) -> Result<(LiveSession, S
 
 /// The signed-in account and the hash of this browser's session, or
 /// [`AppError::NotSignedIn`].
-pub async fn current(request: &RequestContext) -> Result<(Account, String), AppError> {
-    let (session, hash) = current_session(request).await?;
+pub async fn current(state: &AppState, client: &Client) -> Result<(Account, String), AppError> {
+    let (session, hash) = current_session(state, client).await?;
     Ok((session.account, hash))
 }
 
 /// The signed-in account, or [`AppError::NotSignedIn`].
-pub async fn current_account(request: &RequestContext) -> Result<Account, AppError> {
-    Ok(current(request).await?.0)
+pub async fn current_account(state: &AppState, client: &Client) -> Result<Account, AppError> {
+    Ok(current(state, client).await?.0)
 }
 
 /// The account's live sessions, this browser's marked.
-pub async fn list(request: &RequestContext) -> Result<Vec<(SessionInfo, bool)>, AppError> {
-    let (account, current_hash) = current(request).await?;
-    let state = &request.state;
+pub async fn list(state: &AppState, client: &Client) -> Result<Vec<(SessionInfo, bool)>, AppError> {
+    let (account, current_hash) = current(state, client).await?;
     let sessions = state
         .store
-        .sessions_of(account.id, request.now(), state.settings.sessions)
+        .sessions_of(account.id, client.now, state.settings.sessions)
         .await?;
     Ok(sessions
         .into_iter()
@@ -61,34 +60,38 @@ pub async fn list(request: &RequestContext) -> Result<Vec<(SessionInfo, bool)>, 
 }
 
 /// Ends one of the signed-in account's sessions; ending this browser's own is
-/// signing out. Returns whether it was this browser's.
-pub async fn end_one(request: &RequestContext, session_hash: &str) -> Result<bool, AppError> {
-    let (account, current_hash) = current(request).await?;
+/// signing out, and then the browser is to forget its cookie (`Some`).
+pub async fn end_one(
+    state: &AppState,
+    client: &Client,
+    session_hash: &str,
+) -> Result<Option<SetCookie>, AppError> {
+    let (account, current_hash) = current(state, client).await?;
     if session_hash == current_hash {
-        end(request).await?;
-        return Ok(true);
+        return Ok(Some(end(state, client).await?));
     }
-    request
-        .state
+    state
         .store
-        .delete_session_of(account.id, session_hash, request.now())
+        .delete_session_of(account.id, session_hash, client.now)
         .await?;
-    Ok(false)
+    Ok(None)
 }
 
 /// "Not me" about another session of the account: it ends, with every session of its
 /// device, and the device is forgotten for the account. About this browser's own
-/// session it is signing out. Returns whether it was this browser's.
-pub async fn disown(request: &RequestContext, session_hash: &str) -> Result<bool, AppError> {
-    let (account, current_hash) = current(request).await?;
+/// session it is signing out, and then the browser is to forget its cookie (`Some`).
+pub async fn disown(
+    state: &AppState,
+    client: &Client,
+    session_hash: &str,
+) -> Result<Option<SetCookie>, AppError> {
+    let (account, current_hash) = current(state, client).await?;
     if session_hash == current_hash {
-        end(request).await?;
-        return Ok(true);
+        return Ok(Some(end(state, client).await?));
     }
-    if request
-        .state
+    if state
         .store
-        .disown_session(account.id, session_hash, request.now())
+        .disown_session(account.id, session_hash, client.now)
         .await?
     {
         tracing::info!(
@@ -96,18 +99,29 @@ pub async fn disown(request: &RequestContext, session_hash: &str) -> Result<bool
             "a session was disowned: its device is forgotten"
         );
     }
-    Ok(false)
+    Ok(None)
 }
 
 /// Ends every session of the account but this browser's.
-pub async fn end_others(request: &RequestContext) -> Result<(), AppError> {
-    let (account, current_hash) = current(request).await?;
-    request
-        .state
+pub async fn end_others(state: &AppState, client: &Client) -> Result<(), AppError> {
+    let (account, current_hash) = current(state, client).await?;
+    state
         .store
-        .delete_other_sessions(account.id, &current_hash, request.now())
+        .delete_other_sessions(account.id, &current_hash, client.now)
         .await?;
     Ok(())
+}
+
+/// Ends this browser's session: the row goes, and the browser is to forget the
+/// cookie.
+pub async fn end(state: &AppState, client: &Client) -> Result<SetCookie, AppError> {
+    if let Some(id) = &client.session {
+        state
+            .store
+            .delete_session(&token::hash(id), client.now)
+            .await?;
+    }
+    Ok(SetCookie::clear(SESSION_COOKIE))
 }
 
 /// A session opened: its account, and the cookies the browser is to hold.
@@ -175,15 +189,145 @@ pub async fn open(
     Ok(Some(Opened { account, cookies }))
 }
 
-/// Ends this browser's session: the row goes, and so does the cookie.
-pub async fn end(request: &RequestContext) -> Result<(), AppError> {
-    if let Some(id) = request.cookie(SESSION_COOKIE) {
-        request
-            .state
-            .store
-            .delete_session(&token::hash(&id), request.now())
-            .await?;
+#[cfg(test)]
+mod tests {
+    //! The session steps with no HTTP (see `testing.rs`).
+
+    use super::*;
+    use crate::clock::{Clock, ManualClock};
+    use crate::server::auth::testing::{phone, signed_in, state};
+    use crate::store::{Allowance, Footprint};
+
+    /// Two browsers of the one account, signed in a cooldown apart.
+    async fn two_browsers(state: &AppState, clock: &ManualClock) -> (Client, Client) {
+        let this = signed_in(state, clock, "10.0.0.1").await;
+        clock.advance(state.settings.policy.resend_cooldown_secs());
+        let other = signed_in(state, clock, "10.0.0.2").await;
+        (
+            Client {
+                now: clock.now(),
+                ..this
+            },
+            other,
+        )
     }
-    request.clear_cookie(SESSION_COOKIE);
-    Ok(())
+
+    fn hash_of(client: &Client) -> String {
+        token::hash(client.session.as_deref().expect("a session cookie"))
+    }
+
+    #[tokio::test]
+    async fn only_a_live_session_signs_a_browser_in() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, clock) = state(&dir).await;
+        let this = signed_in(&state, &clock, "10.0.0.1").await;
+        assert_eq!(
+            current_account(&state, &this).await.expect("in").phone,
+            phone()
+        );
+
+        let mut stranger = this.clone();
+        for session in [None, Some("0123456789abcdef0123456789abcdef".to_owned())] {
+            stranger.session = session;
+            let refused = current_account(&state, &stranger).await.err();
+            assert_eq!(refused, Some(AppError::NotSignedIn));
+        }
+        let later = Client {
+            now: this.now + state.settings.sessions.absolute_secs + 1,
+            ..this
+        };
+        let expired = current_account(&state, &later).await.err();
+        assert_eq!(expired, Some(AppError::NotSignedIn));
+    }
+
+    #[tokio::test]
+    async fn ending_this_browsers_session_signs_it_out_and_clears_its_cookie() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, clock) = state(&dir).await;
+        let this = signed_in(&state, &clock, "10.0.0.1").await;
+        let cleared = end_one(&state, &this, &hash_of(&this))
+            .await
+            .expect("ended");
+        let cleared = cleared.expect("this browser's own: signed out");
+        assert_eq!((cleared.name, cleared.max_age_secs), (SESSION_COOKIE, 0));
+        let after = current_account(&state, &this).await.err();
+        assert_eq!(after, Some(AppError::NotSignedIn));
+    }
+
+    #[tokio::test]
+    async fn ending_another_session_keeps_this_one() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, clock) = state(&dir).await;
+        let (this, other) = two_browsers(&state, &clock).await;
+        let listed = list(&state, &this).await.expect("listed");
+        let marked: Vec<_> = listed
+            .iter()
+            .map(|(s, current)| (s.id_hash.clone(), *current))
+            .collect();
+        assert!(
+            marked.contains(&(hash_of(&this), true)) && marked.contains(&(hash_of(&other), false))
+        );
+
+        let ended = end_one(&state, &this, &hash_of(&other))
+            .await
+            .expect("ended");
+        assert!(ended.is_none(), "this browser keeps its cookie");
+        assert!(current_account(&state, &this).await.is_ok());
+        assert_eq!(
+            current_account(&state, &other).await.err(),
+            Some(AppError::NotSignedIn)
+        );
+    }
+
+    #[tokio::test]
+    async fn not_me_ends_the_session_and_forgets_its_device() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, clock) = state(&dir).await;
+        let (this, other) = two_browsers(&state, &clock).await;
+        let (phone, footprint) = (phone(), Footprint::default());
+        let standing = async |device: Option<&str>| {
+            let policy = &state.settings.policy;
+            let now = clock.now();
+            let read = state
+                .store
+                .standing(&phone, device, &footprint, "10.0.0.9", now, policy);
+            read.await.expect("standing").allowance
+        };
+        let device = other.device_hash.clone().expect("a device");
+        assert_eq!(
+            standing(Some(&device)).await,
+            Allowance::device(&device),
+            "known before"
+        );
+
+        assert!(disown(&state, &this, &hash_of(&other))
+            .await
+            .expect("disowned")
+            .is_none());
+        assert_eq!(
+            current_account(&state, &other).await.err(),
+            Some(AppError::NotSignedIn)
+        );
+        assert_eq!(
+            standing(Some(&device)).await,
+            Allowance::shared(),
+            "forgotten after"
+        );
+        assert!(current_account(&state, &this).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn ending_the_others_keeps_only_this_browser() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, clock) = state(&dir).await;
+        let (this, other) = two_browsers(&state, &clock).await;
+        end_others(&state, &this).await.expect("ended");
+        let left = list(&state, &this).await.expect("listed");
+        assert_eq!(left.len(), 1);
+        assert!(left[0].1, "the one left is this browser's");
+        assert_eq!(
+            current_account(&state, &other).await.err(),
+            Some(AppError::NotSignedIn)
+        );
+    }
 }

@@ -209,67 +209,15 @@ fn wrong_guess(verification: &Verification, guess: WrongGuess, policy: &Policy) 
 
 #[cfg(test)]
 mod tests {
-    //! The code request's steps with no HTTP: a real SQLite store, the development
-    //! outbox as the SMS sender, a clock the test moves.
-
-    use std::sync::Arc;
-
-    use leptos::config::LeptosOptions;
-    use secrecy::SecretString;
+    //! The code steps with no HTTP (see `testing.rs`).
 
     use super::*;
-    use crate::server::auth::{client::SESSION_COOKIE, devices};
-    use crate::{
-        clock::{Clock, ManualClock},
-        i18n::Lang,
-        server::{config::Config, geo::GeoIp, state::Settings},
-        sms::DevOutbox,
-        store::{self, Footprint},
+    use crate::clock::Clock;
+    use crate::server::auth::{
+        client::SESSION_COOKIE,
+        devices,
+        testing::{browser, last_code, phone, state, NOW},
     };
-
-    const NOW: i64 = 1_795_694_400;
-
-    /// An app state on a fresh SQLite file in `dir`, in development (SMS go to the
-    /// outbox), with the default policy.
-    async fn state(dir: &tempfile::TempDir) -> (AppState, ManualClock) {
-        let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
-        let store = store::connect(&url, 4).await.expect("store");
-        let clock = ManualClock::at(NOW);
-        let sms = Arc::new(DevOutbox::new(store.clone(), Arc::new(clock.clone())));
-        let config = Config::from_lookup(|name| {
-            let value = match name {
-                "LEPTOS_ENV" => "DEV",
-                "PUBLIC_ORIGIN" => "http://127.0.0.1:3000",
-                "DATABASE_URL" => &url,
-                _ => return None,
-            };
-            Some(value.to_owned())
-        })
-        .expect("configuration");
-        let secret = SecretString::from("test-secret-of-at-least-32-bytes!");
-        let settings = Settings::from_config(&config, secret, GeoIp::off());
-        let options = LeptosOptions::builder().output_name("sms-auth").build();
-        let state = AppState::new(options, store, sms, Arc::new(clock.clone()), settings);
-        (state, clock)
-    }
-
-    /// A browser at `address`, holding the pending code `pending`, at `now`.
-    fn browser(address: &str, pending: Option<&str>, now: i64) -> Client {
-        Client {
-            limit_key: address.to_owned(),
-            device_id: None,
-            device_hash: None,
-            session: None,
-            footprint: Footprint::default(),
-            pending_code: pending.map(str::to_owned),
-            lang: Lang::Ru,
-            now,
-        }
-    }
-
-    fn phone() -> Phone {
-        Phone::parse("+79991234567", &[7]).expect("phone")
-    }
 
     #[tokio::test]
     async fn a_code_goes_out_once_and_is_bound_to_the_browser_that_asked() {
@@ -326,18 +274,6 @@ mod tests {
             "{refused:?}"
         );
         assert_eq!(state.store.outbox(10).await.expect("outbox").len(), 1);
-    }
-
-    /// The code in the last SMS the outbox holds.
-    async fn last_code(state: &AppState) -> String {
-        let sent = state.store.outbox(1).await.expect("outbox");
-        let text = &sent.first().expect("an SMS").text;
-        let digits: Vec<char> = text.chars().collect();
-        digits
-            .windows(6)
-            .find(|run| run.iter().all(char::is_ascii_digit))
-            .map(|run| run.iter().collect())
-            .expect("a six-digit code")
     }
 
     #[tokio::test]
