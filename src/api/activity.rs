@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::{
     i18n::Lang,
     server::{
-        auth::{activity, alerts::PASSKEY_ALERT},
+        auth::{activity, alerts::PASSKEY_ALERT, client::Client},
         http::request::{redirect_if, RequestContext},
     },
     store::{ActivityEvent, EventKind},
@@ -34,7 +34,7 @@ pub struct EventView {
 #[server(prefix = "/api", endpoint = "activity")]
 pub async fn account_activity() -> Result<Vec<EventView>, AppError> {
     RequestContext::run(|request| async move {
-        let events = activity::of_account(&request)
+        let events = activity::of_account(&request.state, &Client::of(&request))
             .await
             .inspect_err(|e| redirect_if(e, AppError::NotSignedIn, "/signup"))?;
         let lang = request.lang();

@@ -216,7 +216,7 @@ mod tests {
     use crate::server::auth::{
         client::SESSION_COOKIE,
         devices,
-        testing::{browser, last_code, phone, state, NOW},
+        testing::{asked, browser, phone, state, NOW},
     };
 
     #[tokio::test]
@@ -280,11 +280,11 @@ mod tests {
     async fn the_right_code_opens_one_session_and_the_browser_forgets_the_code() {
         let dir = tempfile::tempdir().expect("dir");
         let (state, _) = state(&dir).await;
-        let asked = send_code(&state, &browser("10.0.0.1", None, NOW), &phone())
-            .await
-            .expect("sent");
-        let code = last_code(&state).await;
-        let holder = browser("10.0.0.1", Some(&asked.value), NOW + 5);
+        let (holder, code) = asked(&state, "10.0.0.1", NOW).await;
+        let holder = Client {
+            now: NOW + 5,
+            ..holder
+        };
 
         let opened = check_code(&state, &holder, &code).await.expect("signed in");
         assert_eq!(opened.account.phone, phone());
@@ -321,15 +321,15 @@ mod tests {
     async fn a_wrong_code_counts_a_try_and_opens_nothing() {
         let dir = tempfile::tempdir().expect("dir");
         let (state, _) = state(&dir).await;
-        let asked = send_code(&state, &browser("10.0.0.1", None, NOW), &phone())
-            .await
-            .expect("sent");
-        let code = last_code(&state).await;
+        let (holder, code) = asked(&state, "10.0.0.1", NOW).await;
+        let holder = Client {
+            now: NOW + 5,
+            ..holder
+        };
         let wrong: String = code
             .chars()
             .map(|d| if d == '0' { '1' } else { '0' })
             .collect();
-        let holder = browser("10.0.0.1", Some(&asked.value), NOW + 5);
 
         let refused = check_code(&state, &holder, &wrong).await.err();
         assert!(

@@ -82,15 +82,20 @@ pub async fn last_code(state: &AppState) -> String {
         .expect("a six-digit code")
 }
 
-/// A browser at `address` signed in to [`phone`] at the clock's time: it asked for a
-/// code, read it, entered it, and holds the cookies the steps handed it.
-pub async fn signed_in(state: &AppState, clock: &ManualClock, address: &str) -> Client {
-    let now = clock.now();
-    let asked = signin::send_code(state, &browser(address, None, now), &phone())
+/// A browser at `address` that asked for a code to [`phone`] at `now` and holds its
+/// cookie, with the code the SMS brought.
+pub async fn asked(state: &AppState, address: &str, now: i64) -> (Client, String) {
+    let cookie = signin::send_code(state, &browser(address, None, now), &phone())
         .await
         .expect("a code sent");
     let code = last_code(state).await;
-    let mut client = browser(address, Some(&asked.value), now);
+    (browser(address, Some(&cookie.value), now), code)
+}
+
+/// A browser at `address` signed in to [`phone`] at the clock's time: it asked for a
+/// code, read it, entered it, and holds the cookies the steps handed it.
+pub async fn signed_in(state: &AppState, clock: &ManualClock, address: &str) -> Client {
+    let (mut client, code) = asked(state, address, clock.now()).await;
     let opened = signin::check_code(state, &client, &code)
         .await
         .expect("signed in");
