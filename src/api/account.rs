@@ -59,10 +59,12 @@ pub fn account_number(id: i64) -> String {
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn account() -> Result<AccountView, AppError> {
     RequestContext::run(|request| async move {
-        let (session, _) = session::current_session(&request.state, &Client::of(&request))
+        let client = Client::of(&request);
+        let (session, _) = session::current_session(&request.state, &client)
             .await
             .inspect_err(|e| redirect_if(e, AppError::NotSignedIn, "/signup"))?;
-        let passkeys = PasskeysView::from(passkeys::section(&request, &session).await?);
+        let section = passkeys::section(&request.state, &session, client.now).await?;
+        let passkeys = PasskeysView::from(section);
         let account = session.account;
         Ok(AccountView {
             passkeys,

@@ -6,7 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{auth::passkeys, http::request::RequestContext};
+use crate::server::{
+    auth::{
+        client::{Client, CEREMONY_COOKIE},
+        passkeys,
+    },
+    http::request::RequestContext,
+};
 
 /// One of the account's passkeys, as the account page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +61,13 @@ impl From<passkeys::Section> for PasskeysView {
 /// within the last 10 minutes.
 #[server(prefix = "/api", endpoint = "passkey_register_start")]
 pub async fn passkey_register_start() -> Result<String, AppError> {
-    RequestContext::run(|request| async move { passkeys::register_start(&request).await }).await
+    RequestContext::run(|request| async move {
+        let (options, ceremony) =
+            passkeys::register_start(&request.state, &Client::of(&request)).await?;
+        ceremony.hand(&request);
+        Ok(options)
+    })
+    .await
 }
 
 /// `POST /api/passkey_register_finish` with `credential` (the authenticator's answer,
@@ -64,9 +76,10 @@ pub async fn passkey_register_start() -> Result<String, AppError> {
 pub async fn passkey_register_finish(
     #[server(default)] credential: String,
 ) -> Result<(), AppError> {
-    RequestContext::run(
-        |request| async move { passkeys::register_finish(&request, &credential).await },
-    )
+    RequestContext::run(|request| async move {
+        let client = answering(&request);
+        passkeys::register_finish(&request.state, &client, &credential).await
+    })
     .await
 }
 
@@ -74,7 +87,13 @@ pub async fn passkey_register_finish(
 /// a sign-in with any passkey of the site (JSON).
 #[server(prefix = "/api", endpoint = "passkey_login_start")]
 pub async fn passkey_login_start() -> Result<String, AppError> {
-    RequestContext::run(|request| async move { passkeys::login_start(&request).await }).await
+    RequestContext::run(|request| async move {
+        let (options, ceremony) =
+            passkeys::login_start(&request.state, &Client::of(&request)).await?;
+        ceremony.hand(&request);
+        Ok(options)
+    })
+    .await
 }
 
 /// `POST /api/passkey_login_finish` with `credential` (the authenticator's answer,
@@ -82,7 +101,10 @@ pub async fn passkey_login_start() -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "passkey_login_finish")]
 pub async fn passkey_login_finish(#[server(default)] credential: String) -> Result<(), AppError> {
     RequestContext::run(|request| async move {
-        passkeys::login_finish(&request, &credential).await?;
+        let client = answering(&request);
+        passkeys::login_finish(&request.state, &client, &credential)
+            .await?
+            .hand(&request);
         leptos_axum::redirect("/account");
         Ok(())
     })
@@ -95,12 +117,28 @@ pub async fn passkey_rename(
     #[server(default)] passkey: String,
     #[server(default)] name: String,
 ) -> Result<(), AppError> {
-    RequestContext::run(|request| async move { passkeys::rename(&request, &passkey, &name).await })
-        .await
+    RequestContext::run(|request| async move {
+        passkeys::rename(&request.state, &Client::of(&request), &passkey, &name).await
+    })
+    .await
 }
 
 /// `POST /api/passkey_remove` with `passkey` (a handle): the passkey no longer signs in.
 #[server(prefix = "/api", endpoint = "passkey_remove")]
 pub async fn passkey_remove(#[server(default)] passkey: String) -> Result<(), AppError> {
-    RequestContext::run(|request| async move { passkeys::remove(&request, &passkey).await }).await
+    RequestContext::run(|request| async move {
+        passkeys::remove(&request.state, &Client::of(&request), &passkey).await
+    })
+    .await
+}
+
+/// The client of an answer to a ceremony. An answer ends the ceremony this browser
+/// held, whatever the answer: its cookie is cleared.
+#[cfg(feature = "ssr")]
+fn answering(request: &RequestContext) -> Client {
+    let client = Client::of(request);
+    if client.ceremony.is_some() {
+        request.clear_cookie(CEREMONY_COOKIE);
+    }
+    client
 }

@@ -4,7 +4,7 @@
 
 use crate::i18n::Lang;
 use crate::server::{
-    auth::{devices, footprint},
+    auth::{devices, footprint, token},
     http::request::RequestContext,
 };
 use crate::store::Footprint;
@@ -14,6 +14,9 @@ pub const VERIFICATION_COOKIE: &str = "vid";
 
 /// The session cookie: a random id, its hash in the store.
 pub const SESSION_COOKIE: &str = "sid";
+
+/// The cookie that binds a passkey ceremony to the browser that started it.
+pub const CEREMONY_COOKIE: &str = "pkc";
 
 /// The client of one request, as the sign-in steps see it. It holds the browser's
 /// ids: never logged (no `Debug`).
@@ -26,6 +29,8 @@ pub struct Client {
     pub device_hash: Option<String>,
     /// Its session id (the `sid` cookie), if any.
     pub session: Option<String>,
+    /// Its passkey ceremony's id (the `pkc` cookie), if it has a well-formed one.
+    pub ceremony: Option<String>,
     /// What it leaves in the account's activity.
     pub footprint: Footprint,
     /// The id of the code pending in this browser (the `vid` cookie), if any.
@@ -43,6 +48,9 @@ impl Client {
             device_id: devices::id_of(request),
             device_hash: devices::hash_of(request),
             session: request.cookie(SESSION_COOKIE),
+            ceremony: request
+                .cookie(CEREMONY_COOKIE)
+                .filter(|id| token::is_well_formed(id)),
             footprint: footprint::of(request),
             pending_code: request.cookie(VERIFICATION_COOKIE),
             lang: request.lang(),

@@ -15,8 +15,13 @@ use webauthn_rs::prelude::{
 use webauthn_rs_proto::ResidentKeyRequirement;
 
 use crate::server::{
-    auth::{alerts, client::Client, footprint, session, token},
-    http::request::RequestContext,
+    auth::{
+        alerts,
+        client::{Client, SetCookie},
+        session::{self, Opened},
+        token,
+    },
+    state::AppState,
 };
 use crate::{
     error::AppError,
@@ -29,8 +34,7 @@ use crate::{
     },
 };
 
-/// The cookie that binds a ceremony to the browser that started it.
-pub const CEREMONY_COOKIE: &str = "pkc";
+pub use super::client::CEREMONY_COOKIE;
 
 /// How recent a sign-in by SMS code must be for the session to add a passkey.
 pub const FRESH_SIGN_IN_SECS: i64 = 10 * 60;
@@ -38,9 +42,8 @@ pub const FRESH_SIGN_IN_SECS: i64 = 10 * 60;
 /// The longest name a passkey may have, in characters.
 pub const NAME_MAX_CHARS: usize = 64;
 
-fn webauthn(request: &RequestContext) -> Result<&Webauthn, AppError> {
-    request
-        .state
+fn webauthn(state: &AppState) -> Result<&Webauthn, AppError> {
+    state
         .settings
         .passkeys
         .as_ref()
@@ -54,15 +57,19 @@ pub fn is_fresh(session: &LiveSession, now: i64) -> bool {
 }
 
 /// Starts adding a passkey to the signed-in account: the options for
-/// `navigator.credentials.create()`, as JSON.
-pub async fn register_start(request: &RequestContext) -> Result<String, AppError> {
-    let webauthn = webauthn(request)?;
-    let (session, _) = session::current_session(&request.state, &Client::of(request)).await?;
-    if !is_fresh(&session, request.now()) {
+/// `navigator.credentials.create()`, as JSON, and the cookie that binds the ceremony
+/// to this browser.
+pub async fn register_start(
+    state: &AppState,
+    client: &Client,
+) -> Result<(String, SetCookie), AppError> {
+    let webauthn = webauthn(state)?;
+    let (session, _) = session::current_session(state, client).await?;
+    if !is_fresh(&session, client.now) {
         return Err(AppError::PasskeyNeedsFreshSignIn);
     }
     let account = session.account;
-    let store = &request.state.store;
+    let store = &state.store;
     let handle = store
         .user_handle(account.id, &Uuid::new_v4().to_string())
         .await?;
@@ -76,7 +83,7 @@ pub async fn register_start(request: &RequestContext) -> Result<String, AppError
         .map(|passkey| passkey.cred_id().clone())
         .collect();
     let name = account.phone.display();
-    let (mut options, state) = webauthn
+    let (mut options, ceremony) = webauthn
         .start_passkey_registration(handle, &name, &name, Some(existing))
         .map_err(|error| internal_webauthn(&error))?;
     // A discoverable credential where the authenticator can make one: the passkey
@@ -84,34 +91,44 @@ pub async fn register_start(request: &RequestContext) -> Result<String, AppError
     if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
         selection.resident_key = Some(ResidentKeyRequirement::Preferred);
     }
-    start(request, Purpose::Register, Some(account.id), &json(&state)?).await?;
-    json(&options)
+    let cookie = start(
+        state,
+        client,
+        Purpose::Register,
+        Some(account.id),
+        &json(&ceremony)?,
+    )
+    .await?;
+    Ok((json(&options)?, cookie))
 }
 
 /// Finishes adding a passkey: checks the authenticator's answer against this
 /// browser's ceremony and keeps the passkey; the owner is told by SMS.
-pub async fn register_finish(request: &RequestContext, answer: &str) -> Result<(), AppError> {
-    let webauthn = webauthn(request)?;
-    let (account, _) = session::current(&request.state, &Client::of(request)).await?;
-    let ceremony = take(request, Purpose::Register).await?;
+pub async fn register_finish(
+    state: &AppState,
+    client: &Client,
+    answer: &str,
+) -> Result<(), AppError> {
+    let webauthn = webauthn(state)?;
+    let (account, _) = session::current(state, client).await?;
+    let ceremony = take(state, client, Purpose::Register).await?;
     if ceremony.account_id != Some(account.id) {
         return Err(AppError::NoPasskeyCeremony);
     }
-    let state: PasskeyRegistration =
+    let registration: PasskeyRegistration =
         serde_json::from_str(&ceremony.state).map_err(|_| internal("a ceremony's state"))?;
     let answer: RegisterPublicKeyCredential =
         serde_json::from_str(answer).map_err(|_| AppError::PasskeyRefused)?;
     let passkey = webauthn
-        .finish_passkey_registration(&answer, &state)
+        .finish_passkey_registration(&answer, &registration)
         .map_err(|error| refused(&account, &error))?;
-    let from = footprint::of(request);
+    let from = &client.footprint;
     let name = if from.device.is_empty() {
-        request.lang().texts().passkey_default_name.to_owned()
+        client.lang.texts().passkey_default_name.to_owned()
     } else {
         from.device.clone()
     };
-    let added = request
-        .state
+    let added = state
         .store
         .add_passkey(
             account.id,
@@ -120,8 +137,8 @@ pub async fn register_finish(request: &RequestContext, answer: &str) -> Result<(
                 credential: &json(&passkey)?,
                 counter: 0,
                 name: &name,
-                from: &from,
-                now: request.now(),
+                from,
+                now: client.now,
             },
         )
         .await?;
@@ -129,28 +146,35 @@ pub async fn register_finish(request: &RequestContext, answer: &str) -> Result<(
         return Err(AppError::PasskeyAlreadyAdded);
     }
     tracing::info!(account = account.id, "passkey added");
-    request.state.metrics.passkey("added");
-    alerts::after_passkey_change(&request.state, request.now(), &account, true, &from).await;
+    state.metrics.passkey("added");
+    alerts::after_passkey_change(state, client.now, &account, true, from).await;
     Ok(())
 }
 
 /// Starts a sign-in with a passkey: the options for `navigator.credentials.get()`
 /// (any of the site's passkeys the browser holds), as JSON. Starts are counted per
-/// address.
-pub async fn login_start(request: &RequestContext) -> Result<String, AppError> {
-    let webauthn = webauthn(request)?;
-    let (options, state) = webauthn
+/// address. With the options, the cookie that binds the ceremony to this browser.
+pub async fn login_start(
+    state: &AppState,
+    client: &Client,
+) -> Result<(String, SetCookie), AppError> {
+    let webauthn = webauthn(state)?;
+    let (options, ceremony) = webauthn
         .start_discoverable_authentication()
         .map_err(|error| internal_webauthn(&error))?;
-    start(request, Purpose::Login, None, &json(&state)?).await?;
-    json(&options)
+    let cookie = start(state, client, Purpose::Login, None, &json(&ceremony)?).await?;
+    Ok((json(&options)?, cookie))
 }
 
 /// Finishes a sign-in with a passkey: the answer is checked against this browser's
 /// ceremony and the passkey's public key, and its account signed in.
-pub async fn login_finish(request: &RequestContext, answer: &str) -> Result<Account, AppError> {
-    let result = login(request, answer).await;
-    request.state.metrics.passkey(if result.is_ok() {
+pub async fn login_finish(
+    state: &AppState,
+    client: &Client,
+    answer: &str,
+) -> Result<Opened, AppError> {
+    let result = login(state, client, answer).await;
+    state.metrics.passkey(if result.is_ok() {
         "signed_in"
     } else {
         "refused"
@@ -158,17 +182,17 @@ pub async fn login_finish(request: &RequestContext, answer: &str) -> Result<Acco
     result
 }
 
-async fn login(request: &RequestContext, answer: &str) -> Result<Account, AppError> {
-    let webauthn = webauthn(request)?;
-    let ceremony = take(request, Purpose::Login).await?;
-    let state: DiscoverableAuthentication =
+async fn login(state: &AppState, client: &Client, answer: &str) -> Result<Opened, AppError> {
+    let webauthn = webauthn(state)?;
+    let ceremony = take(state, client, Purpose::Login).await?;
+    let authentication: DiscoverableAuthentication =
         serde_json::from_str(&ceremony.state).map_err(|_| internal("a ceremony's state"))?;
     let answer: PublicKeyCredential =
         serde_json::from_str(answer).map_err(|_| AppError::PasskeyRefused)?;
     let (handle, credential_id) = webauthn
         .identify_discoverable_authentication(&answer)
         .map_err(|_| AppError::PasskeyRefused)?;
-    let store = &request.state.store;
+    let store = &state.store;
     let credential_id = hex::encode(credential_id);
     let stored = store
         .passkey(&credential_id)
@@ -185,7 +209,7 @@ async fn login(request: &RequestContext, answer: &str) -> Result<Account, AppErr
     }
     let mut passkey = credential(&stored.credential)?;
     let used = webauthn
-        .finish_discoverable_authentication_v2(&answer, state, &passkey)
+        .finish_discoverable_authentication_v2(&answer, authentication, &passkey)
         .map_err(|error| {
             tracing::info!(account = stored.account_id, %error, "passkey sign-in refused");
             map_refusal(&error)
@@ -198,16 +222,15 @@ async fn login(request: &RequestContext, answer: &str) -> Result<Account, AppErr
         credential: &credential,
         counter: used.counter(),
     };
-    let client = Client::of(request);
-    let account = session::open(&request.state, &client, async |new| {
+    let opened = session::open(state, client, async |new| {
         store.passkey_sign_in(use_of, new, client.now).await
     })
     .await?
     // Removed in the meantime, or this counter value was used first.
-    .ok_or(AppError::PasskeyUnknown)?
-    .hand(request);
+    .ok_or(AppError::PasskeyUnknown)?;
+    let account = &opened.account;
     tracing::info!(phone = %account.phone, account = account.id, "signed in with a passkey");
-    Ok(account)
+    Ok(opened)
 }
 
 /// What the account page shows of passkeys to this browser's live session.
@@ -221,26 +244,34 @@ pub struct Section {
 }
 
 /// The account page's passkey section for this browser's live `session`.
-pub async fn section(request: &RequestContext, session: &LiveSession) -> Result<Section, AppError> {
-    let available = request.state.settings.passkeys.is_some();
+pub async fn section(
+    state: &AppState,
+    session: &LiveSession,
+    now: i64,
+) -> Result<Section, AppError> {
+    let available = state.settings.passkeys.is_some();
     let passkeys = if available {
-        request.state.store.passkeys_of(session.account.id).await?
+        state.store.passkeys_of(session.account.id).await?
     } else {
         Vec::new()
     };
     Ok(Section {
         available,
-        may_add: available && is_fresh(session, request.now()),
+        may_add: available && is_fresh(session, now),
         passkeys,
     })
 }
 
 /// Renames one of the signed-in account's passkeys.
-pub async fn rename(request: &RequestContext, handle: &str, name: &str) -> Result<(), AppError> {
-    let account = session::current_account(&request.state, &Client::of(request)).await?;
+pub async fn rename(
+    state: &AppState,
+    client: &Client,
+    handle: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    let account = session::current_account(state, client).await?;
     let name = valid_name(name)?;
-    if !request
-        .state
+    if !state
         .store
         .rename_passkey(account.id, handle, &name)
         .await?
@@ -252,19 +283,17 @@ pub async fn rename(request: &RequestContext, handle: &str, name: &str) -> Resul
 
 /// Removes one of the signed-in account's passkeys; the owner is told by SMS. The
 /// phone number stays a way in, so any passkey may go.
-pub async fn remove(request: &RequestContext, handle: &str) -> Result<(), AppError> {
-    let client = Client::of(request);
-    let account = session::current_account(&request.state, &client).await?;
-    let from = client.footprint;
-    request
-        .state
+pub async fn remove(state: &AppState, client: &Client, handle: &str) -> Result<(), AppError> {
+    let account = session::current_account(state, client).await?;
+    let from = &client.footprint;
+    state
         .store
-        .remove_passkey(account.id, handle, &from, request.now())
+        .remove_passkey(account.id, handle, from, client.now)
         .await?
         .ok_or(AppError::PasskeyUnknown)?;
     tracing::info!(account = account.id, "passkey removed");
-    request.state.metrics.passkey("removed");
-    alerts::after_passkey_change(&request.state, request.now(), &account, false, &from).await;
+    state.metrics.passkey("removed");
+    alerts::after_passkey_change(state, client.now, &account, false, from).await;
     Ok(())
 }
 
@@ -278,54 +307,56 @@ pub fn valid_name(name: &str) -> Result<String, AppError> {
     Ok(name.to_owned())
 }
 
-/// Stores a new ceremony for this browser and hands it the cookie that binds them.
+/// Stores a new ceremony for this browser; the cookie that binds them.
 async fn start(
-    request: &RequestContext,
+    state: &AppState,
+    client: &Client,
     purpose: Purpose,
     account_id: Option<i64>,
-    state: &str,
-) -> Result<(), AppError> {
+    ceremony: &str,
+) -> Result<SetCookie, AppError> {
     let id = token::new_id();
-    request
-        .state
+    state
         .store
         .start_ceremony(
             NewCeremony {
                 id_hash: &token::hash(&id),
                 purpose,
                 account_id,
-                state,
-                ip: &request.client_key(),
-                now: request.now(),
+                state: ceremony,
+                ip: &client.limit_key,
+                now: client.now,
             },
-            request
-                .state
+            state
                 .settings
                 .policy
                 .limit(Limit::PasskeyStartsPerIpPerHour),
         )
         .await
         .inspect_err(|refusal| tracing::info!(%refusal, "passkey ceremony refused"))?;
-    request.set_cookie(CEREMONY_COOKIE, id, CEREMONY_TTL_SECS);
-    Ok(())
+    Ok(SetCookie {
+        name: CEREMONY_COOKIE,
+        value: id,
+        max_age_secs: CEREMONY_TTL_SECS,
+    })
 }
 
 /// Takes this browser's ceremony of `purpose` for its answer: once, and within its
-/// five minutes.
+/// five minutes. (The server function clears the browser's cookie: an answer ends
+/// the ceremony whatever it was.)
 async fn take(
-    request: &RequestContext,
+    state: &AppState,
+    client: &Client,
     purpose: Purpose,
 ) -> Result<crate::store::passkeys::Ceremony, AppError> {
-    let id = request
-        .cookie(CEREMONY_COOKIE)
-        .filter(|id| token::is_well_formed(id))
+    let id = client
+        .ceremony
+        .as_deref()
         .ok_or(AppError::NoPasskeyCeremony)?;
-    request.clear_cookie(CEREMONY_COOKIE);
-    let now = request.now();
-    match request
-        .state
+    let now = client.now;
+    match state
         .store
-        .take_ceremony(&token::hash(&id), purpose, now)
+        .take_ceremony(&token::hash(id), purpose, now)
         .await?
     {
         Taken::Ceremony(ceremony) if ceremony.expires_at <= now => Err(AppError::PasskeyExpired),
