@@ -70,7 +70,7 @@ pub(super) trait Engine: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
 
     /// What the store knows of a phone and a browser for a code request, and the
-    /// history it is decided on (`standing_sql`): read beside the writer, one round
+    /// history it is decided on (`sends::standing::STANDING`): read beside the writer, one round
     /// trip (on SQLite, one for the requests waiting together: `sqlite/standings.rs`).
     fn standing_row(
         &self,

@@ -123,7 +123,7 @@ pub(super) fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// What a standing is read for (`standing_sql`'s parameters, in order).
+/// What a standing is read for (`sends::standing::STANDING`'s binds, in order).
 pub(super) struct StandingOf {
     pub(super) phone: String,
     pub(super) device_hash: String,
@@ -136,7 +136,7 @@ pub(super) struct StandingOf {
     pub(super) failures: i64,
 }
 
-/// Binds a standing's parameters, in `standing_sql`'s order.
+/// Binds a standing's parameters, in `STANDING`'s order.
 pub(super) fn bind_standing<'q, DB, O>(
     query: sqlx::query::QueryAs<'q, DB, O, <DB as Database>::Arguments<'q>>,
     of: &'q StandingOf,

@@ -43,10 +43,11 @@ pub struct Client {
 
 impl Client {
     pub fn of(request: &RequestContext) -> Self {
+        let device_id = devices::id_of(request);
         Self {
             limit_key: request.client_key(),
-            device_id: devices::id_of(request),
-            device_hash: devices::hash_of(request),
+            device_hash: device_id.as_deref().map(token::hash),
+            device_id,
             session: request.cookie(SESSION_COOKIE),
             ceremony: request
                 .cookie(CEREMONY_COOKIE)

@@ -13,8 +13,3 @@ pub fn id_of(request: &RequestContext) -> Option<String> {
         .cookie(DEVICE_COOKIE)
         .filter(|id| token::is_well_formed(id))
 }
-
-/// The hash of this browser's device id, if it has one.
-pub fn hash_of(request: &RequestContext) -> Option<String> {
-    id_of(request).map(|id| token::hash(&id))
-}

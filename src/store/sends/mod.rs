@@ -46,7 +46,7 @@ pub trait SendStore: Send + Sync + 'static {
     /// Counts one SMS of the code `code` (to its phone, on its allowance) from `ip`,
     /// at its creation time, if the policy allows it then, and stores the code,
     /// killing the live code it replaces: one step, decided with the other requests
-    /// waiting for the writer (`sends.rs`). The account's activity (if the phone has
+    /// waiting for the writer (`batch.rs`). The account's activity (if the phone has
     /// one) records the code sent. Callers refuse first what `standing` refuses.
     async fn reserve_code(
         &self,

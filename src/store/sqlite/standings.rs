@@ -13,7 +13,7 @@ use crate::store::{
     sends::standing::STANDING,
 };
 
-/// Bound parameters per standing (`standing_sql`).
+/// Bound parameters per standing (`STANDING`'s).
 const PARAMS: usize = 9;
 
 /// The standings' task: each is answered with its row.
