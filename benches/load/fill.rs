@@ -113,7 +113,7 @@ pub async fn fill(url: &str, now: i64) {
         format!(
             "INSERT INTO sms_sends (phone, ip, sent_at, allowance)
              SELECT '+7950' || (1000000 + i % {ACCOUNTS}), 'fill-' || (i % 200000),
-                    {now} - 1 - i % ({DAY} - 60), ''
+                    {now} - 1 - i % ({DAY} - 60), 'shared'
              FROM {}",
             series(postgres, SENDS)
         ),
@@ -173,7 +173,7 @@ pub async fn month(url: &str, start: i64) {
             let statements = [
                 format!(
                     "INSERT INTO sms_sends (phone, ip, sent_at, allowance)
-                     SELECT '+7951' || (1000000 + i), 'month-' || (i % 5000), {at}, ''
+                     SELECT '+7951' || (1000000 + i), 'month-' || (i % 5000), {at}, 'shared'
                      FROM {}",
                     series(postgres, PER_DAY)
                 ),
@@ -181,14 +181,14 @@ pub async fn month(url: &str, start: i64) {
                     "INSERT INTO verifications (id_hash, phone, code_digest, created_at,
                                                 expires_at, allowance)
                      SELECT 'month-{day}-' || i, '+7951' || (1000000 + i), {}, {at},
-                            {at} + 300, ''
+                            {at} + 300, 'shared'
                      FROM {}",
                     if postgres { "'\\x00'::bytea" } else { "x'00'" },
                     series(postgres, PER_DAY)
                 ),
                 format!(
                     "INSERT INTO failed_attempts (phone, at, allowance)
-                     SELECT '+7951' || (1000000 + i), {at}, '' FROM {}",
+                     SELECT '+7951' || (1000000 + i), {at}, 'shared' FROM {}",
                     series(postgres, PER_DAY)
                 ),
                 format!(

@@ -11,7 +11,7 @@ use crate::{
         auth::{client::Client, passkeys, session},
         http::request::{redirect_if, RequestContext},
     },
-    store::SessionInfo,
+    store::{SessionInfo, Word},
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,15 +110,20 @@ impl SessionView {
     fn of(info: SessionInfo, current: bool, lang: Lang) -> Self {
         let t = lang.texts();
         Self {
-            country: lang
-                .country_name(&info.country)
+            country: info
+                .country
+                .as_deref()
+                .and_then(|code| lang.country_name(code))
                 .unwrap_or_default()
                 .to_owned(),
-            new: t.novelty(&info.novelty).unwrap_or_default().to_owned(),
+            new: t
+                .novelty(info.novelty.word())
+                .unwrap_or_default()
+                .to_owned(),
             handle: info.id_hash,
-            device: info.device,
+            device: info.device.unwrap_or_default(),
             started: info.created_at,
-            method: info.method.as_str().to_owned(),
+            method: info.method.word().to_owned(),
             last_seen: info.last_seen_at,
             current,
         }

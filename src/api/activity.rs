@@ -8,10 +8,10 @@ use crate::error::AppError;
 use crate::{
     i18n::Lang,
     server::{
-        auth::{activity, alerts::PASSKEY_ALERT, client::Client},
+        auth::{activity, client::Client},
         http::request::{redirect_if, RequestContext},
     },
-    store::{ActivityEvent, EventKind},
+    store::{ActivityEvent, AlertAbout, EndedBy, EventDetail, EventKind, Word},
 };
 
 /// One event, told in the person's language.
@@ -48,21 +48,45 @@ pub async fn account_activity() -> Result<Vec<EventView>, AppError> {
 #[cfg(feature = "ssr")]
 fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
     let t = lang.texts();
-    let kind = EventKind::parse(&event.kind)?;
-    let qualifier = match (kind, event.detail.as_str()) {
-        (EventKind::SignIn, "first") => Some(t.sign_in_first),
-        (EventKind::SignIn | EventKind::PasskeySignIn, "known") => Some(t.sign_in_known),
-        (EventKind::AlertSent, PASSKEY_ALERT) => None,
-        (EventKind::SignIn | EventKind::PasskeySignIn | EventKind::AlertSent, novelty) => {
-            t.novelty(novelty)
-        }
+    let kind = event.kind?;
+    let detail = &event.detail;
+    let qualifier = match (kind, detail) {
+        (
+            EventKind::SignIn,
+            EventDetail {
+                novelty: Some(n), ..
+            },
+        ) if n.first => Some(t.sign_in_first),
+        (
+            EventKind::SignIn | EventKind::PasskeySignIn,
+            EventDetail {
+                novelty: Some(n), ..
+            },
+        ) if !n.first && !n.any() => Some(t.sign_in_known),
+        (
+            EventKind::SignIn | EventKind::PasskeySignIn | EventKind::AlertSent,
+            EventDetail {
+                novelty: Some(n), ..
+            },
+        ) => t.novelty(n.word()),
         // The passkey's name, as it was then.
-        (EventKind::PasskeyAdded | EventKind::PasskeyRemoved, name) if !name.is_empty() => {
-            Some(name)
-        }
-        (EventKind::SessionEnded, "sign_out") => Some(t.ended_by_sign_out),
-        (EventKind::SessionEnded, "other_session") => Some(t.ended_by_other_session),
-        (EventKind::SessionEnded, "not_me") => Some(t.ended_by_not_me),
+        (
+            EventKind::PasskeyAdded | EventKind::PasskeyRemoved,
+            EventDetail {
+                passkey_name: Some(name),
+                ..
+            },
+        ) => Some(name.as_str()),
+        (
+            EventKind::SessionEnded,
+            EventDetail {
+                ended_by: Some(by), ..
+            },
+        ) => Some(match by {
+            EndedBy::SignOut => t.ended_by_sign_out,
+            EndedBy::OtherSession => t.ended_by_other_session,
+            EndedBy::NotMe => t.ended_by_not_me,
+        }),
         _ => None,
     };
     let title = match kind {
@@ -70,11 +94,13 @@ fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
         EventKind::SignIn => t.event_sign_in.to_owned(),
         EventKind::WrongCode => t.event_wrong_code.to_owned(),
         EventKind::Locked => {
-            let until = event.detail.parse::<i64>().unwrap_or(event.at);
+            let until = detail.locked_until.unwrap_or(event.at);
             t.event_locked
                 .replace("{time}", &t.clock_zone.time_of_day(until))
         }
-        EventKind::AlertSent if event.detail == PASSKEY_ALERT => t.event_alert_passkey.to_owned(),
+        EventKind::AlertSent if detail.alert_about == Some(AlertAbout::Passkey) => {
+            t.event_alert_passkey.to_owned()
+        }
         EventKind::AlertSent => t.event_alert_sent.to_owned(),
         EventKind::AlertFailed => t.event_alert_failed.to_owned(),
         EventKind::SessionEnded => t.event_session_ended.to_owned(),
@@ -86,19 +112,18 @@ fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
         Some(qualifier) => format!("{title} — {qualifier}"),
         None => title,
     };
-    let country = lang.country_name(&event.country);
-    let place = [
-        Some(event.device.as_str()),
-        country,
-        Some(event.network.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|part| !part.is_empty())
-    .collect::<Vec<_>>()
-    .join(" · ");
+    let from = &event.from;
+    let country = from
+        .country
+        .as_deref()
+        .and_then(|code| lang.country_name(code));
+    let place = [from.device.as_deref(), country, from.network.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
     Some(EventView {
-        kind: event.kind.clone(),
+        kind: kind.word().to_owned(),
         at: event.at,
         what,
         place,
@@ -109,36 +134,76 @@ fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+    use crate::store::{Footprint, Novelty};
 
-    fn event(kind: &str, detail: &str) -> ActivityEvent {
+    /// An event of `kind` from Firefox on Linux in Germany, telling `detail`.
+    fn event(kind: EventKind, detail: EventDetail) -> ActivityEvent {
         ActivityEvent {
             // 2026-11-25 22:56 UTC.
             at: 1_795_647_360,
-            kind: kind.to_owned(),
-            device: "Firefox, Linux".to_owned(),
-            country: "DE".to_owned(),
-            network: "77.88.8.0/24".to_owned(),
-            detail: detail.to_owned(),
+            kind: Some(kind),
+            from: Footprint {
+                device: Some("Firefox, Linux".to_owned()),
+                country: Some("DE".to_owned()),
+                network: Some("77.88.8.0/24".to_owned()),
+            },
+            detail,
+        }
+    }
+
+    fn new(novelty: &str) -> EventDetail {
+        EventDetail {
+            novelty: Novelty::from_word(novelty),
+            ..EventDetail::default()
+        }
+    }
+
+    fn ended(by: EndedBy) -> EventDetail {
+        EventDetail {
+            ended_by: Some(by),
+            ..EventDetail::default()
         }
     }
 
     #[test]
     fn events_read_in_the_persons_language_and_zone() {
-        let view = describe(&event("sign_in", "device,country"), Lang::Ru).expect("known kind");
+        let view = describe(&event(EventKind::SignIn, new("device,country")), Lang::Ru)
+            .expect("known kind");
         assert_eq!(view.what, "Вход — новое устройство и страна");
         assert_eq!(view.place, "Firefox, Linux · Германия · 77.88.8.0/24");
         assert!(view.has_country);
-        let view = describe(&event("session_ended", "other_session"), Lang::En).expect("known");
+        let view = describe(
+            &event(EventKind::SessionEnded, ended(EndedBy::OtherSession)),
+            Lang::En,
+        )
+        .expect("known");
         assert_eq!(view.what, "Session ended — from another session");
-        let view = describe(&event("session_ended", "not_me"), Lang::Ru).expect("known");
+        let view = describe(
+            &event(EventKind::SessionEnded, ended(EndedBy::NotMe)),
+            Lang::Ru,
+        )
+        .expect("known");
         assert_eq!(view.what, "Сеанс завершён — кнопкой «Это не я»");
-        let view = describe(&event("locked", "1795650960"), Lang::En).expect("known");
+        let locked = EventDetail {
+            locked_until: Some(1_795_650_960),
+            ..EventDetail::default()
+        };
+        let view = describe(&event(EventKind::Locked, locked), Lang::En).expect("known");
         assert_eq!(view.what, "Sign-in locked until 23:56 UTC");
-        let view = describe(&event("passkey_sign_in", "device"), Lang::En).expect("known");
+        let view =
+            describe(&event(EventKind::PasskeySignIn, new("device")), Lang::En).expect("known");
         assert_eq!(view.what, "Sign-in with a passkey — new device");
-        let view = describe(&event("passkey_added", "Chrome, Linux"), Lang::Ru).expect("known");
+        let named = EventDetail {
+            passkey_name: Some("Chrome, Linux".to_owned()),
+            ..EventDetail::default()
+        };
+        let view = describe(&event(EventKind::PasskeyAdded, named), Lang::Ru).expect("known");
         assert_eq!(view.what, "Добавлен ключ доступа — Chrome, Linux");
-        let view = describe(&event("alert_sent", "passkey"), Lang::En).expect("known");
+        let about = EventDetail {
+            alert_about: Some(AlertAbout::Passkey),
+            ..EventDetail::default()
+        };
+        let view = describe(&event(EventKind::AlertSent, about), Lang::En).expect("known");
         assert_eq!(view.what, "SMS sent about a passkey change");
     }
 
@@ -146,14 +211,17 @@ mod tests {
     fn every_kind_has_words_and_unknown_ones_are_skipped() {
         for kind in EventKind::ALL {
             for lang in Lang::ALL {
-                let view = describe(&event(kind.as_str(), ""), lang).expect("known kind");
+                let view =
+                    describe(&event(*kind, EventDetail::default()), lang).expect("known kind");
                 assert!(!view.what.is_empty() && !view.what.contains('{'));
             }
         }
-        assert_eq!(describe(&event("from_the_future", ""), Lang::Ru), None);
-        let mut nowhere = event("code_sent", "");
-        nowhere.country.clear();
-        nowhere.device.clear();
+        let mut from_the_future = event(EventKind::CodeSent, EventDetail::default());
+        from_the_future.kind = None;
+        assert_eq!(describe(&from_the_future, Lang::Ru), None);
+        let mut nowhere = event(EventKind::CodeSent, EventDetail::default());
+        nowhere.from.country = None;
+        nowhere.from.device = None;
         let view = describe(&nowhere, Lang::Ru).expect("known");
         assert_eq!(view.place, "77.88.8.0/24");
         assert!(!view.has_country);

@@ -6,7 +6,8 @@ use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
 use super::{
     engine::{Bind, Column, Conn, Db, Engine},
-    model::{ActivityEvent, EventKind, Footprint},
+    model::{ActivityEvent, EventDetail, EventKind, Footprint, Word},
+    rows::ActivityRow,
 };
 use crate::error::AppError;
 
@@ -18,7 +19,7 @@ pub trait ActivityStore: Send + Sync + 'static {
         account_id: i64,
         kind: EventKind,
         from: &Footprint,
-        detail: &str,
+        detail: &EventDetail,
         now: i64,
     ) -> Result<(), AppError>;
 
@@ -31,30 +32,36 @@ pub trait ActivityStore: Send + Sync + 'static {
     ) -> Result<Vec<ActivityEvent>, AppError>;
 }
 
-/// An event of the account of phone $1, if it has one: at $2, kind $3, device $4,
-/// country $5, network $6, detail $7, the SMS $8 it is about (or NULL).
-pub(super) const EVENT_BY_PHONE: &str =
-    "INSERT INTO security_events (account_id, at, kind, device, country, network, detail, send_id)
-     SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM accounts WHERE phone = $1";
+/// A wrong code's event in the activity of the account of phone $1, if it has one:
+/// at $2, kind $3 (`wrong_code`, or `locked` with the lock's end $7), device $4,
+/// country $5, network $6.
+pub(super) const EVENT_BY_PHONE: &str = "INSERT INTO security_events
+       (account_id, at, kind, device, country, network, locked_until)
+     SELECT id, $2, $3, $4, $5, $6, $7 FROM accounts WHERE phone = $1";
 
-/// An event of the account $1: at $2, kind $3, device $4, country $5, network $6,
-/// detail $7.
-pub(super) const EVENT_OF_ACCOUNT: &str =
-    "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+/// An event of the account $1: at $2, kind $3, device $4, country $5, network $6;
+/// what it tells beyond its kind: novelty $7, ended by $8, locked until $9, passkey
+/// name $10, alert about $11, failure $12.
+const EVENT_OF_ACCOUNT: &str = "INSERT INTO security_events
+       (account_id, at, kind, device, country, network, novelty, ended_by, locked_until,
+        passkey_name, alert_about, failure)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
 /// An account's activity, newest first: the events kept, and the sign-ins of its
 /// live sessions (a session's sign-in is an event of kind `sign_in`, or
 /// `passkey_sign_in` for a passkey's, as `sessions::RECORD_SIGN_INS` keeps an ended
-/// one's; its novelty is the event's detail). Events of one second are told in the
-/// order a sign-in makes them. Binds: $1 the account, $2 since, $3 how many at most.
-pub(super) const ACTIVITY: &str = "SELECT at, kind, device, country, network, detail FROM (
-        SELECT at, kind, device, country, network, detail, id FROM security_events
+/// one's, with its novelty). Events of one second are told in the order a sign-in
+/// makes them. Binds: $1 the account, $2 since, $3 how many at most.
+pub(super) const ACTIVITY: &str = "SELECT at, kind, device, country, network, novelty, ended_by,
+           locked_until, passkey_name, alert_about, failure FROM (
+        SELECT at, kind, device, country, network, novelty, ended_by, locked_until,
+               passkey_name, alert_about, failure, id
+        FROM security_events
         WHERE account_id = $1 AND at > $2
       UNION ALL
         SELECT created_at,
                CASE method WHEN 'passkey' THEN 'passkey_sign_in' ELSE 'sign_in' END,
-               device, country, network, novelty, NULL
+               device, country, network, novelty, NULL, NULL, NULL, NULL, NULL, NULL
         FROM sessions
         WHERE account_id = $1 AND created_at > $2) AS activity
     ORDER BY at DESC,
@@ -64,6 +71,43 @@ pub(super) const ACTIVITY: &str = "SELECT at, kind, device, country, network, de
       id DESC NULLS FIRST
     LIMIT $3";
 
+/// Adds an event of the account to its activity, on `executor` (the store's writer,
+/// or a transaction of the change the event tells).
+pub(super) async fn record<'e, E, X>(
+    executor: X,
+    account_id: i64,
+    kind: EventKind,
+    from: &Footprint,
+    detail: &EventDetail,
+    now: i64,
+) -> Result<(), sqlx::Error>
+where
+    E: Engine,
+    X: Executor<'e, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    Option<i64>: Column<Db<E>>,
+    for<'q> &'q str: Bind<'q, Db<E>>,
+    for<'q> Option<&'q str>: Bind<'q, Db<E>>,
+{
+    sqlx::query(EVENT_OF_ACCOUNT)
+        .bind(account_id)
+        .bind(now)
+        .bind(kind.word())
+        .bind(from.device.as_deref())
+        .bind(from.country.as_deref())
+        .bind(from.network.as_deref())
+        .bind(detail.novelty.map(Word::word))
+        .bind(detail.ended_by.map(Word::word))
+        .bind(detail.locked_until)
+        .bind(detail.passkey_name.as_deref())
+        .bind(detail.alert_about.map(Word::word))
+        .bind(detail.failure.as_deref())
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl<E> ActivityStore for E
 where
@@ -71,8 +115,10 @@ where
     for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
     for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
     i64: Column<Db<E>>,
+    Option<i64>: Column<Db<E>>,
     String: Column<Db<E>>,
     for<'q> &'q str: Bind<'q, Db<E>>,
+    for<'q> Option<&'q str>: Bind<'q, Db<E>>,
     for<'a> &'a str: ColumnIndex<<Db<E> as Database>::Row>,
 {
     async fn record_event(
@@ -80,19 +126,10 @@ where
         account_id: i64,
         kind: EventKind,
         from: &Footprint,
-        detail: &str,
+        detail: &EventDetail,
         now: i64,
     ) -> Result<(), AppError> {
-        sqlx::query(EVENT_OF_ACCOUNT)
-            .bind(account_id)
-            .bind(now)
-            .bind(kind.as_str())
-            .bind(&from.device)
-            .bind(&from.country)
-            .bind(&from.network)
-            .bind(detail)
-            .execute(self.writer())
-            .await?;
+        record::<E, _>(self.writer(), account_id, kind, from, detail, now).await?;
         Ok(())
     }
 
@@ -102,12 +139,13 @@ where
         since: i64,
         limit: u32,
     ) -> Result<Vec<ActivityEvent>, AppError> {
-        Ok(sqlx::query_as(ACTIVITY)
+        let rows: Vec<ActivityRow> = sqlx::query_as(ACTIVITY)
             .bind(account_id)
             .bind(since)
             .bind(i64::from(limit))
             .fetch_all(self.reader())
-            .await?)
+            .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 }
 

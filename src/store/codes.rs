@@ -7,7 +7,7 @@ use sqlx::{query::QueryScalar, ColumnIndex, Database, Executor, IntoArguments};
 use super::{
     activity::EVENT_BY_PHONE,
     engine::{Bind, Column, Conn, Db, Engine},
-    model::{Allowance, EventKind, Footprint, Verification, WrongGuess},
+    model::{Allowance, EventKind, Footprint, Verification, Word, WrongGuess},
     rows::{count, VerificationRow},
 };
 use crate::{
@@ -145,6 +145,7 @@ where
     Vec<u8>: Column<Db<E>>,
     Option<i64>: Column<Db<E>>,
     for<'q> &'q str: Bind<'q, Db<E>>,
+    for<'q> Option<&'q str>: Bind<'q, Db<E>>,
     for<'a> &'a str: ColumnIndex<<Db<E> as Database>::Row>,
     usize: ColumnIndex<<Db<E> as Database>::Row>,
 {
@@ -206,19 +207,18 @@ where
             .await?;
         if tries.is_some() {
             // The guess that locks the phone is a lock in the activity.
-            let (kind, detail) = match phone_locked_until {
-                Some(until) => (EventKind::Locked, until.to_string()),
-                None => (EventKind::WrongCode, String::new()),
+            let kind = match phone_locked_until {
+                Some(_) => EventKind::Locked,
+                None => EventKind::WrongCode,
             };
             sqlx::query(EVENT_BY_PHONE)
                 .bind(phone.e164())
                 .bind(now)
-                .bind(kind.as_str())
-                .bind(&from.device)
-                .bind(&from.country)
-                .bind(&from.network)
-                .bind(detail)
-                .bind(None::<i64>)
+                .bind(kind.word())
+                .bind(from.device.as_deref())
+                .bind(from.country.as_deref())
+                .bind(from.network.as_deref())
+                .bind(phone_locked_until)
                 .execute(&mut *tx)
                 .await?;
         }

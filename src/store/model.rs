@@ -35,13 +35,17 @@ pub struct Verification {
 /// draws on: the number's shared one, which every browser that has never signed in
 /// to the number's account shares, or a known device's own. A stranger who burns the
 /// shared allowance cannot lock the owner's own phone or laptop out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allowance(String);
 
 impl Allowance {
+    /// How the store names the number's shared allowance. A device's own is named by
+    /// its id hash (64 hex digits), and the alerts' by `alert`: no name collides.
+    const SHARED: &'static str = "shared";
+
     /// The number's shared allowance.
     pub fn shared() -> Self {
-        Self::default()
+        Self(Self::SHARED.to_owned())
     }
 
     /// A known device's own, by the hash of its device id.
@@ -49,13 +53,13 @@ impl Allowance {
         Self(id_hash.to_owned())
     }
 
-    /// How the store keeps it: `''` for the shared allowance.
+    /// How the store keeps it: `shared`, or the device's id hash.
     pub fn key(&self) -> &str {
         &self.0
     }
 
     pub fn is_shared(&self) -> bool {
-        self.0.is_empty()
+        self.0 == Self::SHARED
     }
 
     pub(crate) fn from_key(key: String) -> Self {
@@ -111,17 +115,44 @@ pub struct SessionInfo {
     pub id_hash: String,
     pub created_at: i64,
     pub last_seen_at: i64,
-    pub device: String,
-    /// The country it signed in from, `''` when unknown.
-    pub country: String,
-    /// What was new about its sign-in ([`Novelty::session_key`]).
-    pub novelty: String,
+    /// The browser's name, `None` when its User-Agent names nothing known.
+    pub device: Option<String>,
+    /// The country it signed in from, `None` when unknown.
+    pub country: Option<String>,
+    /// What was new about its sign-in.
+    pub novelty: Novelty,
     pub method: SignInMethod,
 }
 
-/// How a session signed in. Kept as text (`sms`, `passkey`: the column's values) and
-/// read back into this type by the statements themselves: a value this version does
-/// not know is an error, never a method that passes a check by accident.
+/// A value kept in a column as one of a few words (`sms`, `passkey`…), read back by
+/// the statements themselves ([`decode_word`]) or, where a newer version may have
+/// written a word this one does not know, by [`Word::from_word`].
+pub trait Word: Copy + 'static {
+    /// Every value, once.
+    const ALL: &'static [Self];
+
+    /// The word the column keeps.
+    fn word(self) -> &'static str;
+
+    fn from_word(text: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|value| value.word() == text)
+    }
+}
+
+/// Reads a column of words as `T`: a word this version does not know is an error,
+/// never a value that passes a check by accident.
+fn decode_word<'r, DB: sqlx::Database, T: Word>(
+    value: DB::ValueRef<'r>,
+) -> Result<T, sqlx::error::BoxDynError>
+where
+    String: sqlx::Decode<'r, DB>,
+{
+    let text = <String as sqlx::Decode<'r, DB>>::decode(value)?;
+    T::from_word(&text)
+        .ok_or_else(|| format!("unknown {} {text:?}", std::any::type_name::<T>()).into())
+}
+
+/// How a session signed in. Kept as text (`sms`, `passkey`: the column's values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignInMethod {
     /// By a code sent by SMS.
@@ -130,18 +161,14 @@ pub enum SignInMethod {
     Passkey,
 }
 
-impl SignInMethod {
-    pub fn as_str(self) -> &'static str {
+impl Word for SignInMethod {
+    const ALL: &'static [Self] = &[SignInMethod::Sms, SignInMethod::Passkey];
+
+    fn word(self) -> &'static str {
         match self {
             SignInMethod::Sms => "sms",
             SignInMethod::Passkey => "passkey",
         }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [SignInMethod::Sms, SignInMethod::Passkey]
-            .into_iter()
-            .find(|method| method.as_str() == text)
     }
 }
 
@@ -163,8 +190,7 @@ where
     String: sqlx::Decode<'r, DB>,
 {
     fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        let text = <String as sqlx::Decode<'r, DB>>::decode(value)?;
-        Self::parse(&text).ok_or_else(|| format!("unknown sign-in method {text:?}").into())
+        decode_word::<DB, Self>(value)
     }
 }
 
@@ -186,13 +212,13 @@ pub struct SignedIn {
 }
 
 /// What a request leaves in the account's activity: the device's name ("Chrome,
-/// Android"), the country (`RU`; `''` when unknown) and the network (`77.88.8.0/24`),
-/// never the whole address.
+/// Android"), the country (`RU`) and the network (`77.88.8.0/24`), never the whole
+/// address; each `None` when unknown.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Footprint {
-    pub device: String,
-    pub country: String,
-    pub network: String,
+    pub device: Option<String>,
+    pub country: Option<String>,
+    pub network: Option<String>,
 }
 
 /// What the store knows of a phone's account when a browser, from a country, asks
@@ -222,27 +248,72 @@ pub struct Novelty {
 }
 
 impl Novelty {
-    /// From how a session keeps it ([`Novelty::session_key`]).
-    pub fn from_session_key(first: bool, key: &str) -> Self {
-        Self {
-            first,
-            device: key.split(',').any(|k| k == "device"),
-            country: key.split(',').any(|k| k == "country"),
-        }
-    }
-
     pub fn any(self) -> bool {
         self.device || self.country
     }
+}
 
-    /// How a session keeps it: `''`, `device`, `country` or `device,country`.
-    pub fn session_key(self) -> &'static str {
-        match (self.device, self.country) {
-            (true, true) => "device,country",
-            (true, false) => "device",
-            (false, true) => "country",
-            (false, false) => "",
+/// As a session and its sign-in's event keep it: `first`, `known` (nothing new),
+/// `device`, `country` or `device,country`.
+impl Word for Novelty {
+    const ALL: &'static [Self] = &[
+        Novelty {
+            first: true,
+            device: false,
+            country: false,
+        },
+        Novelty {
+            first: false,
+            device: false,
+            country: false,
+        },
+        Novelty {
+            first: false,
+            device: true,
+            country: false,
+        },
+        Novelty {
+            first: false,
+            device: false,
+            country: true,
+        },
+        Novelty {
+            first: false,
+            device: true,
+            country: true,
+        },
+    ];
+
+    fn word(self) -> &'static str {
+        match (self.first, self.device, self.country) {
+            (true, _, _) => "first",
+            (false, true, true) => "device,country",
+            (false, true, false) => "device",
+            (false, false, true) => "country",
+            (false, false, false) => "known",
         }
+    }
+}
+
+impl<DB: sqlx::Database> sqlx::Type<DB> for Novelty
+where
+    String: sqlx::Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <String as sqlx::Type<DB>>::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <String as sqlx::Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for Novelty
+where
+    String: sqlx::Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        decode_word::<DB, Self>(value)
     }
 }
 
@@ -261,8 +332,8 @@ pub enum EventKind {
     PasskeyRemoved,
 }
 
-impl EventKind {
-    pub const ALL: [EventKind; 10] = [
+impl Word for EventKind {
+    const ALL: &'static [Self] = &[
         EventKind::CodeSent,
         EventKind::SignIn,
         EventKind::WrongCode,
@@ -275,7 +346,7 @@ impl EventKind {
         EventKind::PasskeyRemoved,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    fn word(self) -> &'static str {
         match self {
             EventKind::CodeSent => "code_sent",
             EventKind::SignIn => "sign_in",
@@ -289,21 +360,34 @@ impl EventKind {
             EventKind::PasskeyRemoved => "passkey_removed",
         }
     }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
-    }
 }
 
 /// One event of the account's security activity.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityEvent {
     pub at: i64,
-    pub kind: String,
-    pub device: String,
-    pub country: String,
-    pub network: String,
-    pub detail: String,
+    /// `None` for a kind this version does not know (a newer one wrote it).
+    pub kind: Option<EventKind>,
+    pub from: Footprint,
+    pub detail: EventDetail,
+}
+
+/// What an event tells beyond its kind, each where its kind has it (a column each).
+/// A word this version does not know reads as `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventDetail {
+    /// What was new about a sign-in, or about the sign-in an alert told of.
+    pub novelty: Option<Novelty>,
+    /// Who ended a session.
+    pub ended_by: Option<EndedBy>,
+    /// When the lock a wrong code made ends.
+    pub locked_until: Option<i64>,
+    /// The name of the passkey added or removed, as it was then.
+    pub passkey_name: Option<String>,
+    /// What an alert sent told of.
+    pub alert_about: Option<AlertAbout>,
+    /// Why an alert was not sent: the sender's reason.
+    pub failure: Option<String>,
 }
 
 /// Who ended a session, as its activity event says.
@@ -317,12 +401,34 @@ pub enum EndedBy {
     NotMe,
 }
 
-impl EndedBy {
-    pub fn as_str(self) -> &'static str {
+impl Word for EndedBy {
+    const ALL: &'static [Self] = &[EndedBy::SignOut, EndedBy::OtherSession, EndedBy::NotMe];
+
+    fn word(self) -> &'static str {
         match self {
             EndedBy::SignOut => "sign_out",
             EndedBy::OtherSession => "other_session",
             EndedBy::NotMe => "not_me",
+        }
+    }
+}
+
+/// What an alert to the owner told of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertAbout {
+    /// A sign-in from a new device or country.
+    SignIn,
+    /// A passkey added or removed.
+    Passkey,
+}
+
+impl Word for AlertAbout {
+    const ALL: &'static [Self] = &[AlertAbout::SignIn, AlertAbout::Passkey];
+
+    fn word(self) -> &'static str {
+        match self {
+            AlertAbout::SignIn => "sign_in",
+            AlertAbout::Passkey => "passkey",
         }
     }
 }
@@ -366,30 +472,34 @@ pub struct OutboxMessage {
 
 #[cfg(test)]
 mod tests {
-    use super::{Novelty, SignInMethod};
+    use super::{AlertAbout, EndedBy, EventKind, Novelty, SignInMethod, Word};
 
-    #[test]
-    fn sign_in_methods_round_trip_through_their_text() {
-        for method in [SignInMethod::Sms, SignInMethod::Passkey] {
-            assert_eq!(SignInMethod::parse(method.as_str()), Some(method));
+    /// Every value reads back from its word, and no two share one.
+    fn round_trip<T: Word + PartialEq + std::fmt::Debug>() {
+        for value in T::ALL {
+            assert_eq!(T::from_word(value.word()), Some(*value));
         }
-        for unknown in ["", "SMS", "passkey ", "password"] {
-            assert_eq!(SignInMethod::parse(unknown), None, "{unknown:?}");
-        }
+        let mut words: Vec<_> = T::ALL.iter().map(|value| value.word()).collect();
+        words.sort_unstable();
+        words.dedup();
+        assert_eq!(words.len(), T::ALL.len());
     }
 
     #[test]
-    fn novelty_round_trips_through_its_session_key() {
-        for (device, country) in [(false, false), (true, false), (false, true), (true, true)] {
-            let novelty = Novelty {
-                first: false,
-                device,
-                country,
-            };
-            assert_eq!(
-                Novelty::from_session_key(false, novelty.session_key()),
-                novelty
-            );
+    fn every_kept_word_reads_back_as_its_value() {
+        round_trip::<SignInMethod>();
+        round_trip::<Novelty>();
+        round_trip::<EventKind>();
+        round_trip::<EndedBy>();
+        round_trip::<AlertAbout>();
+    }
+
+    #[test]
+    fn a_word_this_version_does_not_know_is_no_value() {
+        for unknown in ["", "SMS", "passkey ", "password"] {
+            assert_eq!(SignInMethod::from_word(unknown), None, "{unknown:?}");
         }
+        assert_eq!(Novelty::from_word(""), None);
+        assert_eq!(EventKind::from_word("password_changed"), None);
     }
 }

@@ -4,7 +4,8 @@
 use sqlx::Database;
 
 use super::model::{
-    Account, Allowance, LiveSession, Novelty, SignInMethod, SignedIn, Standing, Verification,
+    Account, ActivityEvent, Allowance, EventDetail, Footprint, LiveSession, Novelty, SignInMethod,
+    SignedIn, Standing, Verification, Word,
 };
 use crate::{otp::SendHistory, phone::Phone};
 
@@ -27,20 +28,61 @@ impl From<AccountRow> for Account {
     }
 }
 
-/// A sign-in's account, with whether it was the first and what was new about it.
+/// A sign-in's account, with what was new about it.
 #[derive(sqlx::FromRow)]
 pub(super) struct SignInRow {
     #[sqlx(flatten)]
     account: AccountRow,
-    first: bool,
-    novelty: String,
+    novelty: Novelty,
 }
 
 impl From<SignInRow> for SignedIn {
     fn from(row: SignInRow) -> Self {
         Self {
             account: row.account.into(),
-            novelty: Novelty::from_session_key(row.first, &row.novelty),
+            novelty: row.novelty,
+        }
+    }
+}
+
+/// An event of the activity. Its words are read leniently: a kind or a word a newer
+/// version wrote is `None`, and the page leaves out what it cannot tell.
+#[derive(sqlx::FromRow)]
+pub(super) struct ActivityRow {
+    at: i64,
+    kind: String,
+    device: Option<String>,
+    country: Option<String>,
+    network: Option<String>,
+    novelty: Option<String>,
+    ended_by: Option<String>,
+    locked_until: Option<i64>,
+    passkey_name: Option<String>,
+    alert_about: Option<String>,
+    failure: Option<String>,
+}
+
+impl From<ActivityRow> for ActivityEvent {
+    fn from(row: ActivityRow) -> Self {
+        fn word<T: Word>(text: Option<String>) -> Option<T> {
+            text.as_deref().and_then(T::from_word)
+        }
+        Self {
+            at: row.at,
+            kind: Word::from_word(&row.kind),
+            from: Footprint {
+                device: row.device,
+                country: row.country,
+                network: row.network,
+            },
+            detail: EventDetail {
+                novelty: word(row.novelty),
+                ended_by: word(row.ended_by),
+                locked_until: row.locked_until,
+                passkey_name: row.passkey_name,
+                alert_about: word(row.alert_about),
+                failure: row.failure,
+            },
         }
     }
 }
@@ -126,8 +168,8 @@ pub(super) fn count(n: i64) -> u32 {
 /// What a standing is read for (`sends::standing::STANDING`'s binds, in order).
 pub(super) struct StandingOf {
     pub(super) phone: String,
-    pub(super) device_hash: String,
-    pub(super) country: String,
+    pub(super) device_hash: Option<String>,
+    pub(super) country: Option<String>,
     pub(super) country_since: i64,
     pub(super) ip: String,
     pub(super) now: i64,
@@ -144,6 +186,7 @@ pub(super) fn bind_standing<'q, DB, O>(
 where
     DB: Database,
     String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     query

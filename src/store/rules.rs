@@ -22,11 +22,11 @@ use crate::{
     },
 };
 
-/// Whether the device `device_hash` (`''` for none) is known to the account
+/// Whether the device `device_hash` (NULL for none) is known to the account
 /// `account`: it holds a session of the account, or is remembered after its last one.
 fn device_known(account: &str, device_hash: &str) -> String {
     format!(
-        "({device_hash} <> '' AND (
+        "({device_hash} IS NOT NULL AND (
            EXISTS (SELECT 1 FROM sessions ks
                    WHERE ks.account_id = {account} AND ks.device_hash = {device_hash})
         OR EXISTS (SELECT 1 FROM known_devices kd
@@ -58,7 +58,7 @@ fn novelty_key(account: &str, device_hash: &str, country: &str, since: &str) -> 
         device_known(&format!("{account}.id"), device_hash)
     );
     let new_country = format!(
-        "({country} <> '' AND NOT {})",
+        "({country} IS NOT NULL AND NOT {})",
         country_known(&format!("{account}.id"), country, since)
     );
     format!(
@@ -149,7 +149,7 @@ fn count_send(second: &str) -> [String; 2] {
     ]
 }
 
-/// What a phone's account knows of a browser's device (`''` for none) and of a
+/// What a phone's account knows of a browser's device (NULL for none) and of a
 /// country (signed in from since a time); the allowance the browser draws on (the
 /// device's own once the account knows it); and the history of a send to the phone
 /// on it from an address at a time, with the limits per phone, per address and of
@@ -162,7 +162,7 @@ fn standing_sql(p: &dyn Fn(usize) -> String) -> String {
             FROM accounts a WHERE a.phone = {phone}),
          chosen AS (
             SELECT CASE WHEN EXISTS (SELECT 1 FROM account WHERE device_known) THEN {device}
-                        ELSE '' END AS allowance_key)
+                        ELSE 'shared' END AS allowance_key)
          SELECT account.id AS account_id,
                 COALESCE(account.country_known, FALSE) AS country_known,
                 chosen.allowance_key, {}
@@ -244,4 +244,13 @@ fn every_send_is_counted_by_the_rules() {
     let [later, own] = count_send("$3");
     assert!(applies(RECORD, &later) && applies(RECORD, &own));
     assert!(applies(ALERT_HISTORY, &sends_since("$5")));
+}
+
+#[test]
+fn the_standing_names_the_shared_allowance_as_the_app_does() {
+    let shared = crate::store::Allowance::shared();
+    assert!(applies(
+        STANDING,
+        &format!("ELSE '{}' END AS allowance_key", shared.key())
+    ));
 }

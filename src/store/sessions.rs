@@ -8,7 +8,7 @@ use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
 use super::{
     engine::{Bind, Column, Conn, Db, Engine},
-    model::{EndedBy, LiveSession, NewSession, SessionInfo, SessionLimits, SignedIn},
+    model::{EndedBy, LiveSession, NewSession, SessionInfo, SessionLimits, SignedIn, Word},
     rows::{SessionAccountRow, SignInRow},
 };
 use crate::error::AppError;
@@ -85,8 +85,8 @@ pub(super) fn needs_touch(last_seen_at: i64, now: i64) -> bool {
 }
 
 // Ending sessions. The sessions that end go in three steps, inside one transaction:
-// they are marked (`sessions.ending`: who ends them, the `session_ended` event's
-// detail), what they leave behind is kept from the marked rows, and the marked rows
+// they are marked (`sessions.ending`: who ends them, as the `session_ended` event's
+// `ended_by` keeps it), what they leave behind is kept from the marked rows, and the marked rows
 // are deleted. A mark never outlives its transaction, so every statement after the
 // mark is one text, whichever sessions end.
 
@@ -100,10 +100,10 @@ const MARK_SESSION_OF: &str =
     "UPDATE sessions SET ending = $1 WHERE account_id = $2 AND id_hash = $3";
 
 /// Marks a session of an account and every other of its device (none for a session
-/// without a device id). Binds: $1 who ends them, $2 the account, $3 the session,
-/// $4 its device's hash.
+/// without a device id: NULL equals nothing). Binds: $1 who ends them, $2 the
+/// account, $3 the session, $4 its device's hash.
 const MARK_DEVICE: &str = "UPDATE sessions SET ending = $1
-     WHERE account_id = $2 AND (id_hash = $3 OR (device_hash <> '' AND device_hash = $4))";
+     WHERE account_id = $2 AND (id_hash = $3 OR device_hash = $4)";
 
 /// Marks every session of an account but one. Binds: $1 who ends them, $2 the
 /// account, $3 the session that stays.
@@ -124,7 +124,7 @@ const REMEMBER_DEVICES: &str = "INSERT INTO known_devices
      SELECT account_id, device_hash, MIN(created_at), MAX(last_seen_at), MAX(device),
             MAX(country)
      FROM sessions
-     WHERE ending IS NOT NULL AND device_hash <> ''
+     WHERE ending IS NOT NULL AND device_hash IS NOT NULL
      GROUP BY account_id, device_hash
      ON CONFLICT (account_id, id_hash) DO UPDATE SET
        name = excluded.name, country = excluded.country,
@@ -134,17 +134,16 @@ const REMEMBER_DEVICES: &str = "INSERT INTO known_devices
 /// The countries of the marked sessions, known to their accounts for 180 days.
 const REMEMBER_COUNTRIES: &str = "INSERT INTO account_countries (account_id, country, last_seen_at)
      SELECT account_id, country, MAX(created_at) FROM sessions
-     WHERE ending IS NOT NULL AND country <> ''
+     WHERE ending IS NOT NULL AND country IS NOT NULL
      GROUP BY account_id, country
      ON CONFLICT (account_id, country) DO UPDATE SET last_seen_at =
        CASE WHEN excluded.last_seen_at > account_countries.last_seen_at
             THEN excluded.last_seen_at ELSE account_countries.last_seen_at END";
 
-/// The sign-ins of the marked sessions, into the activity for 90 days (a session's
-/// `novelty` is its sign-in's detail; its kind as `activity::ACTIVITY` tells a live
-/// session's).
+/// The sign-ins of the marked sessions, into the activity for 90 days, with their
+/// novelty (their kind as `activity::ACTIVITY` tells a live session's).
 pub(super) const RECORD_SIGN_INS: &str =
-    "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
+    "INSERT INTO security_events (account_id, at, kind, device, country, network, novelty)
      SELECT account_id, created_at,
             CASE method WHEN 'passkey' THEN 'passkey_sign_in' ELSE 'sign_in' END,
             device, country, network, novelty
@@ -158,7 +157,7 @@ pub(super) const REMEMBER: [&str; 3] = [REMEMBER_DEVICES, REMEMBER_COUNTRIES, RE
 
 /// The end of the marked sessions, in the activity. Binds: $1 the time.
 const RECORD_ENDS: &str =
-    "INSERT INTO security_events (account_id, at, kind, device, country, network, detail)
+    "INSERT INTO security_events (account_id, at, kind, device, country, network, ended_by)
      SELECT account_id, $1, 'session_ended', device, country, network, ending
      FROM sessions WHERE ending IS NOT NULL";
 
@@ -173,7 +172,7 @@ enum Ending<'a> {
     /// The session of the account.
     OfAccount(i64, &'a str),
     /// The session of the account, and every other of its device.
-    Device(i64, &'a str, &'a str),
+    Device(i64, &'a str, Option<&'a str>),
     /// Every session of the account but this one.
     AllBut(i64, &'a str),
 }
@@ -191,6 +190,7 @@ where
     for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
     i64: Column<Db<E>>,
     for<'a> &'a str: Bind<'a, Db<E>>,
+    for<'q> Option<&'q str>: Bind<'q, Db<E>>,
 {
     let mut tx = store.decision().await?;
     let ended = end_sessions::<E>(&mut tx, ending, &REMEMBER, now, by).await?;
@@ -214,8 +214,9 @@ where
     for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
     i64: Column<Db<E>>,
     for<'a> &'a str: Bind<'a, Db<E>>,
+    for<'q> Option<&'q str>: Bind<'q, Db<E>>,
 {
-    let by = by.as_str();
+    let by = by.word();
     let mark = match ending {
         Ending::Session(id) => sqlx::query(MARK_SESSION).bind(by).bind(id),
         Ending::OfAccount(account, id) => {
@@ -247,6 +248,7 @@ where
     String: Column<Db<E>>,
     Option<String>: Column<Db<E>>,
     for<'q> &'q str: Bind<'q, Db<E>>,
+    for<'q> Option<&'q str>: Bind<'q, Db<E>>,
     for<'a> &'a str: ColumnIndex<<Db<E> as Database>::Row>,
     usize: ColumnIndex<<Db<E> as Database>::Row>,
 {
@@ -335,7 +337,7 @@ where
         now: i64,
     ) -> Result<bool, AppError> {
         let mut tx = self.decision().await?;
-        let device_hash: Option<String> = sqlx::query_scalar(
+        let device_hash: Option<Option<String>> = sqlx::query_scalar(
             "SELECT device_hash FROM sessions WHERE account_id = $1 AND id_hash = $2",
         )
         .bind(account_id)
@@ -345,9 +347,10 @@ where
         let Some(device_hash) = device_hash else {
             return Ok(false);
         };
+        let device_hash = device_hash.as_deref();
         // Its sign-ins stay in the activity; its device and country are not
         // remembered for the account.
-        let ending = Ending::Device(account_id, session_hash, &device_hash);
+        let ending = Ending::Device(account_id, session_hash, device_hash);
         end_sessions::<E>(&mut tx, ending, &[RECORD_SIGN_INS], now, EndedBy::NotMe).await?;
         for forget in [
             "DELETE FROM known_devices WHERE account_id = $1 AND id_hash = $2",
@@ -355,7 +358,7 @@ where
         ] {
             sqlx::query(forget)
                 .bind(account_id)
-                .bind(&device_hash)
+                .bind(device_hash)
                 .execute(&mut *tx)
                 .await?;
         }

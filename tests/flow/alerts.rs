@@ -4,7 +4,6 @@
 //! trusted proxy's `X-Forwarded-For`: 77.88.8.8 is in Russia, 8.8.8.8 in the United
 //! States.
 
-
 use reqwest::header::{self, HeaderName};
 use sms_auth::{
     api::{account::SessionView, activity::EventView},
@@ -86,19 +85,34 @@ async fn a_second_browser_alerts_once_and_a_known_one_never() {
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     let alert = &alerts[0];
     // A +7 number gets its alert in Russian, whatever the browser signing in speaks.
-    assert!(alert.starts_with("Новый вход в 127.0.0.1: Firefox, Linux, Россия, 26 ноября, 15:00 МСК."), "{alert}");
-    assert!(alert.contains("Не вы? Откройте сайт сами: Аккаунт → Сеансы"), "{alert}");
-    assert!(!alert.contains("http") && !alert.contains('/'), "no link: {alert}");
+    assert!(
+        alert.starts_with("Новый вход в 127.0.0.1: Firefox, Linux, Россия, 26 ноября, 15:00 МСК."),
+        "{alert}"
+    );
+    assert!(
+        alert.contains("Не вы? Откройте сайт сами: Аккаунт → Сеансы"),
+        "{alert}"
+    );
+    assert!(
+        !alert.contains("http") && !alert.contains('/'),
+        "no link: {alert}"
+    );
     // The same browser again, after signing out, and the owner's: nothing new.
     other.sign_out().await.expect("signed out");
     app.sign_in(&other, PHONE, PHONE_DIGITS).await;
     app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
     assert_eq!(settled_alerts(&app).await.len(), 1);
     let metrics = app.metrics().await;
-    assert!(metrics.contains("sms_auth_security_alerts_total{result=\"sent\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("sms_auth_security_alerts_total{result=\"sent\"} 1"),
+        "{metrics}"
+    );
     // Four codes and the one alert went out.
     assert!(metrics.contains("sms_auth_sms_sent_total 5"), "{metrics}");
-    assert!(metrics.contains("sms_auth_new_sign_ins_total{signal=\"device\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("sms_auth_new_sign_ins_total{signal=\"device\"} 1"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
@@ -111,9 +125,16 @@ async fn a_new_country_alerts_once() {
     app.sign_in(&travelling, PHONE, PHONE_DIGITS).await;
     let alerts = app.alerts_to(PHONE_DIGITS).await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
-    assert!(alerts[0].contains("Chrome, Android, Соединенные Штаты, 26 ноября"), "{}", alerts[0]);
+    assert!(
+        alerts[0].contains("Chrome, Android, Соединенные Штаты, 26 ноября"),
+        "{}",
+        alerts[0]
+    );
     let metrics = app.metrics().await;
-    assert!(metrics.contains("sms_auth_new_sign_ins_total{signal=\"country\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("sms_auth_new_sign_ins_total{signal=\"country\"} 1"),
+        "{metrics}"
+    );
     assert!(!metrics.contains("signal=\"device\""), "{metrics}");
     // The country is known now.
     app.sign_in(&travelling, PHONE, PHONE_DIGITS).await;
@@ -131,7 +152,10 @@ async fn four_new_devices_in_a_day_send_three_alerts() {
     }
     assert_eq!(settled_alerts(&app).await.len(), 3);
     let metrics = app.metrics().await;
-    assert!(metrics.contains("sms_auth_security_alerts_total{result=\"daily_cap\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("sms_auth_security_alerts_total{result=\"daily_cap\"} 1"),
+        "{metrics}"
+    );
     // A day later the cap is free again.
     app.clock.advance(24 * 3600 + 1);
     app.sign_in(&browser(&app, FIREFOX_LINUX, RUSSIA), PHONE, PHONE_DIGITS)
@@ -156,7 +180,10 @@ async fn exolve_down_for_the_alert_still_signs_in_and_records_the_failure() {
         .await;
     assert_eq!(failed, 1, "the failure is in the activity");
     let metrics = app.metrics().await;
-    assert!(metrics.contains("sms_auth_security_alerts_total{result=\"failed\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("sms_auth_security_alerts_total{result=\"failed\"} 1"),
+        "{metrics}"
+    );
     // A 503 may have been sent: it stays counted, as a code would.
     assert_eq!(app.count(ALERTS).await, 1);
 }
@@ -203,7 +230,10 @@ async fn alerts_are_outside_the_phones_code_cap() {
     let stranger = browser(&app, FIREFOX_LINUX, RUSSIA);
     stranger.request_code(PHONE).await.expect("first code");
     stranger.request_code(PHONE).await.expect("second code");
-    assert!(stranger.request_code(PHONE).await.is_err(), "the cap is spent");
+    assert!(
+        stranger.request_code(PHONE).await.is_err(),
+        "the cap is spent"
+    );
     stranger
         .verify(&app.exolve.last_code_to(PHONE_DIGITS))
         .await
@@ -223,13 +253,19 @@ async fn the_code_sms_names_a_country_the_account_never_signed_in_from() {
     assert!(!first.contains("Запрошен из"), "{first}");
     app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
     let home = app.exolve.sent().last().expect("sms").text.clone();
-    assert!(home.contains("Никому его не сообщайте") && !home.contains("Запрошен из"), "{home}");
+    assert!(
+        home.contains("Никому его не сообщайте") && !home.contains("Запрошен из"),
+        "{home}"
+    );
     browser(&app, FIREFOX_LINUX, USA)
         .request_code(PHONE)
         .await
         .expect("code sent");
     let abroad = app.exolve.sent().last().expect("sms").text.clone();
-    assert!(abroad.contains("Запрошен из: Соединенные Штаты"), "{abroad}");
+    assert!(
+        abroad.contains("Запрошен из: Соединенные Штаты"),
+        "{abroad}"
+    );
     assert!(is_code_sms(&abroad));
 }
 
@@ -255,27 +291,58 @@ async fn the_activity_records_each_event_and_nothing_secret() {
     // record it in.
     assert_eq!(
         kinds,
-        ["session_ended", "alert_sent", "sign_in", "wrong_code", "code_sent", "sign_in"]
+        [
+            "session_ended",
+            "alert_sent",
+            "sign_in",
+            "wrong_code",
+            "code_sent",
+            "sign_in"
+        ]
     );
-    let told: Vec<(&str, &str)> =
-        activity.iter().map(|e| (e.what.as_str(), e.place.as_str())).collect();
+    let told: Vec<(&str, &str)> = activity
+        .iter()
+        .map(|e| (e.what.as_str(), e.place.as_str()))
+        .collect();
     assert_eq!(
         told,
         [
-            ("Сеанс завершён — выходом", "Firefox, Linux · Соединенные Штаты · 8.8.8.0/24"),
-            ("Отправлено SMS о новом входе — новое устройство и страна", "Firefox, Linux · Соединенные Штаты · 8.8.8.0/24"),
-            ("Вход — новое устройство и страна", "Firefox, Linux · Соединенные Штаты · 8.8.8.0/24"),
-            ("Введён неверный код", "Firefox, Linux · Соединенные Штаты · 8.8.8.0/24"),
-            ("Отправлен код", "Firefox, Linux · Соединенные Штаты · 8.8.8.0/24"),
-            ("Вход — первый вход, аккаунт создан", "Chrome, Android · Россия · 77.88.8.0/24"),
+            (
+                "Сеанс завершён — выходом",
+                "Firefox, Linux · Соединенные Штаты · 8.8.8.0/24"
+            ),
+            (
+                "Отправлено SMS о новом входе — новое устройство и страна",
+                "Firefox, Linux · Соединенные Штаты · 8.8.8.0/24"
+            ),
+            (
+                "Вход — новое устройство и страна",
+                "Firefox, Linux · Соединенные Штаты · 8.8.8.0/24"
+            ),
+            (
+                "Введён неверный код",
+                "Firefox, Linux · Соединенные Штаты · 8.8.8.0/24"
+            ),
+            (
+                "Отправлен код",
+                "Firefox, Linux · Соединенные Штаты · 8.8.8.0/24"
+            ),
+            (
+                "Вход — первый вход, аккаунт создан",
+                "Chrome, Android · Россия · 77.88.8.0/24"
+            ),
         ]
     );
     // Nothing secret: no code, no cookie value, no whole address, in any column of
     // the events or of the sessions they are read from.
     let stored: Vec<String> = sqlx::query_scalar(
-        "SELECT kind || '|' || device || '|' || country || '|' || network || '|' || detail
+        "SELECT kind || '|' || COALESCE(device, '') || '|' || COALESCE(country, '') || '|'
+                || COALESCE(network, '') || '|' || COALESCE(novelty, '') || '|'
+                || COALESCE(ended_by, '') || '|' || COALESCE(passkey_name, '') || '|'
+                || COALESCE(alert_about, '') || '|' || COALESCE(failure, '')
          FROM security_events
-         UNION ALL SELECT device || '|' || country || '|' || network || '|' || novelty
+         UNION ALL SELECT COALESCE(device, '') || '|' || COALESCE(country, '') || '|'
+                || COALESCE(network, '') || '|' || novelty
          FROM sessions",
     )
     .fetch_all(&app.db)
@@ -290,7 +357,10 @@ async fn the_activity_records_each_event_and_nothing_secret() {
         RUSSIA.to_owned(),
     ];
     for secret in secrets {
-        assert!(!stored.iter().any(|v| v.contains(&secret)), "{secret} leaked");
+        assert!(
+            !stored.iter().any(|v| v.contains(&secret)),
+            "{secret} leaked"
+        );
     }
 }
 
@@ -300,18 +370,35 @@ async fn the_purge_forgets_events_after_90_days() {
     app.sign_in(&browser(&app, CHROME_ANDROID, RUSSIA), PHONE, PHONE_DIGITS)
         .await;
     let events = "SELECT COUNT(*) FROM security_events";
-    assert_eq!(app.count(events).await, 0, "the live session is its sign-in");
+    assert_eq!(
+        app.count(events).await,
+        0,
+        "the live session is its sign-in"
+    );
     let limits = SessionLimits::default();
     app.clock.advance(89 * 24 * 3600);
-    app.store.purge(app.clock.now(), limits).await.expect("purge");
-    assert_eq!(app.count(events).await, 1, "the expired session's sign-in, kept");
+    app.store
+        .purge(app.clock.now(), limits)
+        .await
+        .expect("purge");
+    assert_eq!(
+        app.count(events).await,
+        1,
+        "the expired session's sign-in, kept"
+    );
     app.clock.advance(2 * 24 * 3600);
-    app.store.purge(app.clock.now(), limits).await.expect("purge");
+    app.store
+        .purge(app.clock.now(), limits)
+        .await
+        .expect("purge");
     assert_eq!(app.count(events).await, 0);
     // A country is remembered 180 days.
     assert_eq!(app.count("SELECT COUNT(*) FROM account_countries").await, 1);
     app.clock.advance(90 * 24 * 3600);
-    app.store.purge(app.clock.now(), limits).await.expect("purge");
+    app.store
+        .purge(app.clock.now(), limits)
+        .await
+        .expect("purge");
     assert_eq!(app.count("SELECT COUNT(*) FROM account_countries").await, 0);
 }
 
@@ -343,8 +430,14 @@ async fn the_activity_page_tells_each_event_and_credits_db_ip() {
     let english = app.browser_with_language("en");
     english.set_cookie("sid", &owner.cookie("sid").expect("session"));
     let page = english.page("/account/activity").await;
-    assert!(page.contains("Sign-in — first sign-in, account created"), "{page}");
-    assert!(page.contains("26 November 2026, 12:00</time> · Chrome, Android · Russia"), "{page}");
+    assert!(
+        page.contains("Sign-in — first sign-in, account created"),
+        "{page}"
+    );
+    assert!(
+        page.contains("26 November 2026, 12:00</time> · Chrome, Android · Russia"),
+        "{page}"
+    );
     assert!(page.contains("Times are UTC."), "{page}");
 }
 
@@ -374,25 +467,46 @@ async fn the_owner_sees_the_new_session_and_not_me_ends_it_and_forgets_its_devic
         assert!(page.contains(expected), "{expected}: {page}");
     }
     let sessions = sessions_of(&owner).await;
-    let theirs = sessions.iter().find(|s| !s.current).expect("the thief's session");
+    let theirs = sessions
+        .iter()
+        .find(|s| !s.current)
+        .expect("the thief's session");
     assert_eq!(
-        (theirs.device.as_str(), theirs.country.as_str(), theirs.new.as_str()),
-        ("Firefox, Linux", "Соединенные Штаты", "новое устройство и страна")
+        (
+            theirs.device.as_str(),
+            theirs.country.as_str(),
+            theirs.new.as_str()
+        ),
+        (
+            "Firefox, Linux",
+            "Соединенные Штаты",
+            "новое устройство и страна"
+        )
     );
-    assert!(sessions.iter().find(|s| s.current).is_some_and(|s| s.new.is_empty()));
+    assert!(sessions
+        .iter()
+        .find(|s| s.current)
+        .is_some_and(|s| s.new.is_empty()));
     // "Not me", without JavaScript: a form post, answered with a redirect back.
     let response = owner
         .form_post("not_me", &[("session", &theirs.handle)], "/account")
         .await;
-    assert!(location(&response).contains("/account"), "{}", location(&response));
-    assert!(thief.account().await.is_err(), "the thief's session is over");
+    assert!(
+        location(&response).contains("/account"),
+        "{}",
+        location(&response)
+    );
+    assert!(
+        thief.account().await.is_err(),
+        "the thief's session is over"
+    );
     assert_eq!(sessions_of(&owner).await.len(), 1);
     assert!(owner.account().await.is_ok());
     // The device is forgotten: its next sign-in is new again, and alerts again.
     app.sign_in(&thief, PHONE, PHONE_DIGITS).await;
     assert_eq!(app.alerts_to(PHONE_DIGITS).await.len(), 2);
     let ended = app
-        .count("SELECT COUNT(*) FROM security_events WHERE kind = 'session_ended' AND detail = 'not_me'")
+        .count("SELECT COUNT(*) FROM security_events WHERE kind = 'session_ended' AND ended_by = 'not_me'")
         .await;
     assert_eq!(ended, 1);
 }
@@ -408,8 +522,13 @@ async fn not_me_reaches_no_other_account_and_ends_all_the_others_on_request() {
     app.sign_in(&third, PHONE, PHONE_DIGITS).await;
     // Someone else's account cannot "not me" these sessions.
     let neighbour = browser(&app, CHROME_ANDROID, RUSSIA);
-    app.sign_in(&neighbour, "+7 999 765-43-21", "79997654321").await;
-    let handles: Vec<String> = sessions_of(&owner).await.into_iter().map(|s| s.handle).collect();
+    app.sign_in(&neighbour, "+7 999 765-43-21", "79997654321")
+        .await;
+    let handles: Vec<String> = sessions_of(&owner)
+        .await
+        .into_iter()
+        .map(|s| s.handle)
+        .collect();
     for handle in &handles {
         neighbour
             .call::<()>("not_me", &[("session", handle)])
@@ -421,7 +540,9 @@ async fn not_me_reaches_no_other_account_and_ends_all_the_others_on_request() {
     // Nor can a browser that is not signed in.
     let nobody = app.browser();
     assert_eq!(
-        nobody.call::<()>("not_me", &[("session", &handles[0])]).await,
+        nobody
+            .call::<()>("not_me", &[("session", &handles[0])])
+            .await,
         Err(sms_auth::error::AppError::NotSignedIn)
     );
     owner
@@ -454,9 +575,13 @@ async fn without_a_country_database_only_new_devices_alert() {
     assert!(!code_sms.contains("Запрошен из"), "{code_sms}");
     assert!(settled_alerts(&app).await.is_empty());
     let page = owner.page("/account/activity").await;
-    assert!(!page.contains("db-ip.com"), "no country shown, no credit: {page}");
+    assert!(
+        !page.contains("db-ip.com"),
+        "no country shown, no credit: {page}"
+    );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM security_events WHERE country <> ''").await,
+        app.count("SELECT COUNT(*) FROM security_events WHERE country IS NOT NULL")
+            .await,
         0
     );
 }
@@ -479,7 +604,9 @@ async fn alerts_count_in_the_daily_budget_and_stop_when_it_is_spent() {
         .await
         .contains("sms_auth_security_alerts_total{result=\"budget\"} 1"));
     assert_eq!(
-        browser(&app, CHROME_ANDROID, RUSSIA).request_code(PHONE).await,
+        browser(&app, CHROME_ANDROID, RUSSIA)
+            .request_code(PHONE)
+            .await,
         Err(sms_auth::error::AppError::DailyBudget)
     );
 }
@@ -494,15 +621,20 @@ async fn the_guess_that_locks_the_number_is_a_lock_in_the_activity() {
     let wrong = wrong_for(&app.exolve.last_code_to(PHONE_DIGITS));
     assert!(stranger.verify(wrong).await.is_err());
     assert!(stranger.verify(wrong).await.is_err());
-    let kinds: Vec<(String, String)> =
-        sqlx::query_as("SELECT kind, detail FROM security_events ORDER BY id")
-            .fetch_all(&app.db)
-            .await
-            .expect("events");
+    let kinds: Vec<(String, String)> = sqlx::query_as(
+        "SELECT kind, COALESCE(CAST(locked_until AS TEXT), '') FROM security_events
+             ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("events");
     let until = (START + 3600).to_string();
     assert_eq!(
         kinds[kinds.len() - 2..],
-        [("wrong_code".to_owned(), String::new()), ("locked".to_owned(), until)]
+        [
+            ("wrong_code".to_owned(), String::new()),
+            ("locked".to_owned(), until)
+        ]
     );
 }
 
@@ -519,10 +651,16 @@ async fn an_alerts_claim_lives_as_long_as_its_device_is_known() {
     let limits = SessionLimits::default();
     // Its sessions expire; the device stays known (and alerted about) for 400 days.
     app.clock.advance(399 * 24 * 3600);
-    app.store.purge(app.clock.now(), limits).await.expect("purge");
+    app.store
+        .purge(app.clock.now(), limits)
+        .await
+        .expect("purge");
     assert_eq!(app.count(claims).await, 1);
     app.clock.advance(2 * 24 * 3600);
-    app.store.purge(app.clock.now(), limits).await.expect("purge");
+    app.store
+        .purge(app.clock.now(), limits)
+        .await
+        .expect("purge");
     assert_eq!(app.count(claims).await, 0);
 }
 
@@ -566,11 +704,16 @@ async fn a_stranger_with_the_number_reads_and_ends_nothing_and_floods_no_activit
     let events = |kind: &'static str| {
         let app = &app;
         async move {
-            app.count(&format!("SELECT COUNT(*) FROM security_events WHERE kind = '{kind}'"))
-                .await
+            app.count(&format!(
+                "SELECT COUNT(*) FROM security_events WHERE kind = '{kind}'"
+            ))
+            .await
         }
     };
     assert_eq!(events("code_sent").await, 3);
     assert_eq!(events("wrong_code").await + events("locked").await, 3);
-    assert!(settled_alerts(&app).await.is_empty(), "no alert without a sign-in");
+    assert!(
+        settled_alerts(&app).await.is_empty(),
+        "no alert without a sign-in"
+    );
 }

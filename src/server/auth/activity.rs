@@ -24,6 +24,7 @@ mod tests {
     use super::*;
     use crate::clock::Clock;
     use crate::server::auth::testing::{signed_in, state};
+    use crate::store::Word;
 
     #[tokio::test]
     async fn the_owner_reads_their_activity_and_a_stranger_reads_none() {
@@ -34,9 +35,9 @@ mod tests {
         // The account's first sign-in: its code went out before the account was.
         let told: Vec<_> = events
             .iter()
-            .map(|e| (e.kind.as_str(), e.detail.as_str()))
+            .map(|e| (e.kind.map(Word::word), e.detail.novelty.map(Word::word)))
             .collect();
-        assert_eq!(told, [("sign_in", "first")]);
+        assert_eq!(told, [(Some("sign_in"), Some("first"))]);
 
         let stranger = Client {
             session: None,

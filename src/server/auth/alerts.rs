@@ -11,7 +11,10 @@ use crate::{
     i18n::Lang,
     phone::Phone,
     sms::text::{alert_sms, Notice},
-    store::{Account, AlertClaim, EventKind, Footprint, Novelty, SendTicket},
+    store::{
+        Account, AlertAbout, AlertClaim, EventDetail, EventKind, Footprint, Novelty, SendTicket,
+        Word,
+    },
 };
 
 /// After a sign-in (its session exists): claims the alert if one is due, then sends
@@ -30,12 +33,12 @@ pub async fn after_sign_in(
     state.metrics.new_sign_in(novelty.device, novelty.country);
     tracing::info!(
         account = account.id,
-        new = novelty.session_key(),
+        new = novelty.word(),
         "sign-in from a new device or country"
     );
     let about = About::SignIn {
         device_hash,
-        novelty: novelty.session_key(),
+        novelty,
     };
     notify(state, now, account, about, from).await;
 }
@@ -59,7 +62,7 @@ enum About<'a> {
     /// A sign-in from a new device (one alert per device, ever) or country.
     SignIn {
         device_hash: &'a str,
-        novelty: &'static str,
+        novelty: Novelty,
     },
     /// A passkey added or removed.
     Passkey { added: bool },
@@ -74,17 +77,22 @@ impl About<'_> {
         }
     }
 
-    /// The detail of the activity's `alert_sent` event.
-    fn detail(self) -> &'static str {
+    /// What the activity's `alert_sent` event tells: what the alert was about, and
+    /// what was new about the sign-in it told of.
+    fn detail(self) -> EventDetail {
         match self {
-            About::SignIn { novelty, .. } => novelty,
-            About::Passkey { .. } => PASSKEY_ALERT,
+            About::SignIn { novelty, .. } => EventDetail {
+                alert_about: Some(AlertAbout::SignIn),
+                novelty: Some(novelty),
+                ..EventDetail::default()
+            },
+            About::Passkey { .. } => EventDetail {
+                alert_about: Some(AlertAbout::Passkey),
+                ..EventDetail::default()
+            },
         }
     }
 }
-
-/// The detail of an alert about a passkey in the activity.
-pub const PASSKEY_ALERT: &str = "passkey";
 
 /// Claims the alert if the caps allow it, then sends it on a task of its own, which
 /// the state's tracker follows: a shutdown waits for it.
@@ -130,8 +138,10 @@ async fn notify(state: &AppState, now: i64, account: &Account, about: About<'_>,
         lang,
         about.notice(),
         state.settings.public_origin.host(),
-        &from.device,
-        lang.country_name(&from.country),
+        from.device.as_deref().unwrap_or_default(),
+        from.country
+            .as_deref()
+            .and_then(|code| lang.country_name(code)),
         now,
     );
     state.tasks.spawn(send(
@@ -158,7 +168,7 @@ async fn send(
     state: AppState,
     account: Account,
     from: Footprint,
-    detail: &'static str,
+    detail: EventDetail,
     text: String,
     ticket: SendTicket,
 ) {
@@ -183,12 +193,16 @@ async fn send(
             if !error.may_have_been_sent() && state.store.release_sms(ticket).await.is_err() {
                 tracing::warn!("the failed alert stays counted in the daily budget");
             }
-            (EventKind::AlertFailed, error.reason())
+            let failure = EventDetail {
+                failure: Some(error.reason().to_owned()),
+                ..EventDetail::default()
+            };
+            (EventKind::AlertFailed, failure)
         }
     };
     if state
         .store
-        .record_event(account.id, kind, &from, detail, now)
+        .record_event(account.id, kind, &from, &detail, now)
         .await
         .is_err()
     {

@@ -11,11 +11,10 @@ use crate::store::Footprint;
 pub fn of(request: &RequestContext) -> Footprint {
     let ip = request.client_ip();
     Footprint {
-        device: user_agent::describe(request.user_agent()),
+        device: Some(user_agent::describe(request.user_agent())).filter(|name| !name.is_empty()),
         country: ip
             .and_then(|ip| request.state.settings.geo.country(ip))
-            .map(|country| country.to_string())
-            .unwrap_or_default(),
-        network: ip.map(client_ip::network).unwrap_or_default(),
+            .map(|country| country.to_string()),
+        network: ip.map(client_ip::network),
     }
 }

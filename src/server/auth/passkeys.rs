@@ -123,11 +123,10 @@ pub async fn register_finish(
         .finish_passkey_registration(&answer, &registration)
         .map_err(|error| refused(&account, &error))?;
     let from = &client.footprint;
-    let name = if from.device.is_empty() {
-        client.lang.texts().passkey_default_name.to_owned()
-    } else {
-        from.device.clone()
-    };
+    let name = from
+        .device
+        .clone()
+        .unwrap_or_else(|| client.lang.texts().passkey_default_name.to_owned());
     let added = state
         .store
         .add_passkey(

@@ -72,7 +72,9 @@ pub async fn send_code(
     // signed in from there: the owner reading it learns that someone else asks.
     let lang = client.lang;
     let foreign = standing.account_id.is_some() && !standing.country_known;
-    let country = foreign.then(|| lang.country_name(&from.country)).flatten();
+    let country = foreign
+        .then(|| from.country.as_deref().and_then(|c| lang.country_name(c)))
+        .flatten();
     let text = code_sms(lang, &code, state.settings.public_origin.host(), country);
     if let Err(error) = state.sms.send(phone.digits(), &text).await {
         tracing::error!(phone = %phone, reason = error.reason(), %error, "SMS not sent");

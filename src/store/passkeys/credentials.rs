@@ -7,9 +7,9 @@ use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 use crate::{
     error::AppError,
     store::{
-        activity::EVENT_OF_ACCOUNT,
+        activity,
         engine::{Bind, Column, Conn, Db, Engine},
-        model::{EventKind, Footprint, NewSession, SignedIn, COUNTRY_MEMORY_SECS},
+        model::{EventDetail, EventKind, Footprint, NewSession, SignedIn, COUNTRY_MEMORY_SECS},
         rows::SignInRow,
     },
 };
@@ -128,25 +128,25 @@ pub(in crate::store) const OPEN_PASSKEY_SESSION: &str = "INSERT INTO sessions
         network, novelty, method)
      SELECT $1, a.id, $3, $3, $4, $5, $6, $7,
             CASE WHEN a.sign_ins = 1 THEN 'first'
-                 WHEN NOT ($5 <> '' AND (
+                 WHEN NOT ($5 IS NOT NULL AND (
                         EXISTS (SELECT 1 FROM sessions ks
                                 WHERE ks.account_id = a.id AND ks.device_hash = $5)
                         OR EXISTS (SELECT 1 FROM known_devices kd
                                    WHERE kd.account_id = a.id AND kd.id_hash = $5)))
-                  AND ($6 <> '' AND NOT (EXISTS (SELECT 1 FROM sessions ks
+                  AND ($6 IS NOT NULL AND NOT (EXISTS (SELECT 1 FROM sessions ks
                                 WHERE ks.account_id = a.id AND ks.country = $6
                                   AND ks.created_at > $8)
                         OR EXISTS (SELECT 1 FROM account_countries kc
                                    WHERE kc.account_id = a.id AND kc.country = $6
                                      AND kc.last_seen_at > $8)))
                    THEN 'device,country'
-                 WHEN NOT ($5 <> '' AND (
+                 WHEN NOT ($5 IS NOT NULL AND (
                         EXISTS (SELECT 1 FROM sessions ks
                                 WHERE ks.account_id = a.id AND ks.device_hash = $5)
                         OR EXISTS (SELECT 1 FROM known_devices kd
                                    WHERE kd.account_id = a.id AND kd.id_hash = $5)))
                    THEN 'device'
-                 WHEN ($6 <> '' AND NOT (EXISTS (SELECT 1 FROM sessions ks
+                 WHEN ($6 IS NOT NULL AND NOT (EXISTS (SELECT 1 FROM sessions ks
                                 WHERE ks.account_id = a.id AND ks.country = $6
                                   AND ks.created_at > $8)
                         OR EXISTS (SELECT 1 FROM account_countries kc
@@ -159,8 +159,7 @@ pub(in crate::store) const OPEN_PASSKEY_SESSION: &str = "INSERT INTO sessions
 
 /// The account of session $1 and what was new about its sign-in.
 pub(in crate::store) const SIGNED_IN: &str =
-    "SELECT a.id, a.phone, a.created_at, a.last_sign_in_at, s.novelty = 'first' AS first,
-            s.novelty
+    "SELECT a.id, a.phone, a.created_at, a.last_sign_in_at, s.novelty
      FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1";
 
 #[async_trait]
@@ -170,14 +169,16 @@ where
     for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
     for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
     i64: Column<Db<E>>,
+    Option<i64>: Column<Db<E>>,
     bool: Column<Db<E>>,
     String: Column<Db<E>>,
     for<'q> &'q str: Bind<'q, Db<E>>,
+    for<'q> Option<&'q str>: Bind<'q, Db<E>>,
     for<'a> &'a str: ColumnIndex<<Db<E> as Database>::Row>,
     usize: ColumnIndex<<Db<E> as Database>::Row>,
 {
     async fn user_handle(&self, account_id: i64, new_handle: &str) -> Result<String, AppError> {
-        let handle: Option<String> = sqlx::query_scalar(
+        let handle = sqlx::query_scalar::<_, Option<String>>(
             "UPDATE accounts SET user_handle = COALESCE(user_handle, $2) WHERE id = $1
              RETURNING user_handle",
         )
@@ -221,15 +222,12 @@ where
         .await?;
         let added = E::rows_affected(&inserted) == 1;
         if added {
-            sqlx::query(EVENT_OF_ACCOUNT)
-                .bind(account_id)
-                .bind(new.now)
-                .bind(EventKind::PasskeyAdded.as_str())
-                .bind(&new.from.device)
-                .bind(&new.from.country)
-                .bind(&new.from.network)
-                .bind(new.name)
-                .execute(&mut *tx)
+            let detail = EventDetail {
+                passkey_name: Some(new.name.to_owned()),
+                ..EventDetail::default()
+            };
+            let kind = EventKind::PasskeyAdded;
+            activity::record::<E, _>(&mut *tx, account_id, kind, new.from, &detail, new.now)
                 .await?;
         }
         tx.commit().await?;
@@ -263,10 +261,10 @@ where
             .bind(session.id_hash)
             .bind(used.account_id)
             .bind(now)
-            .bind(&session.from.device)
+            .bind(session.from.device.as_deref())
             .bind(session.device_hash)
-            .bind(&session.from.country)
-            .bind(&session.from.network)
+            .bind(session.from.country.as_deref())
+            .bind(session.from.network.as_deref())
             .bind(now - COUNTRY_MEMORY_SECS)
             .execute(&mut *tx)
             .await?;
@@ -312,16 +310,12 @@ where
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(name) = &name {
-            sqlx::query(EVENT_OF_ACCOUNT)
-                .bind(account_id)
-                .bind(now)
-                .bind(EventKind::PasskeyRemoved.as_str())
-                .bind(&from.device)
-                .bind(&from.country)
-                .bind(&from.network)
-                .bind(name)
-                .execute(&mut *tx)
-                .await?;
+            let detail = EventDetail {
+                passkey_name: Some(name.clone()),
+                ..EventDetail::default()
+            };
+            let kind = EventKind::PasskeyRemoved;
+            activity::record::<E, _>(&mut *tx, account_id, kind, from, &detail, now).await?;
         }
         tx.commit().await?;
         Ok(name)

@@ -87,27 +87,27 @@ pub(in crate::store) const SIGN_IN: &str = "WITH consumed AS (
           sign_ins = accounts.sign_ins + 1
         RETURNING id, phone, created_at, last_sign_in_at, sign_ins),
     seen AS (
-        SELECT a.*, a.sign_ins = 1 AS first,
+        SELECT a.*,
                CASE WHEN a.sign_ins = 1 THEN 'first'
-                    WHEN NOT ($6 <> '' AND (
+                    WHEN NOT ($6 IS NOT NULL AND (
                            EXISTS (SELECT 1 FROM sessions ks
                                    WHERE ks.account_id = a.id AND ks.device_hash = $6)
                            OR EXISTS (SELECT 1 FROM known_devices kd
                                       WHERE kd.account_id = a.id AND kd.id_hash = $6)))
-                     AND ($7 <> '' AND NOT (EXISTS (SELECT 1 FROM sessions ks
+                     AND ($7 IS NOT NULL AND NOT (EXISTS (SELECT 1 FROM sessions ks
                                    WHERE ks.account_id = a.id AND ks.country = $7
                                      AND ks.created_at > $9)
                            OR EXISTS (SELECT 1 FROM account_countries kc
                                       WHERE kc.account_id = a.id AND kc.country = $7
                                         AND kc.last_seen_at > $9)))
                       THEN 'device,country'
-                    WHEN NOT ($6 <> '' AND (
+                    WHEN NOT ($6 IS NOT NULL AND (
                            EXISTS (SELECT 1 FROM sessions ks
                                    WHERE ks.account_id = a.id AND ks.device_hash = $6)
                            OR EXISTS (SELECT 1 FROM known_devices kd
                                       WHERE kd.account_id = a.id AND kd.id_hash = $6)))
                       THEN 'device'
-                    WHEN ($7 <> '' AND NOT (EXISTS (SELECT 1 FROM sessions ks
+                    WHEN ($7 IS NOT NULL AND NOT (EXISTS (SELECT 1 FROM sessions ks
                                    WHERE ks.account_id = a.id AND ks.country = $7
                                      AND ks.created_at > $9)
                            OR EXISTS (SELECT 1 FROM account_countries kc
@@ -122,7 +122,7 @@ pub(in crate::store) const SIGN_IN: &str = "WITH consumed AS (
           (id_hash, account_id, created_at, last_seen_at, device, device_hash,
            country, network, novelty)
         SELECT $4, id, $1, $1, $5, $6, $7, $8, novelty FROM seen)
-    SELECT id, phone, created_at, last_sign_in_at, first, novelty FROM seen";
+    SELECT id, phone, created_at, last_sign_in_at, novelty FROM seen";
 
 /// The histories of a batch of reservations, in their order: each one's as
 /// `sqlite::sends::HISTORY` reads one (the rules they share are spelt in
@@ -225,10 +225,10 @@ impl Engine for PgStore {
             .bind(id_hash)
             .bind(i64::from(max_tries))
             .bind(session.id_hash)
-            .bind(&session.from.device)
+            .bind(session.from.device.as_deref())
             .bind(session.device_hash)
-            .bind(&session.from.country)
-            .bind(&session.from.network)
+            .bind(session.from.country.as_deref())
+            .bind(session.from.network.as_deref())
             .bind(now - COUNTRY_MEMORY_SECS)
             .fetch_optional(&self.pool)
             .await
@@ -281,8 +281,8 @@ impl Engine for PgStore {
                 SELECT id, phone, ip, now, allowance FROM j),
             events AS (
                 INSERT INTO security_events
-                  (account_id, at, kind, device, country, network, detail, send_id)
-                SELECT a.id, j.now, 'code_sent', j.device, j.country, j.network, '', j.id
+                  (account_id, at, kind, device, country, network, send_id)
+                SELECT a.id, j.now, 'code_sent', j.device, j.country, j.network, j.id
                 FROM j JOIN accounts a ON a.phone = j.phone),
             dead AS (
                 DELETE FROM verifications
@@ -309,20 +309,18 @@ impl Engine for PgStore {
                 ON CONFLICT (second) DO UPDATE SET total = excluded.total)
             SELECT id FROM j ORDER BY op";
         let text = |pick: fn(&SendJob) -> &str| jobs.iter().map(|j| pick(j)).collect::<Vec<_>>();
+        let unknown =
+            |pick: fn(&SendJob) -> Option<&str>| jobs.iter().map(|j| pick(j)).collect::<Vec<_>>();
         sqlx::query_scalar(RECORD)
             .bind(text(|j| &j.phone))
             .bind(text(|j| &j.ip))
             .bind(jobs.iter().map(|j| j.now).collect::<Vec<_>>())
             .bind(text(|j| &j.allowance))
-            .bind(text(|j| &j.from.device))
-            .bind(text(|j| &j.from.country))
-            .bind(text(|j| &j.from.network))
+            .bind(unknown(|j| j.from.device.as_deref()))
+            .bind(unknown(|j| j.from.country.as_deref()))
+            .bind(unknown(|j| j.from.network.as_deref()))
             .bind(text(|j| &j.id_hash))
-            .bind(
-                jobs.iter()
-                    .map(|j| j.replaces.as_deref())
-                    .collect::<Vec<_>>(),
-            )
+            .bind(unknown(|j| j.replaces.as_deref()))
             .bind(
                 jobs.iter()
                     .map(|j| j.code_digest.as_slice())

@@ -29,7 +29,7 @@ use crate::{
 #[async_trait]
 pub trait SendStore: Send + Sync + 'static {
     /// What the store knows of `phone`'s account for a browser with this device id
-    /// hash, from `from` (its country `''` when unknown), as of `now`; and the
+    /// hash, from `from`, as of `now`; and the
     /// history a code SMS to the phone from the address `ip` would be decided on.
     /// Read beside the writer: a request it shows past a limit is refused without
     /// waiting for the writer (counts only grow until the writer decides).
@@ -84,7 +84,7 @@ pub trait SendStore: Send + Sync + 'static {
 /// What an alert to an account about a device is decided on: whether the device was
 /// alerted about, the alerts to the phone, and the sends of the service since the
 /// budget's day began (the running totals, as `store/rules.rs` spells the count).
-/// Binds: $1 the account, $2 the device's hash (`''` for none), $3 the phone, $4
+/// Binds: $1 the account, $2 the device's hash (NULL for none), $3 the phone, $4
 /// the alerts' allowance, $5 since.
 pub(super) const ALERT_HISTORY: &str = "SELECT
        EXISTS (SELECT 1 FROM device_alerts WHERE account_id = $1 AND device_hash = $2),
@@ -98,8 +98,8 @@ pub(super) const UNCOUNT_SEND: &str = "UPDATE sms_send_totals SET total = total 
      WHERE second >= (SELECT sent_at FROM sms_sends WHERE id = $1)";
 
 /// The allowance alerts are counted under in `sms_sends`: neither the number's
-/// shared one (`''`) nor a device's (a 64-digit hash), so alerts count in the daily
-/// budget but never in a phone's own caps; and no address (`ip = ''`).
+/// shared one (`shared`) nor a device's (a 64-digit hash), so alerts count in the
+/// daily budget but never in a phone's own caps; and from no address (`ip` NULL).
 pub(super) const ALERT_ALLOWANCE: &str = "alert";
 
 #[async_trait]
@@ -111,6 +111,7 @@ where
     i64: Column<Db<E>>,
     bool: Column<Db<E>>,
     for<'q> &'q str: Bind<'q, Db<E>>,
+    for<'q> Option<&'q str>: Bind<'q, Db<E>>,
     usize: ColumnIndex<<Db<E> as Database>::Row>,
 {
     async fn standing(
@@ -125,7 +126,7 @@ where
         let row = self
             .standing_row(StandingOf {
                 phone: phone.e164().to_owned(),
-                device_hash: device_hash.unwrap_or("").to_owned(),
+                device_hash: device_hash.map(str::to_owned),
                 country: from.country.clone(),
                 country_since: now - COUNTRY_MEMORY_SECS,
                 ip: ip.to_owned(),
@@ -196,7 +197,7 @@ where
         Self::serialize_sends(&mut tx).await?;
         let (alerted, alerts_today, sent_today): (bool, i64, i64) = sqlx::query_as(ALERT_HISTORY)
             .bind(account_id)
-            .bind(device_hash.unwrap_or(""))
+            .bind(device_hash)
             .bind(phone.e164())
             .bind(ALERT_ALLOWANCE)
             .bind(now - DAY_WINDOW)
@@ -225,7 +226,7 @@ where
             .await?;
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, '', $2, $3)
+            "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, NULL, $2, $3)
              RETURNING id",
         )
         .bind(phone.e164())

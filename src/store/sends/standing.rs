@@ -6,17 +6,17 @@
 /// phone's account knows the browser's device (a live session from it, or remembered
 /// after its last one) and has signed in from the country since a time; the
 /// allowance the browser draws on (the device's own once the account knows it, else
-/// the number's shared one, `''`); and the history of a send to the phone on that
+/// the number's shared one, `shared`); and the history of a send to the phone on that
 /// allowance (the last SMS, the sends of the hour to the phone and from the address,
 /// of the day, and the phone's lock), each count stopping at its limit. The rules it
 /// shares with other statements are spelt in `store/rules.rs`.
 ///
-/// Binds: $1 the phone, $2 the device's hash (`''` for none), $3 the country, $4
+/// Binds: $1 the phone, $2 the device's hash (NULL for none), $3 the country, $4
 /// countries known since, $5 the address, $6 now, $7 the limit per phone, $8 per
 /// address, $9 of wrong codes.
 pub(in crate::store) const STANDING: &str = "WITH account AS (
        SELECT a.id,
-              ($2 <> '' AND (
+              ($2 IS NOT NULL AND (
                  EXISTS (SELECT 1 FROM sessions ks
                          WHERE ks.account_id = a.id AND ks.device_hash = $2)
                  OR EXISTS (SELECT 1 FROM known_devices kd
@@ -30,7 +30,7 @@ pub(in crate::store) const STANDING: &str = "WITH account AS (
        FROM accounts a WHERE a.phone = $1),
      chosen AS (
        SELECT CASE WHEN EXISTS (SELECT 1 FROM account WHERE device_known) THEN $2
-                   ELSE '' END AS allowance_key)
+                   ELSE 'shared' END AS allowance_key)
      SELECT account.id AS account_id,
             COALESCE(account.country_known, FALSE) AS country_known,
             chosen.allowance_key,

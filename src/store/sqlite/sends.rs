@@ -52,8 +52,8 @@ pub(in crate::store) const RECORD: &str =
     "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, $2, $3, $4);
      SELECT $12 AS op, last_insert_rowid() AS id;
      INSERT INTO security_events
-       (account_id, at, kind, device, country, network, detail, send_id)
-      SELECT id, $3, 'code_sent', $5, $6, $7, '', last_insert_rowid()
+       (account_id, at, kind, device, country, network, send_id)
+      SELECT id, $3, 'code_sent', $5, $6, $7, last_insert_rowid()
       FROM accounts WHERE phone = $1;
      UPDATE sms_send_totals SET total = total + 1 WHERE second > $3;
      INSERT INTO sms_send_totals (second, total)

@@ -22,10 +22,10 @@ const PARAMS: usize = 10;
 pub struct SignIn {
     pub id_hash: String,
     pub session_hash: String,
-    pub device: String,
+    pub device: Option<String>,
     pub device_hash: String,
-    pub country: String,
-    pub network: String,
+    pub country: Option<String>,
+    pub network: Option<String>,
     pub now: i64,
     pub max_tries: u32,
 }
@@ -74,25 +74,25 @@ pub(in crate::store) const SIGN_IN: &str = "UPDATE verifications SET consumed_at
         network, novelty)
       SELECT $4, a.id, $1, $1, $5, $6, $7, $8,
              CASE WHEN a.sign_ins = 1 THEN 'first'
-                  WHEN NOT ($6 <> '' AND (
+                  WHEN NOT ($6 IS NOT NULL AND (
                          EXISTS (SELECT 1 FROM sessions ks
                                  WHERE ks.account_id = a.id AND ks.device_hash = $6)
                          OR EXISTS (SELECT 1 FROM known_devices kd
                                     WHERE kd.account_id = a.id AND kd.id_hash = $6)))
-                   AND ($7 <> '' AND NOT (EXISTS (SELECT 1 FROM sessions ks
+                   AND ($7 IS NOT NULL AND NOT (EXISTS (SELECT 1 FROM sessions ks
                                  WHERE ks.account_id = a.id AND ks.country = $7
                                    AND ks.created_at > $9)
                          OR EXISTS (SELECT 1 FROM account_countries kc
                                     WHERE kc.account_id = a.id AND kc.country = $7
                                       AND kc.last_seen_at > $9)))
                     THEN 'device,country'
-                  WHEN NOT ($6 <> '' AND (
+                  WHEN NOT ($6 IS NOT NULL AND (
                          EXISTS (SELECT 1 FROM sessions ks
                                  WHERE ks.account_id = a.id AND ks.device_hash = $6)
                          OR EXISTS (SELECT 1 FROM known_devices kd
                                     WHERE kd.account_id = a.id AND kd.id_hash = $6)))
                     THEN 'device'
-                  WHEN ($7 <> '' AND NOT (EXISTS (SELECT 1 FROM sessions ks
+                  WHEN ($7 IS NOT NULL AND NOT (EXISTS (SELECT 1 FROM sessions ks
                                  WHERE ks.account_id = a.id AND ks.country = $7
                                    AND ks.created_at > $9)
                          OR EXISTS (SELECT 1 FROM account_countries kc
@@ -103,7 +103,7 @@ pub(in crate::store) const SIGN_IN: &str = "UPDATE verifications SET consumed_at
       FROM verifications v JOIN accounts a ON a.phone = v.phone
       WHERE v.id_hash = $2 AND changes() = 1;
      SELECT $10 AS op, a.id, a.phone, a.created_at, a.last_sign_in_at,
-            s.novelty = 'first' AS first, s.novelty
+            s.novelty
       FROM sessions s JOIN accounts a ON a.id = s.account_id
       WHERE s.id_hash = $4;";
 
