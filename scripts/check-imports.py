@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Fails when a module of src/ imports one that imports it back, directly or round a
-longer loop, or when code shared with the browser (app.rs, pages/, components/,
-i18n/) reaches into the server's modules. Imports run one way (pages -> api ->
-server/domain -> store); a loop means two modules can no longer be read, changed or
-tested apart, and shared code gets what it needs from the server through context.
+longer loop, when code shared with the browser (app.rs, pages/, components/,
+i18n/) reaches into the server's modules, or when the domain (domain/) reaches up
+into HTTP (server/http/) or the server functions (api/). Imports run one way (pages
+-> api -> domain -> store); a loop means two modules can no longer be read, changed
+or tested apart, shared code gets what it needs from the server through context, and
+the domain takes plain values, so it is tested without HTTP.
 
 A module's imports are the paths it names: its `use` items and every `crate::...`,
 `super::...` or child-module path in its code (tests excluded). Each path counts for
@@ -135,7 +137,10 @@ def loops(edges):
 
 # Code the browser build shares, and the server-only modules it must not reach.
 SHARED = ('crate::app', 'crate::pages', 'crate::components', 'crate::i18n')
-SERVER = ('crate::server', 'crate::store', 'crate::sms', 'crate::otp')
+SERVER = ('crate::server', 'crate::domain', 'crate::store', 'crate::sms', 'crate::otp')
+# The domain, and what sits above it.
+DOMAIN = ('crate::domain',)
+ABOVE_DOMAIN = ('crate::server::http', 'crate::api', 'crate::pages', 'crate::app')
 
 
 def under(module, roots):
@@ -163,9 +168,15 @@ def main():
                 if under(other, SERVER):
                     failed = True
                     print(f'shared code reaches into the server: {module} -> {other}')
+        if under(module, DOMAIN):
+            for other in sorted(edges[module]):
+                if under(other, ABOVE_DOMAIN):
+                    failed = True
+                    print(f'the domain reaches up into HTTP: {module} -> {other}')
     if failed:
         return 1
-    print(f'no import loops among {len(mods)} modules; shared code stays out of the server')
+    print(f'no import loops among {len(mods)} modules; shared code stays out of the server; '
+          'the domain stays out of HTTP')
     return 0
 
 

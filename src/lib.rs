@@ -14,6 +14,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
+pub mod domain;
+#[cfg(feature = "ssr")]
 pub mod otp;
 #[cfg(feature = "ssr")]
 pub mod phone;

@@ -6,11 +6,9 @@ use serde::{Deserialize, Serialize};
 use crate::{api::passkeys::PasskeysView, error::AppError};
 #[cfg(feature = "ssr")]
 use crate::{
+    domain::{client::Client, passkeys, session},
     i18n::Lang,
-    server::{
-        auth::{client::Client, passkeys, session},
-        http::request::{redirect_if, RequestContext},
-    },
+    server::http::request::{redirect_if, RequestContext},
     store::{SessionInfo, Word},
 };
 

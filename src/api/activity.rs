@@ -6,11 +6,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::{
+    domain::{activity, client::Client},
     i18n::Lang,
-    server::{
-        auth::{activity, client::Client},
-        http::request::{redirect_if, RequestContext},
-    },
+    server::http::request::{redirect_if, RequestContext},
     store::{ActivityEvent, AlertAbout, EndedBy, EventDetail, EventKind, Word},
 };
 

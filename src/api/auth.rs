@@ -6,12 +6,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::{
+    domain::{client::Client, signin},
     otp::code,
     phone::Phone,
-    server::{
-        auth::{client::Client, signin},
-        http::request::{redirect_if, RequestContext},
-    },
+    server::http::request::{redirect_if, RequestContext},
 };
 
 /// What the verify screen shows about the code pending in this browser.

@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{
-    auth::{
+use crate::{
+    domain::{
         client::{Client, CEREMONY_COOKIE},
         passkeys,
     },
-    http::request::RequestContext,
+    server::http::request::RequestContext,
 };
 
 /// One of the account's passkeys, as the account page lists it.

@@ -1,14 +1,11 @@
-//! Server-only plumbing: configuration and state, how the app meets HTTP, and the
-//! sign-in itself.
+//! Server-only plumbing: configuration and state, and how the app meets HTTP.
 //!
 //! - `http/`: the router, the edge (security headers, origin checks, caching), the
-//!   client's address, static assets, probes and metrics, cookies, the request's
-//!   language and the context server functions run in;
-//! - `auth/`: the sign-in steps, sessions, known devices, alerts to the owner,
-//!   random tokens;
+//!   client's address and how a request becomes the domain's client, static assets,
+//!   probes and metrics, cookies, the request's language and the context server
+//!   functions run in;
 //! - `geo`: the country of a client address.
 
-pub mod auth;
 pub mod config;
 pub mod geo;
 pub mod http;

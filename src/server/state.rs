@@ -222,8 +222,8 @@ fn dev_secret(path: &Path) -> std::io::Result<SecretString> {
     }
     let secret = format!(
         "{}{}",
-        crate::server::auth::token::new_id(),
-        crate::server::auth::token::new_id()
+        crate::domain::token::new_id(),
+        crate::domain::token::new_id()
     );
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);

@@ -1,14 +1,11 @@
 //! Server-side sessions: a random id in an HttpOnly cookie, its hash in the store.
 
-use crate::server::{
-    auth::{
-        alerts,
-        client::{Client, SetCookie},
-        devices, token,
-    },
-    http::request::RequestContext,
-    state::AppState,
+use crate::domain::{
+    alerts,
+    client::{Client, SetCookie},
+    devices, token,
 };
+use crate::server::state::AppState;
 use crate::{
     error::AppError,
     store::{Account, LiveSession, NewSession, SessionInfo, SignedIn, DEVICE_COOKIE_SECS},
@@ -130,16 +127,6 @@ pub struct Opened {
     pub cookies: Vec<SetCookie>,
 }
 
-impl Opened {
-    /// Sets its cookies on the answer to `request`.
-    pub fn hand(self, request: &RequestContext) -> Account {
-        for cookie in self.cookies {
-            cookie.hand(request);
-        }
-        self.account
-    }
-}
-
 /// Opens a session for a sign-in, whichever way it signs in. `sign_in` is the
 /// store's one step that checks the sign-in (uses the code, or records the passkey's
 /// use) and opens the session it is given: a new id, the client's device id (a new
@@ -195,7 +182,7 @@ mod tests {
 
     use super::*;
     use crate::clock::{Clock, ManualClock};
-    use crate::server::auth::testing::{phone, signed_in, state};
+    use crate::domain::testing::{phone, signed_in, state};
     use crate::store::{Allowance, Footprint};
 
     /// Two browsers of the one account, signed in a cooldown apart.

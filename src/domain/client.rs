@@ -1,12 +1,8 @@
 //! Who is asking: what the sign-in steps need of a request, read from it once by the
-//! server function (`api/`), so that the steps take plain values, hand back the
-//! cookies to set, and can be tested without HTTP.
+//! server function (`server/http/client.rs`), so that the steps take plain values,
+//! hand back the cookies to set, and can be tested without HTTP.
 
 use crate::i18n::Lang;
-use crate::server::{
-    auth::{devices, footprint, token},
-    http::request::RequestContext,
-};
 use crate::store::Footprint;
 
 /// The cookie that binds a pending code to the browser that asked for it.
@@ -41,25 +37,6 @@ pub struct Client {
     pub now: i64,
 }
 
-impl Client {
-    pub fn of(request: &RequestContext) -> Self {
-        let device_id = devices::id_of(request);
-        Self {
-            limit_key: request.client_key(),
-            device_hash: device_id.as_deref().map(token::hash),
-            device_id,
-            session: request.cookie(SESSION_COOKIE),
-            ceremony: request
-                .cookie(CEREMONY_COOKIE)
-                .filter(|id| token::is_well_formed(id)),
-            footprint: footprint::of(request),
-            pending_code: request.cookie(VERIFICATION_COOKIE),
-            lang: request.lang(),
-            now: request.now(),
-        }
-    }
-}
-
 /// A cookie a step hands the browser. Its value may be an id: never logged (no
 /// `Debug`).
 #[derive(Clone, PartialEq, Eq)]
@@ -77,10 +54,5 @@ impl SetCookie {
             value: String::new(),
             max_age_secs: 0,
         }
-    }
-
-    /// Sets it on the answer to `request`.
-    pub fn hand(self, request: &RequestContext) {
-        request.set_cookie(self.name, self.value, self.max_age_secs);
     }
 }

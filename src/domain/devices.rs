@@ -3,13 +3,4 @@
 //! device has its own allowance of the per-phone limits, so a stranger cannot lock
 //! the owner's own browsers out. No fingerprinting: the cookie is all there is.
 
-use crate::server::{auth::token, http::request::RequestContext};
-
 pub const DEVICE_COOKIE: &str = "did";
-
-/// This browser's device id, if it has a well-formed one.
-pub fn id_of(request: &RequestContext) -> Option<String> {
-    request
-        .cookie(DEVICE_COOKIE)
-        .filter(|id| token::is_well_formed(id))
-}

@@ -1,13 +1,11 @@
 //! The sign-in steps server functions call: send a code, check a code.
 
-use crate::server::{
-    auth::{
-        client::{Client, SetCookie},
-        session::{self, Opened},
-        token,
-    },
-    state::AppState,
+use crate::domain::{
+    client::{Client, SetCookie},
+    session::{self, Opened},
+    token,
 };
+use crate::server::state::AppState;
 use crate::{
     clock::format_utc,
     error::AppError,
@@ -215,7 +213,7 @@ mod tests {
 
     use super::*;
     use crate::clock::Clock;
-    use crate::server::auth::{
+    use crate::domain::{
         client::SESSION_COOKIE,
         devices,
         testing::{asked, browser, phone, state, NOW},

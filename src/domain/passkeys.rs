@@ -14,15 +14,13 @@ use webauthn_rs::prelude::{
 };
 use webauthn_rs_proto::ResidentKeyRequirement;
 
-use crate::server::{
-    auth::{
-        alerts,
-        client::{Client, SetCookie},
-        session::{self, Opened},
-        token,
-    },
-    state::AppState,
+use crate::domain::{
+    alerts,
+    client::{Client, SetCookie},
+    session::{self, Opened},
+    token,
 };
+use crate::server::state::AppState;
 use crate::{
     error::AppError,
     otp::Limit,

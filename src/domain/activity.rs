@@ -1,9 +1,7 @@
 //! The account's security activity as its owner reads it.
 
-use crate::server::{
-    auth::{client::Client, session},
-    state::AppState,
-};
+use crate::domain::{client::Client, session};
+use crate::server::state::AppState;
 use crate::{
     error::AppError,
     store::{ActivityEvent, ACTIVITY_KEEP_SECS},
@@ -23,7 +21,7 @@ pub async fn of_account(state: &AppState, client: &Client) -> Result<Vec<Activit
 mod tests {
     use super::*;
     use crate::clock::Clock;
-    use crate::server::auth::testing::{signed_in, state};
+    use crate::domain::testing::{signed_in, state};
     use crate::store::Word;
 
     #[tokio::test]

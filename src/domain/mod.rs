@@ -1,0 +1,24 @@
+//! The domain, between `api/` and `store/`: the sign-in's steps as plain services.
+//! Each takes the app's state and a `Client` (who asks, read from the request by
+//! `server/http/client.rs`) and returns an outcome with the cookies to set; none
+//! sees a request or SQL text, so each is tested without HTTP (`testing.rs`).
+//!
+//! - `signin`: asking for, resending and checking a code;
+//! - `session`: opening, reading, listing and ending sessions;
+//! - `passkeys`: registering, signing in with, renaming and removing passkeys;
+//! - `alerts`: telling the owner of a new sign-in or a passkey change;
+//! - `activity`: the account's security events;
+//! - `client`, `devices`, `token`, `user_agent`: who asks, the device cookie, random
+//!   ids and their hashes, a browser's name.
+
+pub mod activity;
+pub mod alerts;
+pub mod client;
+pub mod devices;
+pub mod passkeys;
+pub mod session;
+pub mod signin;
+#[cfg(test)]
+mod testing;
+pub mod token;
+pub mod user_agent;
