@@ -18,6 +18,12 @@ pub mod devices;
 pub mod passkeys;
 pub mod session;
 pub mod signin;
+// The software authenticator the integration tests use: the passkeys' steps are
+// unit-tested with it too (the integration tests use the rest of it).
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../../tests/flow/soft_key.rs"]
+mod soft_key;
 #[cfg(test)]
 mod testing;
 pub mod token;

@@ -397,6 +397,143 @@ fn map_refusal(error: &WebauthnError) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::Clock;
+    use crate::domain::{
+        client::{CEREMONY_COOKIE, SESSION_COOKIE},
+        soft_key::SoftKey,
+        testing::{browser, signed_in, state_at},
+    };
+
+    const ORIGIN: &str = "http://localhost:3000";
+
+    /// `client` holding the ceremony cookie `cookie` a start handed it.
+    fn holding(client: &Client, cookie: &SetCookie) -> Client {
+        assert_eq!(cookie.name, CEREMONY_COOKIE);
+        Client {
+            ceremony: Some(cookie.value.clone()),
+            ..client.clone()
+        }
+    }
+
+    /// Adds a passkey held by `key` to the account `owner` is signed in to.
+    async fn add(state: &AppState, owner: &Client, key: &mut SoftKey) {
+        let (options, cookie) = register_start(state, owner).await.expect("a fresh session");
+        let answer = key.create(&options).await;
+        register_finish(state, &holding(owner, &cookie), &answer)
+            .await
+            .expect("the passkey added");
+    }
+
+    #[tokio::test]
+    async fn a_passkey_added_by_a_fresh_session_signs_another_browser_in() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, clock) = state_at(&dir, ORIGIN).await;
+        let owner = signed_in(&state, &clock, "10.0.0.1").await;
+        let mut key = SoftKey::new(ORIGIN);
+        add(&state, &owner, &mut key).await;
+        let account = session::current_account(&state, &owner)
+            .await
+            .expect("owner");
+        let stored = state.store.passkeys_of(account.id).await.expect("read");
+        assert_eq!(stored.len(), 1);
+
+        let laptop = browser("10.0.0.2", None, clock.now());
+        let (options, cookie) = login_start(&state, &laptop).await.expect("options");
+        let answer = key.get(&options).await;
+        let laptop = holding(&laptop, &cookie);
+        let opened = login_finish(&state, &laptop, &answer)
+            .await
+            .expect("signed in");
+        assert_eq!(opened.account.id, account.id);
+        let session = opened
+            .cookies
+            .iter()
+            .find(|cookie| cookie.name == SESSION_COOKIE)
+            .expect("a session cookie");
+        let signed_in = Client {
+            session: Some(session.value.clone()),
+            ..laptop.clone()
+        };
+        let (live, _) = session::current_session(&state, &signed_in)
+            .await
+            .expect("live");
+        assert_eq!(live.method, SignInMethod::Passkey);
+        // A passkey's session may not add another passkey: that needs a code.
+        assert_eq!(
+            register_start(&state, &signed_in).await.err(),
+            Some(AppError::PasskeyNeedsFreshSignIn)
+        );
+        // The same answer again finds its ceremony used.
+        assert!(login_finish(&state, &laptop, &answer).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn an_answer_counts_only_in_the_browser_that_started_its_ceremony() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, clock) = state_at(&dir, ORIGIN).await;
+        let owner = signed_in(&state, &clock, "10.0.0.1").await;
+        let mut key = SoftKey::new(ORIGIN);
+        add(&state, &owner, &mut key).await;
+        let (options, _cookie) = login_start(&state, &browser("10.0.0.2", None, clock.now()))
+            .await
+            .expect("options");
+        let answer = key.get(&options).await;
+        // A stranger's browser without the ceremony's cookie, or with another one.
+        let stranger = browser("10.0.0.3", None, clock.now());
+        assert_eq!(
+            login_finish(&state, &stranger, &answer).await.err(),
+            Some(AppError::NoPasskeyCeremony)
+        );
+        let (_, theirs) = login_start(&state, &stranger).await.expect("options");
+        assert!(login_finish(&state, &holding(&stranger, &theirs), &answer)
+            .await
+            .is_err());
+    }
+
+    #[tokio::test]
+    async fn only_a_fresh_session_of_the_account_adds_a_passkey() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, clock) = state_at(&dir, ORIGIN).await;
+        let nobody = browser("10.0.0.9", None, clock.now());
+        assert_eq!(
+            register_start(&state, &nobody).await.err(),
+            Some(AppError::NotSignedIn)
+        );
+        let owner = signed_in(&state, &clock, "10.0.0.1").await;
+        clock.advance(FRESH_SIGN_IN_SECS + 1);
+        let later = Client {
+            now: clock.now(),
+            ..owner.clone()
+        };
+        assert_eq!(
+            register_start(&state, &later).await.err(),
+            Some(AppError::PasskeyNeedsFreshSignIn)
+        );
+        let account = session::current_account(&state, &later)
+            .await
+            .expect("owner");
+        assert!(state
+            .store
+            .passkeys_of(account.id)
+            .await
+            .expect("read")
+            .is_empty());
+    }
+
+    #[tokio::test]
+    async fn without_a_name_origin_there_are_no_passkeys() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, clock) = crate::domain::testing::state(&dir).await;
+        let owner = signed_in(&state, &clock, "10.0.0.1").await;
+        assert_eq!(
+            register_start(&state, &owner).await.err(),
+            Some(AppError::PasskeysOff)
+        );
+        assert_eq!(
+            login_start(&state, &owner).await.err(),
+            Some(AppError::PasskeysOff)
+        );
+    }
 
     #[test]
     fn names_are_trimmed_and_bounded() {

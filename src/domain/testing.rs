@@ -29,8 +29,13 @@ use crate::{
 pub const NOW: i64 = 1_795_694_400;
 
 /// An app state on a fresh SQLite file in `dir`, in development (SMS go to the
-/// outbox), with the default policy.
+/// outbox), with the default policy, at an IP origin (no passkeys).
 pub async fn state(dir: &tempfile::TempDir) -> (AppState, ManualClock) {
+    state_at(dir, "http://127.0.0.1:3000").await
+}
+
+/// The same, at the site `origin`.
+pub async fn state_at(dir: &tempfile::TempDir, origin: &str) -> (AppState, ManualClock) {
     let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
     let store = store::connect(&url, 4).await.expect("store");
     let clock = ManualClock::at(NOW);
@@ -38,7 +43,7 @@ pub async fn state(dir: &tempfile::TempDir) -> (AppState, ManualClock) {
     let config = Config::from_lookup(|name| {
         let value = match name {
             "LEPTOS_ENV" => "DEV",
-            "PUBLIC_ORIGIN" => "http://127.0.0.1:3000",
+            "PUBLIC_ORIGIN" => origin,
             "DATABASE_URL" => &url,
             _ => return None,
         };
