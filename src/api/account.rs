@@ -67,7 +67,7 @@ pub async fn account() -> Result<AccountView, AppError> {
         Ok(AccountView {
             passkeys,
             phone: account.phone.display(),
-            account_number: account_number(account.id),
+            account_number: account_number(account.id.0),
             member_since: account.created_at,
             last_sign_in: account.last_sign_in_at,
         })

@@ -32,7 +32,7 @@ pub async fn after_sign_in(
     }
     state.metrics.new_sign_in(novelty.device, novelty.country);
     tracing::info!(
-        account = account.id,
+        account = %account.id,
         new = novelty.word(),
         "sign-in from a new device or country"
     );
@@ -123,7 +123,7 @@ async fn notify(state: &AppState, now: i64, account: &Account, about: About<'_>,
                 AlertClaim::DailyCap => "daily_cap",
                 _ => "budget",
             };
-            tracing::info!(account = account.id, result, "no alert sent");
+            tracing::info!(account = %account.id, result, "no alert sent");
             state.metrics.security_alert(result);
             return;
         }
@@ -175,7 +175,7 @@ async fn send(
     let now = state.clock.now();
     let (kind, detail) = match state.sms.send(account.phone.digits(), &text).await {
         Ok(_) => {
-            tracing::info!(phone = %account.phone, account = account.id, "alert sent");
+            tracing::info!(phone = %account.phone, account = %account.id, "alert sent");
             state.metrics.sms_sent();
             state.metrics.security_alert("sent");
             (EventKind::AlertSent, detail)
@@ -183,7 +183,7 @@ async fn send(
         Err(error) => {
             tracing::error!(
                 phone = %account.phone,
-                account = account.id,
+                account = %account.id,
                 reason = error.reason(),
                 %error,
                 "alert SMS not sent"
@@ -207,7 +207,7 @@ async fn send(
         .is_err()
     {
         tracing::warn!(
-            account = account.id,
+            account = %account.id,
             "the alert's activity event was not recorded"
         );
     }

@@ -26,9 +26,10 @@ use crate::{
     otp::Limit,
     store::{
         passkeys::{
-            NewCeremony, NewPasskey, PasskeyUse, Purpose, StoredPasskey, Taken, CEREMONY_TTL_SECS,
+            NewCeremony, NewPasskey, PasskeyName, PasskeyUse, Purpose, StoredPasskey, Taken,
+            CEREMONY_TTL_SECS,
         },
-        Account, LiveSession, SignInMethod,
+        Account, AccountId, LiveSession, SignInMethod,
     },
 };
 
@@ -36,9 +37,6 @@ pub use super::client::CEREMONY_COOKIE;
 
 /// How recent a sign-in by SMS code must be for the session to add a passkey.
 pub const FRESH_SIGN_IN_SECS: i64 = 10 * 60;
-
-/// The longest name a passkey may have, in characters.
-pub const NAME_MAX_CHARS: usize = 64;
 
 fn webauthn(state: &AppState) -> Result<&Webauthn, AppError> {
     state
@@ -142,7 +140,7 @@ pub async fn register_finish(
     if !added {
         return Err(AppError::PasskeyAlreadyAdded);
     }
-    tracing::info!(account = account.id, "passkey added");
+    tracing::info!(account = %account.id, "passkey added");
     state.metrics.passkey("added");
     alerts::after_passkey_change(state, client.now, &account, true, from).await;
     Ok(())
@@ -199,7 +197,7 @@ async fn login(state: &AppState, client: &Client, answer: &str) -> Result<Opened
     // answer naming another account's handle is refused.
     if stored.user_handle.as_deref() != Some(handle.to_string().as_str()) {
         tracing::warn!(
-            account = stored.account_id,
+            account = %stored.account_id,
             "passkey answer with another account's user handle refused"
         );
         return Err(AppError::PasskeyUnknown);
@@ -208,7 +206,7 @@ async fn login(state: &AppState, client: &Client, answer: &str) -> Result<Opened
     let used = webauthn
         .finish_discoverable_authentication_v2(&answer, authentication, &passkey)
         .map_err(|error| {
-            tracing::info!(account = stored.account_id, %error, "passkey sign-in refused");
+            tracing::info!(account = %stored.account_id, %error, "passkey sign-in refused");
             map_refusal(&error)
         })?;
     passkey.update_credential(&used);
@@ -226,7 +224,7 @@ async fn login(state: &AppState, client: &Client, answer: &str) -> Result<Opened
     // Removed in the meantime, or this counter value was used first.
     .ok_or(AppError::PasskeyUnknown)?;
     let account = &opened.account;
-    tracing::info!(phone = %account.phone, account = account.id, "signed in with a passkey");
+    tracing::info!(phone = %account.phone, account = %account.id, "signed in with a passkey");
     Ok(opened)
 }
 
@@ -288,20 +286,15 @@ pub async fn remove(state: &AppState, client: &Client, handle: &str) -> Result<(
         .remove_passkey(account.id, handle, from, client.now)
         .await?
         .ok_or(AppError::PasskeyUnknown)?;
-    tracing::info!(account = account.id, "passkey removed");
+    tracing::info!(account = %account.id, "passkey removed");
     state.metrics.passkey("removed");
     alerts::after_passkey_change(state, client.now, &account, false, from).await;
     Ok(())
 }
 
 /// A passkey's name: trimmed, 1 to 64 characters, no control characters.
-pub fn valid_name(name: &str) -> Result<String, AppError> {
-    let name = name.trim();
-    let count = name.chars().count();
-    if count == 0 || count > NAME_MAX_CHARS || name.chars().any(char::is_control) {
-        return Err(AppError::PasskeyName);
-    }
-    Ok(name.to_owned())
+pub fn valid_name(name: &str) -> Result<PasskeyName, AppError> {
+    PasskeyName::parse(name).ok_or(AppError::PasskeyName)
 }
 
 /// Stores a new ceremony for this browser; the cookie that binds them.
@@ -309,7 +302,7 @@ async fn start(
     state: &AppState,
     client: &Client,
     purpose: Purpose,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     ceremony: &str,
 ) -> Result<SetCookie, AppError> {
     let id = token::new_id();
@@ -382,7 +375,7 @@ fn internal_webauthn(error: &WebauthnError) -> AppError {
 }
 
 fn refused(account: &Account, error: &WebauthnError) -> AppError {
-    tracing::info!(account = account.id, %error, "passkey registration refused");
+    tracing::info!(account = %account.id, %error, "passkey registration refused");
     map_refusal(error)
 }
 
@@ -551,7 +544,7 @@ mod tests {
     fn only_a_recent_sign_in_by_code_may_add_a_passkey() {
         let session = |method, signed_in_at| LiveSession {
             account: Account {
-                id: 1,
+                id: AccountId(1),
                 phone: crate::phone::Phone::from_stored("+79991234567".into()),
                 created_at: 0,
                 last_sign_in_at: signed_in_at,

@@ -92,7 +92,7 @@ pub async fn disown(
         .await?
     {
         tracing::info!(
-            account = account.id,
+            account = %account.id,
             "a session was disowned: its device is forgotten"
         );
     }

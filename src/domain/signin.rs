@@ -176,7 +176,7 @@ async fn check(state: &AppState, client: &Client, guess: &str) -> Result<Opened,
     // Another request used the code first.
     .ok_or(AppError::NoPendingVerification)?;
     let account = &opened.account;
-    tracing::info!(phone = %account.phone, account = account.id, "signed in");
+    tracing::info!(phone = %account.phone, account = %account.id, "signed in");
     opened.cookies.push(SetCookie::clear(VERIFICATION_COOKIE));
     Ok(opened)
 }

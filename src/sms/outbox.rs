@@ -5,7 +5,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::sender::{SmsError, SmsSender};
-use crate::{clock::Clock, phone::Phone, store::Store};
+use crate::{
+    clock::Clock,
+    phone::Phone,
+    store::{OutboxMessage, Store},
+};
 
 pub struct DevOutbox {
     store: Arc<dyn Store>,
@@ -23,7 +27,11 @@ impl SmsSender for DevOutbox {
     async fn send(&self, destination: &str, text: &str) -> Result<String, SmsError> {
         let now = self.clock.now();
         self.store
-            .outbox_push(destination, text, now)
+            .outbox_push(&OutboxMessage {
+                destination: destination.to_owned(),
+                text: text.to_owned(),
+                created_at: now,
+            })
             .await
             .map_err(|_| SmsError::Outbox)?;
         tracing::info!(

@@ -6,7 +6,7 @@ use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
 use super::{
     engine::{Bind, Column, Conn, Db, Engine},
-    model::{ActivityEvent, EventDetail, EventKind, Footprint, Word},
+    model::{AccountId, ActivityEvent, EventDetail, EventKind, Footprint, Word},
     rows::ActivityRow,
 };
 use crate::error::AppError;
@@ -16,7 +16,7 @@ pub trait ActivityStore: Send + Sync + 'static {
     /// Adds an event to the account's activity.
     async fn record_event(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         kind: EventKind,
         from: &Footprint,
         detail: &EventDetail,
@@ -26,7 +26,7 @@ pub trait ActivityStore: Send + Sync + 'static {
     /// The account's activity since `since`, the newest first, at most `limit` events.
     async fn activity(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         since: i64,
         limit: u32,
     ) -> Result<Vec<ActivityEvent>, AppError>;
@@ -75,7 +75,7 @@ pub(super) const ACTIVITY: &str = "SELECT at, kind, device, country, network, no
 /// or a transaction of the change the event tells).
 pub(super) async fn record<'e, E, X>(
     executor: X,
-    account_id: i64,
+    account_id: AccountId,
     kind: EventKind,
     from: &Footprint,
     detail: &EventDetail,
@@ -123,7 +123,7 @@ where
 {
     async fn record_event(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         kind: EventKind,
         from: &Footprint,
         detail: &EventDetail,
@@ -135,7 +135,7 @@ where
 
     async fn activity(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         since: i64,
         limit: u32,
     ) -> Result<Vec<ActivityEvent>, AppError> {

@@ -28,10 +28,11 @@ mod traits;
 use std::sync::Arc;
 
 pub use model::{
-    Account, ActivityEvent, AlertAbout, AlertClaim, Allowance, EndedBy, EventDetail, EventKind,
-    Footprint, LiveSession, NewSession, NewVerification, Novelty, OutboxMessage, SendTicket,
-    SessionInfo, SessionLimits, SignInMethod, SignedIn, Standing, Verification, Word, WrongGuess,
-    ACTIVITY_KEEP_SECS, COUNTRY_MEMORY_SECS, DEVICE_COOKIE_SECS, EXPIRED_CODES_KEPT_SECS,
+    Account, AccountId, ActivityEvent, AlertAbout, AlertClaim, Allowance, EndedBy, EventDetail,
+    EventKind, Footprint, LiveSession, NewSession, NewVerification, Novelty, OutboxMessage,
+    SendTicket, SessionInfo, SessionLimits, SignInMethod, SignedIn, Standing, Verification, Word,
+    WrongGuess, ACTIVITY_KEEP_SECS, COUNTRY_MEMORY_SECS, DEVICE_COOKIE_SECS,
+    EXPIRED_CODES_KEPT_SECS,
 };
 pub use passkeys::PasskeyStore;
 pub use postgres::PgStore;

@@ -91,10 +91,55 @@ pub struct NewVerification<'a> {
 
 #[derive(Debug, Clone)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub phone: Phone,
     pub created_at: i64,
     pub last_sign_in_at: i64,
+}
+
+/// An account's id. Its own type, so that an account and a time (both numbers in
+/// the store) cannot change places in a call; stored as the integer it wraps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountId(pub i64);
+
+impl std::fmt::Display for AccountId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<DB: sqlx::Database> sqlx::Type<DB> for AccountId
+where
+    i64: sqlx::Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <i64 as sqlx::Type<DB>>::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <i64 as sqlx::Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for AccountId
+where
+    i64: sqlx::Encode<'q, DB>,
+{
+    fn encode_by_ref(
+        &self,
+        buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        self.0.encode_by_ref(buf)
+    }
+}
+
+impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for AccountId
+where
+    i64: sqlx::Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        <i64 as sqlx::Decode<'r, DB>>::decode(value).map(Self)
+    }
 }
 
 /// A live session: its account, and how and when it signed in.
@@ -226,7 +271,7 @@ pub struct Footprint {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standing {
     /// The account of the phone, if it has one.
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     /// The browser's own allowance if it is a known device of the account, else the
     /// number's shared one.
     pub allowance: Allowance,

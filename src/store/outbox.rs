@@ -12,7 +12,8 @@ use crate::error::AppError;
 
 #[async_trait]
 pub trait OutboxStore: Send + Sync + 'static {
-    async fn outbox_push(&self, destination: &str, text: &str, now: i64) -> Result<(), AppError>;
+    /// Keeps an SMS the app would have sent.
+    async fn outbox_push(&self, message: &OutboxMessage) -> Result<(), AppError>;
 
     /// The newest captured SMS first.
     async fn outbox(&self, limit: u32) -> Result<Vec<OutboxMessage>, AppError>;
@@ -29,11 +30,11 @@ where
     for<'q> &'q str: Bind<'q, Db<E>>,
     for<'a> &'a str: ColumnIndex<<Db<E> as Database>::Row>,
 {
-    async fn outbox_push(&self, destination: &str, text: &str, now: i64) -> Result<(), AppError> {
+    async fn outbox_push(&self, message: &OutboxMessage) -> Result<(), AppError> {
         sqlx::query("INSERT INTO dev_outbox (destination, text, created_at) VALUES ($1, $2, $3)")
-            .bind(destination)
-            .bind(text)
-            .bind(now)
+            .bind(message.destination.as_str())
+            .bind(message.text.as_str())
+            .bind(message.created_at)
             .execute(self.writer())
             .await?;
         Ok(())

@@ -4,14 +4,14 @@
 use sqlx::Database;
 
 use super::model::{
-    Account, ActivityEvent, Allowance, EventDetail, Footprint, LiveSession, Novelty, SignInMethod,
-    SignedIn, Standing, Verification, Word,
+    Account, AccountId, ActivityEvent, Allowance, EventDetail, Footprint, LiveSession, Novelty,
+    SignInMethod, SignedIn, Standing, Verification, Word,
 };
 use crate::{otp::SendHistory, phone::Phone};
 
 #[derive(sqlx::FromRow)]
 pub(super) struct AccountRow {
-    id: i64,
+    id: AccountId,
     phone: String,
     created_at: i64,
     last_sign_in_at: i64,
@@ -210,7 +210,7 @@ pub(super) struct BatchStandingRow {
 
 #[derive(sqlx::FromRow)]
 pub(super) struct StandingRow {
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     country_known: bool,
     allowance_key: String,
     #[sqlx(flatten)]

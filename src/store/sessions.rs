@@ -8,7 +8,9 @@ use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
 use super::{
     engine::{Bind, Column, Conn, Db, Engine},
-    model::{EndedBy, LiveSession, NewSession, SessionInfo, SessionLimits, SignedIn, Word},
+    model::{
+        AccountId, EndedBy, LiveSession, NewSession, SessionInfo, SessionLimits, SignedIn, Word,
+    },
     rows::{SessionAccountRow, SignInRow},
 };
 use crate::error::AppError;
@@ -43,7 +45,7 @@ pub trait SessionStore: Send + Sync + 'static {
     /// The account's live sessions, the most recently used first.
     async fn sessions_of(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         now: i64,
         limits: SessionLimits,
     ) -> Result<Vec<SessionInfo>, AppError>;
@@ -52,7 +54,7 @@ pub trait SessionStore: Send + Sync + 'static {
     /// another account is untouched.
     async fn delete_session_of(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         session_hash: &str,
         now: i64,
     ) -> Result<(), AppError>;
@@ -62,7 +64,7 @@ pub trait SessionStore: Send + Sync + 'static {
     /// alerts again). `false` when the account has no such session.
     async fn disown_session(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         session_hash: &str,
         now: i64,
     ) -> Result<bool, AppError>;
@@ -70,7 +72,7 @@ pub trait SessionStore: Send + Sync + 'static {
     /// Ends every session of the account but `keep_hash`; returns how many ended.
     async fn delete_other_sessions(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         keep_hash: &str,
         now: i64,
     ) -> Result<u64, AppError>;
@@ -170,11 +172,11 @@ enum Ending<'a> {
     /// The session (its browser signed out).
     Session(&'a str),
     /// The session of the account.
-    OfAccount(i64, &'a str),
+    OfAccount(AccountId, &'a str),
     /// The session of the account, and every other of its device.
-    Device(i64, &'a str, Option<&'a str>),
+    Device(AccountId, &'a str, Option<&'a str>),
     /// Every session of the account but this one.
-    AllBut(i64, &'a str),
+    AllBut(AccountId, &'a str),
 }
 
 /// Ends the sessions `ending` picks, in a transaction of their own, keeping what
@@ -301,7 +303,7 @@ where
 
     async fn sessions_of(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         now: i64,
         limits: SessionLimits,
     ) -> Result<Vec<SessionInfo>, AppError> {
@@ -321,7 +323,7 @@ where
 
     async fn delete_session_of(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         session_hash: &str,
         now: i64,
     ) -> Result<(), AppError> {
@@ -332,7 +334,7 @@ where
 
     async fn disown_session(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         session_hash: &str,
         now: i64,
     ) -> Result<bool, AppError> {
@@ -368,7 +370,7 @@ where
 
     async fn delete_other_sessions(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         keep_hash: &str,
         now: i64,
     ) -> Result<u64, AppError> {

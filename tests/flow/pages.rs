@@ -2,6 +2,7 @@
 //! form posts answered with redirects, errors shown in `role="alert"`.
 
 use crate::support::*;
+use sms_auth::store::OutboxMessage;
 
 #[tokio::test]
 async fn the_start_page_links_to_signup_in_the_asked_language() {
@@ -55,7 +56,11 @@ async fn the_signup_page_has_the_phone_field() {
     let app = TestApp::start().await;
     let page = app.browser().page("/signup").await;
     assert!(page.contains("<title>Вход · Вход по SMS</title>"), "{page}");
-    for attribute in [r#"name="phone""#, r#"type="tel""#, r#"autocomplete="tel webauthn""#] {
+    for attribute in [
+        r#"name="phone""#,
+        r#"type="tel""#,
+        r#"autocomplete="tel webauthn""#,
+    ] {
         assert!(page.contains(attribute), "{attribute}");
     }
     assert!(
@@ -178,7 +183,11 @@ async fn the_dev_outbox_shows_codes_only_in_development() {
         .expect("the outbox code signs in");
     assert!(dev.exolve.sent().is_empty(), "nothing went to Exolve");
     dev.store
-        .outbox_push("79990000000", "<script>alert('x')</script> & more", START)
+        .outbox_push(&OutboxMessage {
+            destination: "79990000000".into(),
+            text: "<script>alert('x')</script> & more".into(),
+            created_at: START,
+        })
         .await
         .expect("pushed");
     let page = browser.page("/dev/outbox").await;
@@ -215,12 +224,10 @@ async fn pages_render_while_another_router_is_built() {
         })
     };
     for _ in 0..100 {
-        let page = tokio::time::timeout(
-            std::time::Duration::from_secs(10),
-            browser.page("/account"),
-        )
-        .await
-        .expect("the page rendered while a router was being built");
+        let page =
+            tokio::time::timeout(std::time::Duration::from_secs(10), browser.page("/account"))
+                .await
+                .expect("the page rendered while a router was being built");
         assert!(page.contains("+7 999 123-45-67"));
     }
     stop.store(true, Ordering::Relaxed);

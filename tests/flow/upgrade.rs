@@ -9,8 +9,8 @@ use sms_auth::{
     otp::Policy,
     phone::Phone,
     store::{
-        self, AlertAbout, Allowance, EndedBy, EventDetail, Footprint, Novelty, SessionLimits,
-        SignInMethod, Word,
+        self, AccountId, AlertAbout, Allowance, EndedBy, EventDetail, Footprint, Novelty,
+        SessionLimits, SignInMethod, Word,
     },
 };
 use sqlx::{migrate::Migrator, AnyPool};
@@ -21,6 +21,8 @@ use crate::support::*;
 const RELEASED: i64 = 5;
 
 const OWNER: &str = "+79991234567";
+/// The owner's account: the first of a fresh database, 1 on both engines.
+const OWNER_ID: AccountId = AccountId(1);
 const PENDING: &str = "+79997654321";
 
 /// Migrates the fresh database `url` as the released app did: its migrations only.
@@ -190,7 +192,10 @@ async fn a_released_database_upgrades_without_losing_what_it_holds() {
         .expect("the session lives on");
     assert_eq!(session.account.phone.e164(), OWNER);
     assert_eq!(session.method, SignInMethod::Sms);
-    let sessions = store.sessions_of(1, START, limits).await.expect("read");
+    let sessions = store
+        .sessions_of(OWNER_ID, START, limits)
+        .await
+        .expect("read");
     assert_eq!(sessions.len(), 1);
     assert_eq!(
         (
@@ -210,7 +215,7 @@ async fn a_released_database_upgrades_without_losing_what_it_holds() {
     assert_eq!((code.code_digest, code.failed_tries), (vec![1, 2, 3], 1));
     assert!(code.allowance.is_shared() && !code.consumed);
 
-    let activity = store.activity(1, 0, 10).await.expect("read");
+    let activity = store.activity(OWNER_ID, 0, 10).await.expect("read");
     let kinds: Vec<_> = activity.iter().map(|e| e.kind.map(Word::word)).collect();
     assert_eq!(
         kinds[..2],
@@ -326,7 +331,7 @@ async fn a_released_database_upgrades_without_losing_what_it_holds() {
         "a device the account knew is known still"
     );
 
-    let passkeys = store.passkeys_of(1).await.expect("read");
+    let passkeys = store.passkeys_of(OWNER_ID).await.expect("read");
     assert_eq!(passkeys.len(), 1);
     assert_eq!(passkeys[0].name, "Chrome, Android");
 
@@ -337,11 +342,11 @@ async fn a_released_database_upgrades_without_losing_what_it_holds() {
         .await
         .expect("sign out");
     assert!(store
-        .sessions_of(1, START, limits)
+        .sessions_of(OWNER_ID, START, limits)
         .await
         .expect("read")
         .is_empty());
-    let activity = store.activity(1, 0, 3).await.expect("read");
+    let activity = store.activity(OWNER_ID, 0, 3).await.expect("read");
     let told: Vec<_> = activity
         .iter()
         .map(|e| {

@@ -7,7 +7,10 @@ use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 use crate::{
     error::AppError,
     otp::Limit,
-    store::engine::{Bind, Column, Conn, Db, Engine},
+    store::{
+        engine::{Bind, Column, Conn, Db, Engine},
+        model::AccountId,
+    },
 };
 
 /// How long a ceremony's challenge can be answered.
@@ -37,7 +40,7 @@ pub struct NewCeremony<'a> {
     pub id_hash: &'a str,
     pub purpose: Purpose,
     /// The account adding a passkey; `None` for a sign-in.
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     /// webauthn-rs's state of the challenge, as JSON.
     pub state: &'a str,
     /// The per-address limits' key of the client.
@@ -48,7 +51,7 @@ pub struct NewCeremony<'a> {
 /// A ceremony taken for its answer (now used: it can never be taken again).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Ceremony {
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub state: String,
     pub expires_at: i64,
 }
@@ -121,7 +124,7 @@ where
         )
         .bind(new.id_hash)
         .bind(new.purpose.as_str())
-        .bind(new.account_id)
+        .bind(new.account_id.map(|id| id.0))
         .bind(new.state)
         .bind(new.ip)
         .bind(new.now)

@@ -9,15 +9,46 @@ use crate::{
     store::{
         activity,
         engine::{Bind, Column, Conn, Db, Engine},
-        model::{EventDetail, EventKind, Footprint, NewSession, SignedIn, COUNTRY_MEMORY_SECS},
+        model::{
+            AccountId, EventDetail, EventKind, Footprint, NewSession, SignedIn, COUNTRY_MEMORY_SECS,
+        },
         rows::SignInRow,
     },
 };
 
+/// A passkey's name as a person gave it: trimmed, 1 to 64 characters, no control
+/// characters. Its own type, so that it and a credential id cannot change places.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasskeyName(String);
+
+impl PasskeyName {
+    /// The longest name a passkey may have, in characters.
+    pub const MAX_CHARS: usize = 64;
+
+    pub fn parse(name: &str) -> Option<Self> {
+        let name = name.trim();
+        let count = name.chars().count();
+        let fits = (1..=Self::MAX_CHARS).contains(&count);
+        (fits && !name.chars().any(char::is_control)).then(|| Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for PasskeyName {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 /// A passkey of an account, as the store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredPasskey {
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// The credential's raw id, in hex.
     pub credential_id: String,
     /// webauthn-rs's `Passkey`, as JSON.
@@ -43,7 +74,7 @@ pub struct NewPasskey<'a> {
 /// A passkey's use, to be recorded with the sign-in it makes.
 pub struct PasskeyUse<'a> {
     pub credential_id: &'a str,
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// The credential after the use (counter, backup flags), as JSON.
     pub credential: &'a str,
     pub counter: u32,
@@ -52,17 +83,25 @@ pub struct PasskeyUse<'a> {
 #[async_trait]
 pub trait PasskeyStore: Send + Sync + 'static {
     /// The account's WebAuthn user handle, given `new_handle` if it had none.
-    async fn user_handle(&self, account_id: i64, new_handle: &str) -> Result<String, AppError>;
+    async fn user_handle(
+        &self,
+        account_id: AccountId,
+        new_handle: &str,
+    ) -> Result<String, AppError>;
 
     /// The account's passkeys, the newest first.
-    async fn passkeys_of(&self, account_id: i64) -> Result<Vec<StoredPasskey>, AppError>;
+    async fn passkeys_of(&self, account_id: AccountId) -> Result<Vec<StoredPasskey>, AppError>;
 
     /// The passkey with this credential id, of whichever account.
     async fn passkey(&self, credential_id: &str) -> Result<Option<StoredPasskey>, AppError>;
 
     /// Adds a passkey to the account and records it in the activity; `false` when
     /// the credential id is registered already (to any account).
-    async fn add_passkey(&self, account_id: i64, new: NewPasskey<'_>) -> Result<bool, AppError>;
+    async fn add_passkey(
+        &self,
+        account_id: AccountId,
+        new: NewPasskey<'_>,
+    ) -> Result<bool, AppError>;
 
     /// Records the use of a passkey and signs its account in, opening `session` (its
     /// method `passkey`), in one transaction. `None` when the passkey was removed in
@@ -77,16 +116,16 @@ pub trait PasskeyStore: Send + Sync + 'static {
     /// Renames one of the account's passkeys; `false` when it has no such passkey.
     async fn rename_passkey(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential_id: &str,
-        name: &str,
+        name: &PasskeyName,
     ) -> Result<bool, AppError>;
 
     /// Removes one of the account's passkeys and records it in the activity; its
     /// name, or `None` when the account has no such passkey.
     async fn remove_passkey(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential_id: &str,
         from: &Footprint,
         now: i64,
@@ -177,7 +216,11 @@ where
     for<'a> &'a str: ColumnIndex<<Db<E> as Database>::Row>,
     usize: ColumnIndex<<Db<E> as Database>::Row>,
 {
-    async fn user_handle(&self, account_id: i64, new_handle: &str) -> Result<String, AppError> {
+    async fn user_handle(
+        &self,
+        account_id: AccountId,
+        new_handle: &str,
+    ) -> Result<String, AppError> {
         let handle = sqlx::query_scalar::<_, Option<String>>(
             "UPDATE accounts SET user_handle = COALESCE(user_handle, $2) WHERE id = $1
              RETURNING user_handle",
@@ -190,7 +233,7 @@ where
         handle.ok_or(AppError::NotSignedIn)
     }
 
-    async fn passkeys_of(&self, account_id: i64) -> Result<Vec<StoredPasskey>, AppError> {
+    async fn passkeys_of(&self, account_id: AccountId) -> Result<Vec<StoredPasskey>, AppError> {
         Ok(sqlx::query_as(PASSKEYS_OF)
             .bind(account_id)
             .fetch_all(self.reader())
@@ -204,7 +247,11 @@ where
             .await?)
     }
 
-    async fn add_passkey(&self, account_id: i64, new: NewPasskey<'_>) -> Result<bool, AppError> {
+    async fn add_passkey(
+        &self,
+        account_id: AccountId,
+        new: NewPasskey<'_>,
+    ) -> Result<bool, AppError> {
         let mut tx = self.decision().await?;
         let inserted = sqlx::query(
             "INSERT INTO passkeys
@@ -278,16 +325,16 @@ where
 
     async fn rename_passkey(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential_id: &str,
-        name: &str,
+        name: &PasskeyName,
     ) -> Result<bool, AppError> {
         let renamed = sqlx::query(
             "UPDATE passkeys SET name = $3 WHERE account_id = $1 AND credential_id = $2",
         )
         .bind(account_id)
         .bind(credential_id)
-        .bind(name)
+        .bind(name.as_str())
         .execute(self.writer())
         .await?;
         Ok(E::rows_affected(&renamed) == 1)
@@ -295,7 +342,7 @@ where
 
     async fn remove_passkey(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential_id: &str,
         from: &Footprint,
         now: i64,

@@ -7,5 +7,5 @@ pub(in crate::store) mod credentials;
 
 pub use self::{
     ceremonies::{Ceremony, CeremonyStore, NewCeremony, Purpose, Taken, CEREMONY_TTL_SECS},
-    credentials::{NewPasskey, PasskeyStore, PasskeyUse, StoredPasskey},
+    credentials::{NewPasskey, PasskeyName, PasskeyStore, PasskeyUse, StoredPasskey},
 };

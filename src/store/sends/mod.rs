@@ -15,7 +15,7 @@ use self::{history::COUNT_SEND, job::SendJob};
 use super::{
     engine::{Bind, Column, Conn, Db, Engine},
     model::{
-        AlertClaim, Allowance, Footprint, NewVerification, SendTicket, Standing,
+        AccountId, AlertClaim, Allowance, Footprint, NewVerification, SendTicket, Standing,
         COUNTRY_MEMORY_SECS,
     },
     rows::StandingOf,
@@ -65,7 +65,7 @@ pub trait SendStore: Send + Sync + 'static {
     /// one alert about that device, ever.
     async fn claim_alert(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         phone: &Phone,
         device_hash: Option<&str>,
         now: i64,
@@ -187,7 +187,7 @@ where
 
     async fn claim_alert(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         phone: &Phone,
         device_hash: Option<&str>,
         now: i64,
