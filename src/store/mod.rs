@@ -11,6 +11,7 @@
 mod activity;
 mod batches;
 mod codes;
+mod columns;
 mod engine;
 mod model;
 mod outbox;

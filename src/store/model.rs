@@ -108,40 +108,6 @@ impl std::fmt::Display for AccountId {
     }
 }
 
-impl<DB: sqlx::Database> sqlx::Type<DB> for AccountId
-where
-    i64: sqlx::Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <i64 as sqlx::Type<DB>>::type_info()
-    }
-
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <i64 as sqlx::Type<DB>>::compatible(ty)
-    }
-}
-
-impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for AccountId
-where
-    i64: sqlx::Encode<'q, DB>,
-{
-    fn encode_by_ref(
-        &self,
-        buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
-    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-        self.0.encode_by_ref(buf)
-    }
-}
-
-impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for AccountId
-where
-    i64: sqlx::Decode<'r, DB>,
-{
-    fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        <i64 as sqlx::Decode<'r, DB>>::decode(value).map(Self)
-    }
-}
-
 /// A live session: its account, and how and when it signed in.
 #[derive(Debug, Clone)]
 pub struct LiveSession {
@@ -170,7 +136,7 @@ pub struct SessionInfo {
 }
 
 /// A value kept in a column as one of a few words (`sms`, `passkey`…), read back by
-/// the statements themselves ([`decode_word`]) or, where a newer version may have
+/// the statements themselves (`columns.rs`) or, where a newer version may have
 /// written a word this one does not know, by [`Word::from_word`].
 pub trait Word: Copy + 'static {
     /// Every value, once.
@@ -182,19 +148,6 @@ pub trait Word: Copy + 'static {
     fn from_word(text: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|value| value.word() == text)
     }
-}
-
-/// Reads a column of words as `T`: a word this version does not know is an error,
-/// never a value that passes a check by accident.
-fn decode_word<'r, DB: sqlx::Database, T: Word>(
-    value: DB::ValueRef<'r>,
-) -> Result<T, sqlx::error::BoxDynError>
-where
-    String: sqlx::Decode<'r, DB>,
-{
-    let text = <String as sqlx::Decode<'r, DB>>::decode(value)?;
-    T::from_word(&text)
-        .ok_or_else(|| format!("unknown {} {text:?}", std::any::type_name::<T>()).into())
 }
 
 /// How a session signed in. Kept as text (`sms`, `passkey`: the column's values).
@@ -214,28 +167,6 @@ impl Word for SignInMethod {
             SignInMethod::Sms => "sms",
             SignInMethod::Passkey => "passkey",
         }
-    }
-}
-
-impl<DB: sqlx::Database> sqlx::Type<DB> for SignInMethod
-where
-    String: sqlx::Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <String as sqlx::Type<DB>>::type_info()
-    }
-
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <String as sqlx::Type<DB>>::compatible(ty)
-    }
-}
-
-impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for SignInMethod
-where
-    String: sqlx::Decode<'r, DB>,
-{
-    fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        decode_word::<DB, Self>(value)
     }
 }
 
@@ -337,28 +268,6 @@ impl Word for Novelty {
             (false, false, true) => "country",
             (false, false, false) => "known",
         }
-    }
-}
-
-impl<DB: sqlx::Database> sqlx::Type<DB> for Novelty
-where
-    String: sqlx::Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <String as sqlx::Type<DB>>::type_info()
-    }
-
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <String as sqlx::Type<DB>>::compatible(ty)
-    }
-}
-
-impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for Novelty
-where
-    String: sqlx::Decode<'r, DB>,
-{
-    fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        decode_word::<DB, Self>(value)
     }
 }
 

@@ -51,7 +51,7 @@ fn country_known(account: &str, country: &str, since: &str) -> String {
 /// the sign-in counted itself in `sign_ins`) from `device_hash` and `country`, as a
 /// session keeps it and its activity event tells it: `first` (nothing to compare
 /// with), a device it does not know and/or a country it has not signed in from since
-/// `since` (`Novelty::session_key`), else `known`.
+/// `since` (as `Novelty` words it), else `known`.
 fn novelty_key(account: &str, device_hash: &str, country: &str, since: &str) -> String {
     let new_device = format!(
         "NOT {}",

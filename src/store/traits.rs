@@ -36,7 +36,6 @@ impl<T> Store for T where
         + ActivityStore
         + PasskeyStore
         + CeremonyStore
-        + CeremonyStore
         + OutboxStore
         + RetentionStore
         + Send
