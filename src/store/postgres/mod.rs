@@ -151,6 +151,17 @@ pub(in crate::store) const HISTORIES: &str = "SELECT j.op,
        WITH ORDINALITY AS j(phone, ip, allowance, now, per_phone, per_ip, failures, op)
      ORDER BY j.op";
 
+/// Takes the transaction's advisory lock of `kind` for `key`: transactions with the
+/// same kind and key wait for each other, others run beside them.
+async fn keyed_lock(tx: &mut PgConnection, kind: i32, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+        .bind(kind)
+        .bind(key)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
 impl Engine for PgStore {
     type Db = Postgres;
 
@@ -184,22 +195,12 @@ impl Engine for PgStore {
 
     /// One phone's guesses wait for each other; other phones' run beside them.
     async fn serialize_guesses(tx: &mut PgConnection, phone: &Phone) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
-            .bind(GUESSES_LOCK)
-            .bind(phone.e164())
-            .execute(tx)
-            .await?;
-        Ok(())
+        keyed_lock(tx, GUESSES_LOCK, phone.e164()).await
     }
 
     /// One address's ceremonies wait for each other; other addresses' run beside them.
     async fn serialize_ceremonies(tx: &mut PgConnection, ip: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
-            .bind(CEREMONIES_LOCK)
-            .bind(ip)
-            .execute(tx)
-            .await?;
-        Ok(())
+        keyed_lock(tx, CEREMONIES_LOCK, ip).await
     }
 
     async fn standing_row(&self, of: StandingOf) -> Result<StandingRow, sqlx::Error> {
