@@ -300,8 +300,8 @@ async fn signed_in(server: &str, fake: &FakeExolve, first: usize, count: usize) 
     sessions
 }
 
-/// The rounds at each concurrency level: /healthz, request-code, verify-code, the
-/// account page and the sign-up page, their medians. `next_phone` is the first phone number not used yet.
+/// The rounds at each concurrency level: /healthz, request-code (new numbers, and
+/// numbers that have signed in), verify-code, the account page and the sign-up page, their medians. `next_phone` is the first phone number not used yet.
 async fn measure_levels(
     base: &str,
     fake: &FakeExolve,
@@ -310,11 +310,13 @@ async fn measure_levels(
     label: &str,
 ) -> Vec<Row> {
     let http = client();
-    let sessions = Arc::new(signed_in(base, fake, *next_phone, 64).await);
+    // Numbers that have signed in: their codes are trusted requests.
+    let returning = *next_phone;
+    let sessions = Arc::new(signed_in(base, fake, returning, 64).await);
     *next_phone += 64;
     let mut rows = Vec::new();
     for &clients in levels {
-        let mut rounds: [Vec<Figures>; 5] = Default::default();
+        let mut rounds: [Vec<Figures>; 6] = Default::default();
         for _ in 0..ROUNDS {
             let ceiling = {
                 let (http, base) = (http.clone(), base.to_owned());
@@ -331,6 +333,18 @@ async fn measure_levels(
                     http.post(format!("{base}/api/request_code"))
                         .header("x-forwarded-for", client_address(first + i))
                         .form(&[("phone", phone(first + i))])
+                        .send()
+                })
+                .await
+            };
+            let first = *next_phone;
+            *next_phone += REQUESTS;
+            let request_code_returning = {
+                let (http, base) = (http.clone(), base.to_owned());
+                measure(clients, REQUESTS, move |i| {
+                    http.post(format!("{base}/api/request_code"))
+                        .header("x-forwarded-for", client_address(first + i))
+                        .form(&[("phone", phone(returning + i % 64))])
                         .send()
                 })
                 .await
@@ -362,13 +376,19 @@ async fn measure_levels(
             };
             let signup = {
                 let (http, base) = (http.clone(), base.to_owned());
-                measure(clients, REQUESTS, move |_| http.get(format!("{base}/signup")).send()).await
+                measure(clients, REQUESTS, move |_| {
+                    http.get(format!("{base}/signup")).send()
+                })
+                .await
             };
-            for (round, figures) in
-                rounds
-                    .iter_mut()
-                    .zip([ceiling, request_code, verify_code, account, signup])
-            {
+            for (round, figures) in rounds.iter_mut().zip([
+                ceiling,
+                request_code,
+                request_code_returning,
+                verify_code,
+                account,
+                signup,
+            ]) {
                 round.push(Figures {
                     ratio: figures.per_sec / ceiling.per_sec,
                     ..figures
@@ -387,9 +407,10 @@ async fn measure_levels(
     rows
 }
 
-const ENDPOINTS: [&str; 5] = [
+const ENDPOINTS: [&str; 6] = [
     "GET /healthz",
     "request-code",
+    "request-code (returning)",
     "verify-code",
     "GET /account",
     "GET /signup",

@@ -25,6 +25,10 @@ pub enum AppError {
     IpHourlyCap,
     #[error("daily SMS budget exhausted")]
     DailyBudget,
+    /// The share of the daily budget that codes to new numbers may spend is spent;
+    /// trusted requests (a known browser, a number signed in before) still get codes.
+    #[error("the daily SMS budget for new numbers is exhausted")]
+    NewNumbersBudget,
     /// `until`: unix seconds when the lock ends.
     #[error("too many wrong codes for this number: locked until {until}")]
     PhoneLocked { until: i64 },
@@ -139,7 +143,9 @@ impl AppError {
             | Self::PhoneHourlyCap
             | Self::IpHourlyCap
             | Self::PhoneLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::DailyBudget | Self::SmsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::DailyBudget | Self::NewNumbersBudget | Self::SmsUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::NotSignedIn => StatusCode::UNAUTHORIZED,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }

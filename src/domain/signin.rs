@@ -9,7 +9,7 @@ use crate::server::state::AppState;
 use crate::{
     clock::format_utc,
     error::AppError,
-    otp::{code, Attempt, Policy},
+    otp::{code, Attempt, Lane, Policy},
     phone::Phone,
     sms::text::code_sms,
     store::{NewVerification, Verification, WrongGuess, EXPIRED_CODES_KEPT_SECS},
@@ -34,6 +34,9 @@ pub async fn send_code(
         .standing(phone, client.device_hash.as_deref(), from, ip, now, policy)
         .await?;
     let allowance = standing.allowance;
+    // A number that has signed in before is trusted: its account exists. Every
+    // browser its account knows is such a request too.
+    let lane = Lane::of(standing.account_id.is_some());
     let refused = |refusal: &AppError| {
         state.metrics.refused(refusal);
         tracing::info!(phone = %phone, %refusal, "code refused");
@@ -41,7 +44,7 @@ pub async fn send_code(
     // Past a limit already on the read above: refused beside the writer, before any
     // code is made.
     policy
-        .check_send(&standing.sends, now)
+        .check_send(&standing.sends, lane, now)
         .inspect_err(refused)?;
     let verification_id = token::new_id();
     let id_hash = token::hash(&verification_id);
@@ -56,6 +59,7 @@ pub async fn send_code(
                 replaces: replaces.as_deref(),
                 phone,
                 allowance: &allowance,
+                lane,
                 code_digest: &code::digest(state.secret(), &verification_id, &code),
                 created_at: now,
                 expires_at: now + policy.code_ttl_secs,

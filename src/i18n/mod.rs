@@ -221,6 +221,7 @@ pub struct Texts {
     pub err_phone_cap: &'static str,
     pub err_ip_cap: &'static str,
     pub err_budget: &'static str,
+    pub err_new_numbers_budget: &'static str,
     /// `{time}`: when the lock ends, as [`Texts::clock_zone`] tells it.
     pub err_locked: &'static str,
     /// The zone times are told in without the browser's own: Moscow for Russian,
@@ -288,6 +289,7 @@ impl Texts {
             AppError::PhoneHourlyCap => self.err_phone_cap.to_owned(),
             AppError::IpHourlyCap => self.err_ip_cap.to_owned(),
             AppError::DailyBudget => self.err_budget.to_owned(),
+            AppError::NewNumbersBudget => self.err_new_numbers_budget.to_owned(),
             AppError::PhoneLocked { until } => fill(
                 self.err_locked,
                 "{time}",

@@ -21,6 +21,9 @@ pub enum Limit {
     SmsPerIpPerHour,
     /// SMS of the whole service in 24 hours: codes and alerts (the budget).
     SmsPerDay,
+    /// The share of the budget, in percent, that codes to new numbers may spend in
+    /// 24 hours (their lane); the rest only trusted requests may spend.
+    NewNumbersShareOfDay,
     /// Wrong codes per phone an hour, across its codes, per allowance, before the
     /// phone is locked until an hour after the oldest of them.
     PhoneFailuresPerHour,
@@ -62,11 +65,12 @@ pub struct Spec {
 }
 
 impl Limit {
-    pub const ALL: [Limit; 7] = [
+    pub const ALL: [Limit; 8] = [
         Limit::ResendCooldown,
         Limit::SmsPerPhonePerHour,
         Limit::SmsPerIpPerHour,
         Limit::SmsPerDay,
+        Limit::NewNumbersShareOfDay,
         Limit::PhoneFailuresPerHour,
         Limit::PasskeyStartsPerIpPerHour,
         Limit::AlertsPerAccountPerDay,
@@ -121,6 +125,13 @@ impl Limit {
                 "LIMIT_SMS_PER_DAY",
                 "sms_per_day",
             ),
+            Limit::NewNumbersShareOfDay => row(
+                Service,
+                Some(DAY),
+                (50, 0, 100),
+                "LIMIT_SMS_NEW_NUMBERS_PERCENT",
+                "sms_new_numbers_per_day",
+            ),
             Limit::PhoneFailuresPerHour => row(
                 Phone,
                 Some(HOUR),
@@ -167,6 +178,7 @@ impl Limit {
             Limit::SmsPerPhonePerHour => AppError::PhoneHourlyCap,
             Limit::SmsPerIpPerHour | Limit::PasskeyStartsPerIpPerHour => AppError::IpHourlyCap,
             Limit::SmsPerDay => AppError::DailyBudget,
+            Limit::NewNumbersShareOfDay => AppError::NewNumbersBudget,
             Limit::PhoneFailuresPerHour => AppError::PhoneLocked { until: at },
             Limit::AlertsPerAccountPerDay => return None,
         })
@@ -249,6 +261,10 @@ mod tests {
         assert_eq!(
             Limit::of_refusal(&AppError::DailyBudget),
             Some(Limit::SmsPerDay)
+        );
+        assert_eq!(
+            Limit::of_refusal(&AppError::NewNumbersBudget),
+            Some(Limit::NewNumbersShareOfDay)
         );
         assert_eq!(Limit::of_refusal(&AppError::InvalidPhone), None);
     }

@@ -6,4 +6,4 @@ pub mod limits;
 pub mod policy;
 
 pub use limits::{Limit, Limits};
-pub use policy::{check_in_order, Attempt, Policy, SendHistory, SendKey};
+pub use policy::{check_in_order, Attempt, Lane, Policy, SendHistory, SendKey};

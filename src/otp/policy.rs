@@ -34,18 +34,51 @@ pub struct SendHistory {
     pub sent_to_phone_last_hour: u32,
     pub sent_from_ip_last_hour: u32,
     pub sent_last_day: u32,
+    /// Of those, the codes sent to new numbers ([`Lane::New`]).
+    pub sent_new_last_day: u32,
     /// When the phone's lock ends, if its failures of the last hour reached the
     /// limit: an hour after the oldest of the last `phone_failures_per_hour`.
     pub phone_locked_until: Option<i64>,
 }
 
+/// The part of the daily budget a code SMS is spent from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lane {
+    /// A number that has signed in before (and so any browser its account knows):
+    /// it may spend the whole budget.
+    Trusted,
+    /// A number never signed in with: only its lane's share of the budget
+    /// ([`Limit::NewNumbersShareOfDay`]).
+    New,
+}
+
+impl Lane {
+    /// Its name in metrics and in the store (`sms_sends.lane`).
+    pub const fn key(self) -> &'static str {
+        match self {
+            Lane::Trusted => "trusted",
+            Lane::New => "new",
+        }
+    }
+
+    /// The lane of a code to a number with an account (`true`) or without.
+    pub const fn of(has_account: bool) -> Self {
+        if has_account {
+            Lane::Trusted
+        } else {
+            Lane::New
+        }
+    }
+}
+
 /// What sets two sends against the same limits: the phone and the allowance it was
-/// counted on, the client address, and the time.
+/// counted on, the client address, the lane, and the time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SendKey<'a> {
     pub phone: &'a str,
     pub allowance: &'a str,
     pub ip: &'a str,
+    pub lane: Lane,
     pub at: i64,
 }
 
@@ -67,6 +100,9 @@ impl SendHistory {
         }
         if within(Limit::SmsPerDay) {
             self.sent_last_day += 1;
+            if earlier.lane == Lane::New {
+                self.sent_new_last_day += 1;
+            }
         }
         self
     }
@@ -83,7 +119,7 @@ pub fn check_in_order(sends: &[(&Policy, SendKey, SendHistory)]) -> Vec<Result<(
             let history = granted
                 .iter()
                 .fold(*read, |history, earlier| history.counting(key, earlier));
-            let verdict = policy.check_send(&history, key.at);
+            let verdict = policy.check_send(&history, key.lane, key.at);
             if verdict.is_ok() {
                 granted.push(key);
             }
@@ -120,8 +156,15 @@ impl Policy {
         i64::from(self.limit(Limit::ResendCooldown))
     }
 
-    /// May one more SMS go out? The first limit hit is the answer.
-    pub fn check_send(&self, history: &SendHistory, now: i64) -> Result<(), AppError> {
+    /// The codes to new numbers the budget's day may hold: their share of it.
+    pub fn new_numbers_lane(&self) -> u32 {
+        let share = u64::from(self.limit(Limit::NewNumbersShareOfDay).min(100));
+        let lane = u64::from(self.limit(Limit::SmsPerDay)) * share / 100;
+        u32::try_from(lane).unwrap_or(u32::MAX)
+    }
+
+    /// May one more SMS go out on `lane`? The first limit hit is the answer.
+    pub fn check_send(&self, history: &SendHistory, lane: Lane, now: i64) -> Result<(), AppError> {
         check_lock(history.phone_locked_until, now)?;
         if let Some(last) = history.last_sent_to_phone {
             let wait = last + self.resend_cooldown_secs() - now;
@@ -137,6 +180,9 @@ impl Policy {
             if sent >= self.limit(limit) {
                 return Err(refused(limit, now));
             }
+        }
+        if lane == Lane::New && history.sent_new_last_day >= self.new_numbers_lane() {
+            return Err(refused(Limit::NewNumbersShareOfDay, now));
         }
         Ok(())
     }
@@ -208,7 +254,7 @@ mod tests {
     #[test]
     fn a_first_send_is_allowed() {
         assert_eq!(
-            Policy::default().check_send(&SendHistory::default(), NOW),
+            Policy::default().check_send(&SendHistory::default(), Lane::New, NOW),
             Ok(())
         );
     }
@@ -222,10 +268,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            p.check_send(&h, NOW),
+            p.check_send(&h, Lane::Trusted, NOW),
             Err(AppError::ResendCooldown { seconds: 42 })
         );
-        assert_eq!(p.check_send(&h, NOW + 42), Ok(()));
+        assert_eq!(p.check_send(&h, Lane::Trusted, NOW + 42), Ok(()));
         assert_eq!(p.resend_wait(NOW - 18, NOW), 42);
         assert_eq!(p.resend_wait(NOW - 600, NOW), 0);
     }
@@ -264,16 +310,21 @@ mod tests {
             ),
         ];
         for (history, expected) in cases {
-            assert_eq!(p.check_send(&history, NOW), Err(expected.clone()));
+            assert_eq!(
+                p.check_send(&history, Lane::Trusted, NOW),
+                Err(expected.clone())
+            );
         }
         let below = SendHistory {
             sent_to_phone_last_hour: 4,
             sent_from_ip_last_hour: 9,
             sent_last_day: 999,
+            sent_new_last_day: 499,
             phone_locked_until: Some(NOW),
             last_sent_to_phone: Some(NOW - 60),
         };
-        assert_eq!(p.check_send(&below, NOW), Ok(()));
+        assert_eq!(p.check_send(&below, Lane::Trusted, NOW), Ok(()));
+        assert_eq!(p.check_send(&below, Lane::New, NOW), Ok(()));
     }
 
     #[test]
@@ -334,6 +385,7 @@ mod tests {
             phone,
             allowance: "",
             ip,
+            lane: Lane::Trusted,
             at,
         }
     }
@@ -387,7 +439,7 @@ mod tests {
             (1, 1)
         );
         assert_eq!(
-            p.check_send(&same_hour, NOW),
+            p.check_send(&same_hour, Lane::Trusted, NOW),
             Err(AppError::ResendCooldown { seconds: 50 })
         );
         let hours_ago = counted(key("+1", "a", NOW - 2 * 3600));
@@ -413,5 +465,83 @@ mod tests {
                 ..SendHistory::default()
             }
         );
+    }
+
+    #[test]
+    fn new_numbers_spend_only_their_lane_and_trusted_ones_the_whole_budget() {
+        let mut p = Policy::default();
+        p.limits[Limit::SmsPerDay] = 60;
+        assert_eq!(p.new_numbers_lane(), 30, "half by default");
+        let spent = SendHistory {
+            sent_last_day: 30,
+            sent_new_last_day: 30,
+            ..Default::default()
+        };
+        assert_eq!(
+            p.check_send(&spent, Lane::New, NOW),
+            Err(AppError::NewNumbersBudget)
+        );
+        assert_eq!(p.check_send(&spent, Lane::Trusted, NOW), Ok(()));
+        let all = SendHistory {
+            sent_last_day: 60,
+            sent_new_last_day: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            p.check_send(&all, Lane::Trusted, NOW),
+            Err(AppError::DailyBudget)
+        );
+        assert_eq!(
+            p.check_send(&all, Lane::New, NOW),
+            Err(AppError::DailyBudget),
+            "the whole budget bounds both lanes"
+        );
+        p.limits[Limit::NewNumbersShareOfDay] = 0;
+        assert_eq!(
+            p.check_send(&SendHistory::default(), Lane::New, NOW),
+            Err(AppError::NewNumbersBudget),
+            "a lane of none: only trusted requests get codes"
+        );
+        p.limits[Limit::NewNumbersShareOfDay] = 100;
+        p.limits[Limit::SmsPerDay] = 100_000_000;
+        assert_eq!(p.new_numbers_lane(), 100_000_000);
+        p.limits[Limit::SmsPerDay] = 7;
+        p.limits[Limit::NewNumbersShareOfDay] = 50;
+        assert_eq!(p.new_numbers_lane(), 3, "rounded down");
+    }
+
+    #[test]
+    fn sends_in_order_count_the_new_numbers_in_their_lane() {
+        let mut p = Policy::default();
+        p.limits[Limit::SmsPerDay] = 4;
+        let none = SendHistory::default();
+        let new = |phone| SendKey {
+            lane: Lane::New,
+            ..key(phone, phone, NOW)
+        };
+        let sends = [
+            (&p, new("+1"), none),
+            (&p, new("+2"), none),
+            (&p, new("+3"), none),
+            (&p, key("+4", "+4", NOW), none),
+            (&p, key("+5", "+5", NOW), none),
+            (&p, key("+6", "+6", NOW), none),
+        ];
+        assert_eq!(
+            check_in_order(&sends),
+            vec![
+                Ok(()),
+                Ok(()),
+                Err(AppError::NewNumbersBudget),
+                Ok(()),
+                Ok(()),
+                Err(AppError::DailyBudget),
+            ]
+        );
+        // A trusted send before counts in the day, not in the lane.
+        let counted = none.counting(&new("+7"), &key("+8", "+8", NOW - 5));
+        assert_eq!((counted.sent_last_day, counted.sent_new_last_day), (1, 0));
+        let counted = none.counting(&new("+7"), &new("+8"));
+        assert_eq!((counted.sent_last_day, counted.sent_new_last_day), (1, 1));
     }
 }

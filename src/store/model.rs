@@ -84,6 +84,8 @@ pub struct NewVerification<'a> {
     pub replaces: Option<&'a str>,
     pub phone: &'a Phone,
     pub allowance: &'a Allowance,
+    /// The part of the daily budget its SMS is spent from.
+    pub lane: crate::otp::Lane,
     pub code_digest: &'a [u8],
     pub created_at: i64,
     pub expires_at: i64,

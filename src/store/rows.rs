@@ -138,6 +138,7 @@ pub(super) struct HistoryRow {
     to_phone: i64,
     from_ip: i64,
     of_day: i64,
+    of_day_new: i64,
     locked_until: Option<i64>,
 }
 
@@ -148,6 +149,7 @@ impl From<HistoryRow> for SendHistory {
             sent_to_phone_last_hour: count(row.to_phone),
             sent_from_ip_last_hour: count(row.from_ip),
             sent_last_day: count(row.of_day),
+            sent_new_last_day: count(row.of_day_new),
             phone_locked_until: row.locked_until,
         }
     }

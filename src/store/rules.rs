@@ -115,36 +115,57 @@ fn history_columns(h: &HistoryOf) -> String {
             (SELECT 1 FROM sms_sends WHERE ip = {ip} AND sent_at > {ip_since}
              LIMIT {per_ip}) AS i) AS from_ip,
          {} AS of_day,
+         {} AS of_day_new,
          (SELECT f.at + {FAILURES_WINDOW} FROM failed_attempts f
           WHERE f.phone = {phone} AND f.allowance = {allowance} AND f.at > {failures_since}
           ORDER BY f.at DESC LIMIT 1 OFFSET {failures} - 1) AS locked_until",
         sends_since(&since(DAY_WINDOW)),
+        running_since("new_total", &since(DAY_WINDOW)),
     )
 }
 
 /// The sends (code SMS and alerts) made after `since`: the running total now, less
 /// the total as it stood at `since`. `sms_send_totals` holds, for each second a send
-/// was made in, how many sends were made up to its end.
+/// was made in, how many sends were made up to its end (`total`), and how many of
+/// them were codes to new numbers (`new_total`).
 fn sends_since(since: &str) -> String {
+    running_since("total", since)
+}
+
+/// What the running total `column` grew by after `since`.
+fn running_since(column: &str, since: &str) -> String {
     format!(
-        "(COALESCE((SELECT total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
-          - COALESCE((SELECT total FROM sms_send_totals WHERE second <= {since}
+        "(COALESCE((SELECT {column} FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
+          - COALESCE((SELECT {column} FROM sms_send_totals WHERE second <= {since}
                       ORDER BY second DESC LIMIT 1), 0))"
     )
 }
 
-/// Counts one more send at `second` in the running totals: in the totals of the
-/// seconds after it (there are some only when an instance's clock is behind
-/// another's), then in its own second's, which starts from the last total before it.
-fn count_send(second: &str) -> [String; 2] {
-    [
-        format!("UPDATE sms_send_totals SET total = total + 1 WHERE second > {second}"),
+/// Counts one more send at `second`, of the lane `lane` (its word), in the running
+/// totals: in the totals of the seconds after it (there are some only when an
+/// instance's clock is behind another's), then in its own second's, which starts
+/// from the last totals before it.
+fn count_send(second: &str, lane: &str) -> [String; 2] {
+    let new = format!("CASE WHEN {lane} = 'new' THEN 1 ELSE 0 END");
+    let last = |column: &str| {
         format!(
-            "INSERT INTO sms_send_totals (second, total)
-             VALUES ({second}, COALESCE((SELECT t.total FROM sms_send_totals t
-                                         WHERE t.second <= {second}
-                                         ORDER BY t.second DESC LIMIT 1), 0) + 1)
-             ON CONFLICT (second) DO UPDATE SET total = excluded.total"
+            "COALESCE((SELECT t.{column} FROM sms_send_totals t
+                       WHERE t.second <= {second}
+                       ORDER BY t.second DESC LIMIT 1), 0)"
+        )
+    };
+    [
+        format!(
+            "UPDATE sms_send_totals SET total = total + 1, new_total = new_total + {new}
+             WHERE second > {second}"
+        ),
+        format!(
+            "INSERT INTO sms_send_totals (second, total, new_total)
+             VALUES ({second}, {} + 1, {} + {new})
+             ON CONFLICT (second) DO UPDATE SET total = excluded.total,
+               new_total = excluded.new_total",
+            last("total"),
+            last("new_total"),
         ),
     ]
 }
@@ -239,9 +260,9 @@ fn every_sign_in_decides_its_novelty_by_the_rules() {
 
 #[test]
 fn every_send_is_counted_by_the_rules() {
-    let [later, own] = count_send("$1");
+    let [later, own] = count_send("$1", "$2");
     assert_eq!(COUNT_SEND.map(squeeze), [squeeze(&later), squeeze(&own)]);
-    let [later, own] = count_send("$3");
+    let [later, own] = count_send("$3", "$13");
     assert!(applies(RECORD, &later) && applies(RECORD, &own));
     assert!(applies(ALERT_HISTORY, &sends_since("$5")));
 }

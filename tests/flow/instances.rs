@@ -105,6 +105,7 @@ async fn hourly_caps_and_the_daily_budget_count_both_instances() {
         ("OTP_RESEND_COOLDOWN_SECS", "0"),
         ("LIMIT_SMS_PER_PHONE_PER_HOUR", "2"),
         ("LIMIT_SMS_PER_DAY", "4"),
+        ("LIMIT_SMS_NEW_NUMBERS_PERCENT", "100"),
     ])
     .await;
     let ask = |instance: &ServerProcess, phone: &str| {
@@ -296,7 +297,11 @@ async fn exit_status(instance: &mut ServerProcess) -> std::process::ExitStatus {
 
 #[tokio::test]
 async fn requests_at_once_on_both_instances_keep_the_daily_budget() {
-    let pair = Pair::start(&[("LIMIT_SMS_PER_DAY", "5")]).await;
+    let pair = Pair::start(&[
+        ("LIMIT_SMS_PER_DAY", "5"),
+        ("LIMIT_SMS_NEW_NUMBERS_PERCENT", "100"),
+    ])
+    .await;
     // 16 numbers at once, half through each instance: each instance decides its own
     // in batches, and the batches of both take turns.
     let asks = (0..16).map(|n| {
@@ -309,4 +314,39 @@ async fn requests_at_once_on_both_instances_keep_the_daily_budget() {
     assert_eq!(refused, vec![AppError::DailyBudget; 11]);
     assert_eq!(pair.exolve.sent().len(), 5);
     assert_eq!(pair.count("SELECT COUNT(*) FROM sms_sends").await, 5);
+}
+
+#[tokio::test]
+async fn both_instances_keep_to_the_new_numbers_lane() {
+    let pair = Pair::start(&[("LIMIT_SMS_PER_DAY", "4")]).await;
+    let owner = Browser::new(&pair.a.base, &[]);
+    owner.request_code(PHONE).await.expect("a first sign-in");
+    owner
+        .verify(&pair.exolve.last_code_to(PHONE_DIGITS))
+        .await
+        .expect("signed in on A");
+    let new_number = |instance: &ServerProcess, n: u32| {
+        let browser = Browser::new(&instance.base, &[]);
+        async move { browser.request_code(&format!("+7999000{n:04}")).await }
+    };
+    new_number(&pair.b, 1)
+        .await
+        .expect("the lane's second, on B");
+    // Half of 4: the lane is spent, on either instance.
+    assert_eq!(
+        new_number(&pair.a, 2).await,
+        Err(AppError::NewNumbersBudget)
+    );
+    assert_eq!(
+        new_number(&pair.b, 3).await,
+        Err(AppError::NewNumbersBudget)
+    );
+    // The owner's browser draws on the rest of the budget, through B.
+    let owner = owner.at(&pair.b.base);
+    owner.sign_out().await.expect("signed out");
+    owner
+        .request_code(PHONE)
+        .await
+        .expect("the owner's known browser");
+    assert_eq!(pair.exolve.sent().len(), 3);
 }

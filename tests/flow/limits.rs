@@ -125,7 +125,11 @@ async fn ten_sms_per_client_address_per_hour() {
 #[tokio::test]
 async fn the_daily_budget_holds_for_the_whole_service() {
     let app = TestApp::builder()
-        .policy(|p| p.limits[Limit::SmsPerDay] = 3)
+        .policy(|p| {
+            p.limits[Limit::SmsPerDay] = 3;
+            // Every number here is new: the lane is the whole budget.
+            p.limits[Limit::NewNumbersShareOfDay] = 100;
+        })
         .start()
         .await;
     for n in 0..3 {
@@ -232,7 +236,11 @@ async fn refused_requests_do_not_count_against_the_caps() {
 #[tokio::test]
 async fn the_daily_budget_frees_each_send_exactly_a_day_after_it() {
     let app = TestApp::builder()
-        .policy(|p| p.limits[Limit::SmsPerDay] = 2)
+        .policy(|p| {
+            p.limits[Limit::SmsPerDay] = 2;
+            // Every number here is new: the lane is the whole budget.
+            p.limits[Limit::NewNumbersShareOfDay] = 100;
+        })
         .start()
         .await;
     app.browser().request_code(&phone(0).0).await.expect("1st");
@@ -280,6 +288,7 @@ async fn requests_at_once_do_not_overshoot_any_cap() {
             p.limits[Limit::SmsPerPhonePerHour] = 3;
             p.limits[Limit::SmsPerIpPerHour] = 4;
             p.limits[Limit::SmsPerDay] = 9;
+            p.limits[Limit::NewNumbersShareOfDay] = 100;
         })
         .start()
         .await;

@@ -12,6 +12,7 @@ mod edge;
 mod exolve_failures;
 mod fuzz;
 mod instances;
+mod lanes;
 mod limits;
 mod pages;
 mod passkeys;

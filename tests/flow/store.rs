@@ -3,7 +3,7 @@
 
 use sms_auth::{
     error::AppError,
-    otp::Policy,
+    otp::{Lane, Policy},
     phone::Phone,
     store::{
         self, Allowance, Footprint, NewSession, NewVerification, SessionLimits, Store, WrongGuess,
@@ -27,6 +27,7 @@ async fn with_code_at(store: &dyn Store, id_hash: &str, phone: &str, at: i64) {
                 replaces: None,
                 phone: &phone,
                 allowance: &Allowance::shared(),
+                lane: Lane::New,
                 code_digest: &[0; 32],
                 created_at: at,
                 expires_at: at + 300,
@@ -67,6 +68,7 @@ async fn the_days_count_holds_for_a_request_that_began_before_a_purge() {
         .await
         .expect("standing");
     assert_eq!(standing.sends.sent_last_day, 2);
+    assert_eq!(standing.sends.sent_new_last_day, 2, "and so does its lane");
 }
 
 #[tokio::test]
@@ -133,7 +135,14 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
     };
     for _ in 0..2 {
         store
-            .record_wrong_guess("code", &phone, &Allowance::shared(), &Footprint::default(), START, &policy)
+            .record_wrong_guess(
+                "code",
+                &phone,
+                &Allowance::shared(),
+                &Footprint::default(),
+                START,
+                &policy,
+            )
             .await
             .expect("counted");
     }

@@ -307,10 +307,12 @@ async fn a_released_database_upgrades_without_losing_what_it_holds() {
     assert_eq!(
         (
             standing.sends.sent_last_day,
+            standing.sends.sent_new_last_day,
             standing.sends.sent_from_ip_last_hour
         ),
-        (1, 1),
-        "the day's budget and the address's cap still count it"
+        (1, 1, 1),
+        "the day's budget, the new numbers' lane (the number has no account) and the \
+         address's cap still count it"
     );
 
     let owner = Phone::parse(OWNER, &[7]).expect("phone");

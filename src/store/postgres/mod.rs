@@ -143,6 +143,9 @@ pub(in crate::store) const HISTORIES: &str = "SELECT j.op,
        (COALESCE((SELECT total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
         - COALESCE((SELECT total FROM sms_send_totals WHERE second <= (j.now - 86400)
                     ORDER BY second DESC LIMIT 1), 0)) AS of_day,
+       (COALESCE((SELECT new_total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
+        - COALESCE((SELECT new_total FROM sms_send_totals WHERE second <= (j.now - 86400)
+                    ORDER BY second DESC LIMIT 1), 0)) AS of_day_new,
        (SELECT f.at + 3600 FROM failed_attempts f
         WHERE f.phone = j.phone AND f.allowance = j.allowance AND f.at > (j.now - 3600)
         ORDER BY f.at DESC LIMIT 1 OFFSET j.failures - 1) AS locked_until
@@ -265,7 +268,8 @@ impl Engine for PgStore {
     }
 
     /// One statement for the whole batch: the ids are drawn first, so each send's
-    /// event can name it; the running totals take each second's sends at once.
+    /// event can name it; the running totals (all sends', new numbers') take each
+    /// second's sends at once.
     async fn record_codes(
         tx: &mut PgConnection,
         jobs: &[&SendJob],
@@ -274,12 +278,13 @@ impl Engine for PgStore {
                 SELECT j.*, nextval(pg_get_serial_sequence('sms_sends', 'id')) AS id
                 FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[],
                             $6::text[], $7::text[], $8::text[], $9::text[], $10::bytea[],
-                            $11::int8[])
+                            $11::int8[], $12::text[])
                   WITH ORDINALITY AS j(phone, ip, now, allowance, device, country, network,
-                                       id_hash, replaces, digest, expires_at, op)),
+                                       id_hash, replaces, digest, expires_at, lane, op)),
             sends AS (
-                INSERT INTO sms_sends (id, phone, ip, sent_at, allowance) OVERRIDING SYSTEM VALUE
-                SELECT id, phone, ip, now, allowance FROM j),
+                INSERT INTO sms_sends (id, phone, ip, sent_at, allowance, lane)
+                OVERRIDING SYSTEM VALUE
+                SELECT id, phone, ip, now, allowance, lane FROM j),
             events AS (
                 INSERT INTO security_events
                   (account_id, at, kind, device, country, network, send_id)
@@ -292,22 +297,32 @@ impl Engine for PgStore {
                 INSERT INTO verifications
                   (id_hash, phone, code_digest, created_at, expires_at, allowance)
                 SELECT id_hash, phone, digest, now, expires_at, allowance FROM j),
-            seconds AS (SELECT now AS second, COUNT(*) AS sends FROM j GROUP BY now),
+            seconds AS (
+                SELECT now AS second, COUNT(*) AS sends,
+                       COUNT(*) FILTER (WHERE lane = 'new') AS new_sends
+                FROM j GROUP BY now),
             later AS (
                 UPDATE sms_send_totals t
                 SET total = t.total + (SELECT SUM(s.sends) FROM seconds s
-                                       WHERE s.second < t.second)
+                                       WHERE s.second < t.second),
+                    new_total = t.new_total + (SELECT SUM(s.new_sends) FROM seconds s
+                                               WHERE s.second < t.second)
                 WHERE t.second > (SELECT MIN(second) FROM seconds)
                   AND t.second NOT IN (SELECT second FROM seconds)),
             totals AS (
-                INSERT INTO sms_send_totals (second, total)
+                INSERT INTO sms_send_totals (second, total, new_total)
                 SELECT s.second,
                        COALESCE((SELECT t.total FROM sms_send_totals t
                                  WHERE t.second <= s.second
                                  ORDER BY t.second DESC LIMIT 1), 0)
-                       + (SELECT SUM(b.sends) FROM seconds b WHERE b.second <= s.second)
+                       + (SELECT SUM(b.sends) FROM seconds b WHERE b.second <= s.second),
+                       COALESCE((SELECT t.new_total FROM sms_send_totals t
+                                 WHERE t.second <= s.second
+                                 ORDER BY t.second DESC LIMIT 1), 0)
+                       + (SELECT SUM(b.new_sends) FROM seconds b WHERE b.second <= s.second)
                 FROM seconds s
-                ON CONFLICT (second) DO UPDATE SET total = excluded.total)
+                ON CONFLICT (second) DO UPDATE SET total = excluded.total,
+                  new_total = excluded.new_total)
             SELECT id FROM j ORDER BY op";
         let text = |pick: fn(&SendJob) -> &str| jobs.iter().map(|j| pick(j)).collect::<Vec<_>>();
         let unknown =
@@ -328,6 +343,7 @@ impl Engine for PgStore {
                     .collect::<Vec<_>>(),
             )
             .bind(jobs.iter().map(|j| j.expires_at).collect::<Vec<_>>())
+            .bind(text(|j| j.lane.key()))
             .fetch_all(tx)
             .await
     }

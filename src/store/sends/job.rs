@@ -7,7 +7,7 @@ use crate::store::{
 };
 use crate::{
     error::AppError,
-    otp::{Policy, SendKey},
+    otp::{Lane, Policy, SendKey},
 };
 
 /// A code to send: the SMS to count and the code to store once it is granted.
@@ -15,6 +15,7 @@ pub(in crate::store) struct SendJob {
     pub(in crate::store) phone: String,
     pub(in crate::store) allowance: String,
     pub(in crate::store) ip: String,
+    pub(in crate::store) lane: Lane,
     pub(in crate::store) now: i64,
     pub(in crate::store) from: Footprint,
     pub(in crate::store) policy: Policy,
@@ -31,6 +32,7 @@ impl SendJob {
             phone: &self.phone,
             allowance: &self.allowance,
             ip: &self.ip,
+            lane: self.lane,
             at: self.now,
         }
     }

@@ -22,7 +22,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    otp::{Limit, Policy},
+    otp::{Lane, Limit, Policy},
     phone::Phone,
 };
 
@@ -93,13 +93,17 @@ pub(super) const ALERT_HISTORY: &str = "SELECT
         - COALESCE((SELECT total FROM sms_send_totals WHERE second <= $5
                     ORDER BY second DESC LIMIT 1), 0))";
 
-/// Uncounts the send $1 from the running totals (before its row goes).
-pub(super) const UNCOUNT_SEND: &str = "UPDATE sms_send_totals SET total = total - 1
+/// Uncounts the send $1 from the running totals, and from its lane's (before its row
+/// goes).
+pub(super) const UNCOUNT_SEND: &str = "UPDATE sms_send_totals SET total = total - 1,
+       new_total = new_total - (SELECT CASE WHEN lane = 'new' THEN 1 ELSE 0 END
+                                FROM sms_sends WHERE id = $1)
      WHERE second >= (SELECT sent_at FROM sms_sends WHERE id = $1)";
 
 /// The allowance alerts are counted under in `sms_sends`: neither the number's
 /// shared one (`shared`) nor a device's (a 64-digit hash), so alerts count in the
 /// daily budget but never in a phone's own caps; and from no address (`ip` NULL).
+/// They go to accounts' owners: spent from the trusted lane (the column's default).
 pub(super) const ALERT_ALLOWANCE: &str = "alert";
 
 #[async_trait]
@@ -152,6 +156,7 @@ where
                 phone: code.phone.e164().to_owned(),
                 allowance: code.allowance.key().to_owned(),
                 ip: ip.to_owned(),
+                lane: code.lane,
                 now: code.created_at,
                 from: from.clone(),
                 policy: policy.clone(),
@@ -235,7 +240,11 @@ where
         .fetch_one(&mut *tx)
         .await?;
         for statement in COUNT_SEND.iter() {
-            sqlx::query(statement).bind(now).execute(&mut *tx).await?;
+            sqlx::query(statement)
+                .bind(now)
+                .bind(Lane::Trusted.key())
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(AlertClaim::Granted(SendTicket(id)))

@@ -47,6 +47,9 @@ pub(in crate::store) const STANDING: &str = "WITH account AS (
             (COALESCE((SELECT total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
              - COALESCE((SELECT total FROM sms_send_totals WHERE second <= ($6 - 86400)
                          ORDER BY second DESC LIMIT 1), 0)) AS of_day,
+            (COALESCE((SELECT new_total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
+             - COALESCE((SELECT new_total FROM sms_send_totals WHERE second <= ($6 - 86400)
+                         ORDER BY second DESC LIMIT 1), 0)) AS of_day_new,
             (SELECT f.at + 3600 FROM failed_attempts f
              WHERE f.phone = $1 AND f.allowance = chosen.allowance_key AND f.at > ($6 - 3600)
              ORDER BY f.at DESC LIMIT 1 OFFSET $9 - 1) AS locked_until

@@ -34,33 +34,43 @@ pub(in crate::store) const HISTORY: &str = "SELECT
        (COALESCE((SELECT total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
         - COALESCE((SELECT total FROM sms_send_totals WHERE second <= ($4 - 86400)
                     ORDER BY second DESC LIMIT 1), 0)) AS of_day,
+       (COALESCE((SELECT new_total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
+        - COALESCE((SELECT new_total FROM sms_send_totals WHERE second <= ($4 - 86400)
+                    ORDER BY second DESC LIMIT 1), 0)) AS of_day_new,
        (SELECT f.at + 3600 FROM failed_attempts f
         WHERE f.phone = $1 AND f.allowance = $3 AND f.at > ($4 - 3600)
         ORDER BY f.at DESC LIMIT 1 OFFSET $7 - 1) AS locked_until";
 
 /// Bound parameters per write.
-const RECORD_PARAMS: usize = 12;
+const RECORD_PARAMS: usize = 13;
 
 /// Writes a granted reservation: its send, counted in `sms_sends` (its id read back,
-/// tagged with its place in the batch) and in the running totals (as
-/// `history::COUNT_SEND`); the code sent, in the activity of the phone's account if
+/// tagged with its place in the batch) and in the running totals, its lane's
+/// included (as `history::COUNT_SEND`); the code sent, in the activity of the phone's account if
 /// it has one; the new code, killing the live one it replaces. Binds: $1 the phone,
 /// $2 the address, $3 now, $4 the allowance, $5 the device, $6 the country, $7 the
 /// network, $8 the new code's id hash, $9 the one it replaces, $10 its digest, $11
-/// its expiry, $12 its place in the batch.
+/// its expiry, $12 its place in the batch, $13 its lane.
 pub(in crate::store) const RECORD: &str =
-    "INSERT INTO sms_sends (phone, ip, sent_at, allowance) VALUES ($1, $2, $3, $4);
+    "INSERT INTO sms_sends (phone, ip, sent_at, allowance, lane) VALUES ($1, $2, $3, $4, $13);
      SELECT $12 AS op, last_insert_rowid() AS id;
      INSERT INTO security_events
        (account_id, at, kind, device, country, network, send_id)
       SELECT id, $3, 'code_sent', $5, $6, $7, last_insert_rowid()
       FROM accounts WHERE phone = $1;
-     UPDATE sms_send_totals SET total = total + 1 WHERE second > $3;
-     INSERT INTO sms_send_totals (second, total)
+     UPDATE sms_send_totals SET total = total + 1,
+       new_total = new_total + CASE WHEN $13 = 'new' THEN 1 ELSE 0 END
+      WHERE second > $3;
+     INSERT INTO sms_send_totals (second, total, new_total)
       VALUES ($3, COALESCE((SELECT t.total FROM sms_send_totals t
                             WHERE t.second <= $3
-                            ORDER BY t.second DESC LIMIT 1), 0) + 1)
-      ON CONFLICT (second) DO UPDATE SET total = excluded.total;
+                            ORDER BY t.second DESC LIMIT 1), 0) + 1,
+              COALESCE((SELECT t.new_total FROM sms_send_totals t
+                        WHERE t.second <= $3
+                        ORDER BY t.second DESC LIMIT 1), 0)
+              + CASE WHEN $13 = 'new' THEN 1 ELSE 0 END)
+      ON CONFLICT (second) DO UPDATE SET total = excluded.total,
+        new_total = excluded.new_total;
      DELETE FROM verifications WHERE id_hash = $9 AND consumed_at IS NULL;
      INSERT INTO verifications
        (id_hash, phone, code_digest, created_at, expires_at, allowance)
@@ -125,7 +135,8 @@ pub(super) async fn record(
                 .bind(&job.replaces)
                 .bind(&job.code_digest)
                 .bind(job.expires_at)
-                .bind(op);
+                .bind(op)
+                .bind(job.lane.key());
         }
         let mut rows = query.fetch_all(&mut *tx).await?;
         rows.sort_by_key(|(op, _)| *op);
@@ -145,8 +156,8 @@ mod tests {
         assert!(sql.contains("phone = $1 ") && sql.contains("phone = $8 "));
         assert!(sql.contains("$14") && !sql.contains("$15"));
         let sql = record_sql(2);
-        assert!(sql.contains("VALUES ($13, $14, $15, $16)"));
-        assert!(sql.contains("SELECT $12 AS op") && sql.contains("SELECT $24 AS op"));
-        assert!(sql.contains("$24") && !sql.contains("$25"));
+        assert!(sql.contains("VALUES ($14, $15, $16, $17, $26)"));
+        assert!(sql.contains("SELECT $12 AS op") && sql.contains("SELECT $25 AS op"));
+        assert!(sql.contains("$26") && !sql.contains("$27"));
     }
 }
