@@ -29,7 +29,8 @@ mod traits;
 use std::sync::Arc;
 
 pub use model::{
-    Account, AccountId, ActivityEvent, AlertAbout, AlertClaim, Allowance, EndedBy, EventDetail,
+    Account, AccountId, ActivityEvent, AlertAbout, AlertClaim, Allowance, BudgetSpend, EndedBy,
+    EventDetail,
     EventKind, Footprint, LiveSession, NewSession, NewVerification, Novelty, OutboxMessage,
     SendTicket, SessionInfo, SessionLimits, SignInMethod, SignedIn, Standing, Verification, Word,
     WrongGuess, ACTIVITY_KEEP_SECS, COUNTRY_MEMORY_SECS, DEVICE_COOKIE_SECS,

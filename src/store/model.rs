@@ -389,6 +389,14 @@ impl Word for AlertAbout {
     }
 }
 
+/// The SMS of the last 24 hours, as the store counted them for every instance: all
+/// of them (codes and alerts), and the codes to new numbers among them (their lane).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BudgetSpend {
+    pub all: u32,
+    pub new: u32,
+}
+
 /// What became of a claim to alert the owner about a new sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AlertClaim {

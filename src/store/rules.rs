@@ -13,7 +13,7 @@ use crate::{
         sends::{
             history::{COUNT_SEND, DAY_WINDOW, IP_WINDOW, PHONE_WINDOW},
             standing::STANDING,
-            ALERT_HISTORY,
+            ALERT_HISTORY, BUDGET_SPEND,
         },
         sqlite::{
             sends::{HISTORY, RECORD},
@@ -265,6 +265,14 @@ fn every_send_is_counted_by_the_rules() {
     let [later, own] = count_send("$3", "$13");
     assert!(applies(RECORD, &later) && applies(RECORD, &own));
     assert!(applies(ALERT_HISTORY, &sends_since("$5")));
+    assert_eq!(
+        squeeze(BUDGET_SPEND),
+        squeeze(&format!(
+            "SELECT {}, {}",
+            sends_since("$1"),
+            running_since("new_total", "$1")
+        ))
+    );
 }
 
 #[test]

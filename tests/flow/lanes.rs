@@ -61,6 +61,16 @@ async fn an_attack_of_new_numbers_gets_its_lane_and_the_owners_keep_signing_in()
     );
     assert_eq!(refusals, vec![AppError::NewNumbersBudget; 180 - 28]);
     assert_eq!(app.exolve.sent().len(), 30);
+    let metrics = app.metrics().await;
+    for line in [
+        "sms_auth_budget_spent{lane=\"new\"} 30",
+        "sms_auth_budget_limit{lane=\"new\"} 30",
+        "sms_auth_budget_spent{lane=\"trusted\"} 0",
+        "sms_auth_budget_limit{lane=\"trusted\"} 60",
+        "sms_auth_rate_limited_total{limit=\"sms_new_numbers_per_day\"} 152",
+    ] {
+        assert!(metrics.contains(line), "{line} missing in\n{metrics}");
+    }
 
     // The owner's own browser, known to the account: a code, and in.
     owner
@@ -91,6 +101,10 @@ async fn an_attack_of_new_numbers_gets_its_lane_and_the_owners_keep_signing_in()
     // device: trusted sends, past the new numbers' lane.
     assert_eq!(app.alerts_to(RETURNING.1).await.len(), 1);
     assert_eq!(app.exolve.sent().len(), 33);
+    assert!(app
+        .metrics()
+        .await
+        .contains("sms_auth_budget_spent{lane=\"trusted\"} 3"));
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ use prometheus_client::{
     metrics::{
         counter::Counter,
         family::Family,
+        gauge::Gauge,
         histogram::{exponential_buckets, Histogram},
     },
     registry::Registry,
@@ -20,7 +21,11 @@ use prometheus_client::{
 
 use http::{Method, StatusCode};
 
-use crate::{error::AppError, otp::Limit};
+use crate::{
+    error::AppError,
+    otp::{Lane, Limit, Policy},
+    store::BudgetSpend,
+};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct Reason {
@@ -40,6 +45,11 @@ struct Signal {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct LimitLabel {
     limit: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LaneLabel {
+    lane: &'static str,
 }
 
 /// The labels of a timed request: both from fixed sets, so no client can make a
@@ -100,6 +110,8 @@ pub struct Metrics {
     security_alerts: Family<Outcome, Counter>,
     new_sign_ins: Family<Signal, Counter>,
     passkeys: Family<Outcome, Counter>,
+    budget_spent: Family<LaneLabel, Gauge>,
+    budget_limit: Family<LaneLabel, Gauge>,
     latency: LatencyFamily,
 }
 
@@ -124,6 +136,8 @@ impl Metrics {
         let security_alerts = Family::<Outcome, Counter>::default();
         let new_sign_ins = Family::<Signal, Counter>::default();
         let passkeys = Family::<Outcome, Counter>::default();
+        let budget_spent = Family::<LaneLabel, Gauge>::default();
+        let budget_limit = Family::<LaneLabel, Gauge>::default();
         let latency = LatencyFamily::new_with_constructor(latency_histogram);
         registry.register("sms_sent", "SMS accepted by the sender", sms_sent.clone());
         registry.register(
@@ -158,6 +172,19 @@ impl Metrics {
             passkeys.clone(),
         );
         registry.register(
+            "budget_spent",
+            "SMS of the last 24 hours, by the budget's lane they were spent from: new \
+             (codes to numbers never signed in with), trusted (the rest: codes to numbers \
+             that have signed in, and alerts); read from the store when scraped",
+            budget_spent.clone(),
+        );
+        registry.register(
+            "budget_limit",
+            "What each lane may spend in 24 hours: new, its share of the budget; trusted, \
+             the whole budget (less what the new lane spent)",
+            budget_limit.clone(),
+        );
+        registry.register(
             "http_request_duration_seconds",
             "Time to answer an HTTP request, by method and status",
             latency.clone(),
@@ -171,7 +198,27 @@ impl Metrics {
             security_alerts,
             new_sign_ins,
             passkeys,
+            budget_spent,
+            budget_limit,
             latency,
+        }
+    }
+
+    /// Sets each lane's spend of the last 24 hours, as the store counted it, and its
+    /// limit under `policy`.
+    pub fn budget(&self, spend: BudgetSpend, policy: &Policy) {
+        let whole = policy.limit(Limit::SmsPerDay);
+        for (lane, spent, limit) in [
+            (Lane::New, spend.new, policy.new_numbers_lane()),
+            (Lane::Trusted, spend.all.saturating_sub(spend.new), whole),
+        ] {
+            let label = LaneLabel { lane: lane.key() };
+            self.budget_spent
+                .get_or_create(&label)
+                .set(i64::from(spent));
+            self.budget_limit
+                .get_or_create(&label)
+                .set(i64::from(limit));
         }
     }
 
@@ -281,6 +328,9 @@ mod tests {
         metrics.verification(&Ok::<(), AppError>(()));
         metrics.refused(&AppError::ResendCooldown { seconds: 3 });
         metrics.refused(&AppError::InvalidPhone);
+        let mut policy = Policy::default();
+        policy.limits[Limit::SmsPerDay] = 60;
+        metrics.budget(BudgetSpend { all: 41, new: 30 }, &policy);
         let text = metrics.render();
         for line in [
             "sms_auth_sms_sent_total 1",
@@ -290,6 +340,10 @@ mod tests {
             "sms_auth_verifications_total{result=\"success\"} 1",
             "sms_auth_rate_limited_total{limit=\"resend_cooldown\"} 1",
             "sms_auth_rate_limited_total{limit=\"phone_failures_per_hour\"} 1",
+            "sms_auth_budget_spent{lane=\"new\"} 30",
+            "sms_auth_budget_spent{lane=\"trusted\"} 11",
+            "sms_auth_budget_limit{lane=\"new\"} 30",
+            "sms_auth_budget_limit{lane=\"trusted\"} 60",
         ] {
             assert!(text.contains(line), "{line} missing in\n{text}");
         }

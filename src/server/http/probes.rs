@@ -18,7 +18,14 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// The counters of this instance, and the budget's spend as the store counts it
+/// for every instance.
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    // Unread (the database does not answer): the gauges keep their last values, and
+    // `/readyz` tells the trouble.
+    if let Ok(spend) = state.store.budget_spend(state.clock.now()).await {
+        state.metrics.budget(spend, &state.settings.policy);
+    }
     (
         [(
             header::CONTENT_TYPE,

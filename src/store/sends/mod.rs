@@ -15,10 +15,10 @@ use self::{history::COUNT_SEND, job::SendJob};
 use super::{
     engine::{Bind, Column, Conn, Db, Engine},
     model::{
-        AccountId, AlertClaim, Allowance, Footprint, NewVerification, SendTicket, Standing,
-        COUNTRY_MEMORY_SECS,
+        AccountId, AlertClaim, Allowance, BudgetSpend, Footprint, NewVerification, SendTicket,
+        Standing, COUNTRY_MEMORY_SECS,
     },
-    rows::StandingOf,
+    rows::{count, StandingOf},
 };
 use crate::{
     error::AppError,
@@ -72,6 +72,9 @@ pub trait SendStore: Send + Sync + 'static {
         policy: &Policy,
     ) -> Result<AlertClaim, AppError>;
 
+    /// The SMS of the budget's day before `now`, all and the new numbers' lane.
+    async fn budget_spend(&self, now: i64) -> Result<BudgetSpend, AppError>;
+
     /// When the last SMS on `allowance` went to this phone, if within the last day.
     async fn last_sms_to(
         &self,
@@ -91,6 +94,16 @@ pub(super) const ALERT_HISTORY: &str = "SELECT
        (SELECT COUNT(*) FROM sms_sends WHERE phone = $3 AND allowance = $4 AND sent_at > $5),
        (COALESCE((SELECT total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
         - COALESCE((SELECT total FROM sms_send_totals WHERE second <= $5
+                    ORDER BY second DESC LIMIT 1), 0))";
+
+/// The sends made after $1, all and the new numbers' lane (the running totals, as
+/// `store/rules.rs` spells the count).
+pub(super) const BUDGET_SPEND: &str = "SELECT
+       (COALESCE((SELECT total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
+        - COALESCE((SELECT total FROM sms_send_totals WHERE second <= $1
+                    ORDER BY second DESC LIMIT 1), 0)),
+       (COALESCE((SELECT new_total FROM sms_send_totals ORDER BY second DESC LIMIT 1), 0)
+        - COALESCE((SELECT new_total FROM sms_send_totals WHERE second <= $1
                     ORDER BY second DESC LIMIT 1), 0))";
 
 /// Uncounts the send $1 from the running totals, and from its lane's (before its row
@@ -248,6 +261,17 @@ where
         }
         tx.commit().await?;
         Ok(AlertClaim::Granted(SendTicket(id)))
+    }
+
+    async fn budget_spend(&self, now: i64) -> Result<BudgetSpend, AppError> {
+        let (all, new): (i64, i64) = sqlx::query_as(BUDGET_SPEND)
+            .bind(now - DAY_WINDOW)
+            .fetch_one(self.reader())
+            .await?;
+        Ok(BudgetSpend {
+            all: count(all),
+            new: count(new),
+        })
     }
 
     async fn last_sms_to(
