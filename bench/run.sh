@@ -6,6 +6,7 @@
 # bare Leptos app's (bench/bare), and Lighthouse's scores of the pages.
 #   bench/run.sh                          both backends
 #   BENCH_BACKENDS=sqlite bench/run.sh    one
+# Then it runs benches/attack.rs: an SMS-pumping flood beside the customers' sign-ins.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
@@ -17,3 +18,7 @@ cargo leptos build --release --precompress --split
 # The bare Leptos app the first visit is weighed against (its own target folder).
 (cd bench/bare && cargo leptos build --release --precompress)
 cargo bench --no-default-features --features ssr --bench load
+# The SMS-pumping flood beside the customers' sign-ins (BENCH_ATTACK=0 leaves it out).
+if [ "${BENCH_ATTACK:-1}" != 0 ]; then
+  cargo bench --no-default-features --features ssr --bench attack
+fi

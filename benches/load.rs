@@ -12,6 +12,8 @@
 //! load: read the ratios to the ceiling measured in the same round, and the medians
 //! of several rounds.
 
+#[path = "common/mod.rs"]
+mod common;
 #[path = "load/fill.rs"]
 mod fill;
 #[path = "load/lighthouse.rs"]
@@ -22,178 +24,26 @@ mod pg;
 mod process;
 
 use std::{
-    collections::HashMap,
     path::{Path, PathBuf},
     process::Command,
     sync::{
         atomic::{AtomicUsize, Ordering},
-        Arc, Mutex,
+        Arc,
     },
-    time::{Duration, Instant},
 };
 
-use axum::{extract::State, routing::post, Json, Router};
 use process::{free_port, ServerProcess};
+
+use common::{
+    client, client_address, cookie_of, measure, median, peak_rss_kib, phone, start_server,
+    FakeExolve, Figures,
+};
 
 const CONCURRENCY: [usize; 3] = [1, 8, 64];
 const REQUESTS: usize = 2_000;
 const HEALTHZ_REQUESTS: usize = 10_000;
 /// Each concurrency level is measured this many times; the medians are printed.
 const ROUNDS: usize = 3;
-
-/// Codes the fake Exolve was asked to send, by destination.
-#[derive(Clone, Default)]
-struct FakeExolve {
-    codes: Arc<Mutex<HashMap<String, String>>>,
-}
-
-async fn send_sms(
-    State(fake): State<FakeExolve>,
-    Json(body): Json<serde_json::Value>,
-) -> Json<serde_json::Value> {
-    let destination = body["destination"].as_str().unwrap_or_default().to_owned();
-    let code = body["text"]
-        .as_str()
-        .and_then(|text| text.rsplit_once('#'))
-        .map(|(_, code)| code.trim().to_owned())
-        .unwrap_or_default();
-    fake.codes.lock().expect("codes").insert(destination, code);
-    Json(serde_json::json!({"message_id": "1"}))
-}
-
-impl FakeExolve {
-    async fn start() -> (Self, String) {
-        let fake = Self::default();
-        let app = Router::new()
-            .route("/messaging/v1/SendSMS", post(send_sms))
-            .with_state(fake.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind fake exolve");
-        let url = format!("http://{}", listener.local_addr().expect("address"));
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        (fake, url)
-    }
-
-    fn code_to(&self, digits: &str) -> Option<String> {
-        self.codes.lock().expect("codes").get(digits).cloned()
-    }
-}
-
-/// The release server with the limits raised for the run.
-async fn start_server(root: &Path, database_url: &str, exolve_url: &str) -> ServerProcess {
-    let binary = root.join("target/release/sms-auth");
-    assert!(
-        binary.exists() && root.join("target/site/pkg").exists(),
-        "build first: cargo leptos build --release --precompress (bench/run.sh does)"
-    );
-    let port = free_port();
-    let mut command = Command::new(binary);
-    command
-        .current_dir(root)
-        .env("LEPTOS_ENV", "PROD")
-        // A host name, as a deployment has: passkeys are on.
-        .env("PUBLIC_ORIGIN", format!("http://localhost:{port}"))
-        .env("DATABASE_URL", database_url)
-        .env("EXOLVE_API_URL", exolve_url)
-        .env("EXOLVE_API_KEY", "bench-key")
-        .env("EXOLVE_SENDER", "79990000000")
-        .env("APP_SECRET", "bench-secret-bench-secret-bench-secret")
-        .env("OTP_RESEND_COOLDOWN_SECS", "0")
-        .env("LIMIT_SMS_PER_PHONE_PER_HOUR", "100000")
-        .env("LIMIT_SMS_PER_IP_PER_HOUR", "1000000")
-        .env("LIMIT_SMS_PER_DAY", "100000000")
-        // Each request comes from an address of its own, as told by a trusted proxy.
-        .env("TRUSTED_PROXIES", "127.0.0.1")
-        .env("RUST_LOG", "warn");
-    ServerProcess::start(command, port).await
-}
-
-/// The most resident memory the process `pid` has had, in KiB.
-fn peak_rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-#[derive(Clone, Copy, Default)]
-struct Figures {
-    per_sec: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    /// `per_sec` ÷ the `/healthz` ceiling of the same round.
-    ratio: f64,
-}
-
-/// Each figure's median over the rounds.
-fn median(rounds: &[Figures]) -> Figures {
-    let of = |pick: fn(&Figures) -> f64| {
-        let mut values: Vec<f64> = rounds.iter().map(pick).collect();
-        values.sort_by(f64::total_cmp);
-        values[values.len() / 2]
-    };
-    Figures {
-        per_sec: of(|f| f.per_sec),
-        p50_ms: of(|f| f.p50_ms),
-        p99_ms: of(|f| f.p99_ms),
-        ratio: of(|f| f.ratio),
-    }
-}
-
-/// Sends `count` requests from `clients` concurrent clients, each waiting for its
-/// answer before the next; `request(i)` makes the i-th. Every answer must be 200.
-async fn measure<F, Fut>(clients: usize, count: usize, request: F) -> Figures
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = reqwest::Result<reqwest::Response>> + Send,
-{
-    let request = Arc::new(request);
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..clients {
-        let (request, next) = (request.clone(), next.clone());
-        tasks.spawn(async move {
-            let mut latencies = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= count {
-                    return latencies;
-                }
-                let sent = Instant::now();
-                let response = request(i).await.expect("request");
-                let status = response.status();
-                let body = response.bytes().await.expect("body");
-                assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-                latencies.push(sent.elapsed());
-            }
-        });
-    }
-    let mut latencies: Vec<Duration> = tasks.join_all().await.into_iter().flatten().collect();
-    let elapsed = started.elapsed();
-    latencies.sort();
-    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
-    Figures {
-        per_sec: count as f64 / elapsed.as_secs_f64(),
-        p50_ms: at(0.50).as_secs_f64() * 1e3,
-        p99_ms: at(0.99).as_secs_f64() * 1e3,
-        ratio: 1.0,
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .pool_max_idle_per_host(256)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
 
 /// The concurrency levels: all, or those `BENCH_CLIENTS` lists (`64` or `1,8`).
 fn concurrency() -> Vec<usize> {
@@ -204,37 +54,6 @@ fn concurrency() -> Vec<usize> {
             .collect(),
         Err(_) => CONCURRENCY.to_vec(),
     }
-}
-
-/// An address of its own for every request of the run: private ones (no country),
-/// or with `BENCH_ADDRESSES=public` addresses the country database places in Russia,
-/// so every request looks its country up and the country rules run.
-fn client_address(n: usize) -> String {
-    if std::env::var("BENCH_ADDRESSES").as_deref() == Ok("public") {
-        format!("95.{}.{}.{}", 24 + ((n >> 16) & 7), (n >> 8) & 255, n & 255)
-    } else {
-        format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
-    }
-}
-
-/// A phone number of its own for every request of the run.
-fn phone(n: usize) -> String {
-    format!("+7999{n:07}")
-}
-
-fn cookie_of(response: &reqwest::Response, name: &str) -> Option<String> {
-    let prefix = format!("{name}=");
-    response
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| {
-            c.strip_prefix(&prefix)?
-                .split(';')
-                .next()
-                .map(str::to_owned)
-        })
 }
 
 /// Asks for `count` codes (8 at a time) and returns each browser's cookie and code.
@@ -472,7 +291,18 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> Report {
     println!("\n## {label}\n");
     let (fake, exolve_url) = FakeExolve::start().await;
     let mut next_phone = 0;
-    let server = start_server(root, database_url, &exolve_url).await;
+    let server = start_server(
+        root,
+        database_url,
+        &exolve_url,
+        &[
+            ("OTP_RESEND_COOLDOWN_SECS", "0"),
+            ("LIMIT_SMS_PER_PHONE_PER_HOUR", "100000"),
+            ("LIMIT_SMS_PER_IP_PER_HOUR", "1000000"),
+            ("LIMIT_SMS_PER_DAY", "100000000"),
+        ],
+    )
+    .await;
     let rows = measure_levels(&server.base, &fake, &mut next_phone, &concurrency(), label).await;
     let transfer = first_visit(&client(), &server.base, "/signup").await;
     let audits = if auditing() {
@@ -498,7 +328,18 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> Report {
             before as f64 / 1e6,
             fill::size(database_url).await as f64 / 1e6
         );
-        let server = start_server(root, database_url, &exolve_url).await;
+        let server = start_server(
+        root,
+        database_url,
+        &exolve_url,
+        &[
+            ("OTP_RESEND_COOLDOWN_SECS", "0"),
+            ("LIMIT_SMS_PER_PHONE_PER_HOUR", "100000"),
+            ("LIMIT_SMS_PER_IP_PER_HOUR", "1000000"),
+            ("LIMIT_SMS_PER_DAY", "100000000"),
+        ],
+    )
+    .await;
         let rows = measure_levels(&server.base, &fake, &mut next_phone, &[64], label).await;
         drop(server);
         println!("\nOn the filled store:\n");
