@@ -437,6 +437,7 @@ mod tests {
             ("OTP_MAX_TRIES", "0"),
             ("LIMIT_SMS_PER_DAY", "-1"),
             ("LIMIT_ALERTS_PER_ACCOUNT_PER_DAY", "1001"),
+            ("LIMIT_SMS_NEW_NUMBERS_PERCENT", "101"),
             ("OTP_ALLOWED_COUNTRIES", "7,abc"),
             ("OTP_ALLOWED_COUNTRIES", ","),
         ];
@@ -465,6 +466,7 @@ mod tests {
             ("LIMIT_SMS_PER_PHONE_PER_HOUR", "50"),
             ("LIMIT_SMS_PER_IP_PER_HOUR", "500"),
             ("LIMIT_SMS_PER_DAY", "10"),
+            ("LIMIT_SMS_NEW_NUMBERS_PERCENT", "30"),
             ("LIMIT_PHONE_FAILURES_PER_HOUR", "7"),
             ("LIMIT_ALERTS_PER_ACCOUNT_PER_DAY", "0"),
             ("OTP_ALLOWED_COUNTRIES", "7, +375"),
@@ -480,6 +482,7 @@ mod tests {
         assert_eq!(c.policy.limit(Limit::SmsPerPhonePerHour), 50);
         assert_eq!(c.policy.limit(Limit::SmsPerIpPerHour), 500);
         assert_eq!(c.policy.limit(Limit::SmsPerDay), 10);
+        assert_eq!(c.policy.new_numbers_lane(), 3);
         assert_eq!(c.policy.limit(Limit::PhoneFailuresPerHour), 7);
         assert_eq!(c.policy.limit(Limit::AlertsPerAccountPerDay), 0);
         assert_eq!(c.policy.allowed_countries, vec![7, 375]);
