@@ -5,7 +5,7 @@
 async fn main() -> std::process::ExitCode {
     use sms_auth::server::{
         config::Config,
-        purge,
+        operator, purge,
         serve::serve,
         state::{AppState, StartError},
     };
@@ -43,6 +43,7 @@ async fn main() -> std::process::ExitCode {
         check_hash_file(&leptos_options)?;
         let state = AppState::from_config(config, leptos_options).await?;
         purge::spawn(state.clone());
+        operator::spawn(state.clone());
         serve(state).await
     };
     match started.await {

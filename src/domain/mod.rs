@@ -7,6 +7,7 @@
 //! - `session`: opening, reading, listing and ending sessions;
 //! - `passkeys`: registering, signing in with, renaming and removing passkeys;
 //! - `alerts`: telling the owner of a new sign-in or a passkey change;
+//! - `operator`: telling the operator as the daily budget's lanes fill;
 //! - `activity`: the account's security events;
 //! - `client`, `devices`, `token`, `user_agent`: who asks, the device cookie, random
 //!   ids and their hashes, a browser's name.
@@ -15,6 +16,7 @@ pub mod activity;
 pub mod alerts;
 pub mod client;
 pub mod devices;
+pub mod operator;
 pub mod passkeys;
 pub mod session;
 pub mod signin;

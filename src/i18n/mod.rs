@@ -214,6 +214,14 @@ pub struct Texts {
     /// The alert after a sign-in from a new device or country. `{host}`: the site;
     /// `{details}`: device, country and time. No link, ever.
     pub sms_alert: &'static str,
+    /// The operator's alerts (`OPERATOR_PHONES`), as the daily budget's lanes fill:
+    /// the new numbers' lane past 80% and spent, the whole budget past 80% and spent.
+    /// `{spent}`, `{limit}`: its SMS of the last 24 hours and what it may spend. No
+    /// link, ever.
+    pub sms_operator_new_lane_80: &'static str,
+    pub sms_operator_new_lane_spent: &'static str,
+    pub sms_operator_budget_80: &'static str,
+    pub sms_operator_budget_spent: &'static str,
     pub err_invalid_phone: &'static str,
     pub err_country: &'static str,
     /// `{n}`: seconds left.

@@ -32,6 +32,8 @@ pub enum Limit {
     PasskeyStartsPerIpPerHour,
     /// Security SMS (alerts) one account gets in 24 hours.
     AlertsPerAccountPerDay,
+    /// Alerts the operator (`OPERATOR_PHONES`) gets in 24 hours, each event once.
+    OperatorAlertsPerDay,
 }
 
 /// What a limit counts against.
@@ -65,7 +67,7 @@ pub struct Spec {
 }
 
 impl Limit {
-    pub const ALL: [Limit; 8] = [
+    pub const ALL: [Limit; 9] = [
         Limit::ResendCooldown,
         Limit::SmsPerPhonePerHour,
         Limit::SmsPerIpPerHour,
@@ -74,6 +76,7 @@ impl Limit {
         Limit::PhoneFailuresPerHour,
         Limit::PasskeyStartsPerIpPerHour,
         Limit::AlertsPerAccountPerDay,
+        Limit::OperatorAlertsPerDay,
     ];
 
     /// The table.
@@ -153,6 +156,13 @@ impl Limit {
                 "LIMIT_ALERTS_PER_ACCOUNT_PER_DAY",
                 "alerts_per_account_per_day",
             ),
+            Limit::OperatorAlertsPerDay => row(
+                Service,
+                Some(DAY),
+                (5, 0, 100),
+                "LIMIT_OPERATOR_ALERTS_PER_DAY",
+                "operator_alerts_per_day",
+            ),
         }
     }
 
@@ -180,7 +190,7 @@ impl Limit {
             Limit::SmsPerDay => AppError::DailyBudget,
             Limit::NewNumbersShareOfDay => AppError::NewNumbersBudget,
             Limit::PhoneFailuresPerHour => AppError::PhoneLocked { until: at },
-            Limit::AlertsPerAccountPerDay => return None,
+            Limit::AlertsPerAccountPerDay | Limit::OperatorAlertsPerDay => return None,
         })
     }
 

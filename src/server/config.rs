@@ -10,6 +10,7 @@ use url::{Origin, Url};
 use crate::server::http::client_ip::TrustedProxies;
 use crate::{
     otp::{Limit, Limits, Policy},
+    phone::Phone,
     store::SessionLimits,
 };
 
@@ -161,6 +162,8 @@ pub struct Config {
     pub geoip_db: Option<PathBuf>,
     /// `ALERTS=off` turns off the owner's SMS alerts of new sign-ins.
     pub alerts: bool,
+    /// `OPERATOR_PHONES`: who is told by SMS as the daily budget's lanes fill.
+    pub operator_phones: Vec<Phone>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sms-auth.db?mode=rwc";
@@ -289,9 +292,14 @@ impl Config {
             Some("off") => false,
             Some(_) => return Err(ConfigError::new("ALERTS", "on or off")),
         };
+        let operator_phones = match var("OPERATOR_PHONES") {
+            None => Vec::new(),
+            Some(list) => parse_phones(&list, &policy.allowed_countries)?,
+        };
         Ok(Self {
             geoip_db: var("GEOIP_DB").map(PathBuf::from),
             alerts,
+            operator_phones,
             production,
             exolve,
             database_url: DatabaseUrl(database_url),
@@ -324,6 +332,23 @@ where
             format!("a whole number from {} to {}", range.start(), range.end()),
         )),
     }
+}
+
+/// Mobile numbers of the countries served, separated by commas; blank: none.
+fn parse_phones(list: &str, allowed: &[u16]) -> Result<Vec<Phone>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|number| !number.is_empty())
+        .map(|number| {
+            Phone::parse(number, allowed).map_err(|_| {
+                ConfigError::new(
+                    "OPERATOR_PHONES",
+                    "mobile numbers of the countries served, separated by commas, like \
+                     +79991234567,+79997654321",
+                )
+            })
+        })
+        .collect()
 }
 
 fn parse_countries(list: &str) -> Result<Vec<u16>, ConfigError> {
@@ -440,6 +465,8 @@ mod tests {
             ("LIMIT_SMS_NEW_NUMBERS_PERCENT", "101"),
             ("OTP_ALLOWED_COUNTRIES", "7,abc"),
             ("OTP_ALLOWED_COUNTRIES", ","),
+            ("OPERATOR_PHONES", "+79991234567, 12345"),
+            ("OPERATOR_PHONES", "+12025550123"),
         ];
         for (name, value) in cases {
             let e = config(&[(name, value)]).err();
@@ -474,8 +501,11 @@ mod tests {
             ("SESSION_IDLE_SECS", "3600"),
             ("DATABASE_URL", "postgres://app@db/sms"),
             ("TRUSTED_PROXIES", "10.0.0.0/8"),
+            ("OPERATOR_PHONES", "8 999 123-45-67, +7 999 765 43 21,"),
         ])
         .unwrap_or_else(|e| panic!("{e}"));
+        let operators: Vec<_> = c.operator_phones.iter().map(Phone::e164).collect();
+        assert_eq!(operators, ["+79991234567", "+79997654321"]);
         assert_eq!(c.policy.code_ttl_secs, 120);
         assert_eq!(c.policy.max_tries, 3);
         assert_eq!(c.policy.resend_cooldown_secs(), 0);

@@ -9,6 +9,7 @@
 pub mod config;
 pub mod geo;
 pub mod http;
+pub mod operator;
 pub mod purge;
 pub mod relying_party;
 pub mod serve;

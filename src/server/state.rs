@@ -38,6 +38,8 @@ pub struct Settings {
     pub geo: GeoIp,
     /// Whether the owner gets an SMS after a sign-in from a new device or country.
     pub alerts: bool,
+    /// Who is told as the daily budget's lanes fill (`domain/operator.rs`).
+    pub operator_phones: Vec<crate::phone::Phone>,
     /// The WebAuthn relying party of `public_origin`; `None` (no passkeys) when the
     /// origin is an IP address.
     pub passkeys: Option<webauthn_rs::Webauthn>,
@@ -65,6 +67,7 @@ impl Settings {
             trusted_proxies: config.trusted_proxies.clone(),
             geo,
             alerts: config.alerts,
+            operator_phones: config.operator_phones.clone(),
         }
     }
 

@@ -14,6 +14,7 @@ mod codes;
 mod columns;
 mod engine;
 mod model;
+mod operator;
 mod outbox;
 pub mod passkeys;
 mod postgres;
@@ -40,7 +41,8 @@ pub use passkeys::PasskeyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    ActivityStore, CodeStore, OutboxStore, RetentionStore, SendStore, SessionStore, Store,
+    ActivityStore, CodeStore, OperatorStore, OutboxStore, RetentionStore, SendStore, SessionStore,
+    Store,
 };
 
 /// Opens the store `url` names: `postgres://` (or `postgresql://`) for PostgreSQL,

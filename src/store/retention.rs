@@ -69,6 +69,10 @@ pub(super) fn purge_steps(now: i64, limits: SessionLimits) -> Vec<PurgeStep> {
             now - DAY_WINDOW - CLOCK_SLACK_SECS,
         ),
         removes(
+            "DELETE FROM operator_alerts WHERE at <= $1",
+            now - Limit::OperatorAlertsPerDay.window_secs(),
+        ),
+        removes(
             "DELETE FROM failed_attempts WHERE at <= $1",
             now - FAILURES_WINDOW,
         ),

@@ -5,6 +5,7 @@
 pub use super::{
     activity::ActivityStore,
     codes::CodeStore,
+    operator::OperatorStore,
     outbox::OutboxStore,
     passkeys::{CeremonyStore, PasskeyStore},
     retention::RetentionStore,
@@ -22,6 +23,7 @@ pub trait Store:
     + PasskeyStore
     + CeremonyStore
     + OutboxStore
+    + OperatorStore
     + RetentionStore
     + Send
     + Sync
@@ -37,6 +39,7 @@ impl<T> Store for T where
         + PasskeyStore
         + CeremonyStore
         + OutboxStore
+        + OperatorStore
         + RetentionStore
         + Send
         + Sync

@@ -13,6 +13,7 @@ mod exolve_failures;
 mod fuzz;
 mod instances;
 mod lanes;
+mod operator;
 mod limits;
 mod pages;
 mod passkeys;

@@ -237,6 +237,8 @@ pub struct TestAppBuilder {
     localhost: bool,
     /// Development mode's second origin (`http://127.0.0.1:<port>` beside localhost).
     dev_alias: bool,
+    /// `OPERATOR_PHONES`.
+    operator_phones: &'static str,
 }
 
 impl TestApp {
@@ -259,6 +261,7 @@ impl TestApp {
             geoip: true,
             localhost: false,
             dev_alias: false,
+            operator_phones: "",
         }
     }
 
@@ -409,6 +412,12 @@ impl TestAppBuilder {
         self
     }
 
+    /// `OPERATOR_PHONES`: who is told as the budget's lanes fill.
+    pub fn operator_phones(mut self, list: &'static str) -> Self {
+        self.operator_phones = list;
+        self
+    }
+
     /// Sends SMS somewhere other than the fake Exolve (a closed port, say).
     pub fn exolve_url(mut self, url: String) -> Self {
         self.exolve_url = Some(url);
@@ -455,6 +464,7 @@ impl TestAppBuilder {
             ("APP_SECRET", SECRET),
             ("TRUSTED_PROXIES", self.trusted_proxies.as_str()),
             ("ALERTS", if self.alerts { "on" } else { "off" }),
+            ("OPERATOR_PHONES", self.operator_phones),
             // Development: SMS go to the outbox, and a localhost site takes posts from
             // its loopback address too.
             ("LEPTOS_ENV", if self.dev_outbox || self.dev_alias { "DEV" } else { "PROD" }),
