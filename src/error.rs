@@ -78,6 +78,12 @@ pub enum AppError {
     /// A passkey's name must be 1 to 64 characters.
     #[error("a passkey name is 1 to 64 characters")]
     PasskeyName,
+    /// A proof of work that does not check: forged, unsolved, for another number.
+    #[error("the browser check failed")]
+    ChallengeFailed,
+    /// A proof of work answered after its challenge expired (10 minutes).
+    #[error("the browser check has expired")]
+    ChallengeExpired,
     #[error("internal error")]
     Internal,
     /// The call did not reach the server function or its answer was unreadable.
@@ -138,6 +144,8 @@ impl AppError {
             | Self::CodeExpired
             | Self::TooManyTries
             | Self::NoPendingVerification
+            | Self::ChallengeFailed
+            | Self::ChallengeExpired
             | Self::Transport(_) => StatusCode::BAD_REQUEST,
             Self::ResendCooldown { .. }
             | Self::PhoneHourlyCap

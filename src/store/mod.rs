@@ -10,6 +10,7 @@
 
 mod activity;
 mod batches;
+mod challenges;
 mod codes;
 mod columns;
 mod engine;
@@ -41,7 +42,7 @@ pub use passkeys::PasskeyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    ActivityStore, CodeStore, OperatorStore, OutboxStore, RetentionStore, SendStore, SessionStore,
+    ActivityStore, ChallengeStore, CodeStore, OperatorStore, OutboxStore, RetentionStore, SendStore, SessionStore,
     Store,
 };
 

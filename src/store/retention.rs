@@ -68,6 +68,8 @@ pub(super) fn purge_steps(now: i64, limits: SessionLimits) -> Vec<PurgeStep> {
              WHERE second < (SELECT MAX(second) FROM sms_send_totals WHERE second <= $1)",
             now - DAY_WINDOW - CLOCK_SLACK_SECS,
         ),
+        // A challenge answered is kept while an answer to it could still check.
+        removes("DELETE FROM spent_challenges WHERE expires_at <= $1", now),
         removes(
             "DELETE FROM operator_alerts WHERE at <= $1",
             now - Limit::OperatorAlertsPerDay.window_secs(),

@@ -4,6 +4,7 @@
 
 pub use super::{
     activity::ActivityStore,
+    challenges::ChallengeStore,
     codes::CodeStore,
     operator::OperatorStore,
     outbox::OutboxStore,
@@ -24,6 +25,7 @@ pub trait Store:
     + CeremonyStore
     + OutboxStore
     + OperatorStore
+    + ChallengeStore
     + RetentionStore
     + Send
     + Sync
@@ -40,6 +42,7 @@ impl<T> Store for T where
         + CeremonyStore
         + OutboxStore
         + OperatorStore
+        + ChallengeStore
         + RetentionStore
         + Send
         + Sync

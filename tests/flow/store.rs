@@ -3,7 +3,7 @@
 
 use sms_auth::{
     error::AppError,
-    otp::{Lane, Policy},
+    otp::{pow, Lane, Policy},
     phone::Phone,
     store::{
         self, Allowance, Footprint, NewSession, NewVerification, SessionLimits, Store, WrongGuess,
@@ -247,4 +247,51 @@ fn with_limit(limit: Limit, value: u32) -> Policy {
     let mut policy = Policy::default();
     policy.limits[limit] = value;
     policy
+}
+
+#[tokio::test]
+async fn a_proof_of_work_is_spent_once_and_forgotten_when_it_expires() {
+    let (url, _dir) = fresh_database().await;
+    let store = store::connect(&url, 4).await.expect("store");
+    let owner = Phone::parse("+79991234567", &[7]).expect("phone");
+    let secret = b"the app's secret, long enough for it";
+    let challenge = pow::issue(secret, &owner, 1_000, START).expect("issued");
+    let mut options = altcha::SolveChallengeOptions::new(&challenge);
+    options.timeout_ms = 0;
+    let solution = altcha::solve_challenge(options)
+        .expect("solvable")
+        .expect("solved");
+    let answer = serde_json::to_string(&altcha::Payload {
+        challenge,
+        solution,
+    })
+    .expect("json");
+    let proof = pow::check(secret, &answer, &owner, START + 1).expect("checks");
+    // The same answer sent eight times at once: one is spent, the others refused.
+    let spends = (0..8).map(|_| store.spend_challenge(&proof));
+    let spent = futures::future::join_all(spends).await;
+    assert_eq!(
+        spent.iter().filter(|s| matches!(s, Ok(true))).count(),
+        1,
+        "{spent:?}"
+    );
+    assert!(spent.iter().all(Result::is_ok));
+    assert!(!store.spend_challenge(&proof).await.expect("spent"));
+    // Kept while it could still check; gone once it cannot.
+    store
+        .purge(proof.expires_at - 1, SessionLimits::default())
+        .await
+        .expect("purge");
+    assert!(!store.spend_challenge(&proof).await.expect("still spent"));
+    store
+        .purge(proof.expires_at, SessionLimits::default())
+        .await
+        .expect("purge");
+    assert_eq!(
+        pow::check(secret, &answer, &owner, proof.expires_at),
+        Err(AppError::ChallengeExpired),
+        "no answer to it checks any more"
+    );
+    // So its row could go: the store forgot it.
+    assert!(store.spend_challenge(&proof).await.expect("forgotten"));
 }

@@ -1,0 +1,8 @@
+-- The same as migrations/sqlite/0010, in PostgreSQL's types.
+-- The proofs of work answered (src/otp/pow.rs): each challenge's nonce, kept until
+-- the challenge expires, so a solved challenge lets one request through, ever.
+CREATE TABLE spent_challenges (
+    nonce      TEXT PRIMARY KEY,
+    expires_at BIGINT NOT NULL   -- unix seconds
+);
+CREATE INDEX spent_challenges_expires ON spent_challenges (expires_at);
