@@ -3,6 +3,7 @@
 //! Plain logic with no HTTP or SQL in it, tested with an explicit clock value.
 
 pub mod code;
+pub mod guard;
 pub mod limits;
 pub mod policy;
 pub mod pow;

@@ -1,0 +1,147 @@
+//! The conversion guard's rules (issue 17): SMS pumping sends codes to many numbers
+//! of a range (often consecutive: the operator shares the termination fee) and enters
+//! none, so a range, or a country, whose codes to new numbers are rarely entered is
+//! challenged, longer each time it trips again. Pure: the store counts, this decides.
+//!
+//! Not applied yet: the store's counts per range and country come next.
+
+use crate::phone::Phone;
+
+/// Digits a range leaves off a number: a range is a "1k prefix", as Twilio's.
+const RANGE_DROPS: usize = 3;
+
+/// A number's range: its E.164 form without its last 3 digits (`+7900123` `4` for
+/// `+79001234567`).
+pub fn range_of(phone: &Phone) -> &str {
+    let e164 = phone.e164();
+    &e164[..e164.len().saturating_sub(RANGE_DROPS)]
+}
+
+/// Codes sent to new numbers of a range or country over a window, and how many of
+/// them were entered (their first sign-ins).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Conversion {
+    pub sent: u32,
+    pub verified: u32,
+}
+
+/// When a range or country trips: at least `min_sends` codes sent in the window,
+/// and no more than `percent` of them entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trip {
+    pub min_sends: u32,
+    pub percent: u32,
+}
+
+impl Trip {
+    /// Whether `conversion` trips the guard.
+    pub fn trips(self, conversion: Conversion) -> bool {
+        conversion.sent >= self.min_sends.max(1)
+            && u64::from(conversion.verified) * 100
+                <= u64::from(conversion.sent) * u64::from(self.percent)
+    }
+}
+
+/// How long each challenge of a scope lasts, the first and each time it trips again
+/// within `REPEAT_SECS` of the last one's end: 15 minutes, 1 hour, 4 hours, 12 hours.
+pub const LEVELS_SECS: [i64; 4] = [15 * 60, 3600, 4 * 3600, 12 * 3600];
+
+/// A trip this soon after the last challenge ended is the attack going on.
+pub const REPEAT_SECS: i64 = 24 * 3600;
+
+/// A scope's challenge: its level (an index of `LEVELS_SECS`) and when it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Challenged {
+    pub level: usize,
+    pub until: i64,
+}
+
+impl Challenged {
+    /// Whether it holds at `now`.
+    pub fn holds(self, now: i64) -> bool {
+        now < self.until
+    }
+}
+
+/// The challenge a scope gets when it trips at `now`, after its `last` one (if it
+/// had one): a challenge that still holds stays as it is; one that ended within
+/// `REPEAT_SECS` is followed by the next level (the last level repeats); else the
+/// first level.
+pub fn escalate(last: Option<Challenged>, now: i64) -> Challenged {
+    let level = match last {
+        Some(last) if last.holds(now) => return last,
+        Some(last) if now - last.until < REPEAT_SECS => (last.level + 1).min(LEVELS_SECS.len() - 1),
+        _ => 0,
+    };
+    Challenged {
+        level,
+        until: now + LEVELS_SECS[level],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000;
+
+    #[test]
+    fn a_range_is_the_number_without_its_last_three_digits() {
+        let phone = Phone::parse("+7 900 123-45-67", &[7]).expect("phone");
+        assert_eq!(range_of(&phone), "+79001234");
+        let neighbour = Phone::parse("89001234000", &[7]).expect("phone");
+        assert_eq!(range_of(&neighbour), range_of(&phone));
+        let other = Phone::parse("+79001235000", &[7]).expect("phone");
+        assert_ne!(range_of(&other), range_of(&phone));
+    }
+
+    #[test]
+    fn a_scope_trips_at_its_minimum_with_few_codes_entered() {
+        let trip = Trip {
+            min_sends: 10,
+            percent: 35,
+        };
+        let at = |sent, verified| trip.trips(Conversion { sent, verified });
+        assert!(!at(9, 0), "below the minimum");
+        assert!(at(10, 0));
+        assert!(at(20, 7), "35% exactly");
+        assert!(!at(20, 8), "40%");
+        assert!(!at(0, 0));
+        let anything = Trip {
+            min_sends: 0,
+            percent: 100,
+        };
+        assert!(!anything.trips(Conversion::default()), "no sends, no trip");
+        assert!(anything.trips(Conversion {
+            sent: 1,
+            verified: 1
+        }));
+    }
+
+    #[test]
+    fn challenges_lengthen_while_the_attack_goes_on_and_start_over_after() {
+        let first = escalate(None, NOW);
+        assert_eq!(
+            first,
+            Challenged {
+                level: 0,
+                until: NOW + 900
+            }
+        );
+        assert!(first.holds(NOW + 899) && !first.holds(NOW + 900));
+        assert_eq!(escalate(Some(first), NOW + 10), first, "it still holds");
+        let second = escalate(Some(first), NOW + 900);
+        assert_eq!((second.level, second.until), (1, NOW + 900 + 3600));
+        let third = escalate(Some(second), second.until + 60);
+        let fourth = escalate(Some(third), third.until);
+        let fifth = escalate(Some(fourth), fourth.until);
+        assert_eq!(
+            [third.level, fourth.level, fifth.level],
+            [2, 3, 3],
+            "12 hours at most"
+        );
+        assert_eq!(fifth.until - fourth.until, 12 * 3600);
+        let later = escalate(Some(fifth), fifth.until + REPEAT_SECS);
+        assert_eq!(later.level, 0, "a day without a trip: from the start");
+    }
+}
