@@ -58,6 +58,36 @@ struct Customers {
     devices: Vec<String>,
 }
 
+/// A browser without cookies asks for a code to `number` from `address` and enters
+/// it: the answer to the code, or `None` when no code was given.
+async fn sign_in(
+    http: &reqwest::Client,
+    base: &str,
+    fake: &FakeExolve,
+    number: &str,
+    address: &str,
+) -> Option<reqwest::Response> {
+    let asked = http
+        .post(format!("{base}/api/request_code"))
+        .header("x-forwarded-for", address)
+        .form(&[("phone", number)])
+        .send()
+        .await
+        .expect("request code");
+    let vid = cookie_of(&asked, "vid")?;
+    let code = fake
+        .code_to(number.trim_start_matches('+'))
+        .expect("code sent");
+    let verified = http
+        .post(format!("{base}/api/verify_code"))
+        .header(reqwest::header::COOKIE, format!("vid={vid}"))
+        .form(&[("code", code.as_str())])
+        .send()
+        .await
+        .expect("verify");
+    Some(verified)
+}
+
 /// Signs the customers in, each from a browser of its own: their first sign-ins
 /// (codes to new numbers, from the lane), after which their numbers and browsers are
 /// trusted.
@@ -66,24 +96,9 @@ async fn sign_in_customers(base: &str, fake: &FakeExolve) -> Customers {
     let (mut phones, mut devices) = (Vec::new(), Vec::new());
     for n in 0..CUSTOMERS {
         let number = phone(n);
-        let asked = http
-            .post(format!("{base}/api/request_code"))
-            .header("x-forwarded-for", client_address(n))
-            .form(&[("phone", number.as_str())])
-            .send()
+        let verified = sign_in(&http, base, fake, &number, &client_address(n))
             .await
-            .expect("request code");
-        let vid = cookie_of(&asked, "vid").expect("a code for a customer");
-        let code = fake
-            .code_to(number.trim_start_matches('+'))
-            .expect("code sent");
-        let verified = http
-            .post(format!("{base}/api/verify_code"))
-            .header(reqwest::header::COOKIE, format!("vid={vid}"))
-            .form(&[("code", code.as_str())])
-            .send()
-            .await
-            .expect("verify");
+            .expect("a code for a customer");
         devices.push(cookie_of(&verified, "did").expect("a device cookie"));
         phones.push(number);
     }
@@ -191,27 +206,10 @@ async fn sign_ins_during(base: &str, fake: &FakeExolve, customers: &Customers) -
     let http = client();
     let mut signed_in = 0;
     for (n, number) in customers.phones.iter().enumerate() {
-        let asked = http
-            .post(format!("{base}/api/request_code"))
-            .header("x-forwarded-for", client_address(900_000 + n))
-            .form(&[("phone", number.as_str())])
-            .send()
-            .await
-            .expect("request code");
-        let Some(vid) = cookie_of(&asked, "vid") else {
-            continue;
-        };
-        let code = fake
-            .code_to(number.trim_start_matches('+'))
-            .expect("code sent");
-        let verified = http
-            .post(format!("{base}/api/verify_code"))
-            .header(reqwest::header::COOKIE, format!("vid={vid}"))
-            .form(&[("code", code.as_str())])
-            .send()
-            .await
-            .expect("verify");
-        signed_in += usize::from(cookie_of(&verified, "sid").is_some());
+        let address = client_address(900_000 + n);
+        if let Some(verified) = sign_in(&http, base, fake, number, &address).await {
+            signed_in += usize::from(cookie_of(&verified, "sid").is_some());
+        }
     }
     let mut newcomers = 0;
     for n in 0..NEWCOMERS {
