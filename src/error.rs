@@ -78,6 +78,12 @@ pub enum AppError {
     /// A passkey's name must be 1 to 64 characters.
     #[error("a passkey name is 1 to 64 characters")]
     PasskeyName,
+    /// A code to this new number goes out only after the browser solves a proof of
+    /// work (`challenge`: ALTCHA's challenge, as JSON), answered in the `altcha`
+    /// field: its range or country enters few of its codes until `until` (unix
+    /// seconds), or codes to new numbers are nearly spent today (no end known).
+    #[error("a browser check is required before a code is sent")]
+    ChallengeRequired { challenge: String, until: Option<i64> },
     /// A proof of work that does not check: forged, unsolved, for another number.
     #[error("the browser check failed")]
     ChallengeFailed,
@@ -138,7 +144,9 @@ impl AppError {
             | Self::PasskeyReplayed
             | Self::PasskeyExpired
             | Self::NoPasskeyCeremony => StatusCode::BAD_REQUEST,
-            Self::PasskeyNeedsFreshSignIn => StatusCode::FORBIDDEN,
+            Self::PasskeyNeedsFreshSignIn | Self::ChallengeRequired { .. } => {
+                StatusCode::FORBIDDEN
+            }
             Self::PasskeyAlreadyAdded => StatusCode::CONFLICT,
             Self::WrongCode { .. }
             | Self::CodeExpired

@@ -54,6 +54,12 @@ impl Phone {
         format!("{head}***{tail}")
     }
 
+    /// Its country's calling code (`7`); `None` only for a stored number the
+    /// numbering plan no longer knows.
+    pub fn calling_code(&self) -> Option<u16> {
+        phonenumber::parse(None, &self.0).ok().map(|n| n.code().value())
+    }
+
     /// `+7 999 123-45-67`: the owner's own number on the account page.
     pub fn display(&self) -> String {
         phonenumber::parse(None, &self.0)

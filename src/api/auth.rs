@@ -21,12 +21,16 @@ pub struct PendingCodeView {
     pub resend_in_secs: u32,
 }
 
-/// `POST /api/request_code` with `phone`: sends a code and goes to `/verify`.
+/// `POST /api/request_code` with `phone` (and `altcha`, the answer to a proof of
+/// work a new number may be asked for): sends a code and goes to `/verify`.
 #[server(prefix = "/api", endpoint = "request_code")]
-pub async fn request_code(#[server(default)] phone: String) -> Result<(), AppError> {
+pub async fn request_code(
+    #[server(default)] phone: String,
+    #[server(default)] altcha: String,
+) -> Result<(), AppError> {
     RequestContext::run(|request| async move {
         let phone = Phone::parse(&phone, &request.state.settings.policy.allowed_countries)?;
-        signin::send_code(&request.state, &Client::of(&request), &phone)
+        signin::send_code(&request.state, &Client::of(&request), &phone, Some(&altcha))
             .await?
             .hand(&request);
         leptos_axum::redirect("/verify");
@@ -35,13 +39,14 @@ pub async fn request_code(#[server(default)] phone: String) -> Result<(), AppErr
     .await
 }
 
-/// `POST /api/resend_code`: a new code to the number pending in this browser.
+/// `POST /api/resend_code` (with `altcha`, as `request_code`): a new code to the
+/// number pending in this browser.
 #[server(prefix = "/api", endpoint = "resend_code")]
-pub async fn resend_code() -> Result<(), AppError> {
+pub async fn resend_code(#[server(default)] altcha: String) -> Result<(), AppError> {
     RequestContext::run(|request| async move {
         let client = Client::of(&request);
         let (_, pending) = signin::pending(&request.state, &client).await?;
-        signin::send_code(&request.state, &client, &pending.phone)
+        signin::send_code(&request.state, &client, &pending.phone, Some(&altcha))
             .await?
             .hand(&request);
         leptos_axum::redirect("/verify");

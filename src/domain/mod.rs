@@ -16,6 +16,7 @@ pub mod activity;
 pub mod alerts;
 pub mod client;
 pub mod devices;
+pub mod guard;
 pub mod operator;
 pub mod passkeys;
 pub mod session;

@@ -2,6 +2,7 @@
 
 use crate::domain::{
     client::{Client, SetCookie},
+    guard,
     session::{self, Opened},
     token,
 };
@@ -9,7 +10,7 @@ use crate::server::state::AppState;
 use crate::{
     clock::format_utc,
     error::AppError,
-    otp::{code, Attempt, Lane, Policy},
+    otp::{code, guard::Scopes, Attempt, Lane, Policy},
     phone::Phone,
     sms::text::code_sms,
     store::{NewVerification, Verification, WrongGuess, EXPIRED_CODES_KEPT_SECS},
@@ -20,10 +21,13 @@ pub use super::client::VERIFICATION_COOKIE;
 /// Counts the SMS against every limit and stores a new code (killing the one this
 /// browser had), in one step, then sends it; the cookie that binds the code to the
 /// browser. A code whose SMS failed is deleted: it is never usable.
+/// `answer`: the browser's proof of work, which a new number may be asked for first
+/// (`guard.rs`).
 pub async fn send_code(
     state: &AppState,
     client: &Client,
     phone: &Phone,
+    answer: Option<&str>,
 ) -> Result<SetCookie, AppError> {
     let policy = &state.settings.policy;
     let now = client.now;
@@ -46,6 +50,12 @@ pub async fn send_code(
     policy
         .check_send(&standing.sends, lane, now)
         .inspect_err(refused)?;
+    // A new number's range and country, where the conversion guard watches it;
+    // trusted requests are never challenged.
+    let scopes = (lane == Lane::New).then(|| Scopes::of(phone));
+    if let Some(scopes) = &scopes {
+        guard::admit(state, client, phone, scopes, &standing.sends, answer).await?;
+    }
     let verification_id = token::new_id();
     let id_hash = token::hash(&verification_id);
     // A resend replaces this browser's own code; codes of other browsers live on.
@@ -60,6 +70,7 @@ pub async fn send_code(
                 phone,
                 allowance: &allowance,
                 lane,
+                guard: scopes.as_ref(),
                 code_digest: &code::digest(state.secret(), &verification_id, &code),
                 created_at: now,
                 expires_at: now + policy.code_ttl_secs,
@@ -181,6 +192,17 @@ async fn check(state: &AppState, client: &Client, guess: &str) -> Result<Opened,
     .ok_or(AppError::NoPendingVerification)?;
     let account = &opened.account;
     tracing::info!(phone = %account.phone, account = %account.id, "signed in");
+    if opened.first {
+        // A new number's code entered: its range and country convert. The sign-in
+        // stands if the count fails (the store's error is logged).
+        let counted = state
+            .store
+            .count_first_sign_in(&Scopes::of(&account.phone), now)
+            .await;
+        if counted.is_err() {
+            tracing::warn!("a first sign-in was not counted by the guard");
+        }
+    }
     opened.cookies.push(SetCookie::clear(VERIFICATION_COOKIE));
     Ok(opened)
 }
@@ -227,7 +249,7 @@ mod tests {
     async fn a_code_goes_out_once_and_is_bound_to_the_browser_that_asked() {
         let dir = tempfile::tempdir().expect("dir");
         let (state, _) = state(&dir).await;
-        let cookie = send_code(&state, &browser("10.0.0.1", None, NOW), &phone())
+        let cookie = send_code(&state, &browser("10.0.0.1", None, NOW), &phone(), None)
             .await
             .expect("sent");
         assert_eq!(cookie.name, VERIFICATION_COOKIE);
@@ -260,7 +282,7 @@ mod tests {
     async fn a_request_within_the_cooldown_is_refused_and_sends_nothing() {
         let dir = tempfile::tempdir().expect("dir");
         let (state, clock) = state(&dir).await;
-        let cookie = send_code(&state, &browser("10.0.0.1", None, NOW), &phone())
+        let cookie = send_code(&state, &browser("10.0.0.1", None, NOW), &phone(), None)
             .await
             .expect("sent");
         let cooldown = state.settings.policy.resend_cooldown_secs();
@@ -272,7 +294,7 @@ mod tests {
 
         clock.advance(1);
         let again = browser("10.0.0.1", Some(&cookie.value), NOW + 1);
-        let refused = send_code(&state, &again, &phone()).await.err();
+        let refused = send_code(&state, &again, &phone(), None).await.err();
         assert!(
             matches!(refused, Some(AppError::ResendCooldown { .. })),
             "{refused:?}"
@@ -352,12 +374,12 @@ mod tests {
     async fn a_resend_replaces_this_browsers_code_and_no_other() {
         let dir = tempfile::tempdir().expect("dir");
         let (state, clock) = state(&dir).await;
-        let first = send_code(&state, &browser("10.0.0.1", None, NOW), &phone())
+        let first = send_code(&state, &browser("10.0.0.1", None, NOW), &phone(), None)
             .await
             .expect("sent");
         let later = NOW + state.settings.policy.resend_cooldown_secs();
         clock.advance(later - NOW);
-        let other = send_code(&state, &browser("10.0.0.2", None, later), &phone())
+        let other = send_code(&state, &browser("10.0.0.2", None, later), &phone(), None)
             .await
             .expect("another browser's");
         clock.advance(state.settings.policy.resend_cooldown_secs());
@@ -366,6 +388,7 @@ mod tests {
             &state,
             &browser("10.0.0.1", Some(&first.value), now),
             &phone(),
+            None,
         )
         .await
         .expect("resent");

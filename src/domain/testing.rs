@@ -91,7 +91,7 @@ pub async fn last_code(state: &AppState) -> String {
 /// A browser at `address` that asked for a code to [`phone`] at `now` and holds its
 /// cookie, with the code the SMS brought.
 pub async fn asked(state: &AppState, address: &str, now: i64) -> (Client, String) {
-    let cookie = signin::send_code(state, &browser(address, None, now), &phone())
+    let cookie = signin::send_code(state, &browser(address, None, now), &phone(), None)
         .await
         .expect("a code sent");
     let code = last_code(state).await;

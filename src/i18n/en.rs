@@ -78,6 +78,8 @@ pub const TEXTS: Texts = Texts {
     err_ip_cap: "Too many codes were requested from your network. Try again in an hour.",
     err_budget: "We cannot send more codes today. Please try again tomorrow.",
     err_new_numbers_budget: "We are not sending codes to new numbers right now: too many are being requested. Please try again later.",
+    err_challenge_required: "Codes to new numbers are sent only after an automatic browser check right now, and it needs JavaScript. Turn JavaScript on and try again, or try again later.",
+    err_challenge_required_until: "Codes to numbers like yours are often requested and never entered right now, so a code goes out only after an automatic browser check, and it needs JavaScript. Turn JavaScript on and try again, or try again after {time}.",
     err_challenge_failed: "The browser check failed. Reload the page and try again.",
     err_challenge_expired: "The browser check has expired. Please try again.",
     err_locked: "Too many wrong codes for this number. Sign-in is locked until {time}.",

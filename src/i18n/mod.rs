@@ -230,6 +230,8 @@ pub struct Texts {
     pub err_ip_cap: &'static str,
     pub err_budget: &'static str,
     pub err_new_numbers_budget: &'static str,
+    pub err_challenge_required: &'static str,
+    pub err_challenge_required_until: &'static str,
     pub err_challenge_failed: &'static str,
     pub err_challenge_expired: &'static str,
     /// `{time}`: when the lock ends, as [`Texts::clock_zone`] tells it.
@@ -300,6 +302,16 @@ impl Texts {
             AppError::IpHourlyCap => self.err_ip_cap.to_owned(),
             AppError::DailyBudget => self.err_budget.to_owned(),
             AppError::NewNumbersBudget => self.err_new_numbers_budget.to_owned(),
+            AppError::ChallengeRequired { until: None, .. } => {
+                self.err_challenge_required.to_owned()
+            }
+            AppError::ChallengeRequired {
+                until: Some(until), ..
+            } => fill(
+                self.err_challenge_required_until,
+                "{time}",
+                self.clock_zone.time_of_day(*until),
+            ),
             AppError::ChallengeFailed => self.err_challenge_failed.to_owned(),
             AppError::ChallengeExpired => self.err_challenge_expired.to_owned(),
             AppError::PhoneLocked { until } => fill(

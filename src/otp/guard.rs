@@ -1,10 +1,10 @@
 //! The conversion guard's rules (issue 17): SMS pumping sends codes to many numbers
 //! of a range (often consecutive: the operator shares the termination fee) and enters
 //! none, so a range, or a country, whose codes to new numbers are rarely entered is
-//! challenged, longer each time it trips again. Pure: the store counts, this decides.
-//!
-//! Not applied yet: the store's counts per range and country come next.
+//! challenged, longer each time it trips again. Pure: the store counts
+//! (`store/guard.rs`), this decides, and `domain/guard.rs` asks the proof of work.
 
+use super::{Limit, Policy};
 use crate::phone::Phone;
 
 /// Digits a range leaves off a number: a range is a "1k prefix", as Twilio's.
@@ -15,6 +15,36 @@ const RANGE_DROPS: usize = 3;
 pub fn range_of(phone: &Phone) -> &str {
     let e164 = phone.e164();
     &e164[..e164.len().saturating_sub(RANGE_DROPS)]
+}
+
+/// What the guard counts a number in: its range and its country, as the store
+/// names them (`range:+79001234`, `country:7`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scopes {
+    pub range: String,
+    pub country: String,
+}
+
+impl Scopes {
+    pub fn of(phone: &Phone) -> Self {
+        Self {
+            range: format!("range:{}", range_of(phone)),
+            country: format!("country:{}", phone.calling_code().unwrap_or(0)),
+        }
+    }
+
+    /// Each scope with the trip that judges it: a range by the range's minimum, a
+    /// country by the country's, both by the same conversion.
+    pub fn with_trips(&self, policy: &Policy) -> [(&str, Trip); 2] {
+        let trip = |min: Limit| Trip {
+            min_sends: policy.limit(min),
+            percent: policy.limit(Limit::GuardConversion),
+        };
+        [
+            (&self.range, trip(Limit::GuardMinSends)),
+            (&self.country, trip(Limit::GuardCountryMinSends)),
+        ]
+    }
 }
 
 /// Codes sent to new numbers of a range or country over a window, and how many of
@@ -77,6 +107,60 @@ pub fn escalate(last: Option<Challenged>, now: i64) -> Challenged {
         level,
         until: now + LEVELS_SECS[level],
     }
+}
+
+/// What the store knows of a scope: its conversion over the last hour (to the
+/// minute) and day (to the hour), and its last challenge, if it had one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Watch {
+    pub hour: Conversion,
+    pub day: Conversion,
+    pub last: Option<Challenged>,
+}
+
+/// The guard's verdict on a scope at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing asked.
+    Clear,
+    /// Challenged already.
+    Holds(Challenged),
+    /// Challenged from now: the store is to keep it.
+    Trips(Challenged),
+}
+
+impl Verdict {
+    /// The challenge in force, if any.
+    pub fn challenge(self) -> Option<Challenged> {
+        match self {
+            Verdict::Clear => None,
+            Verdict::Holds(c) | Verdict::Trips(c) => Some(c),
+        }
+    }
+}
+
+/// Judges a scope at `now`: a challenge holds until its end; else a window that
+/// trips starts the next one.
+pub fn judge(watch: Watch, trip: Trip, now: i64) -> Verdict {
+    match watch.last {
+        Some(last) if last.holds(now) => Verdict::Holds(last),
+        _ if trip.trips(watch.hour) || trip.trips(watch.day) => {
+            Verdict::Trips(escalate(watch.last, now))
+        }
+        _ => Verdict::Clear,
+    }
+}
+
+/// Whether the new numbers' lane is above 80% spent: every new number is then
+/// challenged.
+pub fn lane_pressed(spent: u32, lane: u32) -> bool {
+    u64::from(spent) * 100 > u64::from(lane) * 80
+}
+
+/// The proof of work asked at a challenge's `level`: the base difficulty, doubled
+/// at each level (8 times at 12 hours).
+pub fn difficulty(base: u32, level: usize) -> u32 {
+    base.saturating_mul(1 << level.min(LEVELS_SECS.len() - 1))
 }
 
 #[cfg(test)]
@@ -143,5 +227,77 @@ mod tests {
         assert_eq!(fifth.until - fourth.until, 12 * 3600);
         let later = escalate(Some(fifth), fifth.until + REPEAT_SECS);
         assert_eq!(later.level, 0, "a day without a trip: from the start");
+    }
+
+    #[test]
+    fn a_number_is_watched_in_its_range_and_its_country() {
+        let phone = Phone::parse("+7 900 123-45-67", &[7]).expect("phone");
+        let scopes = Scopes::of(&phone);
+        assert_eq!(scopes.range, "range:+79001234");
+        assert_eq!(scopes.country, "country:7");
+        let mut policy = Policy::default();
+        policy.limits[Limit::GuardCountryMinSends] = 500;
+        let [(range, by_range), (country, by_country)] = scopes.with_trips(&policy);
+        assert_eq!((range, by_range.min_sends, by_range.percent), ("range:+79001234", 10, 35));
+        assert_eq!((country, by_country.min_sends), ("country:7", 500));
+    }
+
+    #[test]
+    fn a_scope_is_judged_by_either_window_and_its_last_challenge() {
+        let trip = Trip {
+            min_sends: 10,
+            percent: 35,
+        };
+        let rate = |sent, verified| Conversion { sent, verified };
+        let quiet = Watch::default();
+        assert_eq!(judge(quiet, trip, NOW), Verdict::Clear);
+        let hour = Watch {
+            hour: rate(10, 0),
+            day: rate(10, 0),
+            last: None,
+        };
+        assert_eq!(judge(hour, trip, NOW), Verdict::Trips(escalate(None, NOW)));
+        let day = Watch {
+            hour: rate(2, 0),
+            day: rate(30, 3),
+            last: None,
+        };
+        assert!(matches!(judge(day, trip, NOW), Verdict::Trips(_)));
+        let entered = Watch {
+            hour: rate(10, 4),
+            day: rate(40, 20),
+            last: None,
+        };
+        assert_eq!(judge(entered, trip, NOW), Verdict::Clear);
+        let held = Challenged {
+            level: 1,
+            until: NOW + 60,
+        };
+        let holding = Watch {
+            last: Some(held),
+            ..quiet
+        };
+        assert_eq!(judge(holding, trip, NOW), Verdict::Holds(held));
+        assert_eq!(judge(holding, trip, NOW + 60), Verdict::Clear, "ended");
+        let again = Watch {
+            last: Some(held),
+            ..hour
+        };
+        assert_eq!(
+            judge(again, trip, NOW + 60).challenge().map(|c| c.level),
+            Some(2),
+            "it repeats: the next level"
+        );
+    }
+
+    #[test]
+    fn the_lane_presses_above_four_fifths_and_the_work_doubles_per_level() {
+        assert!(!lane_pressed(80, 100) && lane_pressed(81, 100));
+        assert!(!lane_pressed(0, 0), "a closed lane refuses on its own");
+        assert_eq!(
+            (0..6).map(|l| difficulty(1000, l)).collect::<Vec<_>>(),
+            [1000, 2000, 4000, 8000, 8000, 8000]
+        );
+        assert_eq!(difficulty(u32::MAX, 3), u32::MAX);
     }
 }

@@ -34,6 +34,14 @@ pub enum Limit {
     AlertsPerAccountPerDay,
     /// Alerts the operator (`OPERATOR_PHONES`) gets in 24 hours, each event once.
     OperatorAlertsPerDay,
+    /// Codes to new numbers of one range, in the last hour or day, before the
+    /// conversion guard judges it (`otp/guard.rs`).
+    GuardMinSends,
+    /// The same for a whole country (by calling code).
+    GuardCountryMinSends,
+    /// The share of those codes, in percent, that must be entered; at or below it
+    /// the range or country is challenged.
+    GuardConversion,
 }
 
 /// What a limit counts against.
@@ -47,6 +55,10 @@ pub enum Scope {
     Service,
     /// An account.
     Account,
+    /// A range of numbers: a number without its last 3 digits.
+    Range,
+    /// The numbers of one country (calling code), and those of its ranges.
+    Country,
 }
 
 /// A limit's row of the table.
@@ -67,7 +79,7 @@ pub struct Spec {
 }
 
 impl Limit {
-    pub const ALL: [Limit; 9] = [
+    pub const ALL: [Limit; 12] = [
         Limit::ResendCooldown,
         Limit::SmsPerPhonePerHour,
         Limit::SmsPerIpPerHour,
@@ -77,6 +89,9 @@ impl Limit {
         Limit::PasskeyStartsPerIpPerHour,
         Limit::AlertsPerAccountPerDay,
         Limit::OperatorAlertsPerDay,
+        Limit::GuardMinSends,
+        Limit::GuardCountryMinSends,
+        Limit::GuardConversion,
     ];
 
     /// The table.
@@ -163,6 +178,27 @@ impl Limit {
                 "LIMIT_OPERATOR_ALERTS_PER_DAY",
                 "operator_alerts_per_day",
             ),
+            Limit::GuardMinSends => row(
+                Range,
+                Some(DAY),
+                (10, 1, 100_000_000),
+                "GUARD_MIN_SENDS",
+                "guard_range_min_sends",
+            ),
+            Limit::GuardCountryMinSends => row(
+                Country,
+                Some(DAY),
+                (100, 1, 100_000_000),
+                "GUARD_COUNTRY_MIN_SENDS",
+                "guard_country_min_sends",
+            ),
+            Limit::GuardConversion => row(
+                Range,
+                Some(DAY),
+                (35, 0, 100),
+                "GUARD_CONVERSION",
+                "guard_conversion",
+            ),
         }
     }
 
@@ -179,7 +215,8 @@ impl Limit {
 
     /// What a person asking past this limit is told. `at`: the seconds to wait for
     /// the cooldown, the lock's end for the failures; unused by the others. `None`:
-    /// the limit refuses nobody in person (an alert not sent).
+    /// the limit refuses nobody in person (an alert not sent, a challenge asked
+    /// for instead).
     pub fn refusal(self, at: i64) -> Option<AppError> {
         Some(match self {
             Limit::ResendCooldown => AppError::ResendCooldown {
@@ -190,7 +227,11 @@ impl Limit {
             Limit::SmsPerDay => AppError::DailyBudget,
             Limit::NewNumbersShareOfDay => AppError::NewNumbersBudget,
             Limit::PhoneFailuresPerHour => AppError::PhoneLocked { until: at },
-            Limit::AlertsPerAccountPerDay | Limit::OperatorAlertsPerDay => return None,
+            Limit::AlertsPerAccountPerDay
+            | Limit::OperatorAlertsPerDay
+            | Limit::GuardMinSends
+            | Limit::GuardCountryMinSends
+            | Limit::GuardConversion => return None,
         })
     }
 

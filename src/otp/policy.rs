@@ -14,6 +14,9 @@ pub struct Policy {
     pub allowed_countries: Vec<u16>,
     /// Every limit's value ([`Limit`]).
     pub limits: Limits,
+    /// The proof of work's difficulty when a new number is challenged at the first
+    /// level: the top of the counter its browser searches up to (`otp/pow.rs`).
+    pub challenge_difficulty: u32,
 }
 
 impl Default for Policy {
@@ -23,6 +26,7 @@ impl Default for Policy {
             max_tries: 5,
             allowed_countries: vec![7],
             limits: Limits::default(),
+            challenge_difficulty: 500_000,
         }
     }
 }

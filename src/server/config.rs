@@ -271,6 +271,12 @@ impl Config {
                 Some(list) => parse_countries(&list)?,
             },
             limits,
+            challenge_difficulty: number(
+                &var,
+                "CHALLENGE_DIFFICULTY",
+                defaults.challenge_difficulty,
+                1..=100_000_000,
+            )?,
         };
         let session_defaults = SessionLimits::default();
         let sessions = SessionLimits {
@@ -463,6 +469,9 @@ mod tests {
             ("LIMIT_SMS_PER_DAY", "-1"),
             ("LIMIT_ALERTS_PER_ACCOUNT_PER_DAY", "1001"),
             ("LIMIT_SMS_NEW_NUMBERS_PERCENT", "101"),
+            ("GUARD_MIN_SENDS", "0"),
+            ("GUARD_CONVERSION", "101"),
+            ("CHALLENGE_DIFFICULTY", "0"),
             ("OTP_ALLOWED_COUNTRIES", "7,abc"),
             ("OTP_ALLOWED_COUNTRIES", ","),
             ("OPERATOR_PHONES", "+79991234567, 12345"),
@@ -496,6 +505,10 @@ mod tests {
             ("LIMIT_SMS_NEW_NUMBERS_PERCENT", "30"),
             ("LIMIT_PHONE_FAILURES_PER_HOUR", "7"),
             ("LIMIT_ALERTS_PER_ACCOUNT_PER_DAY", "0"),
+            ("GUARD_MIN_SENDS", "20"),
+            ("GUARD_COUNTRY_MIN_SENDS", "400"),
+            ("GUARD_CONVERSION", "0"),
+            ("CHALLENGE_DIFFICULTY", "100000"),
             ("OTP_ALLOWED_COUNTRIES", "7, +375"),
             ("PUBLIC_ORIGIN", "https://auth.example.ru:8443/"),
             ("SESSION_IDLE_SECS", "3600"),
@@ -515,6 +528,13 @@ mod tests {
         assert_eq!(c.policy.new_numbers_lane(), 3);
         assert_eq!(c.policy.limit(Limit::PhoneFailuresPerHour), 7);
         assert_eq!(c.policy.limit(Limit::AlertsPerAccountPerDay), 0);
+        let guard = [
+            Limit::GuardMinSends,
+            Limit::GuardCountryMinSends,
+            Limit::GuardConversion,
+        ];
+        assert_eq!(guard.map(|l| c.policy.limit(l)), [20, 400, 0]);
+        assert_eq!(c.policy.challenge_difficulty, 100_000);
         assert_eq!(c.policy.allowed_countries, vec![7, 375]);
         assert_eq!(c.public_origin.host(), "auth.example.ru");
         assert_eq!(c.public_origin.as_str(), "https://auth.example.ru:8443");

@@ -14,6 +14,7 @@ mod challenges;
 mod codes;
 mod columns;
 mod engine;
+pub mod guard;
 mod model;
 mod operator;
 mod outbox;
@@ -42,7 +43,7 @@ pub use passkeys::PasskeyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    ActivityStore, ChallengeStore, CodeStore, OperatorStore, OutboxStore, RetentionStore, SendStore, SessionStore,
+    ActivityStore, ChallengeStore, CodeStore, GuardStore, OperatorStore, OutboxStore, RetentionStore, SendStore, SessionStore,
     Store,
 };
 

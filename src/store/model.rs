@@ -86,6 +86,9 @@ pub struct NewVerification<'a> {
     pub allowance: &'a Allowance,
     /// The part of the daily budget its SMS is spent from.
     pub lane: crate::otp::Lane,
+    /// A new number's range and country, where the conversion guard counts its SMS
+    /// (`None` on the trusted lane, which the guard never counts).
+    pub guard: Option<&'a crate::otp::guard::Scopes>,
     pub code_digest: &'a [u8],
     pub created_at: i64,
     pub expires_at: i64,

@@ -70,6 +70,16 @@ pub(super) fn purge_steps(now: i64, limits: SessionLimits) -> Vec<PurgeStep> {
         ),
         // A challenge answered is kept while an answer to it could still check.
         removes("DELETE FROM spent_challenges WHERE expires_at <= $1", now),
+        // The guard's buckets count while a window reaches them (a day, to the hour);
+        // a challenge is remembered a day past its end, to know whether it repeats.
+        removes(
+            "DELETE FROM guard_counts WHERE start <= $1",
+            now - DAY_WINDOW - 3600 - CLOCK_SLACK_SECS,
+        ),
+        removes(
+            "DELETE FROM guard_challenges WHERE until <= $1",
+            now - crate::otp::guard::REPEAT_SECS,
+        ),
         removes(
             "DELETE FROM operator_alerts WHERE at <= $1",
             now - Limit::OperatorAlertsPerDay.window_secs(),

@@ -6,6 +6,7 @@ pub use super::{
     activity::ActivityStore,
     challenges::ChallengeStore,
     codes::CodeStore,
+    guard::GuardStore,
     operator::OperatorStore,
     outbox::OutboxStore,
     passkeys::{CeremonyStore, PasskeyStore},
@@ -26,6 +27,7 @@ pub trait Store:
     + OutboxStore
     + OperatorStore
     + ChallengeStore
+    + GuardStore
     + RetentionStore
     + Send
     + Sync
@@ -43,6 +45,7 @@ impl<T> Store for T where
         + OutboxStore
         + OperatorStore
         + ChallengeStore
+        + GuardStore
         + RetentionStore
         + Send
         + Sync

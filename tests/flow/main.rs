@@ -11,6 +11,7 @@ mod alerts;
 mod edge;
 mod exolve_failures;
 mod fuzz;
+mod guard;
 mod instances;
 mod lanes;
 mod operator;

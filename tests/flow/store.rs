@@ -3,10 +3,13 @@
 
 use sms_auth::{
     error::AppError,
-    otp::{pow, Lane, Policy},
+    otp::{
+        guard::{Challenged, Conversion, Scopes},
+        pow, Lane, Policy,
+    },
     phone::Phone,
     store::{
-        self, Allowance, Footprint, NewSession, NewVerification, SessionLimits, Store, WrongGuess,
+        self, guard::ImposedBy, Allowance, Footprint, NewSession, NewVerification, SessionLimits, Store, WrongGuess,
     },
 };
 
@@ -28,6 +31,7 @@ async fn with_code_at(store: &dyn Store, id_hash: &str, phone: &str, at: i64) {
                 phone: &phone,
                 allowance: &Allowance::shared(),
                 lane: Lane::New,
+                guard: Some(&Scopes::of(&phone)),
                 code_digest: &[0; 32],
                 created_at: at,
                 expires_at: at + 300,
@@ -256,16 +260,7 @@ async fn a_proof_of_work_is_spent_once_and_forgotten_when_it_expires() {
     let owner = Phone::parse("+79991234567", &[7]).expect("phone");
     let secret = b"the app's secret, long enough for it";
     let challenge = pow::issue(secret, &owner, 1_000, START).expect("issued");
-    let mut options = altcha::SolveChallengeOptions::new(&challenge);
-    options.timeout_ms = 0;
-    let solution = altcha::solve_challenge(options)
-        .expect("solvable")
-        .expect("solved");
-    let answer = serde_json::to_string(&altcha::Payload {
-        challenge,
-        solution,
-    })
-    .expect("json");
+    let answer = solve(&serde_json::to_string(&challenge).expect("json"));
     let proof = pow::check(secret, &answer, &owner, START + 1).expect("checks");
     // The same answer sent eight times at once: one is spent, the others refused.
     let spends = (0..8).map(|_| store.spend_challenge(&proof));
@@ -294,4 +289,77 @@ async fn a_proof_of_work_is_spent_once_and_forgotten_when_it_expires() {
     );
     // So its row could go: the store forgot it.
     assert!(store.spend_challenge(&proof).await.expect("forgotten"));
+}
+
+#[tokio::test]
+async fn the_guard_counts_new_numbers_sends_and_first_sign_ins_per_range_and_country() {
+    let (url, _dir) = fresh_database().await;
+    let store = store::connect(&url, 4).await.expect("store");
+    // Three codes to one range: one in the first minute, two in the next.
+    with_code_at(&*store, "a", "+79001234001", START).await;
+    with_code_at(&*store, "b", "+79001234002", START + 60).await;
+    with_code_at(&*store, "c", "+79001234003", START + 61).await;
+    with_code_at(&*store, "d", "+79001235000", START + 62).await;
+    let phone = Phone::parse("+79001234009", &[7]).expect("phone");
+    let scopes = Scopes::of(&phone);
+    store
+        .count_first_sign_in(&scopes, START + 70)
+        .await
+        .expect("counted");
+    let [range, country] = store.guard_watch(&scopes, START + 100).await.expect("watch");
+    let rate = |sent, verified| Conversion { sent, verified };
+    assert_eq!((range.hour, range.day), (rate(3, 1), rate(3, 1)));
+    assert_eq!((country.hour, country.day), (rate(4, 1), rate(4, 1)));
+    assert_eq!(range.last, None);
+    // The hour counts to the minute, the day to the hour.
+    let [range, _] = store
+        .guard_watch(&scopes, START + 3600 + 30)
+        .await
+        .expect("watch");
+    assert_eq!((range.hour, range.day), (rate(2, 1), rate(3, 1)));
+    let [range, _] = store
+        .guard_watch(&scopes, START + DAY + 1)
+        .await
+        .expect("watch");
+    assert_eq!((range.hour, range.day), (rate(0, 0), rate(0, 0)));
+
+    // A challenge is imposed once while it holds; after its end, anew.
+    let first = Challenged {
+        level: 0,
+        until: START + 1000,
+    };
+    let imposing = (0..4).map(|_| {
+        store.impose_challenge(&scopes.range, first, START + 100, ImposedBy::Guard)
+    });
+    let imposed = futures::future::join_all(imposing).await;
+    assert_eq!(
+        imposed.iter().filter(|i| matches!(i, Ok(true))).count(),
+        1,
+        "{imposed:?}"
+    );
+    let [range, country] = store.guard_watch(&scopes, START + 100).await.expect("watch");
+    assert_eq!((range.last, country.last), (Some(first), None));
+    let next = Challenged {
+        level: 1,
+        until: START + 5000,
+    };
+    assert!(store
+        .impose_challenge(&scopes.range, next, START + 1000, ImposedBy::Guard)
+        .await
+        .expect("imposed"));
+
+    // The purge keeps what a window still reads, and a challenge a day past its end.
+    store
+        .purge(START + DAY + 100, SessionLimits::default())
+        .await
+        .expect("purge");
+    let [range, _] = store.guard_watch(&scopes, START + 100).await.expect("watch");
+    assert_eq!(range.day, rate(3, 1), "buckets a day and an hour old are kept");
+    assert_eq!(range.last, Some(next));
+    store
+        .purge(START + 2 * DAY, SessionLimits::default())
+        .await
+        .expect("purge");
+    let [range, _] = store.guard_watch(&scopes, START + 100).await.expect("watch");
+    assert_eq!((range.day, range.last), (rate(0, 0), None));
 }

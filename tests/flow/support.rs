@@ -128,6 +128,30 @@ impl FakeExolve {
 }
 
 /// A code SMS ends with its WebOTP line, `@host #123456`.
+/// The browser's part of a proof of work: the answer (the `altcha` field) to the
+/// challenge a `ChallengeRequired` carries.
+pub fn solve(challenge: &str) -> String {
+    let challenge: altcha::Challenge = serde_json::from_str(challenge).expect("a challenge");
+    let mut options = altcha::SolveChallengeOptions::new(&challenge);
+    options.timeout_ms = 0;
+    let solution = altcha::solve_challenge(options)
+        .expect("solvable")
+        .expect("a solution");
+    serde_json::to_string(&altcha::Payload {
+        challenge,
+        solution,
+    })
+    .expect("json")
+}
+
+/// The challenge of a refusal that asks for a proof of work, and when it ends.
+pub fn challenge_of(refused: Result<(), AppError>) -> (String, Option<i64>) {
+    match refused {
+        Err(AppError::ChallengeRequired { challenge, until }) => (challenge, until),
+        other => panic!("a challenge was expected: {other:?}"),
+    }
+}
+
 pub fn is_code_sms(text: &str) -> bool {
     text.lines()
         .last()
@@ -248,6 +272,8 @@ impl TestApp {
                 // A sign-in page starts a passkey ceremony per visit: tests make many.
                 let mut policy = Policy::default();
                 policy.limits[Limit::PasskeyStartsPerIpPerHour] = 60;
+                // A debug build solves the proof of work slowly: the tests' is light.
+                policy.challenge_difficulty = 1_000;
                 policy
             },
             sessions: SessionLimits::default(),

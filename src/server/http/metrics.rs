@@ -110,6 +110,7 @@ pub struct Metrics {
     security_alerts: Family<Outcome, Counter>,
     new_sign_ins: Family<Signal, Counter>,
     passkeys: Family<Outcome, Counter>,
+    challenges: Family<Outcome, Counter>,
     budget_spent: Family<LaneLabel, Gauge>,
     budget_limit: Family<LaneLabel, Gauge>,
     latency: LatencyFamily,
@@ -136,6 +137,7 @@ impl Metrics {
         let security_alerts = Family::<Outcome, Counter>::default();
         let new_sign_ins = Family::<Signal, Counter>::default();
         let passkeys = Family::<Outcome, Counter>::default();
+        let challenges = Family::<Outcome, Counter>::default();
         let budget_spent = Family::<LaneLabel, Gauge>::default();
         let budget_limit = Family::<LaneLabel, Gauge>::default();
         let latency = LatencyFamily::new_with_constructor(latency_histogram);
@@ -172,6 +174,12 @@ impl Metrics {
             passkeys.clone(),
         );
         registry.register(
+            "challenges",
+            "Proofs of work asked of new numbers' browsers, by result: issued, solved, \
+             failed (forged, for another number, expired or used before)",
+            challenges.clone(),
+        );
+        registry.register(
             "budget_spent",
             "SMS of the last 24 hours, by the budget's lane they were spent from: new \
              (codes to numbers never signed in with), trusted (the rest: codes to numbers \
@@ -198,6 +206,7 @@ impl Metrics {
             security_alerts,
             new_sign_ins,
             passkeys,
+            challenges,
             budget_spent,
             budget_limit,
             latency,
@@ -241,6 +250,11 @@ impl Metrics {
     /// Counts a passkey added, removed, signed in with, or refused.
     pub fn passkey(&self, result: &'static str) {
         self.passkeys.get_or_create(&Outcome { result }).inc();
+    }
+
+    /// Counts a proof of work issued, solved or failed.
+    pub fn challenge(&self, result: &'static str) {
+        self.challenges.get_or_create(&Outcome { result }).inc();
     }
 
     pub fn sms_sent(&self) {

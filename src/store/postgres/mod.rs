@@ -269,7 +269,7 @@ impl Engine for PgStore {
 
     /// One statement for the whole batch: the ids are drawn first, so each send's
     /// event can name it; the running totals (all sends', new numbers') take each
-    /// second's sends at once.
+    /// second's sends at once, and the conversion guard's buckets each bucket's.
     async fn record_codes(
         tx: &mut PgConnection,
         jobs: &[&SendJob],
@@ -278,9 +278,10 @@ impl Engine for PgStore {
                 SELECT j.*, nextval(pg_get_serial_sequence('sms_sends', 'id')) AS id
                 FROM UNNEST($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[],
                             $6::text[], $7::text[], $8::text[], $9::text[], $10::bytea[],
-                            $11::int8[], $12::text[])
+                            $11::int8[], $12::text[], $13::text[], $14::text[])
                   WITH ORDINALITY AS j(phone, ip, now, allowance, device, country, network,
-                                       id_hash, replaces, digest, expires_at, lane, op)),
+                                       id_hash, replaces, digest, expires_at, lane,
+                                       guard_range, guard_country, op)),
             sends AS (
                 INSERT INTO sms_sends (id, phone, ip, sent_at, allowance, lane)
                 OVERRIDING SYSTEM VALUE
@@ -322,7 +323,17 @@ impl Engine for PgStore {
                        + (SELECT SUM(b.new_sends) FROM seconds b WHERE b.second <= s.second)
                 FROM seconds s
                 ON CONFLICT (second) DO UPDATE SET total = excluded.total,
-                  new_total = excluded.new_total)
+                  new_total = excluded.new_total),
+            guarded AS (
+                INSERT INTO guard_counts (scope, span, start, sent)
+                SELECT g.scope, p.span, j.now - j.now % p.span, COUNT(*)
+                FROM j CROSS JOIN LATERAL (VALUES (j.guard_range), (j.guard_country))
+                         AS g(scope)
+                       CROSS JOIN (VALUES (60), (3600)) AS p(span)
+                WHERE j.lane = 'new'
+                GROUP BY g.scope, p.span, j.now - j.now % p.span
+                ON CONFLICT (scope, span, start) DO UPDATE
+                  SET sent = guard_counts.sent + excluded.sent)
             SELECT id FROM j ORDER BY op";
         let text = |pick: fn(&SendJob) -> &str| jobs.iter().map(|j| pick(j)).collect::<Vec<_>>();
         let unknown =
@@ -344,6 +355,8 @@ impl Engine for PgStore {
             )
             .bind(jobs.iter().map(|j| j.expires_at).collect::<Vec<_>>())
             .bind(text(|j| j.lane.key()))
+            .bind(unknown(|j| j.guard.as_ref().map(|g| g.range.as_str())))
+            .bind(unknown(|j| j.guard.as_ref().map(|g| g.country.as_str())))
             .fetch_all(tx)
             .await
     }

@@ -7,7 +7,7 @@ use crate::store::{
 };
 use crate::{
     error::AppError,
-    otp::{Lane, Policy, SendKey},
+    otp::{guard::Scopes, Lane, Policy, SendKey},
 };
 
 /// A code to send: the SMS to count and the code to store once it is granted.
@@ -16,6 +16,8 @@ pub(in crate::store) struct SendJob {
     pub(in crate::store) allowance: String,
     pub(in crate::store) ip: String,
     pub(in crate::store) lane: Lane,
+    /// The range and country the conversion guard counts a new number's SMS in.
+    pub(in crate::store) guard: Option<Scopes>,
     pub(in crate::store) now: i64,
     pub(in crate::store) from: Footprint,
     pub(in crate::store) policy: Policy,

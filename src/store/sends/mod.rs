@@ -170,6 +170,7 @@ where
                 allowance: code.allowance.key().to_owned(),
                 ip: ip.to_owned(),
                 lane: code.lane,
+                guard: code.guard.cloned(),
                 now: code.created_at,
                 from: from.clone(),
                 policy: policy.clone(),

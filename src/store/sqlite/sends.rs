@@ -42,15 +42,17 @@ pub(in crate::store) const HISTORY: &str = "SELECT
         ORDER BY f.at DESC LIMIT 1 OFFSET $7 - 1) AS locked_until";
 
 /// Bound parameters per write.
-const RECORD_PARAMS: usize = 13;
+const RECORD_PARAMS: usize = 15;
 
 /// Writes a granted reservation: its send, counted in `sms_sends` (its id read back,
 /// tagged with its place in the batch) and in the running totals, its lane's
-/// included (as `history::COUNT_SEND`); the code sent, in the activity of the phone's
+/// included (as `history::COUNT_SEND`); a new number's, in the conversion guard's
+/// minute and hour of its range and country (`store/guard.rs`); the code sent, in the activity of the phone's
 /// account if it has one; the new code, killing the live one it replaces. Binds: $1 the phone,
 /// $2 the address, $3 now, $4 the allowance, $5 the device, $6 the country, $7 the
 /// network, $8 the new code's id hash, $9 the one it replaces, $10 its digest, $11
-/// its expiry, $12 its place in the batch, $13 its lane.
+/// its expiry, $12 its place in the batch, $13 its lane, $14 and $15 the guard's
+/// range and country (NULL on the trusted lane).
 pub(in crate::store) const RECORD: &str =
     "INSERT INTO sms_sends (phone, ip, sent_at, allowance, lane) VALUES ($1, $2, $3, $4, $13);
      SELECT $12 AS op, last_insert_rowid() AS id;
@@ -71,6 +73,12 @@ pub(in crate::store) const RECORD: &str =
               + CASE WHEN $13 = 'new' THEN 1 ELSE 0 END)
       ON CONFLICT (second) DO UPDATE SET total = excluded.total,
         new_total = excluded.new_total;
+     INSERT INTO guard_counts (scope, span, start, sent)
+      SELECT g.scope, p.span, $3 - $3 % p.span, 1
+      FROM (SELECT $14 AS scope UNION ALL SELECT $15) AS g,
+           (SELECT 60 AS span UNION ALL SELECT 3600) AS p
+      WHERE $13 = 'new'
+      ON CONFLICT (scope, span, start) DO UPDATE SET sent = guard_counts.sent + 1;
      DELETE FROM verifications WHERE id_hash = $9 AND consumed_at IS NULL;
      INSERT INTO verifications
        (id_hash, phone, code_digest, created_at, expires_at, allowance)
@@ -136,7 +144,9 @@ pub(super) async fn record(
                 .bind(&job.code_digest)
                 .bind(job.expires_at)
                 .bind(op)
-                .bind(job.lane.key());
+                .bind(job.lane.key())
+                .bind(job.guard.as_ref().map(|g| g.range.as_str()))
+                .bind(job.guard.as_ref().map(|g| g.country.as_str()));
         }
         let mut rows = query.fetch_all(&mut *tx).await?;
         rows.sort_by_key(|(op, _)| *op);
@@ -156,8 +166,8 @@ mod tests {
         assert!(sql.contains("phone = $1 ") && sql.contains("phone = $8 "));
         assert!(sql.contains("$14") && !sql.contains("$15"));
         let sql = record_sql(2);
-        assert!(sql.contains("VALUES ($14, $15, $16, $17, $26)"));
-        assert!(sql.contains("SELECT $12 AS op") && sql.contains("SELECT $25 AS op"));
-        assert!(sql.contains("$26") && !sql.contains("$27"));
+        assert!(sql.contains("VALUES ($16, $17, $18, $19, $28)"));
+        assert!(sql.contains("SELECT $12 AS op") && sql.contains("SELECT $27 AS op"));
+        assert!(sql.contains("$30") && !sql.contains("$31"));
     }
 }

@@ -1,0 +1,154 @@
+//! The conversion guard's counts and challenges (`otp/guard.rs` decides on them):
+//! per scope (a range, a country), the codes sent to new numbers and their first
+//! sign-ins, in buckets of a minute and of an hour; and each scope's last challenge.
+//! Sends are counted by the reservations themselves (`sqlite/sends.rs`, PostgreSQL's
+//! `record_codes`), in the same step as the send.
+
+use async_trait::async_trait;
+use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
+
+use super::{
+    engine::{Bind, Column, Conn, Db, Engine},
+    rows::count,
+};
+use crate::{
+    error::AppError,
+    otp::guard::{Challenged, Conversion, Scopes, Watch},
+};
+
+/// Who imposed a challenge, as `guard_challenges.by` keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImposedBy {
+    /// The scope's counts tripped the guard.
+    Guard,
+    /// The operator's command.
+    Operator,
+}
+
+impl ImposedBy {
+    pub const fn key(self) -> &'static str {
+        match self {
+            ImposedBy::Guard => "guard",
+            ImposedBy::Operator => "operator",
+        }
+    }
+}
+
+#[async_trait]
+pub trait GuardStore: Send + Sync + 'static {
+    /// What the guard knows of a number's range and country at `now`, in that order.
+    async fn guard_watch(&self, scopes: &Scopes, now: i64) -> Result<[Watch; 2], AppError>;
+
+    /// Counts a first sign-in (a new number's code entered) in its scopes at `now`.
+    async fn count_first_sign_in(&self, scopes: &Scopes, now: i64) -> Result<(), AppError>;
+
+    /// Keeps `challenged` as `scope`'s challenge, imposed at `now`, unless a
+    /// challenge of it still holds then: `true` when this call imposed it, so each
+    /// challenge is imposed (and told) once across instances.
+    async fn impose_challenge(
+        &self,
+        scope: &str,
+        challenged: Challenged,
+        now: i64,
+        by: ImposedBy,
+    ) -> Result<bool, AppError>;
+}
+
+/// A scope's conversion over the last hour, to the minute, and day, to the hour,
+/// and its last challenge. Binds: $1 the scope, $2 now.
+const WATCH: &str = "SELECT
+       COALESCE((SELECT CAST(SUM(sent) AS BIGINT) FROM guard_counts
+                 WHERE scope = $1 AND span = 60 AND start > $2 - 3600), 0),
+       COALESCE((SELECT CAST(SUM(verified) AS BIGINT) FROM guard_counts
+                 WHERE scope = $1 AND span = 60 AND start > $2 - 3600), 0),
+       COALESCE((SELECT CAST(SUM(sent) AS BIGINT) FROM guard_counts
+                 WHERE scope = $1 AND span = 3600 AND start > $2 - 86400), 0),
+       COALESCE((SELECT CAST(SUM(verified) AS BIGINT) FROM guard_counts
+                 WHERE scope = $1 AND span = 3600 AND start > $2 - 86400), 0),
+       (SELECT level FROM guard_challenges WHERE scope = $1),
+       (SELECT until FROM guard_challenges WHERE scope = $1)";
+
+/// One first sign-in more in the minute's and the hour's buckets of the scopes $1
+/// and $2 at $3.
+const COUNT_FIRST_SIGN_IN: &str = "INSERT INTO guard_counts (scope, span, start, verified)
+     VALUES ($1, 60, $3 - $3 % 60, 1), ($1, 3600, $3 - $3 % 3600, 1),
+            ($2, 60, $3 - $3 % 60, 1), ($2, 3600, $3 - $3 % 3600, 1)
+     ON CONFLICT (scope, span, start) DO UPDATE SET verified = guard_counts.verified + 1";
+
+/// A scope's challenge, unless one still holds. Binds: $1 the scope, $2 its level,
+/// $3 its end, $4 now, $5 who imposed it.
+const IMPOSE: &str = "INSERT INTO guard_challenges (scope, level, until, imposed_at, by)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (scope) DO UPDATE SET level = excluded.level, until = excluded.until,
+       imposed_at = excluded.imposed_at, by = excluded.by
+     WHERE guard_challenges.until <= excluded.imposed_at";
+
+type WatchRow = (i64, i64, i64, i64, Option<i64>, Option<i64>);
+
+fn watch((hour_sent, hour_verified, day_sent, day_verified, level, until): WatchRow) -> Watch {
+    let conversion = |sent, verified| Conversion {
+        sent: count(sent),
+        verified: count(verified),
+    };
+    Watch {
+        hour: conversion(hour_sent, hour_verified),
+        day: conversion(day_sent, day_verified),
+        last: level.zip(until).map(|(level, until)| Challenged {
+            level: usize::try_from(level).unwrap_or(0),
+            until,
+        }),
+    }
+}
+
+#[async_trait]
+impl<E> GuardStore for E
+where
+    E: Engine,
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    Option<i64>: Column<Db<E>>,
+    for<'q> &'q str: Bind<'q, Db<E>>,
+    usize: ColumnIndex<<Db<E> as Database>::Row>,
+{
+    async fn guard_watch(&self, scopes: &Scopes, now: i64) -> Result<[Watch; 2], AppError> {
+        let mut watches = [Watch::default(); 2];
+        for (place, scope) in watches.iter_mut().zip([&scopes.range, &scopes.country]) {
+            let row: WatchRow = sqlx::query_as(WATCH)
+                .bind(scope.as_str())
+                .bind(now)
+                .fetch_one(self.reader())
+                .await?;
+            *place = watch(row);
+        }
+        Ok(watches)
+    }
+
+    async fn count_first_sign_in(&self, scopes: &Scopes, now: i64) -> Result<(), AppError> {
+        sqlx::query(COUNT_FIRST_SIGN_IN)
+            .bind(scopes.range.as_str())
+            .bind(scopes.country.as_str())
+            .bind(now)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    async fn impose_challenge(
+        &self,
+        scope: &str,
+        challenged: Challenged,
+        now: i64,
+        by: ImposedBy,
+    ) -> Result<bool, AppError> {
+        let result = sqlx::query(IMPOSE)
+            .bind(scope)
+            .bind(i64::try_from(challenged.level).unwrap_or(0))
+            .bind(challenged.until)
+            .bind(now)
+            .bind(by.key())
+            .execute(self.writer())
+            .await?;
+        Ok(Self::rows_affected(&result) == 1)
+    }
+}
