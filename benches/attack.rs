@@ -144,13 +144,21 @@ async fn trusted_round(base: &str, customers: &Arc<Customers>, first_address: us
     }
 }
 
-/// What the bots got: their requests, the SMS granted, and the refusals by status.
+/// What the bots got: their requests, the SMS granted, the proofs of work asked
+/// (403: the bots solve none), and the other refusals by status.
 #[derive(Default)]
 struct Flood {
     requests: AtomicUsize,
     granted: AtomicUsize,
+    challenged: AtomicUsize,
     refused_503: AtomicUsize,
     refused_other: AtomicUsize,
+}
+
+impl Flood {
+    fn refused(&self) -> usize {
+        self.challenged.load(Ordering::Relaxed) + self.refused_503.load(Ordering::Relaxed)
+    }
 }
 
 /// The bots: `BOTS` connections asking for codes to consecutive new numbers at
@@ -189,6 +197,7 @@ async fn flood(base: String, flood: Arc<Flood>, stop: Arc<AtomicBool>) {
                 };
                 let counter = match answer.status().as_u16() {
                     200 => &flood.granted,
+                    403 => &flood.challenged,
                     503 => &flood.refused_503,
                     _ => &flood.refused_other,
                 };
@@ -201,7 +210,8 @@ async fn flood(base: String, flood: Arc<Flood>, stop: Arc<AtomicBool>) {
 
 /// Customers signing in from browsers they never used (no device cookie), and
 /// newcomers asking for their first code, during the attack: how many got in, and
-/// how many newcomers got a code.
+/// how many newcomers got a code (solving the proof of work when asked, as their
+/// browsers do).
 async fn sign_ins_during(base: &str, fake: &FakeExolve, customers: &Customers) -> (usize, usize) {
     let http = client();
     let mut signed_in = 0;
@@ -213,17 +223,27 @@ async fn sign_ins_during(base: &str, fake: &FakeExolve, customers: &Customers) -
     }
     let mut newcomers = 0;
     for n in 0..NEWCOMERS {
-        let asked = http
-            .post(format!("{base}/api/request_code"))
-            .header("x-forwarded-for", client_address(950_000 + n))
-            .form(&[("phone", phone(500_000 + n))])
-            .send()
-            .await
-            .expect("request code");
+        let number = phone(500_000 + n);
+        let ask = |answer: String| {
+            http.post(format!("{base}/api/request_code"))
+                .header("x-forwarded-for", client_address(950_000 + n))
+                .form(&[("phone", number.as_str()), ("altcha", answer.as_str())])
+                .send()
+        };
+        let mut asked = ask(String::new()).await.expect("request code");
+        if asked.status() == 403 {
+            let refusal: serde_json::Value = asked.json().await.expect("a refusal");
+            let challenge = refusal["ChallengeRequired"]["challenge"]
+                .as_str()
+                .expect("a challenge");
+            let answer = sms_auth::components::challenge::answer(challenge).expect("solved");
+            asked = ask(answer).await.expect("request code");
+        }
         newcomers += usize::from(asked.status() == 200);
     }
     (signed_in, newcomers)
 }
+
 
 async fn run_backend(label: &str, root: &Path, database_url: &str) -> f64 {
     println!("\n## {label}\n");
@@ -249,13 +269,14 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> f64 {
 
     let (counts, stop) = (Arc::new(Flood::default()), Arc::new(AtomicBool::new(false)));
     let bots = tokio::spawn(flood(base.clone(), counts.clone(), stop.clone()));
-    // The flood has spent the lane once the bots are refused.
-    let spent = async {
-        while counts.refused_503.load(Ordering::Relaxed) < 100 {
+    // The flood is held off once the bots are refused: challenged (their ranges, or
+    // every new number once the lane is 80% spent), or the lane spent.
+    let held = async {
+        while counts.refused() < 100 {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     };
-    tokio::time::timeout(Duration::from_secs(600), spent)
+    tokio::time::timeout(Duration::from_secs(600), held)
         .await
         .expect("the bots are refused within 10 minutes");
     let during = trusted_rate(&base, &customers, 200_000).await;
@@ -290,8 +311,10 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> f64 {
     println!(
         "- the attack: {} requests from {addresses} addresses; {sent_to_bots} SMS (the new \
          numbers' lane is {LANE}, of which the customers' first sign-ins spent \
-         {CUSTOMERS}); {} refused with 503, {} otherwise",
+         {CUSTOMERS}); {} asked for a proof of work (403: the bots solve none), {} \
+         refused with 503, {} otherwise",
         counts.requests.load(Ordering::Relaxed),
+        counts.challenged.load(Ordering::Relaxed),
         counts.refused_503.load(Ordering::Relaxed),
         counts.refused_other.load(Ordering::Relaxed),
     );
@@ -302,7 +325,8 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> f64 {
     );
     println!(
         "- during the flood: {signed_in} of {CUSTOMERS} customers signed in from a new \
-         browser; {newcomers} of {NEWCOMERS} newcomers got a code"
+         browser; {newcomers} of {NEWCOMERS} newcomers got a code (each solving the \
+         proof of work when asked, at the default difficulty)"
     );
     kept
 }

@@ -83,7 +83,10 @@ pub enum AppError {
     /// field: its range or country enters few of its codes until `until` (unix
     /// seconds), or codes to new numbers are nearly spent today (no end known).
     #[error("a browser check is required before a code is sent")]
-    ChallengeRequired { challenge: String, until: Option<i64> },
+    ChallengeRequired {
+        challenge: String,
+        until: Option<i64>,
+    },
     /// A proof of work that does not check: forged, unsolved, for another number.
     #[error("the browser check failed")]
     ChallengeFailed,

@@ -1,4 +1,6 @@
-//! The server binary: config → state (the store migrates as it opens) → serve.
+//! The server binary: config → state (the store migrates as it opens) → serve. With
+//! `guard` as its first argument, the operator's command on the conversion guard
+//! (`server/guard_command.rs`) instead.
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
@@ -32,6 +34,20 @@ async fn main() -> std::process::ExitCode {
     if let Some(error) = dotenv {
         tracing::error!(%error, ".env could not be read");
         return std::process::ExitCode::FAILURE;
+    }
+
+    let words: Vec<String> = std::env::args().skip(1).collect();
+    if words.first().map(String::as_str) == Some("guard") {
+        return match sms_auth::server::guard_command::run(&words[1..]).await {
+            Ok(lines) => {
+                println!("{}", lines.join("\n"));
+                std::process::ExitCode::SUCCESS
+            }
+            Err(reason) => {
+                eprintln!("{reason}");
+                std::process::ExitCode::FAILURE
+            }
+        };
     }
 
     let started = async {

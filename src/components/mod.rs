@@ -1,6 +1,7 @@
 //! Reusable view pieces. No data access here: pages fetch, components show.
 
 pub mod alert;
+pub mod challenge;
 pub mod credit;
 pub mod header;
 pub mod island;

@@ -28,9 +28,9 @@ pub async fn admit(
 ) -> Result<(), AppError> {
     let policy = &state.settings.policy;
     let now = client.now;
-    let watches = state.store.guard_watch(scopes, now).await?;
     let mut challenge = None;
-    for ((scope, trip), watch) in scopes.with_trips(policy).into_iter().zip(watches) {
+    for (scope, trip) in scopes.with_trips(policy) {
+        let watch = state.store.guard_watch(scope, now).await?;
         let verdict = guard::judge(watch, trip, now);
         if let Verdict::Trips(challenged) = verdict {
             let imposed = state

@@ -1,5 +1,6 @@
 //! The operator's alerts: an SMS to each of `OPERATOR_PHONES` when the new numbers'
-//! lane of the daily budget, or the whole budget, passes 80% and when it is spent.
+//! lane of the daily budget, or the whole budget, passes 80% and when it is spent,
+//! and when the conversion guard challenges a range or a country.
 //! Each event is told at most once a day, and all of them at most
 //! `LIMIT_OPERATOR_ALERTS_PER_DAY` times a day, across instances (the store's
 //! claim). They go from a periodic check (`server/operator.rs`), never from a
@@ -8,9 +9,12 @@
 use crate::{
     error::AppError,
     i18n::Lang,
-    otp::{Limit, Policy},
+    otp::{guard, Limit, Policy},
     server::state::AppState,
-    store::BudgetSpend,
+    store::{
+        guard::{ChallengedScope, ImposedBy},
+        BudgetSpend,
+    },
 };
 
 /// What the operator is told of.
@@ -48,6 +52,19 @@ impl Event {
     }
 }
 
+/// The operator's SMS about a scope the guard challenged: its numbers and when its
+/// challenge ends; no link.
+pub fn challenged_text(lang: Lang, challenged: &ChallengedScope) -> String {
+    let texts = lang.texts();
+    texts
+        .sms_operator_challenged
+        .replace("{numbers}", &guard::numbers_of(&challenged.scope))
+        .replace(
+            "{time}",
+            &texts.clock_zone.time_of_day(challenged.challenged.until),
+        )
+}
+
 /// The share of a part of the budget past which the operator is told.
 const NEARLY_PERCENT: u64 = 80;
 
@@ -83,40 +100,56 @@ pub fn events(spend: BudgetSpend, policy: &Policy) -> Vec<(Event, u32, u32)> {
     .collect()
 }
 
-/// Reads the budget's spend and tells the operator what it shows and was not told
-/// yet. The SMS sent.
+/// Reads the budget's spend and the scopes the guard challenged, and tells the
+/// operator what they show and was not told yet (a scope's challenge once a day,
+/// however it lengthens). The SMS sent.
 pub async fn check(state: &AppState, now: i64) -> Result<usize, AppError> {
-    let phones = &state.settings.operator_phones;
-    if phones.is_empty() {
+    if state.settings.operator_phones.is_empty() {
         return Ok(0);
     }
     let policy = &state.settings.policy;
     let spend = state.store.budget_spend(now).await?;
     let mut sent = 0;
     for (event, spent, limit) in events(spend, policy) {
-        let per_day = policy.limit(Limit::OperatorAlertsPerDay);
-        if !state
-            .store
-            .claim_operator_alert(event.key(), now, per_day)
-            .await?
-        {
+        if claim(state, event.key(), now).await? {
+            tracing::warn!(event = event.key(), spent, limit, "telling the operator");
+            sent += tell(state, &event.text(Lang::default(), spent, limit)).await;
+        }
+    }
+    for challenged in state.store.challenged_scopes(now).await? {
+        // The operator's own challenges need no telling.
+        if challenged.by != ImposedBy::Guard {
             continue;
         }
-        tracing::warn!(event = event.key(), spent, limit, "telling the operator");
-        let text = event.text(Lang::default(), spent, limit);
-        for phone in phones {
-            match state.sms.send(phone.digits(), &text).await {
-                Ok(_) => sent += 1,
-                Err(error) => tracing::error!(
-                    phone = %phone,
-                    reason = error.reason(),
-                    %error,
-                    "operator alert not sent"
-                ),
-            }
+        if claim(state, &format!("challenged:{}", challenged.scope), now).await? {
+            tracing::warn!(scope = challenged.scope, "telling the operator");
+            sent += tell(state, &challenged_text(Lang::default(), &challenged)).await;
         }
     }
     Ok(sent)
+}
+
+/// Claims telling the operator of `event` now, within the day's cap.
+async fn claim(state: &AppState, event: &str, now: i64) -> Result<bool, AppError> {
+    let per_day = state.settings.policy.limit(Limit::OperatorAlertsPerDay);
+    state.store.claim_operator_alert(event, now, per_day).await
+}
+
+/// Sends `text` to every operator; the SMS sent.
+async fn tell(state: &AppState, text: &str) -> usize {
+    let mut sent = 0;
+    for phone in &state.settings.operator_phones {
+        match state.sms.send(phone.digits(), text).await {
+            Ok(_) => sent += 1,
+            Err(error) => tracing::error!(
+                phone = %phone,
+                reason = error.reason(),
+                %error,
+                "operator alert not sent"
+            ),
+        }
+    }
+    sent
 }
 
 #[cfg(test)]
@@ -172,6 +205,23 @@ mod tests {
                 assert!(text.contains("812") && text.contains("1000"), "{text}");
                 assert!(!text.contains("http") && !text.contains('/'), "{text}");
                 assert!(crate::sms::text::segments(&text) <= 2, "{text}");
+            }
+            for scope in ["range:+79001234", "country:7"] {
+                let text = challenged_text(
+                    lang,
+                    &ChallengedScope {
+                        scope: scope.to_owned(),
+                        challenged: guard::Challenged {
+                            level: 0,
+                            until: 1_800_000_000,
+                        },
+                        by: ImposedBy::Guard,
+                    },
+                );
+                let numbers = guard::numbers_of(scope);
+                assert!(text.contains(&numbers) && !text.contains('{'), "{text}");
+                assert!(!text.contains("http"), "{text}");
+                assert!(crate::sms::text::segments(&text) <= 3, "{text}");
             }
         }
     }

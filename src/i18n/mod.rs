@@ -145,6 +145,8 @@ pub struct Texts {
     pub phone_label: &'static str,
     pub phone_hint: &'static str,
     pub send_code: &'static str,
+    /// While the browser solves a proof of work before the code is sent.
+    pub challenge_solving: &'static str,
     pub verify_title: &'static str,
     pub code_sent_to: &'static str,
     pub code_label: &'static str,
@@ -222,6 +224,7 @@ pub struct Texts {
     pub sms_operator_new_lane_spent: &'static str,
     pub sms_operator_budget_80: &'static str,
     pub sms_operator_budget_spent: &'static str,
+    pub sms_operator_challenged: &'static str,
     pub err_invalid_phone: &'static str,
     pub err_country: &'static str,
     /// `{n}`: seconds left.

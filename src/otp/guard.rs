@@ -17,6 +17,11 @@ pub fn range_of(phone: &Phone) -> &str {
     &e164[..e164.len().saturating_sub(RANGE_DROPS)]
 }
 
+/// A country's scope, by its calling code.
+pub fn country_scope(code: u16) -> String {
+    format!("country:{code}")
+}
+
 /// What the guard counts a number in: its range and its country, as the store
 /// names them (`range:+79001234`, `country:7`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +34,7 @@ impl Scopes {
     pub fn of(phone: &Phone) -> Self {
         Self {
             range: format!("range:{}", range_of(phone)),
-            country: format!("country:{}", phone.calling_code().unwrap_or(0)),
+            country: country_scope(phone.calling_code().unwrap_or(0)),
         }
     }
 
@@ -110,12 +115,14 @@ pub fn escalate(last: Option<Challenged>, now: i64) -> Challenged {
 }
 
 /// What the store knows of a scope: its conversion over the last hour (to the
-/// minute) and day (to the hour), and its last challenge, if it had one.
+/// minute) and day (to the hour), its last challenge, if it had one, and until when
+/// the operator lifted it (0 for never).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Watch {
     pub hour: Conversion,
     pub day: Conversion,
     pub last: Option<Challenged>,
+    pub exempt_until: i64,
 }
 
 /// The guard's verdict on a scope at a time.
@@ -139,15 +146,42 @@ impl Verdict {
     }
 }
 
-/// Judges a scope at `now`: a challenge holds until its end; else a window that
-/// trips starts the next one.
+/// Judges a scope at `now`: a challenge holds until its end; else, unless the
+/// operator lifted the scope until later, a window that trips starts the next one.
 pub fn judge(watch: Watch, trip: Trip, now: i64) -> Verdict {
     match watch.last {
         Some(last) if last.holds(now) => Verdict::Holds(last),
+        _ if now < watch.exempt_until => Verdict::Clear,
         _ if trip.trips(watch.hour) || trip.trips(watch.day) => {
             Verdict::Trips(escalate(watch.last, now))
         }
         _ => Verdict::Clear,
+    }
+}
+
+/// A scope the operator names (`range:+79001234`: a number less its last 3 digits;
+/// `country:7`: a calling code served), as the store names it; `None` for anything
+/// else.
+pub fn parse_scope(text: &str, allowed: &[u16]) -> Option<String> {
+    let text = text.trim();
+    if let Some(digits) = text.strip_prefix("range:+") {
+        let plausible = (4..=12).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && allowed
+                .iter()
+                .any(|code| digits.starts_with(&code.to_string()));
+        return plausible.then(|| format!("range:+{digits}"));
+    }
+    let code: u16 = text.strip_prefix("country:")?.parse().ok()?;
+    allowed.contains(&code).then(|| country_scope(code))
+}
+
+/// The numbers a scope covers, as the operator reads them: `+79001234xxx`, `+7`.
+pub fn numbers_of(scope: &str) -> String {
+    match (scope.strip_prefix("range:"), scope.strip_prefix("country:")) {
+        (Some(range), _) => format!("{range}{}", "x".repeat(RANGE_DROPS)),
+        (_, Some(code)) => format!("+{code}"),
+        _ => scope.to_owned(),
     }
 }
 
@@ -238,7 +272,10 @@ mod tests {
         let mut policy = Policy::default();
         policy.limits[Limit::GuardCountryMinSends] = 500;
         let [(range, by_range), (country, by_country)] = scopes.with_trips(&policy);
-        assert_eq!((range, by_range.min_sends, by_range.percent), ("range:+79001234", 10, 35));
+        assert_eq!(
+            (range, by_range.min_sends, by_range.percent),
+            ("range:+79001234", 10, 35)
+        );
         assert_eq!((country, by_country.min_sends), ("country:7", 500));
     }
 
@@ -254,21 +291,31 @@ mod tests {
         let hour = Watch {
             hour: rate(10, 0),
             day: rate(10, 0),
-            last: None,
+            ..quiet
         };
         assert_eq!(judge(hour, trip, NOW), Verdict::Trips(escalate(None, NOW)));
         let day = Watch {
             hour: rate(2, 0),
             day: rate(30, 3),
-            last: None,
+            ..quiet
         };
         assert!(matches!(judge(day, trip, NOW), Verdict::Trips(_)));
         let entered = Watch {
             hour: rate(10, 4),
             day: rate(40, 20),
-            last: None,
+            ..quiet
         };
         assert_eq!(judge(entered, trip, NOW), Verdict::Clear);
+        let lifted = Watch {
+            exempt_until: NOW + 60,
+            ..hour
+        };
+        assert_eq!(
+            judge(lifted, trip, NOW),
+            Verdict::Clear,
+            "the operator lifted it"
+        );
+        assert!(matches!(judge(lifted, trip, NOW + 60), Verdict::Trips(_)));
         let held = Challenged {
             level: 1,
             until: NOW + 60,
@@ -288,6 +335,34 @@ mod tests {
             Some(2),
             "it repeats: the next level"
         );
+    }
+
+    #[test]
+    fn the_operator_names_a_range_or_a_served_country() {
+        let served = [7, 375];
+        assert_eq!(
+            parse_scope(" range:+79001234 ", &served).as_deref(),
+            Some("range:+79001234")
+        );
+        assert_eq!(
+            parse_scope("country:375", &served).as_deref(),
+            Some("country:375")
+        );
+        for wrong in [
+            "range:79001234",
+            "range:+1202555",
+            "range:+7900x234",
+            "range:+7",
+            "range:+7900123456789",
+            "country:1",
+            "country:seven",
+            "+79001234",
+            "",
+        ] {
+            assert_eq!(parse_scope(wrong, &served), None, "{wrong}");
+        }
+        assert_eq!(numbers_of("range:+79001234"), "+79001234xxx");
+        assert_eq!(numbers_of("country:7"), "+7");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::{
     api::auth::RequestCode,
     components::{
         alert::{ActionAlert, Alert},
+        challenge::{self, ChallengeField},
         island::{self, is_hydrated},
         phone_field::PhoneField,
         text::use_texts,
@@ -27,18 +28,22 @@ pub fn SignupPage() -> impl IntoView {
 }
 
 /// The page's island: the phone form (formatting the number as it is typed, showing
-/// a refusal in place) and passkey sign-in.
+/// a refusal in place, solving a proof of work when the code is challenged) and
+/// passkey sign-in.
 #[island]
 fn SignupForms() -> impl IntoView {
     island::enter();
     let t = use_texts();
     let request = ServerAction::<RequestCode>::new();
+    let form = NodeRef::new();
+    let result = request.value().into();
     view! {
-        <ActionForm action=request>
+        <ActionForm action=request node_ref=form>
             <label for="phone">{t.phone_label}</label>
             <PhoneField placeholder="+7 999 123-45-67"/>
             <p id="phone-hint" class="hint">{t.phone_hint}</p>
-            <ActionAlert result=request.value().into()/>
+            <ChallengeField result form/>
+            <ActionAlert result=challenge::visible(result)/>
             <button type="submit" disabled=move || request.pending().get()>{t.send_code}</button>
         </ActionForm>
         <PasskeySignIn/>

@@ -5,6 +5,7 @@ use crate::{
     api::auth::{pending_code, ResendCode, VerifyCode},
     components::{
         alert::{ActionAlert, Alert},
+        challenge::{self, ChallengeField},
         island,
         text::use_texts,
         web_otp,
@@ -26,7 +27,7 @@ pub fn VerifyPage() -> impl IntoView {
 
 /// The page's island: where the code went with the countdown (fetched again after
 /// each resend), the code's form (filled by WebOTP where the browser can), and
-/// "send again".
+/// "send again" (solving a proof of work when the new code is challenged).
 #[island]
 fn VerifyForms() -> impl IntoView {
     island::enter();
@@ -38,6 +39,7 @@ fn VerifyForms() -> impl IntoView {
     let verify_result = verify.value();
     let code_dead = move || matches!(verify_result.get(), Some(Err(e)) if e.is_dead_code());
     let code_input = NodeRef::<leptos::html::Input>::new();
+    let (resend_form, resend_result) = (NodeRef::new(), resend.value().into());
     // In the browser only: effects do not run on the server.
     Effect::new(move |_| web_otp::fill_from_sms(code_input));
     view! {
@@ -71,8 +73,9 @@ fn VerifyForms() -> impl IntoView {
             <ActionAlert result=verify.value().into()/>
             <button type="submit" disabled=move || verify.pending().get()>{t.verify_button}</button>
         </ActionForm>
-        <ActionForm action=resend attr:class="secondary-actions">
-            <ActionAlert result=resend.value().into()/>
+        <ActionForm action=resend node_ref=resend_form attr:class="secondary-actions">
+            <ChallengeField result=resend_result form=resend_form/>
+            <ActionAlert result=challenge::visible(resend_result)/>
             <button type="submit" class="secondary" disabled=move || resend.pending().get()>
                 {move || if code_dead() { t.new_code } else { t.resend_button }}
             </button>

@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod geo;
+pub mod guard_command;
 pub mod http;
 pub mod operator;
 pub mod purge;

@@ -77,8 +77,13 @@ pub(super) fn purge_steps(now: i64, limits: SessionLimits) -> Vec<PurgeStep> {
             now - DAY_WINDOW - 3600 - CLOCK_SLACK_SECS,
         ),
         removes(
-            "DELETE FROM guard_challenges WHERE until <= $1",
+            "DELETE FROM guard_challenges WHERE until <= $1 AND exempt_until <= $1",
             now - crate::otp::guard::REPEAT_SECS,
+        ),
+        // The operator's commands stay on record as long as an account's activity.
+        removes(
+            "DELETE FROM guard_actions WHERE at <= $1",
+            now - ACTIVITY_KEEP_SECS,
         ),
         removes(
             "DELETE FROM operator_alerts WHERE at <= $1",

@@ -4,7 +4,11 @@
 //! the new numbers' lane is above 80% spent. Trusted requests are never challenged.
 
 use reqwest::header::HeaderName;
-use sms_auth::{clock::Clock, error::AppError};
+use sms_auth::{
+    clock::{Clock, SystemClock},
+    domain::operator,
+    error::AppError,
+};
 
 use crate::support::*;
 
@@ -265,4 +269,112 @@ async fn codes_asked_at_once_are_each_counted() {
         .await
         .expect("the tenth");
     challenge_of(bot(&app, 10).request_code("+79001234010").await);
+}
+
+#[tokio::test]
+async fn the_operator_is_told_once_when_the_guard_challenges_a_range() {
+    let app = TestApp::builder()
+        .trusted_proxies("127.0.0.1")
+        .operator_phones("+7 999 111-22-33")
+        .start()
+        .await;
+    ten_unentered(&app).await;
+    challenge_of(bot(&app, 10).request_code("+79001234010").await);
+    let check = || operator::check(&app.state, app.clock.now());
+    assert_eq!(check().await.expect("checked"), 1);
+    let told: Vec<_> = app
+        .exolve
+        .sent()
+        .into_iter()
+        .filter(|sms| sms.destination == "79991112233")
+        .map(|sms| sms.text)
+        .collect();
+    assert_eq!(told.len(), 1);
+    assert!(
+        told[0].contains("+79001234xxx") && told[0].contains("не вводят"),
+        "{}",
+        told[0]
+    );
+    // Once, however it lengthens.
+    app.clock.advance(15 * 60);
+    challenge_of(bot(&app, 11).request_code("+79001234011").await);
+    assert_eq!(check().await.expect("checked"), 0);
+    let metrics = app.metrics().await;
+    for line in [
+        "sms_auth_guard_challenged{scope=\"range\"} 1",
+        "sms_auth_guard_challenged{scope=\"country\"} 0",
+        "sms_auth_guard_sent{country=\"7\"} 10",
+        "sms_auth_guard_verified{country=\"7\"} 0",
+    ] {
+        assert!(metrics.contains(line), "{line} missing in\n{metrics}");
+    }
+}
+
+/// `sms-auth guard …` run beside the app, on its database.
+fn guard_command(app: &TestApp, words: &[&str]) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("dir");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sms-auth"))
+        .arg("guard")
+        .args(words)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("DATABASE_URL", &app.database_url)
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("the command runs");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+#[tokio::test]
+async fn the_operator_imposes_and_lifts_a_challenge_on_record() {
+    let app = TestApp::builder()
+        .trusted_proxies("127.0.0.1")
+        .start()
+        .await;
+    // The command reads the system's clock: the app's is set to it.
+    app.clock.advance(SystemClock.now() - app.clock.now());
+    // Imposed on a range nobody asked codes of: its next new number is challenged.
+    let (ok, said) = guard_command(&app, &["impose", "range:+79001235", "2"]);
+    assert!(
+        ok && said.contains("impose range:+79001235 (+79001235xxx)"),
+        "{said}"
+    );
+    challenge_of(bot(&app, 0).request_code("+79001235000").await);
+
+    // A range the guard challenged, lifted: codes without a challenge, though its
+    // counts still trip.
+    ten_unentered(&app).await;
+    challenge_of(bot(&app, 10).request_code("+79001234010").await);
+    let (ok, said) = guard_command(&app, &["lift", "range:+79001234", "24"]);
+    assert!(ok, "{said}");
+    // The command ran a moment after the app's clock was set.
+    app.clock.advance(2);
+    bot(&app, 11)
+        .request_code("+79001234011")
+        .await
+        .expect("lifted");
+
+    let (ok, listed) = guard_command(&app, &[]);
+    assert!(ok, "{listed}");
+    assert!(
+        listed.contains("range:+79001235 (+79001235xxx) until"),
+        "{listed}"
+    );
+    assert!(listed.contains("by operator"), "{listed}");
+    for recorded in ["impose range:+79001235", "lift range:+79001234"] {
+        assert!(listed.contains(recorded), "{recorded} missing in {listed}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM guard_actions").await, 2);
+
+    // Nothing it does not know.
+    for wrong in [
+        &["impose", "range:+1202555", "2"][..],
+        &["lift", "country:7", "0"],
+    ] {
+        let (ok, said) = guard_command(&app, wrong);
+        assert!(!ok && !said.is_empty(), "{wrong:?}: {said}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM guard_actions").await, 2);
 }

@@ -60,7 +60,10 @@ async fn an_attack_of_new_numbers_gets_its_lane_and_the_owners_keep_signing_in()
     // bots that solve nothing get nothing more.
     assert_eq!(granted.len(), 23);
     assert_eq!(
-        granted.iter().filter(|d| d.starts_with("790012340")).count(),
+        granted
+            .iter()
+            .filter(|d| d.starts_with("790012340"))
+            .count(),
         10
     );
     assert!(

@@ -9,7 +9,8 @@ use sms_auth::{
     },
     phone::Phone,
     store::{
-        self, guard::ImposedBy, Allowance, Footprint, NewSession, NewVerification, SessionLimits, Store, WrongGuess,
+        self, guard::ImposedBy, Allowance, Footprint, NewSession, NewVerification, SessionLimits,
+        Store, WrongGuess,
     },
 };
 
@@ -306,21 +307,24 @@ async fn the_guard_counts_new_numbers_sends_and_first_sign_ins_per_range_and_cou
         .count_first_sign_in(&scopes, START + 70)
         .await
         .expect("counted");
-    let [range, country] = store.guard_watch(&scopes, START + 100).await.expect("watch");
+    let watch = |at| {
+        let store = store.clone();
+        let scopes = scopes.clone();
+        async move {
+            let range = store.guard_watch(&scopes.range, at).await.expect("watch");
+            let country = store.guard_watch(&scopes.country, at).await.expect("watch");
+            [range, country]
+        }
+    };
+    let [range, country] = watch(START + 100).await;
     let rate = |sent, verified| Conversion { sent, verified };
     assert_eq!((range.hour, range.day), (rate(3, 1), rate(3, 1)));
     assert_eq!((country.hour, country.day), (rate(4, 1), rate(4, 1)));
     assert_eq!(range.last, None);
     // The hour counts to the minute, the day to the hour.
-    let [range, _] = store
-        .guard_watch(&scopes, START + 3600 + 30)
-        .await
-        .expect("watch");
+    let [range, _] = watch(START + 3600 + 30).await;
     assert_eq!((range.hour, range.day), (rate(2, 1), rate(3, 1)));
-    let [range, _] = store
-        .guard_watch(&scopes, START + DAY + 1)
-        .await
-        .expect("watch");
+    let [range, _] = watch(START + DAY + 1).await;
     assert_eq!((range.hour, range.day), (rate(0, 0), rate(0, 0)));
 
     // A challenge is imposed once while it holds; after its end, anew.
@@ -328,16 +332,15 @@ async fn the_guard_counts_new_numbers_sends_and_first_sign_ins_per_range_and_cou
         level: 0,
         until: START + 1000,
     };
-    let imposing = (0..4).map(|_| {
-        store.impose_challenge(&scopes.range, first, START + 100, ImposedBy::Guard)
-    });
+    let imposing =
+        (0..4).map(|_| store.impose_challenge(&scopes.range, first, START + 100, ImposedBy::Guard));
     let imposed = futures::future::join_all(imposing).await;
     assert_eq!(
         imposed.iter().filter(|i| matches!(i, Ok(true))).count(),
         1,
         "{imposed:?}"
     );
-    let [range, country] = store.guard_watch(&scopes, START + 100).await.expect("watch");
+    let [range, country] = watch(START + 100).await;
     assert_eq!((range.last, country.last), (Some(first), None));
     let next = Challenged {
         level: 1,
@@ -353,13 +356,17 @@ async fn the_guard_counts_new_numbers_sends_and_first_sign_ins_per_range_and_cou
         .purge(START + DAY + 100, SessionLimits::default())
         .await
         .expect("purge");
-    let [range, _] = store.guard_watch(&scopes, START + 100).await.expect("watch");
-    assert_eq!(range.day, rate(3, 1), "buckets a day and an hour old are kept");
+    let [range, _] = watch(START + 100).await;
+    assert_eq!(
+        range.day,
+        rate(3, 1),
+        "buckets a day and an hour old are kept"
+    );
     assert_eq!(range.last, Some(next));
     store
         .purge(START + 2 * DAY, SessionLimits::default())
         .await
         .expect("purge");
-    let [range, _] = store.guard_watch(&scopes, START + 100).await.expect("watch");
+    let [range, _] = watch(START + 100).await;
     assert_eq!((range.day, range.last), (rate(0, 0), None));
 }

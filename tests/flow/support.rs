@@ -131,17 +131,7 @@ impl FakeExolve {
 /// The browser's part of a proof of work: the answer (the `altcha` field) to the
 /// challenge a `ChallengeRequired` carries.
 pub fn solve(challenge: &str) -> String {
-    let challenge: altcha::Challenge = serde_json::from_str(challenge).expect("a challenge");
-    let mut options = altcha::SolveChallengeOptions::new(&challenge);
-    options.timeout_ms = 0;
-    let solution = altcha::solve_challenge(options)
-        .expect("solvable")
-        .expect("a solution");
-    serde_json::to_string(&altcha::Payload {
-        challenge,
-        solution,
-    })
-    .expect("json")
+    sms_auth::components::challenge::answer(challenge).expect("solved")
 }
 
 /// The challenge of a refusal that asks for a proof of work, and when it ends.
@@ -218,6 +208,8 @@ pub struct TestApp {
     pub exolve: FakeExolve,
     /// For assertions on the stored rows; SQL in `$n` placeholders runs on both.
     pub db: AnyPool,
+    /// Its `DATABASE_URL`, for a command run beside it.
+    pub database_url: String,
     /// The state the app's router was built from.
     pub state: AppState,
     _dir: TempDir,
@@ -540,6 +532,7 @@ impl TestAppBuilder {
             clock,
             exolve,
             db,
+            database_url: url,
             state,
             _dir: dir,
         }

@@ -23,7 +23,7 @@ use http::{Method, StatusCode};
 
 use crate::{
     error::AppError,
-    otp::{Lane, Limit, Policy},
+    otp::{guard::Conversion, Lane, Limit, Policy},
     store::BudgetSpend,
 };
 
@@ -50,6 +50,18 @@ struct LimitLabel {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct LaneLabel {
     lane: &'static str,
+}
+
+/// A kind of the guard's scopes: `range` or `country`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ScopeLabel {
+    scope: &'static str,
+}
+
+/// A served country's calling code: the configuration bounds them.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CountryLabel {
+    country: String,
 }
 
 /// The labels of a timed request: both from fixed sets, so no client can make a
@@ -111,6 +123,9 @@ pub struct Metrics {
     new_sign_ins: Family<Signal, Counter>,
     passkeys: Family<Outcome, Counter>,
     challenges: Family<Outcome, Counter>,
+    challenged: Family<ScopeLabel, Gauge>,
+    guard_sent: Family<CountryLabel, Gauge>,
+    guard_verified: Family<CountryLabel, Gauge>,
     budget_spent: Family<LaneLabel, Gauge>,
     budget_limit: Family<LaneLabel, Gauge>,
     latency: LatencyFamily,
@@ -138,6 +153,9 @@ impl Metrics {
         let new_sign_ins = Family::<Signal, Counter>::default();
         let passkeys = Family::<Outcome, Counter>::default();
         let challenges = Family::<Outcome, Counter>::default();
+        let challenged = Family::<ScopeLabel, Gauge>::default();
+        let guard_sent = Family::<CountryLabel, Gauge>::default();
+        let guard_verified = Family::<CountryLabel, Gauge>::default();
         let budget_spent = Family::<LaneLabel, Gauge>::default();
         let budget_limit = Family::<LaneLabel, Gauge>::default();
         let latency = LatencyFamily::new_with_constructor(latency_histogram);
@@ -180,6 +198,24 @@ impl Metrics {
             challenges.clone(),
         );
         registry.register(
+            "guard_challenged",
+            "Ranges and countries the conversion guard or the operator challenges now, by \
+             scope: range, country; read from the store when scraped",
+            challenged.clone(),
+        );
+        registry.register(
+            "guard_sent",
+            "Codes sent to new numbers in the last 24 hours (to the hour), by served \
+             country (calling code); read from the store when scraped",
+            guard_sent.clone(),
+        );
+        registry.register(
+            "guard_verified",
+            "Of those, the codes entered (first sign-ins), by served country: with \
+             guard_sent, the country's conversion",
+            guard_verified.clone(),
+        );
+        registry.register(
             "budget_spent",
             "SMS of the last 24 hours, by the budget's lane they were spent from: new \
              (codes to numbers never signed in with), trusted (the rest: codes to numbers \
@@ -207,6 +243,9 @@ impl Metrics {
             new_sign_ins,
             passkeys,
             challenges,
+            challenged,
+            guard_sent,
+            guard_verified,
             budget_spent,
             budget_limit,
             latency,
@@ -229,6 +268,38 @@ impl Metrics {
                 .get_or_create(&label)
                 .set(i64::from(limit));
         }
+    }
+
+    /// Sets how many scopes are challenged now, of each kind, from the scopes'
+    /// names in the store (`range:…`, `country:…`).
+    pub fn challenged<'a>(&self, scopes: impl IntoIterator<Item = &'a str>) {
+        let (mut ranges, mut countries) = (0, 0);
+        for scope in scopes {
+            if scope.starts_with("range:") {
+                ranges += 1;
+            } else {
+                countries += 1;
+            }
+        }
+        for (scope, count) in [("range", ranges), ("country", countries)] {
+            self.challenged
+                .get_or_create(&ScopeLabel { scope })
+                .set(count);
+        }
+    }
+
+    /// Sets a served country's codes to new numbers of the last day and how many were
+    /// entered.
+    pub fn conversion(&self, country: u16, day: Conversion) {
+        let label = CountryLabel {
+            country: country.to_string(),
+        };
+        self.guard_sent
+            .get_or_create(&label)
+            .set(i64::from(day.sent));
+        self.guard_verified
+            .get_or_create(&label)
+            .set(i64::from(day.verified));
     }
 
     /// Counts a sign-in from a new device and/or a new country.
@@ -345,8 +416,20 @@ mod tests {
         let mut policy = Policy::default();
         policy.limits[Limit::SmsPerDay] = 60;
         metrics.budget(BudgetSpend { all: 41, new: 30 }, &policy);
+        metrics.challenged(["range:+79001234", "range:+79001235", "country:7"]);
+        metrics.conversion(
+            7,
+            Conversion {
+                sent: 40,
+                verified: 12,
+            },
+        );
         let text = metrics.render();
         for line in [
+            "sms_auth_guard_challenged{scope=\"range\"} 2",
+            "sms_auth_guard_challenged{scope=\"country\"} 1",
+            "sms_auth_guard_sent{country=\"7\"} 40",
+            "sms_auth_guard_verified{country=\"7\"} 12",
             "sms_auth_sms_sent_total 1",
             "sms_auth_sms_failed_total{reason=\"timeout\"} 1",
             "sms_auth_verifications_total{result=\"wrong_code\"} 1",

@@ -18,13 +18,26 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// The counters of this instance, and the budget's spend as the store counts it
-/// for every instance.
+/// The counters of this instance, and what the store counts for every instance:
+/// the budget's spend, the scopes challenged, each served country's conversion.
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     // Unread (the database does not answer): the gauges keep their last values, and
     // `/readyz` tells the trouble.
-    if let Ok(spend) = state.store.budget_spend(state.clock.now()).await {
-        state.metrics.budget(spend, &state.settings.policy);
+    let now = state.clock.now();
+    let policy = &state.settings.policy;
+    if let Ok(spend) = state.store.budget_spend(now).await {
+        state.metrics.budget(spend, policy);
+    }
+    if let Ok(challenged) = state.store.challenged_scopes(now).await {
+        state
+            .metrics
+            .challenged(challenged.iter().map(|c| c.scope.as_str()));
+    }
+    for &country in &policy.allowed_countries {
+        let scope = crate::otp::guard::country_scope(country);
+        if let Ok(watch) = state.store.guard_watch(&scope, now).await {
+            state.metrics.conversion(country, watch.day);
+        }
     }
     (
         [(
