@@ -65,13 +65,21 @@ pub const TEXTS: Texts = Texts {
     loading: "Loading…",
     not_found: "There is no such page.",
     months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+    #[cfg(feature = "ssr")]
     sms_code: "Your code: {code}. Never share it: whoever asks for it is a thief.",
+    #[cfg(feature = "ssr")]
     sms_code_from: "Your code: {code}. Never share it: whoever asks for it is a thief. Requested from: {country}.",
+    #[cfg(feature = "ssr")]
     sms_alert: "New sign-in to {host}: {details}. Not you? Open the site yourself: Account > Sessions",
+    #[cfg(feature = "ssr")]
     sms_operator_new_lane_80: "sms-auth: codes to new numbers spent 80% of their share of the day's SMS ({spent} of {limit}). This looks like SMS pumping.",
+    #[cfg(feature = "ssr")]
     sms_operator_new_lane_spent: "sms-auth: the day's SMS share of new numbers is spent ({spent} of {limit}): new numbers get no codes. Returning ones do.",
+    #[cfg(feature = "ssr")]
     sms_operator_budget_80: "sms-auth: 80% of the daily SMS budget is spent ({spent} of {limit}).",
+    #[cfg(feature = "ssr")]
     sms_operator_challenged: "sms-auth: codes to {numbers} are often requested and never entered. Until {time} new numbers there need a browser check.",
+    #[cfg(feature = "ssr")]
     sms_operator_budget_spent: "sms-auth: the daily SMS budget is spent ({spent} of {limit}): no codes go out.",
     err_invalid_phone: "This is not a valid mobile number. Check it and try again.",
     err_country: "We can only send codes to numbers of the countries we serve.",
@@ -80,7 +88,9 @@ pub const TEXTS: Texts = Texts {
     err_ip_cap: "Too many codes were requested from your network. Try again in an hour.",
     err_budget: "We cannot send more codes today. Please try again tomorrow.",
     err_new_numbers_budget: "We are not sending codes to new numbers right now: too many are being requested. Please try again later.",
+    #[cfg(feature = "ssr")]
     err_challenge_required: "Codes to new numbers are sent only after an automatic browser check right now, and it needs JavaScript. Turn JavaScript on and try again, or try again later.",
+    #[cfg(feature = "ssr")]
     err_challenge_required_until: "Codes to numbers like yours are often requested and never entered right now, so a code goes out only after an automatic browser check, and it needs JavaScript. Turn JavaScript on and try again, or try again after {time}.",
     err_challenge_failed: "The browser check failed. Reload the page and try again.",
     err_challenge_expired: "The browser check has expired. Please try again.",
@@ -120,7 +130,9 @@ pub const TEXTS: Texts = Texts {
     event_passkey_added: "Passkey added",
     event_alert_passkey: "SMS sent about a passkey change",
     event_passkey_removed: "Passkey removed",
+    #[cfg(feature = "ssr")]
     sms_passkey_added: "Passkey added to {host}: {details}. Not you? Open the site yourself: Account > Passkeys",
+    #[cfg(feature = "ssr")]
     sms_passkey_removed: "Passkey removed from {host}: {details}. Not you? Open the site yourself: Account > Passkeys",
     err_passkeys_off: "Passkeys are not available on this site.",
     err_passkey_cancelled: "The passkey request was cancelled. Try again, or sign in with a code by SMS.",

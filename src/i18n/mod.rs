@@ -133,7 +133,9 @@ pub fn local_time(unix: i64, offset_secs: i32) -> time::OffsetDateTime {
         .to_offset(offset)
 }
 
-/// Every sentence the interface shows, in one language.
+/// Every sentence the interface shows, in one language. The ones only the server
+/// says (the SMS, the challenge's alert with JavaScript off) are in the server's
+/// build only (`#[cfg(feature = "ssr")]`): browsers never download them.
 pub struct Texts {
     pub language_name: &'static str,
     pub app_name: &'static str,
@@ -145,7 +147,8 @@ pub struct Texts {
     pub phone_label: &'static str,
     pub phone_hint: &'static str,
     pub send_code: &'static str,
-    /// While the browser solves a proof of work before the code is sent.
+    /// While the browser solves a proof of work before the code is sent: the form's
+    /// alert for a challenge, once the page runs.
     pub challenge_solving: &'static str,
     pub verify_title: &'static str,
     pub code_sent_to: &'static str,
@@ -209,21 +212,29 @@ pub struct Texts {
     /// Months as a date names them: "ноября" in `26 ноября 2026`.
     pub months: [&'static str; 12],
     /// `{code}`: the one-time code. The WebOTP line is added after it.
+    #[cfg(feature = "ssr")]
     pub sms_code: &'static str,
     /// The same, for a code asked for from a country the account has not signed in
     /// from; `{country}`: its name.
+    #[cfg(feature = "ssr")]
     pub sms_code_from: &'static str,
     /// The alert after a sign-in from a new device or country. `{host}`: the site;
     /// `{details}`: device, country and time. No link, ever.
+    #[cfg(feature = "ssr")]
     pub sms_alert: &'static str,
     /// The operator's alerts (`OPERATOR_PHONES`), as the daily budget's lanes fill:
     /// the new numbers' lane past 80% and spent, the whole budget past 80% and spent.
     /// `{spent}`, `{limit}`: its SMS of the last 24 hours and what it may spend. No
     /// link, ever.
+    #[cfg(feature = "ssr")]
     pub sms_operator_new_lane_80: &'static str,
+    #[cfg(feature = "ssr")]
     pub sms_operator_new_lane_spent: &'static str,
+    #[cfg(feature = "ssr")]
     pub sms_operator_budget_80: &'static str,
+    #[cfg(feature = "ssr")]
     pub sms_operator_budget_spent: &'static str,
+    #[cfg(feature = "ssr")]
     pub sms_operator_challenged: &'static str,
     pub err_invalid_phone: &'static str,
     pub err_country: &'static str,
@@ -233,7 +244,13 @@ pub struct Texts {
     pub err_ip_cap: &'static str,
     pub err_budget: &'static str,
     pub err_new_numbers_budget: &'static str,
+    /// A challenge's alert with JavaScript off (server only: in the browser the
+    /// page solves it, and says so with `challenge_solving`): codes to new numbers
+    /// nearly spent, or `{time}`: when the number's range or country stops being
+    /// challenged.
+    #[cfg(feature = "ssr")]
     pub err_challenge_required: &'static str,
+    #[cfg(feature = "ssr")]
     pub err_challenge_required_until: &'static str,
     pub err_challenge_failed: &'static str,
     pub err_challenge_expired: &'static str,
@@ -280,7 +297,9 @@ pub struct Texts {
     /// The alert SMS about a passkey added or removed went out.
     pub event_alert_passkey: &'static str,
     /// The SMS after a passkey is added or removed; `{details}`: its name and the time.
+    #[cfg(feature = "ssr")]
     pub sms_passkey_added: &'static str,
+    #[cfg(feature = "ssr")]
     pub sms_passkey_removed: &'static str,
     pub err_passkeys_off: &'static str,
     pub err_passkey_cancelled: &'static str,
@@ -305,9 +324,13 @@ impl Texts {
             AppError::IpHourlyCap => self.err_ip_cap.to_owned(),
             AppError::DailyBudget => self.err_budget.to_owned(),
             AppError::NewNumbersBudget => self.err_new_numbers_budget.to_owned(),
+            #[cfg(not(feature = "ssr"))]
+            AppError::ChallengeRequired { .. } => self.challenge_solving.to_owned(),
+            #[cfg(feature = "ssr")]
             AppError::ChallengeRequired { until: None, .. } => {
                 self.err_challenge_required.to_owned()
             }
+            #[cfg(feature = "ssr")]
             AppError::ChallengeRequired {
                 until: Some(until), ..
             } => fill(

@@ -65,13 +65,21 @@ pub const TEXTS: Texts = Texts {
     loading: "Загрузка…",
     not_found: "Такой страницы нет.",
     months: ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
+    #[cfg(feature = "ssr")]
     sms_code: "Код {code}. Никому его не сообщайте",
+    #[cfg(feature = "ssr")]
     sms_code_from: "Код {code}. Никому его не сообщайте! Запрошен из: {country}",
+    #[cfg(feature = "ssr")]
     sms_alert: "Новый вход в {host}: {details}. Не вы? Откройте сайт сами: Аккаунт → Сеансы",
+    #[cfg(feature = "ssr")]
     sms_operator_new_lane_80: "sms-auth: коды на новые номера израсходовали 80% своей доли SMS на сутки ({spent} из {limit}). Похоже на SMS-накрутку.",
+    #[cfg(feature = "ssr")]
     sms_operator_new_lane_spent: "sms-auth: доля SMS на сутки для новых номеров израсходована ({spent} из {limit}): новым номерам коды не идут. Вернувшимся идут.",
+    #[cfg(feature = "ssr")]
     sms_operator_budget_80: "sms-auth: израсходовано 80% дневного бюджета SMS ({spent} из {limit}).",
+    #[cfg(feature = "ssr")]
     sms_operator_challenged: "sms-auth: на номера {numbers} часто запрашивают коды и не вводят их. До {time} новым номерам там нужна проверка браузера.",
+    #[cfg(feature = "ssr")]
     sms_operator_budget_spent: "sms-auth: дневной бюджет SMS израсходован ({spent} из {limit}): коды не отправляются.",
     err_invalid_phone: "Это не похоже на номер мобильного. Проверьте его и попробуйте снова.",
     err_country: "Мы отправляем коды только на номера обслуживаемых стран.",
@@ -80,7 +88,9 @@ pub const TEXTS: Texts = Texts {
     err_ip_cap: "Из вашей сети запрошено слишком много кодов. Попробуйте через час.",
     err_budget: "Сегодня мы больше не можем отправлять коды. Попробуйте завтра.",
     err_new_numbers_budget: "Сейчас мы не отправляем коды на новые номера: их запрашивают слишком часто. Попробуйте позже.",
+    #[cfg(feature = "ssr")]
     err_challenge_required: "Сейчас коды на новые номера отправляются только после автоматической проверки браузера, а ей нужен JavaScript. Включите JavaScript и попробуйте снова или попробуйте позже.",
+    #[cfg(feature = "ssr")]
     err_challenge_required_until: "Коды на номера, похожие на ваш, сейчас часто запрашивают и не вводят, поэтому код отправится только после автоматической проверки браузера, а ей нужен JavaScript. Включите JavaScript и попробуйте снова или попробуйте после {time}.",
     err_challenge_failed: "Проверка браузера не пройдена. Обновите страницу и попробуйте снова.",
     err_challenge_expired: "Проверка браузера устарела. Попробуйте снова.",
@@ -120,7 +130,9 @@ pub const TEXTS: Texts = Texts {
     event_passkey_added: "Добавлен ключ доступа",
     event_alert_passkey: "Отправлено SMS об изменении ключей доступа",
     event_passkey_removed: "Удалён ключ доступа",
+    #[cfg(feature = "ssr")]
     sms_passkey_added: "В {host} добавлен ключ доступа: {details}. Не вы? Откройте сайт сами: Аккаунт → Ключи доступа",
+    #[cfg(feature = "ssr")]
     sms_passkey_removed: "В {host} удалён ключ доступа: {details}. Не вы? Откройте сайт сами: Аккаунт → Ключи доступа",
     err_passkeys_off: "Ключи доступа на этом сайте недоступны.",
     err_passkey_cancelled: "Запрос ключа доступа отменён. Попробуйте ещё раз или войдите по коду из SMS.",

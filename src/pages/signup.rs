@@ -5,7 +5,7 @@ use crate::{
     api::auth::RequestCode,
     components::{
         alert::{ActionAlert, Alert},
-        challenge::{self, ChallengeField},
+        challenge::ChallengeField,
         island::{self, is_hydrated},
         phone_field::PhoneField,
         text::use_texts,
@@ -43,7 +43,7 @@ fn SignupForms() -> impl IntoView {
             <PhoneField placeholder="+7 999 123-45-67"/>
             <p id="phone-hint" class="hint">{t.phone_hint}</p>
             <ChallengeField result form/>
-            <ActionAlert result=challenge::visible(result)/>
+            <ActionAlert result/>
             <button type="submit" disabled=move || request.pending().get()>{t.send_code}</button>
         </ActionForm>
         <PasskeySignIn/>

@@ -5,7 +5,7 @@ use crate::{
     api::auth::{pending_code, ResendCode, VerifyCode},
     components::{
         alert::{ActionAlert, Alert},
-        challenge::{self, ChallengeField},
+        challenge::ChallengeField,
         island,
         text::use_texts,
         web_otp,
@@ -75,7 +75,7 @@ fn VerifyForms() -> impl IntoView {
         </ActionForm>
         <ActionForm action=resend node_ref=resend_form attr:class="secondary-actions">
             <ChallengeField result=resend_result form=resend_form/>
-            <ActionAlert result=challenge::visible(resend_result)/>
+            <ActionAlert result=resend_result/>
             <button type="submit" class="secondary" disabled=move || resend.pending().get()>
                 {move || if code_dead() { t.new_code } else { t.resend_button }}
             </button>
