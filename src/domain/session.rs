@@ -124,8 +124,6 @@ pub async fn end(state: &AppState, client: &Client) -> Result<SetCookie, AppErro
 /// A session opened: its account, and the cookies the browser is to hold.
 pub struct Opened {
     pub account: Account,
-    /// The sign-in created the account.
-    pub first: bool,
     pub cookies: Vec<SetCookie>,
 }
 
@@ -175,11 +173,7 @@ pub async fn open(
             max_age_secs: DEVICE_COOKIE_SECS,
         },
     ];
-    Ok(Some(Opened {
-        account,
-        first: novelty.first,
-        cookies,
-    }))
+    Ok(Some(Opened { account, cookies }))
 }
 
 #[cfg(test)]

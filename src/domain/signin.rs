@@ -181,10 +181,12 @@ async fn check(state: &AppState, client: &Client, guess: &str) -> Result<Opened,
         tracing::info!(phone = %verification.phone, "wrong code");
         return Err(wrong_guess(&verification, guess, policy));
     }
+    // A first sign-in counts as its number's range and country converting.
+    let guard = Scopes::of(&verification.phone);
     let mut opened = session::open(state, client, async |new| {
         state
             .store
-            .complete_sign_in(&id_hash, new, now, policy.max_tries)
+            .complete_sign_in(&id_hash, new, &guard, now, policy.max_tries)
             .await
     })
     .await?
@@ -192,17 +194,6 @@ async fn check(state: &AppState, client: &Client, guess: &str) -> Result<Opened,
     .ok_or(AppError::NoPendingVerification)?;
     let account = &opened.account;
     tracing::info!(phone = %account.phone, account = %account.id, "signed in");
-    if opened.first {
-        // A new number's code entered: its range and country convert. The sign-in
-        // stands if the count fails (the store's error is logged).
-        let counted = state
-            .store
-            .count_first_sign_in(&Scopes::of(&account.phone), now)
-            .await;
-        if counted.is_err() {
-            tracing::warn!("a first sign-in was not counted by the guard");
-        }
-    }
     opened.cookies.push(SetCookie::clear(VERIFICATION_COOKIE));
     Ok(opened)
 }

@@ -16,7 +16,7 @@ use super::{
     rows::{SignInRow, StandingOf, StandingRow},
     sends::job::{SendJob, Sends},
 };
-use crate::phone::Phone;
+use crate::{otp::guard::Scopes, phone::Phone};
 
 /// What an engine supplies to the SQL both engines run (each aggregate's file):
 /// its pools, its transactions and locks, and the statements written for it alone
@@ -79,11 +79,13 @@ pub(super) trait Engine: Send + Sync + 'static {
 
     /// The hot decision of the verify step, written for each engine so that it is one
     /// round trip to the database: one statement on PostgreSQL, one group-committed
-    /// batch on SQLite (`sqlite/sign_in.rs`).
+    /// batch on SQLite (`sqlite/sign_in.rs`). A first sign-in is counted in the
+    /// conversion guard's `guard` scopes in the same step.
     fn sign_in(
         &self,
         id_hash: &str,
         session: NewSession<'_>,
+        guard: &Scopes,
         now: i64,
         max_tries: u32,
     ) -> impl Future<Output = Result<Option<SignInRow>, sqlx::Error>> + Send;

@@ -1,9 +1,10 @@
 //! The conversion guard's counts and challenges (`otp/guard.rs` decides on them):
 //! per scope (a range, a country), the codes sent to new numbers and their first
 //! sign-ins, in buckets of a minute and of an hour; each scope's last challenge; and
-//! the operator's commands, recorded. Sends are counted by the reservations themselves (`sqlite/sends.rs`, PostgreSQL's
-//! `record_codes`), in the same step as the send.
-
+//! the operator's commands, recorded. Sends are counted by the reservations
+//! themselves (`sqlite/sends.rs`, PostgreSQL's `record_codes`) and first sign-ins by
+//! the sign-ins (`sqlite/sign_in.rs`, PostgreSQL's `SIGN_IN`), each in the same step
+//! as what it counts.
 use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
@@ -13,7 +14,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    otp::guard::{Challenged, Conversion, Scopes, Watch},
+    otp::guard::{Challenged, Conversion, Watch},
 };
 
 /// Who imposed a challenge, as `guard_challenges.by` keeps it.
@@ -38,9 +39,6 @@ impl ImposedBy {
 pub trait GuardStore: Send + Sync + 'static {
     /// What the guard knows of a scope (a range, a country) at `now`.
     async fn guard_watch(&self, scope: &str, now: i64) -> Result<Watch, AppError>;
-
-    /// Counts a first sign-in (a new number's code entered) in its scopes at `now`.
-    async fn count_first_sign_in(&self, scopes: &Scopes, now: i64) -> Result<(), AppError>;
 
     /// Keeps `challenged` as `scope`'s challenge, imposed at `now`, unless a
     /// challenge of it still holds then: `true` when this call imposed it, so each
@@ -117,13 +115,6 @@ const WATCH: &str = "SELECT
        (SELECT level FROM guard_challenges WHERE scope = $1),
        (SELECT until FROM guard_challenges WHERE scope = $1),
        COALESCE((SELECT exempt_until FROM guard_challenges WHERE scope = $1), 0)";
-
-/// One first sign-in more in the minute's and the hour's buckets of the scopes $1
-/// and $2 at $3.
-const COUNT_FIRST_SIGN_IN: &str = "INSERT INTO guard_counts (scope, span, start, verified)
-     VALUES ($1, 60, $3 - $3 % 60, 1), ($1, 3600, $3 - $3 % 3600, 1),
-            ($2, 60, $3 - $3 % 60, 1), ($2, 3600, $3 - $3 % 3600, 1)
-     ON CONFLICT (scope, span, start) DO UPDATE SET verified = guard_counts.verified + 1";
 
 /// A scope's challenge, unless one still holds. Binds: $1 the scope, $2 its level,
 /// $3 its end, $4 now, $5 who imposed it.
@@ -204,16 +195,6 @@ where
             .fetch_one(self.reader())
             .await?;
         Ok(watch(row))
-    }
-
-    async fn count_first_sign_in(&self, scopes: &Scopes, now: i64) -> Result<(), AppError> {
-        sqlx::query(COUNT_FIRST_SIGN_IN)
-            .bind(scopes.range.as_str())
-            .bind(scopes.country.as_str())
-            .bind(now)
-            .execute(self.writer())
-            .await?;
-        Ok(())
     }
 
     async fn impose_challenge(

@@ -13,19 +13,21 @@ use super::{
     },
     rows::{SessionAccountRow, SignInRow},
 };
-use crate::error::AppError;
+use crate::{error::AppError, otp::guard::Scopes};
 
 #[async_trait]
 pub trait SessionStore: Send + Sync + 'static {
     /// Uses the code once, atomically, and signs its phone in: the account is created
     /// at the first sign-in, `session` is opened, its device is known to the account
     /// from now on, its country is one the account signed in from, and the activity
-    /// records the sign-in. `None` when
+    /// records the sign-in; a first sign-in is counted in the conversion guard's
+    /// `guard` scopes (the number's range and country). `None` when
     /// the code was used, dead or expired by the time this ran.
     async fn complete_sign_in(
         &self,
         id_hash: &str,
         session: NewSession<'_>,
+        guard: &Scopes,
         now: i64,
         max_tries: u32,
     ) -> Result<Option<SignedIn>, AppError>;
@@ -258,10 +260,13 @@ where
         &self,
         id_hash: &str,
         session: NewSession<'_>,
+        guard: &Scopes,
         now: i64,
         max_tries: u32,
     ) -> Result<Option<SignedIn>, AppError> {
-        let signed_in: Option<SignInRow> = self.sign_in(id_hash, session, now, max_tries).await?;
+        let signed_in: Option<SignInRow> = self
+            .sign_in(id_hash, session, guard, now, max_tries)
+            .await?;
         Ok(signed_in.map(Into::into))
     }
 

@@ -378,3 +378,34 @@ async fn the_operator_imposes_and_lifts_a_challenge_on_record() {
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM guard_actions").await, 2);
 }
+
+#[tokio::test]
+async fn a_number_signing_in_again_does_not_raise_its_ranges_conversion() {
+    let app = TestApp::builder()
+        .trusted_proxies("127.0.0.1")
+        .start()
+        .await;
+    // One number of the range, signed in five times: one first sign-in.
+    let owner = app.signed_in("+7 900 123-49-99", "79001234999").await;
+    for _ in 0..4 {
+        app.clock.advance(60);
+        owner
+            .request_code("+7 900 123-49-99")
+            .await
+            .expect("a returning number");
+        owner
+            .verify(&app.exolve.last_code_to("79001234999"))
+            .await
+            .expect("signed in again");
+    }
+    app.clock.advance(60);
+    for n in 0..9 {
+        bot(&app, n)
+            .request_code(&format!("+7900123400{n}"))
+            .await
+            .expect("under the minimum");
+    }
+    // 10 codes to new numbers of the range, 1 entered: its own sign-ins again
+    // counted neither as codes nor as entries.
+    challenge_of(bot(&app, 10).request_code("+79001234010").await);
+}

@@ -47,6 +47,12 @@ async fn with_code_at(store: &dyn Store, id_hash: &str, phone: &str, at: i64) {
 
 const DAY: i64 = 24 * 3600;
 
+/// The conversion guard's scopes a sign-in is counted in, for the tests that do not
+/// read them.
+fn scopes() -> Scopes {
+    Scopes::of(&Phone::parse("+79990000001", &[7]).expect("phone"))
+}
+
 #[tokio::test]
 async fn the_days_count_holds_for_a_request_that_began_before_a_purge() {
     let (url, _dir) = fresh_database().await;
@@ -89,14 +95,14 @@ async fn a_sign_in_that_fails_part_way_changes_nothing_and_the_store_goes_on() {
         from: &from,
     };
     store
-        .complete_sign_in("first", session("taken"), START, 5)
+        .complete_sign_in("first", session("taken"), &scopes(), START, 5)
         .await
         .expect("signed in")
         .expect("account");
     // The session id is taken: the last step fails, and the steps before it roll back.
     assert_eq!(
         store
-            .complete_sign_in("second", session("taken"), START, 5)
+            .complete_sign_in("second", session("taken"), &scopes(), START, 5)
             .await
             .err(),
         Some(AppError::Internal)
@@ -108,7 +114,7 @@ async fn a_sign_in_that_fails_part_way_changes_nothing_and_the_store_goes_on() {
         .expect("code kept");
     assert!(!second.consumed, "the code was not used up");
     let account = store
-        .complete_sign_in("second", session("fresh"), START, 5)
+        .complete_sign_in("second", session("fresh"), &scopes(), START, 5)
         .await
         .expect("the store still writes")
         .expect("account");
@@ -128,7 +134,7 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
     };
     assert!(
         store
-            .complete_sign_in("code", session, START + 300, 5)
+            .complete_sign_in("code", session, &scopes(), START + 300, 5)
             .await
             .expect("ran")
             .is_none(),
@@ -166,7 +172,7 @@ async fn a_used_expired_or_exhausted_code_signs_nobody_in() {
     };
     assert!(
         store
-            .complete_sign_in("code", session, START, 2)
+            .complete_sign_in("code", session, &scopes(), START, 2)
             .await
             .expect("ran")
             .is_none(),
@@ -303,10 +309,19 @@ async fn the_guard_counts_new_numbers_sends_and_first_sign_ins_per_range_and_cou
     with_code_at(&*store, "d", "+79001235000", START + 62).await;
     let phone = Phone::parse("+79001234009", &[7]).expect("phone");
     let scopes = Scopes::of(&phone);
+    // The first code is entered: a first sign-in, counted with the sign-in.
+    let from = Footprint::default();
+    let session = NewSession {
+        id_hash: "session",
+        device_hash: "device",
+        from: &from,
+    };
+    let first = Phone::parse("+79001234001", &[7]).expect("phone");
     store
-        .count_first_sign_in(&scopes, START + 70)
+        .complete_sign_in("a", session, &Scopes::of(&first), START + 70, 5)
         .await
-        .expect("counted");
+        .expect("signed in")
+        .expect("an account");
     let watch = |at| {
         let store = store.clone();
         let scopes = scopes.clone();

@@ -20,7 +20,7 @@ use crate::store::{
     },
 };
 use crate::{
-    otp::{Limit, SendHistory},
+    otp::{guard::Scopes, Limit, SendHistory},
     phone::Phone,
 };
 
@@ -72,9 +72,11 @@ impl PgStore {
 
 /// A sign-in in one statement (see `Engine::sign_in` below): uses the code if it is
 /// live, creates or counts the account, and opens the session with what is new about
-/// it (`store/rules.rs` spells the novelty). Binds: $1 now, $2 the code's id hash,
-/// $3 the tries allowed, $4 the session's id hash, $5 the device, $6 its device id
-/// hash, $7 the country, $8 the network, $9 countries known since.
+/// it (`store/rules.rs` spells the novelty), and counts a first sign-in in the
+/// conversion guard's minute and hour of its range and country. Binds: $1 now, $2
+/// the code's id hash, $3 the tries allowed, $4 the session's id hash, $5 the
+/// device, $6 its device id hash, $7 the country, $8 the network, $9 countries known
+/// since, $10 and $11 the guard's range and country.
 pub(in crate::store) const SIGN_IN: &str = "WITH consumed AS (
         UPDATE verifications SET consumed_at = $1
         WHERE id_hash = $2 AND consumed_at IS NULL AND failed_tries < $3
@@ -121,7 +123,15 @@ pub(in crate::store) const SIGN_IN: &str = "WITH consumed AS (
         INSERT INTO sessions
           (id_hash, account_id, created_at, last_seen_at, device, device_hash,
            country, network, novelty)
-        SELECT $4, id, $1, $1, $5, $6, $7, $8, novelty FROM seen)
+        SELECT $4, id, $1, $1, $5, $6, $7, $8, novelty FROM seen),
+    guarded AS (
+        INSERT INTO guard_counts (scope, span, start, verified)
+        SELECT g.scope, p.span, $1 - $1 % p.span, 1
+        FROM seen CROSS JOIN (VALUES ($10::text), ($11::text)) AS g(scope)
+             CROSS JOIN (VALUES (60), (3600)) AS p(span)
+        WHERE seen.sign_ins = 1
+        ON CONFLICT (scope, span, start) DO UPDATE
+          SET verified = guard_counts.verified + 1)
     SELECT id, phone, created_at, last_sign_in_at, novelty FROM seen";
 
 /// The histories of a batch of reservations, in their order: each one's as
@@ -221,6 +231,7 @@ impl Engine for PgStore {
         &self,
         id_hash: &str,
         session: NewSession<'_>,
+        guard: &Scopes,
         now: i64,
         max_tries: u32,
     ) -> Result<Option<SignInRow>, sqlx::Error> {
@@ -234,6 +245,8 @@ impl Engine for PgStore {
             .bind(session.from.country.as_deref())
             .bind(session.from.network.as_deref())
             .bind(now - COUNTRY_MEMORY_SECS)
+            .bind(guard.range.as_str())
+            .bind(guard.country.as_str())
             .fetch_optional(&self.pool)
             .await
     }

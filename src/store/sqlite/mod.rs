@@ -27,7 +27,10 @@ use crate::store::{
     rows::{SignInRow, StandingOf, StandingRow},
     sends::job::{SendJob, Sends},
 };
-use crate::{otp::SendHistory, phone::Phone};
+use crate::{
+    otp::{guard::Scopes, SendHistory},
+    phone::Phone,
+};
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -128,6 +131,7 @@ impl Engine for SqliteStore {
         &self,
         id_hash: &str,
         session: NewSession<'_>,
+        guard: &Scopes,
         now: i64,
         max_tries: u32,
     ) -> Result<Option<SignInRow>, sqlx::Error> {
@@ -139,6 +143,8 @@ impl Engine for SqliteStore {
                 device_hash: session.device_hash.to_owned(),
                 country: session.from.country.clone(),
                 network: session.from.network.clone(),
+                guard_range: guard.range.clone(),
+                guard_country: guard.country.clone(),
                 now,
                 max_tries,
             })

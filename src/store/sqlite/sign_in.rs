@@ -17,7 +17,7 @@ use crate::store::{
 };
 
 /// Bound parameters per sign-in.
-const PARAMS: usize = 10;
+const PARAMS: usize = 12;
 
 pub struct SignIn {
     pub id_hash: String,
@@ -26,6 +26,9 @@ pub struct SignIn {
     pub device_hash: String,
     pub country: Option<String>,
     pub network: Option<String>,
+    /// The conversion guard's scopes of the code's number: its range and country.
+    pub guard_range: String,
+    pub guard_country: String,
     pub now: i64,
     pub max_tries: u32,
 }
@@ -57,11 +60,12 @@ pub async fn run(writer: SqlitePool, queue: Queue<SignIn, Option<SignInRow>>) {
 /// creates or counts the account, and opens the session with what is new about it
 /// (decided against the account as it was before: `store/rules.rs` spells the
 /// novelty). Each step goes on only if the one before changed a row (`changes()`),
-/// so sign-ins in a batch cannot affect one another. Ends by reading back the
-/// account, tagged with its place in the batch. Binds: $1 now, $2 the code's id
-/// hash, $3 the tries allowed, $4 the session's id hash, $5 the device, $6 its
-/// device id hash, $7 the country, $8 the network, $9 countries known since, $10 its
-/// place in the batch.
+/// so sign-ins in a batch cannot affect one another. A first sign-in is counted in
+/// the conversion guard's minute and hour of its range and country. Ends by reading
+/// back the account, tagged with its place in the batch. Binds: $1 now, $2 the
+/// code's id hash, $3 the tries allowed, $4 the session's id hash, $5 the device, $6
+/// its device id hash, $7 the country, $8 the network, $9 countries known since, $10
+/// its place in the batch, $11 and $12 the guard's range and country.
 pub(in crate::store) const SIGN_IN: &str = "UPDATE verifications SET consumed_at = $1
       WHERE id_hash = $2 AND consumed_at IS NULL AND failed_tries < $3 AND expires_at > $1;
      INSERT INTO accounts (phone, created_at, last_sign_in_at, sign_ins)
@@ -102,6 +106,13 @@ pub(in crate::store) const SIGN_IN: &str = "UPDATE verifications SET consumed_at
                   ELSE 'known' END
       FROM verifications v JOIN accounts a ON a.phone = v.phone
       WHERE v.id_hash = $2 AND changes() = 1;
+     INSERT INTO guard_counts (scope, span, start, verified)
+      SELECT g.scope, p.span, $1 - $1 % p.span, 1
+      FROM (SELECT $11 AS scope UNION ALL SELECT $12) AS g,
+           (SELECT 60 AS span UNION ALL SELECT 3600) AS p
+      WHERE changes() = 1
+        AND EXISTS (SELECT 1 FROM sessions WHERE id_hash = $4 AND novelty = 'first')
+      ON CONFLICT (scope, span, start) DO UPDATE SET verified = guard_counts.verified + 1;
      SELECT $10 AS op, a.id, a.phone, a.created_at, a.last_sign_in_at,
             s.novelty
       FROM sessions s JOIN accounts a ON a.id = s.account_id
@@ -133,7 +144,9 @@ async fn execute(
             .bind(&job.country)
             .bind(&job.network)
             .bind(job.now - COUNTRY_MEMORY_SECS)
-            .bind(op);
+            .bind(op)
+            .bind(&job.guard_range)
+            .bind(&job.guard_country);
     }
     let mut connection = writer.acquire().await?;
     // fetch_all runs the batch to its end (COMMIT); a failure part-way leaves the
@@ -171,9 +184,9 @@ mod tests {
     fn each_sign_in_of_a_batch_has_its_own_parameters() {
         let sql = batch_sql(2);
         assert!(sql.starts_with("BEGIN IMMEDIATE;") && sql.ends_with("COMMIT;"));
-        assert!(sql.contains("SELECT $10 AS op") && sql.contains("SELECT $20 AS op"));
-        assert!(sql.contains("id_hash = $2 ") && sql.contains("id_hash = $12 "));
-        assert!(sql.contains("s.id_hash = $4;") && sql.contains("s.id_hash = $14;"));
-        assert!(sql.contains("$20") && !sql.contains("$21"));
+        assert!(sql.contains("SELECT $10 AS op") && sql.contains("SELECT $22 AS op"));
+        assert!(sql.contains("id_hash = $2 ") && sql.contains("id_hash = $14 "));
+        assert!(sql.contains("s.id_hash = $4;") && sql.contains("s.id_hash = $16;"));
+        assert!(sql.contains("$24") && !sql.contains("$25"));
     }
 }
