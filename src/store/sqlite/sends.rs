@@ -47,12 +47,12 @@ const RECORD_PARAMS: usize = 15;
 /// Writes a granted reservation: its send, counted in `sms_sends` (its id read back,
 /// tagged with its place in the batch) and in the running totals, its lane's
 /// included (as `history::COUNT_SEND`); a new number's, in the conversion guard's
-/// minute and hour of its range and country (`store/guard.rs`); the code sent, in the activity of the phone's
-/// account if it has one; the new code, killing the live one it replaces. Binds: $1 the phone,
-/// $2 the address, $3 now, $4 the allowance, $5 the device, $6 the country, $7 the
-/// network, $8 the new code's id hash, $9 the one it replaces, $10 its digest, $11
-/// its expiry, $12 its place in the batch, $13 its lane, $14 and $15 the guard's
-/// range and country (NULL on the trusted lane).
+/// minute and hour of its range and country (`store/guard.rs`); the code sent, in
+/// the activity of the phone's account if it has one; the new code, killing the live
+/// one it replaces. Binds: $1 the phone, $2 the address, $3 now, $4 the allowance,
+/// $5 the device, $6 the country, $7 the network, $8 the new code's id hash, $9 the
+/// one it replaces, $10 its digest, $11 its expiry, $12 its place in the batch, $13
+/// its lane, $14 and $15 the guard's range and country (NULL on the trusted lane).
 pub(in crate::store) const RECORD: &str =
     "INSERT INTO sms_sends (phone, ip, sent_at, allowance, lane) VALUES ($1, $2, $3, $4, $13);
      SELECT $12 AS op, last_insert_rowid() AS id;
