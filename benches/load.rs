@@ -287,26 +287,23 @@ fn auditing() -> bool {
     std::env::var("BENCH_LIGHTHOUSE").as_deref() != Ok("0")
 }
 
+/// The server's limits for the load: codes by the thousand to one number and from
+/// one address. The bench's new numbers are consecutive and never entered: the
+/// conversion guard reads and counts them, and never trips.
+const LIMITS: &[(&str, &str)] = &[
+    ("OTP_RESEND_COOLDOWN_SECS", "0"),
+    ("LIMIT_SMS_PER_PHONE_PER_HOUR", "100000"),
+    ("LIMIT_SMS_PER_IP_PER_HOUR", "1000000"),
+    ("LIMIT_SMS_PER_DAY", "100000000"),
+    ("GUARD_MIN_SENDS", "100000000"),
+    ("GUARD_COUNTRY_MIN_SENDS", "100000000"),
+];
+
 async fn run_backend(label: &str, root: &Path, database_url: &str) -> Report {
     println!("\n## {label}\n");
     let (fake, exolve_url) = FakeExolve::start().await;
     let mut next_phone = 0;
-    let server = start_server(
-        root,
-        database_url,
-        &exolve_url,
-        &[
-            ("OTP_RESEND_COOLDOWN_SECS", "0"),
-            ("LIMIT_SMS_PER_PHONE_PER_HOUR", "100000"),
-            ("LIMIT_SMS_PER_IP_PER_HOUR", "1000000"),
-            ("LIMIT_SMS_PER_DAY", "100000000"),
-            // The bench's new numbers are consecutive and never entered: the
-            // conversion guard reads and counts them, and never trips.
-            ("GUARD_MIN_SENDS", "100000000"),
-            ("GUARD_COUNTRY_MIN_SENDS", "100000000"),
-        ],
-    )
-    .await;
+    let server = start_server(root, database_url, &exolve_url, LIMITS).await;
     let rows = measure_levels(&server.base, &fake, &mut next_phone, &concurrency(), label).await;
     let transfer = first_visit(&client(), &server.base, "/signup").await;
     let audits = if auditing() {
@@ -332,22 +329,7 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> Report {
             before as f64 / 1e6,
             fill::size(database_url).await as f64 / 1e6
         );
-        let server = start_server(
-        root,
-        database_url,
-        &exolve_url,
-        &[
-            ("OTP_RESEND_COOLDOWN_SECS", "0"),
-            ("LIMIT_SMS_PER_PHONE_PER_HOUR", "100000"),
-            ("LIMIT_SMS_PER_IP_PER_HOUR", "1000000"),
-            ("LIMIT_SMS_PER_DAY", "100000000"),
-            // The bench's new numbers are consecutive and never entered: the
-            // conversion guard reads and counts them, and never trips.
-            ("GUARD_MIN_SENDS", "100000000"),
-            ("GUARD_COUNTRY_MIN_SENDS", "100000000"),
-        ],
-    )
-    .await;
+        let server = start_server(root, database_url, &exolve_url, LIMITS).await;
         let rows = measure_levels(&server.base, &fake, &mut next_phone, &[64], label).await;
         drop(server);
         println!("\nOn the filled store:\n");

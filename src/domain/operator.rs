@@ -65,9 +65,6 @@ pub fn challenged_text(lang: Lang, challenged: &ChallengedScope) -> String {
         )
 }
 
-/// The share of a part of the budget past which the operator is told.
-const NEARLY_PERCENT: u64 = 80;
-
 /// What the spend of the last day shows, each with its part's spend and limit: for
 /// the new numbers' lane and for the whole budget, spent, else past 80%, else
 /// nothing. A part that may spend nothing tells nothing.
@@ -91,7 +88,7 @@ pub fn events(spend: BudgetSpend, policy: &Policy) -> Vec<(Event, u32, u32)> {
     .filter_map(|(spent, limit, full, nearly)| {
         if spent >= limit {
             Some((full, spent, limit))
-        } else if u64::from(spent) * 100 >= u64::from(limit) * NEARLY_PERCENT {
+        } else if u64::from(spent) * 100 >= u64::from(limit) * guard::NEARLY_SPENT_PERCENT {
             Some((nearly, spent, limit))
         } else {
             None

@@ -17,6 +17,15 @@ pub fn range_of(phone: &Phone) -> &str {
     &e164[..e164.len().saturating_sub(RANGE_DROPS)]
 }
 
+/// What a scope is: `range` or `country` (its metrics label).
+pub fn kind_of(scope: &str) -> &'static str {
+    if scope.starts_with("range:") {
+        "range"
+    } else {
+        "country"
+    }
+}
+
 /// A country's scope, by its calling code.
 pub fn country_scope(code: u16) -> String {
     format!("country:{code}")
@@ -185,10 +194,14 @@ pub fn numbers_of(scope: &str) -> String {
     }
 }
 
+/// The share of a part of the budget, in percent, past which it is nearly spent:
+/// the operator is told, and every new number is challenged.
+pub const NEARLY_SPENT_PERCENT: u64 = 80;
+
 /// Whether the new numbers' lane is above 80% spent: every new number is then
 /// challenged.
 pub fn lane_pressed(spent: u32, lane: u32) -> bool {
-    u64::from(spent) * 100 > u64::from(lane) * 80
+    u64::from(spent) * 100 > u64::from(lane) * NEARLY_SPENT_PERCENT
 }
 
 /// The proof of work asked at a challenge's `level`: the base difficulty, doubled
@@ -269,6 +282,10 @@ mod tests {
         let scopes = Scopes::of(&phone);
         assert_eq!(scopes.range, "range:+79001234");
         assert_eq!(scopes.country, "country:7");
+        assert_eq!(
+            (kind_of(&scopes.range), kind_of(&scopes.country)),
+            ("range", "country")
+        );
         let mut policy = Policy::default();
         policy.limits[Limit::GuardCountryMinSends] = 500;
         let [(range, by_range), (country, by_country)] = scopes.with_trips(&policy);

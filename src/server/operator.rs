@@ -1,5 +1,6 @@
 //! The periodic check that tells the operator (`OPERATOR_PHONES`) as the daily
-//! budget's lanes fill (`domain/operator.rs`); off without operator phones.
+//! budget's lanes fill and as the guard challenges ranges and countries
+//! (`domain/operator.rs`); off without operator phones.
 
 use std::time::Duration;
 

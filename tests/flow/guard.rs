@@ -30,14 +30,20 @@ async fn request_with(browser: &Browser, phone: &str, answer: &str) -> Result<()
         .await
 }
 
-/// Ten codes to new numbers of the range `+7 900 123 40xx`, none entered.
-async fn ten_unentered(app: &TestApp) {
-    for n in 0..10 {
+/// Codes to `count` (at most 10) new numbers of the range `+7 900 123 400x`, each
+/// from a bot of its own, none entered.
+async fn unentered(app: &TestApp, count: u32) {
+    for n in 0..count {
         bot(app, n)
             .request_code(&format!("+7900123400{n}"))
             .await
             .expect("under the minimum");
     }
+}
+
+/// Ten of them: the range's minimum.
+async fn ten_unentered(app: &TestApp) {
+    unentered(app, 10).await;
 }
 
 #[tokio::test]
@@ -50,12 +56,7 @@ async fn a_range_that_enters_no_codes_is_challenged_after_the_minimum() {
     // entered. Nine more, never entered: 10 sent, 10% entered.
     let owner = app.signed_in("+7 900 123-49-99", "79001234999").await;
     app.clock.advance(60);
-    for n in 0..9 {
-        bot(&app, n)
-            .request_code(&format!("+7900123400{n}"))
-            .await
-            .expect("under the minimum");
-    }
+    unentered(&app, 9).await;
     let now = app.clock.now();
     let (challenge, until) = challenge_of(bot(&app, 10).request_code("+79001234010").await);
     assert_eq!(
@@ -399,12 +400,7 @@ async fn a_number_signing_in_again_does_not_raise_its_ranges_conversion() {
             .expect("signed in again");
     }
     app.clock.advance(60);
-    for n in 0..9 {
-        bot(&app, n)
-            .request_code(&format!("+7900123400{n}"))
-            .await
-            .expect("under the minimum");
-    }
+    unentered(&app, 9).await;
     // 10 codes to new numbers of the range, 1 entered: its own sign-ins again
     // counted neither as codes nor as entries.
     challenge_of(bot(&app, 10).request_code("+79001234010").await);

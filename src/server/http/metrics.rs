@@ -23,7 +23,10 @@ use http::{Method, StatusCode};
 
 use crate::{
     error::AppError,
-    otp::{guard::Conversion, Lane, Limit, Policy},
+    otp::{
+        guard::{self, Conversion},
+        Lane, Limit, Policy,
+    },
     store::BudgetSpend,
 };
 
@@ -273,18 +276,12 @@ impl Metrics {
     /// Sets how many scopes are challenged now, of each kind, from the scopes'
     /// names in the store (`range:…`, `country:…`).
     pub fn challenged<'a>(&self, scopes: impl IntoIterator<Item = &'a str>) {
-        let (mut ranges, mut countries) = (0, 0);
-        for scope in scopes {
-            if scope.starts_with("range:") {
-                ranges += 1;
-            } else {
-                countries += 1;
-            }
-        }
-        for (scope, count) in [("range", ranges), ("country", countries)] {
+        let kinds: Vec<&str> = scopes.into_iter().map(guard::kind_of).collect();
+        for scope in ["range", "country"] {
+            let count = kinds.iter().filter(|&&kind| kind == scope).count();
             self.challenged
                 .get_or_create(&ScopeLabel { scope })
-                .set(count);
+                .set(i64::try_from(count).unwrap_or(i64::MAX));
         }
     }
 
