@@ -85,6 +85,9 @@ pub enum AppError {
     #[error("a browser check is required before a code is sent")]
     ChallengeRequired {
         challenge: String,
+        /// Not read by the browser, which solves the challenge at once and says
+        /// only that it does: its build skips it, and the code that reads it.
+        #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
         until: Option<i64>,
     },
     /// A proof of work that does not check: forged, unsolved, for another number.

@@ -2,9 +2,11 @@
 //!
 //! One crate, two builds: `ssr` (the axum server, with every server-only module) and
 //! `hydrate` (the browser's WebAssembly). Server functions are never gated: the
-//! browser needs their stubs.
+//! browser needs their stubs. The browser hydrates islands only, so the app's shell,
+//! its routes and the pages' shells around their islands are server-only too.
 
 pub mod api;
+#[cfg(feature = "ssr")]
 pub mod app;
 pub mod components;
 pub mod error;

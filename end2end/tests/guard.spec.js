@@ -1,10 +1,11 @@
 // End-to-end: the conversion guard's challenge in a real browser. A range whose codes
 // are never entered is challenged; a new number there signs in with JavaScript on
-// (the browser solves the proof of work: the person only waits), is told why with
-// JavaScript off, and the owner's known browser is never asked.
+// (the browser solves the proof of work, for the code and for "send again": the
+// person only waits), is told why with JavaScript off, and the owner's known browser
+// is never asked.
 import { expect, test } from '@playwright/test';
 
-import { lastCode, ready, requestCode } from '../support.mjs';
+import { lastCode, ready, requestCode, sentCount } from '../support.mjs';
 
 test.use({ locale: 'ru-RU' });
 
@@ -72,6 +73,14 @@ test('a challenged range: solved with JavaScript on, told with it off, never ask
   await newcomer.click('form[action="/api/request_code"] button[type="submit"]');
   await expect(newcomer).toHaveURL(/\/verify$/, { timeout: 20_000 });
   await expect(newcomer.locator('.sent-to .phone')).toHaveText(phone.masked);
+  expect(await sentCount(phone.digits)).toBe(1);
+
+  // "Send again" is challenged too (the number is still new), and solved the same way.
+  await expect(newcomer.locator('.countdown')).toBeEmpty({ timeout: 15_000 });
+  await newcomer.click('form[action="/api/resend_code"] button[type="submit"]');
+  await expect.poll(() => sentCount(phone.digits), { timeout: 20_000 }).toBe(2);
+  await expect(newcomer).toHaveURL(/\/verify$/);
+  await expect(newcomer.locator('[role="alert"]')).toHaveCount(0);
   await newcomer.fill('input[name="code"]', await lastCode(phone.digits));
   await newcomer.click('form[action="/api/verify_code"] button[type="submit"]');
   await expect(newcomer).toHaveURL(/\/account$/);

@@ -1,47 +1,34 @@
 //! The proof of work a code request may be asked for (`ChallengeRequired`), solved in
 //! the browser with nothing for the person to do but wait: while the form's alert
 //! says the browser is being checked, the solver (the `altcha` crate), in a wasm
-//! chunk of its own loaded only when a request is challenged, finds the answer, and
-//! the form is submitted again with it in a hidden `altcha` field. A first visit
-//! carries little more than that field. With JavaScript off the refusal stays on
-//! the page as an alert, saying why and until when.
+//! chunk of its own loaded only when a request is challenged, finds the answer and
+//! submits the form again with it in an `altcha` field. A first visit carries only
+//! the call that loads the chunk: the field is added when there is an answer (the
+//! server functions take a missing one as none). With JavaScript off the refusal
+//! stays on the page as an alert, saying why and until when.
 
 use leptos::{html, prelude::*};
 
 use crate::error::AppError;
 
-/// The hidden `altcha` field of the action's form `form`: when the action's
-/// `result` is a challenge, the answer is put in it and the form submitted again.
-/// An answer that cannot be found is sent as such, and the server's refusal
-/// (`ChallengeFailed`) is the form's alert.
-#[component]
-pub fn ChallengeField(
+/// Once the page runs: when the action's `result` is a challenge, its form `form`
+/// is submitted again with the answer. An answer that cannot be found is sent as
+/// such, and the server's refusal (`ChallengeFailed`) is the form's alert.
+pub fn solve_when_challenged(
     result: Signal<Option<Result<(), AppError>>>,
     form: NodeRef<html::Form>,
-) -> impl IntoView {
-    let field = NodeRef::<html::Input>::new();
+) {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(Err(AppError::ChallengeRequired { challenge, .. })) = result.get() {
-            leptos::task::spawn_local(async move {
-                let answer = solver::solve(challenge).await;
-                if let (Some(field), Some(form)) = (field.get_untracked(), form.get_untracked()) {
-                    field.set_value(answer.as_deref().unwrap_or(UNSOLVED));
-                    let _ = form.request_submit();
-                    // The submission has read the form: the answer is spent.
-                    field.set_value("");
-                }
-            });
+            if let Some(form) = form.get_untracked() {
+                leptos::task::spawn_local(solver::submit_answer(challenge, form));
+            }
         }
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = (result, form);
-    view! { <input node_ref=field type="hidden" name="altcha" value=""/> }
 }
-
-/// What the field says when no answer was found: it checks as no answer does.
-#[cfg(feature = "hydrate")]
-const UNSOLVED: &str = "unsolved";
 
 /// The browser's part of the proof of work: the answer to ALTCHA's challenge
 /// `challenge` (JSON), as the `altcha` field takes it; `None` for a challenge it
@@ -58,14 +45,30 @@ pub fn answer(challenge: &str) -> Option<String> {
     .ok()
 }
 
+/// The solver's chunk: everything past noticing the challenge.
 #[cfg(feature = "hydrate")]
 mod solver {
-    use leptos::lazy;
+    use leptos::{lazy, prelude::document};
 
-    /// [`super::answer`], in a wasm chunk of its own (`cargo leptos build --split`),
-    /// loaded the first time a request is challenged.
+    /// What the field says when no answer was found: it checks as no answer does.
+    const UNSOLVED: &str = "unsolved";
+
+    /// Answers `challenge` and submits `form` with the answer in a hidden `altcha`
+    /// field, removed again once the submission has read it (the answer is spent).
+    /// `cargo leptos build --split` makes it a wasm chunk of its own, loaded the
+    /// first time a request is challenged.
     #[lazy]
-    pub fn solve(challenge: String) -> Option<String> {
-        super::answer(&challenge)
+    pub fn submit_answer(challenge: String, form: web_sys::HtmlFormElement) {
+        let answer = super::answer(&challenge);
+        let Ok(field) = document().create_element("input") else {
+            return;
+        };
+        let _ = field.set_attribute("type", "hidden");
+        let _ = field.set_attribute("name", "altcha");
+        let _ = field.set_attribute("value", answer.as_deref().unwrap_or(UNSOLVED));
+        if form.insert_before(&field, None).is_ok() {
+            let _ = form.request_submit();
+        }
+        field.remove();
     }
 }

@@ -3,6 +3,7 @@
 pub mod alert;
 pub mod challenge;
 pub mod credit;
+#[cfg(feature = "ssr")]
 pub mod header;
 pub mod island;
 pub mod moment;

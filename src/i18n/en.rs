@@ -1,21 +1,29 @@
 use super::{ClockZone, Texts};
 
 pub const TEXTS: Texts = Texts {
+    #[cfg(feature = "ssr")]
     language_name: "English",
+    #[cfg(feature = "ssr")]
     app_name: "SMS sign-in",
+    #[cfg(feature = "ssr")]
     start_title: "Sign in with a code by SMS",
+    #[cfg(feature = "ssr")]
     start_lead: "No password to remember: enter your mobile number, we send a one-time code, you type it in and you are in your account.",
+    #[cfg(feature = "ssr")]
     start_how: [
         "Enter your mobile number.",
         "Get an SMS with a six-digit code.",
         "Type the code: your account opens.",
     ],
+    #[cfg(feature = "ssr")]
     start_cta: "Sign in",
+    #[cfg(feature = "ssr")]
     signup_title: "Sign in",
     phone_label: "Mobile number",
     phone_hint: "For example +7 999 123-45-67 or 8 999 123-45-67",
     send_code: "Send code",
     challenge_solving: "Checking your browser, this takes a few seconds…",
+    #[cfg(feature = "ssr")]
     verify_title: "Enter the code",
     code_sent_to: "We sent a code by SMS to",
     code_label: "Code from the SMS",
@@ -36,33 +44,52 @@ pub const TEXTS: Texts = Texts {
     session_last_seen: "Last active",
     session_end: "End",
     unknown_device: "Unknown browser",
+    #[cfg(feature = "ssr")]
     activity_title: "Activity",
     activity_link: "Account activity: sign-ins, codes, alerts",
+    #[cfg(feature = "ssr")]
     activity_lead: "Security events of the last 90 days, newest first.",
     activity_empty: "Nothing has happened yet.",
+    #[cfg(feature = "ssr")]
     back_to_account: "← Back to the account",
     times_in: "Times are {zone}.",
     times_local: "Times are in this device's time zone.",
     session_not_me: "Not me",
     sessions_end_others: "End all other sessions",
     not_me_done: "The session has ended and its device is forgotten: its next sign-in will send an SMS again. If you do not recognise other sessions either, end them all.",
+    #[cfg(feature = "ssr")]
     event_code_sent: "Code sent",
+    #[cfg(feature = "ssr")]
     event_sign_in: "Sign-in",
+    #[cfg(feature = "ssr")]
     event_wrong_code: "Wrong code entered",
+    #[cfg(feature = "ssr")]
     event_locked: "Sign-in locked until {time}",
+    #[cfg(feature = "ssr")]
     event_alert_sent: "New sign-in alert sent by SMS",
+    #[cfg(feature = "ssr")]
     event_alert_failed: "New sign-in alert could not be sent",
+    #[cfg(feature = "ssr")]
     event_session_ended: "Session ended",
+    #[cfg(feature = "ssr")]
     sign_in_first: "first sign-in, account created",
+    #[cfg(feature = "ssr")]
     sign_in_known: "known device",
+    #[cfg(feature = "ssr")]
     sign_in_new_device: "new device",
+    #[cfg(feature = "ssr")]
     sign_in_new_country: "new country",
+    #[cfg(feature = "ssr")]
     sign_in_new_both: "new device and country",
+    #[cfg(feature = "ssr")]
     ended_by_sign_out: "by signing out",
+    #[cfg(feature = "ssr")]
     ended_by_other_session: "from another session",
+    #[cfg(feature = "ssr")]
     ended_by_not_me: "with “Not me”",
     geoip_credit: "IP Geolocation by DB-IP",
     loading: "Loading…",
+    #[cfg(feature = "ssr")]
     not_found: "There is no such page.",
     months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
     #[cfg(feature = "ssr")]
@@ -126,9 +153,13 @@ pub const TEXTS: Texts = Texts {
     or: "or",
     sign_in_passkey: "Sign in with a passkey",
     session_by_passkey: "signed in with a passkey",
+    #[cfg(feature = "ssr")]
     event_passkey_sign_in: "Sign-in with a passkey",
+    #[cfg(feature = "ssr")]
     event_passkey_added: "Passkey added",
+    #[cfg(feature = "ssr")]
     event_alert_passkey: "SMS sent about a passkey change",
+    #[cfg(feature = "ssr")]
     event_passkey_removed: "Passkey removed",
     #[cfg(feature = "ssr")]
     sms_passkey_added: "Passkey added to {host}: {details}. Not you? Open the site yourself: Account > Passkeys",

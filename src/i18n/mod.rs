@@ -134,15 +134,25 @@ pub fn local_time(unix: i64, offset_secs: i32) -> time::OffsetDateTime {
 }
 
 /// Every sentence the interface shows, in one language. The ones only the server
-/// says (the SMS, the challenge's alert with JavaScript off) are in the server's
-/// build only (`#[cfg(feature = "ssr")]`): browsers never download them.
+/// says are in the server's build only (`#[cfg(feature = "ssr")]`), so browsers
+/// never download them: what the pages' shells render around their islands (the
+/// header, titles, the start page: the browser's build has no shells), the
+/// activity's events (the server function words them), the SMS, and the
+/// challenge's alert with JavaScript off. An island that used one would not build.
 pub struct Texts {
+    #[cfg(feature = "ssr")]
     pub language_name: &'static str,
+    #[cfg(feature = "ssr")]
     pub app_name: &'static str,
+    #[cfg(feature = "ssr")]
     pub start_title: &'static str,
+    #[cfg(feature = "ssr")]
     pub start_lead: &'static str,
+    #[cfg(feature = "ssr")]
     pub start_how: [&'static str; 3],
+    #[cfg(feature = "ssr")]
     pub start_cta: &'static str,
+    #[cfg(feature = "ssr")]
     pub signup_title: &'static str,
     pub phone_label: &'static str,
     pub phone_hint: &'static str,
@@ -150,6 +160,7 @@ pub struct Texts {
     /// While the browser solves a proof of work before the code is sent: the form's
     /// alert for a challenge, once the page runs.
     pub challenge_solving: &'static str,
+    #[cfg(feature = "ssr")]
     pub verify_title: &'static str,
     pub code_sent_to: &'static str,
     pub code_label: &'static str,
@@ -171,10 +182,13 @@ pub struct Texts {
     pub session_last_seen: &'static str,
     pub session_end: &'static str,
     pub unknown_device: &'static str,
+    #[cfg(feature = "ssr")]
     pub activity_title: &'static str,
     pub activity_link: &'static str,
+    #[cfg(feature = "ssr")]
     pub activity_lead: &'static str,
     pub activity_empty: &'static str,
+    #[cfg(feature = "ssr")]
     pub back_to_account: &'static str,
     /// `{zone}`: the zone the times are told in (without JavaScript).
     pub times_in: &'static str,
@@ -186,28 +200,44 @@ pub struct Texts {
     /// Said after "not me": the session ended, and the next step.
     pub not_me_done: &'static str,
     /// What each kind of security event is called (see `store::EventKind`).
+    #[cfg(feature = "ssr")]
     pub event_code_sent: &'static str,
+    #[cfg(feature = "ssr")]
     pub event_sign_in: &'static str,
+    #[cfg(feature = "ssr")]
     pub event_wrong_code: &'static str,
     /// `{time}`: when the lock ends.
+    #[cfg(feature = "ssr")]
     pub event_locked: &'static str,
+    #[cfg(feature = "ssr")]
     pub event_alert_sent: &'static str,
+    #[cfg(feature = "ssr")]
     pub event_alert_failed: &'static str,
+    #[cfg(feature = "ssr")]
     pub event_session_ended: &'static str,
     /// A sign-in's news: the first one (the account was created), a known device
     /// and country, a new device, a new country, both.
+    #[cfg(feature = "ssr")]
     pub sign_in_first: &'static str,
+    #[cfg(feature = "ssr")]
     pub sign_in_known: &'static str,
+    #[cfg(feature = "ssr")]
     pub sign_in_new_device: &'static str,
+    #[cfg(feature = "ssr")]
     pub sign_in_new_country: &'static str,
+    #[cfg(feature = "ssr")]
     pub sign_in_new_both: &'static str,
     /// Who ended a session: its own browser, another session.
+    #[cfg(feature = "ssr")]
     pub ended_by_sign_out: &'static str,
+    #[cfg(feature = "ssr")]
     pub ended_by_other_session: &'static str,
+    #[cfg(feature = "ssr")]
     pub ended_by_not_me: &'static str,
     /// The credit DB-IP's licence (CC BY 4.0) asks for where countries are shown.
     pub geoip_credit: &'static str,
     pub loading: &'static str,
+    #[cfg(feature = "ssr")]
     pub not_found: &'static str,
     /// Months as a date names them: "ноября" in `26 ноября 2026`.
     pub months: [&'static str; 12],
@@ -291,10 +321,14 @@ pub struct Texts {
     /// Between the phone form and the passkey button.
     pub or: &'static str,
     pub session_by_passkey: &'static str,
+    #[cfg(feature = "ssr")]
     pub event_passkey_sign_in: &'static str,
+    #[cfg(feature = "ssr")]
     pub event_passkey_added: &'static str,
+    #[cfg(feature = "ssr")]
     pub event_passkey_removed: &'static str,
     /// The alert SMS about a passkey added or removed went out.
+    #[cfg(feature = "ssr")]
     pub event_alert_passkey: &'static str,
     /// The SMS after a passkey is added or removed; `{details}`: its name and the time.
     #[cfg(feature = "ssr")]
@@ -374,6 +408,7 @@ impl Texts {
 
     /// What was new about a sign-in (a session's `novelty`), in words; `None` when
     /// nothing was.
+    #[cfg(feature = "ssr")]
     pub fn novelty(&self, key: &str) -> Option<&'static str> {
         match key {
             "device" => Some(self.sign_in_new_device),

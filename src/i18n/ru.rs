@@ -1,21 +1,29 @@
 use super::{ClockZone, Texts};
 
 pub const TEXTS: Texts = Texts {
+    #[cfg(feature = "ssr")]
     language_name: "Русский",
+    #[cfg(feature = "ssr")]
     app_name: "Вход по SMS",
+    #[cfg(feature = "ssr")]
     start_title: "Вход по коду из SMS",
+    #[cfg(feature = "ssr")]
     start_lead: "Без пароля: введите номер мобильного, мы пришлём одноразовый код, вы введёте его и попадёте в личный кабинет.",
+    #[cfg(feature = "ssr")]
     start_how: [
         "Введите номер мобильного телефона.",
         "Получите SMS с шестизначным кодом.",
         "Введите код: откроется ваш кабинет.",
     ],
+    #[cfg(feature = "ssr")]
     start_cta: "Войти",
+    #[cfg(feature = "ssr")]
     signup_title: "Вход",
     phone_label: "Номер мобильного",
     phone_hint: "Например, +7 999 123-45-67 или 8 999 123-45-67",
     send_code: "Получить код",
     challenge_solving: "Проверяем браузер, это займёт несколько секунд…",
+    #[cfg(feature = "ssr")]
     verify_title: "Введите код",
     code_sent_to: "Мы отправили SMS с кодом на номер",
     code_label: "Код из SMS",
@@ -36,33 +44,52 @@ pub const TEXTS: Texts = Texts {
     session_last_seen: "Активность",
     session_end: "Завершить",
     unknown_device: "Неизвестный браузер",
+    #[cfg(feature = "ssr")]
     activity_title: "Активность",
     activity_link: "Активность аккаунта: входы, коды, предупреждения",
+    #[cfg(feature = "ssr")]
     activity_lead: "События безопасности за последние 90 дней, сначала новые.",
     activity_empty: "Пока ничего не произошло.",
+    #[cfg(feature = "ssr")]
     back_to_account: "← В личный кабинет",
     times_in: "Время — {zone}.",
     times_local: "Время — по часовому поясу этого устройства.",
     session_not_me: "Это не я",
     sessions_end_others: "Завершить все другие сеансы",
     not_me_done: "Сеанс завершён, его устройство забыто: следующий вход с него снова пришлёт SMS. Если вы не узнаёте и другие сеансы, завершите их все.",
+    #[cfg(feature = "ssr")]
     event_code_sent: "Отправлен код",
+    #[cfg(feature = "ssr")]
     event_sign_in: "Вход",
+    #[cfg(feature = "ssr")]
     event_wrong_code: "Введён неверный код",
+    #[cfg(feature = "ssr")]
     event_locked: "Вход заблокирован до {time}",
+    #[cfg(feature = "ssr")]
     event_alert_sent: "Отправлено SMS о новом входе",
+    #[cfg(feature = "ssr")]
     event_alert_failed: "SMS о новом входе не отправлено",
+    #[cfg(feature = "ssr")]
     event_session_ended: "Сеанс завершён",
+    #[cfg(feature = "ssr")]
     sign_in_first: "первый вход, аккаунт создан",
+    #[cfg(feature = "ssr")]
     sign_in_known: "известное устройство",
+    #[cfg(feature = "ssr")]
     sign_in_new_device: "новое устройство",
+    #[cfg(feature = "ssr")]
     sign_in_new_country: "новая страна",
+    #[cfg(feature = "ssr")]
     sign_in_new_both: "новое устройство и страна",
+    #[cfg(feature = "ssr")]
     ended_by_sign_out: "выходом",
+    #[cfg(feature = "ssr")]
     ended_by_other_session: "из другого сеанса",
+    #[cfg(feature = "ssr")]
     ended_by_not_me: "кнопкой «Это не я»",
     geoip_credit: "Страны по IP-адресу: DB-IP",
     loading: "Загрузка…",
+    #[cfg(feature = "ssr")]
     not_found: "Такой страницы нет.",
     months: ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
     #[cfg(feature = "ssr")]
@@ -126,9 +153,13 @@ pub const TEXTS: Texts = Texts {
     or: "или",
     sign_in_passkey: "Войти с ключом доступа",
     session_by_passkey: "вход с ключом доступа",
+    #[cfg(feature = "ssr")]
     event_passkey_sign_in: "Вход с ключом доступа",
+    #[cfg(feature = "ssr")]
     event_passkey_added: "Добавлен ключ доступа",
+    #[cfg(feature = "ssr")]
     event_alert_passkey: "Отправлено SMS об изменении ключей доступа",
+    #[cfg(feature = "ssr")]
     event_passkey_removed: "Удалён ключ доступа",
     #[cfg(feature = "ssr")]
     sms_passkey_added: "В {host} добавлен ключ доступа: {details}. Не вы? Откройте сайт сами: Аккаунт → Ключи доступа",

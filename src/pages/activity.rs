@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
 use leptos_meta::Title;
 
 use crate::{
@@ -13,6 +14,7 @@ use crate::{
 };
 
 /// `/account/activity`: the account's security events of the last 90 days.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn ActivityPage() -> impl IntoView {
     let t = use_texts();

@@ -3,5 +3,6 @@
 pub mod account;
 pub mod activity;
 pub mod signup;
+#[cfg(feature = "ssr")]
 pub mod start;
 pub mod verify;

@@ -1,11 +1,12 @@
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
 use leptos_meta::Title;
 
 use crate::{
     api::auth::RequestCode,
     components::{
         alert::{ActionAlert, Alert},
-        challenge::ChallengeField,
+        challenge,
         island::{self, is_hydrated},
         phone_field::PhoneField,
         text::use_texts,
@@ -15,6 +16,7 @@ use crate::{
 };
 
 /// `/signup`: the phone number, and a code sent to it; or a passkey.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let t = use_texts();
@@ -37,12 +39,12 @@ fn SignupForms() -> impl IntoView {
     let request = ServerAction::<RequestCode>::new();
     let form = NodeRef::new();
     let result = request.value().into();
+    challenge::solve_when_challenged(result, form);
     view! {
         <ActionForm action=request node_ref=form>
             <label for="phone">{t.phone_label}</label>
             <PhoneField placeholder="+7 999 123-45-67"/>
             <p id="phone-hint" class="hint">{t.phone_hint}</p>
-            <ChallengeField result form/>
             <ActionAlert result/>
             <button type="submit" disabled=move || request.pending().get()>{t.send_code}</button>
         </ActionForm>

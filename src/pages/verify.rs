@@ -1,18 +1,19 @@
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
 use leptos_meta::Title;
 
 use crate::{
     api::auth::{pending_code, ResendCode, VerifyCode},
     components::{
         alert::{ActionAlert, Alert},
-        challenge::ChallengeField,
-        island,
+        challenge, island,
         text::use_texts,
         web_otp,
     },
 };
 
 /// `/verify`: the code, "send again" with its countdown, "change number".
+#[cfg(feature = "ssr")]
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     let t = use_texts();
@@ -40,6 +41,7 @@ fn VerifyForms() -> impl IntoView {
     let code_dead = move || matches!(verify_result.get(), Some(Err(e)) if e.is_dead_code());
     let code_input = NodeRef::<leptos::html::Input>::new();
     let (resend_form, resend_result) = (NodeRef::new(), resend.value().into());
+    challenge::solve_when_challenged(resend_result, resend_form);
     // In the browser only: effects do not run on the server.
     Effect::new(move |_| web_otp::fill_from_sms(code_input));
     view! {
@@ -74,7 +76,6 @@ fn VerifyForms() -> impl IntoView {
             <button type="submit" disabled=move || verify.pending().get()>{t.verify_button}</button>
         </ActionForm>
         <ActionForm action=resend node_ref=resend_form attr:class="secondary-actions">
-            <ChallengeField result=resend_result form=resend_form/>
             <ActionAlert result=resend_result/>
             <button type="submit" class="secondary" disabled=move || resend.pending().get()>
                 {move || if code_dead() { t.new_code } else { t.resend_button }}

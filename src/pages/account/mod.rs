@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
 use leptos_meta::Title;
 
 use crate::{
@@ -19,6 +20,7 @@ use sessions::Sessions;
 
 /// `/account`: the signed-in person's own data and sign-out, their passkeys, and
 /// their sessions.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let t = use_texts();
