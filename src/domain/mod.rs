@@ -9,11 +9,13 @@
 //! - `alerts`: telling the owner of a new sign-in or a passkey change;
 //! - `operator`: telling the operator as the daily budget's lanes fill;
 //! - `activity`: the account's security events;
+//! - `authz`: forward-auth, whether a proxied request may pass and as whom;
 //! - `client`, `devices`, `token`, `user_agent`: who asks, the device cookie, random
 //!   ids and their hashes, a browser's name.
 
 pub mod activity;
 pub mod alerts;
+pub mod authz;
 pub mod client;
 pub mod devices;
 pub mod guard;

@@ -549,6 +549,7 @@ mod tests {
                 created_at: 0,
                 last_sign_in_at: signed_in_at,
             },
+            public_id: "0f".repeat(16),
             method,
             signed_in_at,
         };

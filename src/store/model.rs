@@ -117,6 +117,9 @@ impl std::fmt::Display for AccountId {
 #[derive(Debug, Clone)]
 pub struct LiveSession {
     pub account: Account,
+    /// The account's public id: random, stable, what the sites behind sms-auth know
+    /// it by (`Remote-User`); never its phone number nor its row id.
+    pub public_id: String,
     pub method: SignInMethod,
     pub signed_in_at: i64,
 }

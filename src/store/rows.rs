@@ -116,6 +116,7 @@ impl From<VerificationRow> for Verification {
 pub(super) struct SessionAccountRow {
     #[sqlx(flatten)]
     pub(super) account: AccountRow,
+    pub(super) public_id: String,
     pub(super) last_seen_at: i64,
     pub(super) method: SignInMethod,
     pub(super) signed_in_at: i64,
@@ -125,6 +126,7 @@ impl From<SessionAccountRow> for LiveSession {
     fn from(row: SessionAccountRow) -> Self {
         Self {
             account: row.account.into(),
+            public_id: row.public_id,
             method: row.method,
             signed_in_at: row.signed_in_at,
         }

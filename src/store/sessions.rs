@@ -277,8 +277,8 @@ where
         limits: SessionLimits,
     ) -> Result<Option<LiveSession>, AppError> {
         let row: Option<SessionAccountRow> = sqlx::query_as(
-            "SELECT a.id, a.phone, a.created_at, a.last_sign_in_at, s.last_seen_at,
-                    s.method, s.created_at AS signed_in_at
+            "SELECT a.id, a.phone, a.created_at, a.last_sign_in_at, a.public_id,
+                    s.last_seen_at, s.method, s.created_at AS signed_in_at
              FROM sessions s JOIN accounts a ON a.id = s.account_id
              WHERE s.id_hash = $1 AND s.last_seen_at > $2 - $3 AND s.created_at > $2 - $4",
         )

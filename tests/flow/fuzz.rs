@@ -1,6 +1,7 @@
 //! A fuzz run anyone can repeat: thousands of random requests (methods, paths,
-//! bodies, `Origin`, `Cookie`, `X-Forwarded-For`, `Accept`, `Content-Type`) against
-//! every route and server function. Never a 5xx, never a dropped connection (a
+//! bodies, `Origin`, `Cookie`, `X-Forwarded-For`, `Accept`, `Content-Type`, and the
+//! headers a forward-auth proxy names the original request by) against every route
+//! and server function. Never a 5xx, never a dropped connection (a
 //! panic), never a metrics series outside the fixed label sets.
 //!
 //! `FUZZ_SEED=<n>` replays another run; `FUZZ_REQUESTS=<n>` changes its length.
@@ -25,6 +26,8 @@ struct FuzzRequest {
     forwarded_for: Option<String>,
     accept: Option<String>,
     content_type: Option<String>,
+    /// The original request's headers, as a forward-auth proxy sends them.
+    original: Vec<(&'static str, String)>,
     body: Vec<u8>,
 }
 
@@ -60,6 +63,8 @@ const ROUTES: &[&str] = &[
     "/api/passkey_rename",
     "/api/passkey_remove",
     "/api/unknown",
+    "/api/authz/auth-request",
+    "/api/authz/forward-auth",
 ];
 
 /// Printable ASCII, as a header value must be, with the characters parsers trip on.
@@ -84,11 +89,17 @@ fn method() -> impl Strategy<Value = String> {
 
 fn path() -> impl Strategy<Value = String> {
     (
-        prop::sample::select(ROUTES),
+        // The code request again, so that some requests reach Exolve whatever the
+        // seed: it is one route of many, and only a well-formed number gets there.
+        prop_oneof![
+            9 => prop::sample::select(ROUTES),
+            1 => Just("/api/request_code"),
+        ],
         prop_oneof![
             3 => Just(String::new()),
             1 => "\\?next=[ -~&&[^# ]]{0,30}",
             1 => "\\?[a-z]{1,5}=[a-zA-Z0-9%]{0,20}",
+            1 => "\\?(method=(passkey|sms|)|max_age=-?[0-9]{0,12})(&max_age=[0-9a-z]{0,3})?",
             1 => "/[a-z%0-9.]{0,12}",
         ],
     )
@@ -144,6 +155,41 @@ fn accept() -> impl Strategy<Value = Option<String>> {
     ]
 }
 
+/// What a forward-auth proxy says of the original request: each header well
+/// formed, malformed, or left out.
+fn original() -> impl Strategy<Value = Vec<(&'static str, String)>> {
+    let header = prop_oneof![
+        (
+            Just("x-original-url"),
+            prop_oneof![
+                Just("https://app.example.ru/orders?id=5".to_owned()),
+                Just("javascript:alert(1)".to_owned()),
+                Just("https://u:p@app.example.ru/".to_owned()),
+                header_text(),
+            ],
+        ),
+        (Just("x-original-method"), prop_oneof![method(), header_text()]),
+        (Just("x-forwarded-method"), prop_oneof![method(), header_text()]),
+        (
+            Just("x-forwarded-proto"),
+            prop_oneof![Just("https".to_owned()), Just("http".to_owned()), header_text()],
+        ),
+        (
+            Just("x-forwarded-host"),
+            prop_oneof![Just("app.example.ru".to_owned()), header_text()],
+        ),
+        (
+            Just("x-forwarded-uri"),
+            prop_oneof![Just("/orders?id=5".to_owned()), "/[ -~]{0,30}", header_text()],
+        ),
+        (Just("x-requested-with"), Just("XMLHttpRequest".to_owned())),
+    ];
+    prop_oneof![
+        3 => Just(Vec::new()),
+        2 => prop::collection::vec(header, 1..7),
+    ]
+}
+
 fn content_type() -> impl Strategy<Value = Option<String>> {
     prop_oneof![
         Just(None),
@@ -181,7 +227,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
 /// rest), so most requests reach a handler; else any method.
 fn method_and_path() -> impl Strategy<Value = (String, String)> {
     path().prop_flat_map(|path| {
-        let natural = if path.starts_with("/api/") {
+        let natural = if path.starts_with("/api/") && !path.starts_with("/api/authz/") {
             "POST"
         } else {
             "GET"
@@ -201,10 +247,20 @@ fn request() -> impl Strategy<Value = FuzzRequest> {
         forwarded_for(),
         accept(),
         content_type(),
+        original(),
         body(),
     )
         .prop_map(
-            |((method, path), origin, cookie, forwarded_for, accept, content_type, body)| {
+            |(
+                (method, path),
+                origin,
+                cookie,
+                forwarded_for,
+                accept,
+                content_type,
+                original,
+                body,
+            )| {
                 FuzzRequest {
                     method,
                     path,
@@ -213,6 +269,7 @@ fn request() -> impl Strategy<Value = FuzzRequest> {
                     forwarded_for,
                     accept,
                     content_type,
+                    original,
                     body,
                 }
             },
@@ -282,6 +339,9 @@ async fn random_requests_never_fail_the_server() {
         }
         if let Some(value) = &request.forwarded_for {
             builder = builder.header("x-forwarded-for", value);
+        }
+        for (name, value) in &request.original {
+            builder = builder.header(*name, value);
         }
         let sent = builder.send().await;
         if let Ok(response) = &sent {

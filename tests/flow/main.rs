@@ -8,6 +8,7 @@ mod support;
 
 mod adversary;
 mod alerts;
+mod authz;
 mod edge;
 mod exolve_failures;
 mod fuzz;

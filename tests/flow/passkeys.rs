@@ -21,7 +21,7 @@ async fn app() -> TestApp {
 }
 
 /// Adds a passkey of `key` to the account `browser` is signed in to.
-async fn add_passkey(browser: &Browser, key: &mut SoftKey) -> Result<(), AppError> {
+pub(crate) async fn add_passkey(browser: &Browser, key: &mut SoftKey) -> Result<(), AppError> {
     let options: String = browser.call("passkey_register_start", &[]).await?;
     let answer = key.create(&options).await;
     browser
@@ -30,7 +30,7 @@ async fn add_passkey(browser: &Browser, key: &mut SoftKey) -> Result<(), AppErro
 }
 
 /// Signs `browser` in with `key`: start, the authenticator's answer, finish.
-async fn passkey_sign_in(browser: &Browser, key: &mut SoftKey) -> Result<(), AppError> {
+pub(crate) async fn passkey_sign_in(browser: &Browser, key: &mut SoftKey) -> Result<(), AppError> {
     let answer = login_answer(browser, key).await;
     finish_login(browser, &answer).await
 }

@@ -192,6 +192,9 @@ async fn a_released_database_upgrades_without_losing_what_it_holds() {
         .expect("the session lives on");
     assert_eq!(session.account.phone.e164(), OWNER);
     assert_eq!(session.method, SignInMethod::Sms);
+    // 0012: the account got its random public id.
+    assert_eq!(session.public_id.len(), 32, "{}", session.public_id);
+    assert!(session.public_id.bytes().all(|b| b.is_ascii_hexdigit()));
     let sessions = store
         .sessions_of(OWNER_ID, START, limits)
         .await

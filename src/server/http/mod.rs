@@ -2,6 +2,7 @@
 //! function or page render.
 
 pub mod assets;
+pub mod authz;
 pub mod client;
 pub mod client_ip;
 pub mod cookies;

@@ -10,7 +10,7 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 use crate::server::{
-    http::{assets, dev_outbox, edge, language, metrics, probes},
+    http::{assets, authz, dev_outbox, edge, language, metrics, probes},
     state::AppState,
 };
 use crate::{
@@ -56,7 +56,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             edge::refuse_cross_site,
         ))
-        .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES));
+        .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES))
+        .merge(authz::router());
     let https = state.settings.public_origin.is_https();
     edge::with_security_headers(router, https)
         .layer(edge::compression())

@@ -1,0 +1,417 @@
+//! Forward-auth (issue 18), as a reverse proxy calls it: nginx's `auth-request`
+//! and Caddy's and Traefik's `forward-auth`, with the browser's own cookies passed
+//! on. Every status the endpoints answer, who they answer, what they tell, and what
+//! a stranger can make of them.
+
+use reqwest::{header, Method};
+
+use crate::soft_key::SoftKey;
+use crate::support::*;
+
+const AUTH_REQUEST: &str = "/api/authz/auth-request";
+const FORWARD_AUTH: &str = "/api/authz/forward-auth";
+const PROTECTED: &str = "https://app.example.ru/orders?id=5";
+const HTML: &str = "text/html,application/xhtml+xml,*/*;q=0.8";
+const OTHER_PHONE: &str = "+7 999 765-43-21";
+const OTHER_DIGITS: &str = "79997654321";
+
+/// An app behind a proxy on loopback, as a deployment puts it.
+async fn app() -> TestApp {
+    TestApp::builder()
+        .localhost()
+        .trusted_proxies("127.0.0.1")
+        .policy(|p| p.limits[Limit::ResendCooldown] = 0)
+        .start()
+        .await
+}
+
+/// nginx's subrequest for the original request `method url`, with `browser`'s
+/// cookies; `query`: the location's step-up.
+async fn auth_request(
+    browser: &Browser,
+    query: &str,
+    url: &str,
+    method: &str,
+) -> reqwest::Response {
+    browser
+        .http
+        .request(
+            Method::from_bytes(method.as_bytes()).expect("method"),
+            format!("{}{AUTH_REQUEST}{query}", browser.base),
+        )
+        .header("x-original-url", url)
+        .header("x-original-method", method)
+        .send()
+        .await
+        .expect("auth-request")
+}
+
+/// Caddy's or Traefik's request for the original `method` of `PROTECTED`, which
+/// accepted `accept`, with `browser`'s cookies and any `extra` header.
+async fn forward_auth(
+    browser: &Browser,
+    query: &str,
+    method: &str,
+    accept: &str,
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut request = browser
+        .http
+        .get(format!("{}{FORWARD_AUTH}{query}", browser.base))
+        .header("x-forwarded-method", method)
+        .header("x-forwarded-proto", "https")
+        .header("x-forwarded-host", "app.example.ru")
+        .header("x-forwarded-uri", "/orders?id=5")
+        .header(header::ACCEPT, accept);
+    for (name, value) in extra {
+        request = request.header(*name, *value);
+    }
+    request.send().await.expect("forward-auth")
+}
+
+/// Where a person sent to sign in for `PROTECTED` goes, with `more` after `rd`.
+fn sign_in_for(app: &TestApp, more: &str) -> String {
+    format!(
+        "{}/signup?rd=https%3A%2F%2Fapp.example.ru%2Forders%3Fid%3D5{more}",
+        app.origin
+    )
+}
+
+fn identity(response: &reqwest::Response) -> [String; 4] {
+    [
+        "remote-user",
+        "remote-phone",
+        "remote-groups",
+        "remote-auth-method",
+    ]
+    .map(|name| header_of(response, name).to_owned())
+}
+
+fn assert_private(response: &reqwest::Response) {
+    assert_eq!(header_of(response, "cache-control"), "no-store");
+}
+
+async fn public_id_of(app: &TestApp, phone: &str) -> String {
+    sqlx::query_scalar("SELECT public_id FROM accounts WHERE phone = $1")
+        .bind(phone)
+        .fetch_one(&app.db)
+        .await
+        .expect("account")
+}
+
+#[tokio::test]
+async fn auth_request_lets_a_session_pass_with_who_it_is_and_sends_anyone_else_to_sign_in() {
+    let app = app().await;
+    let stranger = app.browser();
+    let refused = auth_request(&stranger, "", PROTECTED, "GET").await;
+    assert_eq!(refused.status(), 401);
+    assert_eq!(location(&refused), sign_in_for(&app, ""));
+    assert_eq!(identity(&refused), [""; 4].map(str::to_owned));
+    assert_private(&refused);
+
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let passed = auth_request(&owner, "", PROTECTED, "GET").await;
+    assert_eq!(passed.status(), 200);
+    assert_private(&passed);
+    let [user, phone, groups, method] = identity(&passed);
+    assert_eq!(user, public_id_of(&app, "+79991234567").await);
+    assert_eq!(user.len(), 32, "{user}");
+    assert!(user.bytes().all(|b| b.is_ascii_hexdigit()), "{user}");
+    assert!(!user.contains(&PHONE_DIGITS[1..]), "never the number");
+    assert_eq!(phone, "+79991234567");
+    assert!(passed.headers().contains_key("remote-groups"));
+    assert_eq!(groups, "");
+    assert_eq!(method, "sms");
+
+    // The same account from another browser is the same user; another account is not.
+    let again = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let [same, ..] = identity(&auth_request(&again, "", PROTECTED, "GET").await);
+    assert_eq!(same, user);
+    let neighbour = app.signed_in(OTHER_PHONE, OTHER_DIGITS).await;
+    let [other, other_phone, ..] = identity(&auth_request(&neighbour, "", PROTECTED, "GET").await);
+    assert_ne!(other, user);
+    assert_eq!(other_phone, "+79997654321");
+}
+
+#[tokio::test]
+async fn nginx_asks_with_the_original_method_and_origin_and_is_answered_the_same() {
+    let app = app().await;
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let stranger = app.browser();
+    for method in ["POST", "PUT", "DELETE", "HEAD"] {
+        // A form of the protected site posts there: its Origin is that site's.
+        let passed = owner
+            .http
+            .request(
+                Method::from_bytes(method.as_bytes()).expect("method"),
+                format!("{}{AUTH_REQUEST}", app.base),
+            )
+            .header("x-original-url", PROTECTED)
+            .header("x-original-method", method)
+            .header(header::ORIGIN, "https://app.example.ru")
+            .send()
+            .await
+            .expect("auth-request");
+        assert_eq!(passed.status(), 200, "{method}");
+        let refused = auth_request(&stranger, "", PROTECTED, method).await;
+        assert_eq!(refused.status(), 401, "{method}");
+        assert_eq!(location(&refused), sign_in_for(&app, ""), "{method}");
+    }
+}
+
+#[tokio::test]
+async fn forward_auth_redirects_a_page_load_and_refuses_anything_else() {
+    let app = app().await;
+    let stranger = app.browser();
+    for (method, accept, extra, status) in [
+        ("GET", HTML, &[][..], 302),
+        ("HEAD", HTML, &[], 302),
+        ("POST", HTML, &[], 303),
+        ("DELETE", HTML, &[], 303),
+        ("GET", "application/json", &[], 401),
+        ("GET", "*/*", &[], 401),
+        ("GET", HTML, &[("x-requested-with", "XMLHttpRequest")], 401),
+        ("POST", HTML, &[("x-requested-with", "XMLHttpRequest")], 401),
+    ] {
+        let refused = forward_auth(&stranger, "", method, accept, extra).await;
+        assert_eq!(refused.status(), status, "{method} {accept} {extra:?}");
+        assert_eq!(location(&refused), sign_in_for(&app, ""));
+        assert_eq!(identity(&refused)[0], "");
+        assert_private(&refused);
+    }
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    for method in ["GET", "POST"] {
+        let passed = forward_auth(&owner, "", method, "application/json", &[]).await;
+        assert_eq!(passed.status(), 200);
+        assert_private(&passed);
+        let [user, phone, _, how] = identity(&passed);
+        assert_eq!(user, public_id_of(&app, "+79991234567").await);
+        assert_eq!((phone.as_str(), how.as_str()), ("+79991234567", "sms"));
+    }
+}
+
+#[tokio::test]
+async fn a_peer_outside_trusted_proxies_is_never_answered_200() {
+    for trusted in ["", "10.0.0.0/8", "::1"] {
+        let app = TestApp::builder().trusted_proxies(trusted).start().await;
+        let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+        let direct = auth_request(&owner, "", PROTECTED, "GET").await;
+        assert_eq!(direct.status(), 400, "TRUSTED_PROXIES={trusted:?}");
+        assert!(direct
+            .text()
+            .await
+            .expect("body")
+            .contains("TRUSTED_PROXIES"));
+        let direct = forward_auth(&owner, "", "GET", HTML, &[]).await;
+        assert_eq!(direct.status(), 400, "TRUSTED_PROXIES={trusted:?}");
+        assert_eq!(identity(&direct)[0], "");
+        assert_eq!(location(&direct), "", "nothing to follow either");
+        assert_private(&direct);
+    }
+}
+
+#[tokio::test]
+async fn missing_or_malformed_headers_are_refused_with_the_reason() {
+    let app = app().await;
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let url = format!("{}{AUTH_REQUEST}", app.base);
+    for (headers, reason) in [
+        (&[("x-original-method", "GET")][..], "X-Original-URL"),
+        (&[("x-original-url", PROTECTED)][..], "X-Original-Method"),
+        (
+            &[("x-original-url", "/orders"), ("x-original-method", "GET")][..],
+            "X-Original-URL",
+        ),
+        (
+            &[
+                ("x-original-url", "javascript:alert(1)"),
+                ("x-original-method", "GET"),
+            ][..],
+            "X-Original-URL",
+        ),
+        (
+            &[
+                ("x-original-url", "https://me@app.example.ru/"),
+                ("x-original-method", "GET"),
+            ][..],
+            "X-Original-URL",
+        ),
+    ] {
+        let mut request = owner.http.get(&url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let refused = request.send().await.expect("auth-request");
+        assert_eq!(refused.status(), 400, "{headers:?}");
+        assert_private(&refused);
+        assert!(
+            refused.text().await.expect("body").contains(reason),
+            "{headers:?}"
+        );
+    }
+    let url = format!("{}{FORWARD_AUTH}", app.base);
+    let whole = [
+        ("x-forwarded-method", "GET"),
+        ("x-forwarded-proto", "https"),
+        ("x-forwarded-host", "app.example.ru"),
+        ("x-forwarded-uri", "/orders"),
+    ];
+    for left_out in 0..whole.len() {
+        let mut request = owner.http.get(&url).header(header::ACCEPT, HTML);
+        for (n, (name, value)) in whole.iter().enumerate() {
+            if n != left_out {
+                request = request.header(*name, *value);
+            }
+        }
+        let refused = request.send().await.expect("forward-auth");
+        assert_eq!(refused.status(), 400, "without {}", whole[left_out].0);
+        let reason = refused.text().await.expect("body");
+        assert!(
+            reason.to_ascii_lowercase().contains(whole[left_out].0),
+            "{reason}"
+        );
+    }
+    for query in ["?method=sms", "?max_age=soon", "?max_age=-5"] {
+        let refused = auth_request(&owner, query, PROTECTED, "GET").await;
+        assert_eq!(refused.status(), 400, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn the_sign_in_page_is_always_this_sites_whatever_the_original_url() {
+    // A stranger names any URL as the original: the answer still sends the browser
+    // only to this site's sign-in page; where it goes after is the page's rule.
+    let app = app().await;
+    let stranger = app.browser();
+    let refused = auth_request(&stranger, "", "https://evil.example/phish", "GET").await;
+    assert_eq!(refused.status(), 401);
+    assert_eq!(
+        location(&refused),
+        format!(
+            "{}/signup?rd=https%3A%2F%2Fevil.example%2Fphish",
+            app.origin
+        )
+    );
+}
+
+#[tokio::test]
+async fn signing_out_or_not_me_denies_the_next_request() {
+    let app = app().await;
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    assert_eq!(
+        auth_request(&owner, "", PROTECTED, "GET").await.status(),
+        200
+    );
+    owner.sign_out().await.expect("signed out");
+    assert_eq!(
+        auth_request(&owner, "", PROTECTED, "GET").await.status(),
+        401
+    );
+
+    let lost = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    assert_eq!(
+        auth_request(&lost, "", PROTECTED, "GET").await.status(),
+        200
+    );
+    let sessions: Vec<sms_auth::api::account::SessionView> =
+        owner.call("sessions", &[]).await.expect("sessions");
+    let theirs = sessions
+        .iter()
+        .find(|s| !s.current)
+        .expect("the other session");
+    owner
+        .call::<()>("not_me", &[("session", &theirs.handle)])
+        .await
+        .expect("not me");
+    assert_eq!(
+        auth_request(&lost, "", PROTECTED, "GET").await.status(),
+        401
+    );
+    assert_eq!(
+        auth_request(&owner, "", PROTECTED, "GET").await.status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn max_age_sends_an_older_sign_in_to_sign_in_again() {
+    let app = app().await;
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    app.clock.advance(301);
+    assert_eq!(
+        auth_request(&owner, "?max_age=400", PROTECTED, "GET")
+            .await
+            .status(),
+        200
+    );
+    let refused = auth_request(&owner, "?max_age=300", PROTECTED, "GET").await;
+    assert_eq!(refused.status(), 401);
+    assert_eq!(location(&refused), sign_in_for(&app, "&max_age=300"));
+    let redirected = forward_auth(&owner, "?max_age=300", "GET", HTML, &[]).await;
+    assert_eq!(redirected.status(), 302);
+    assert_eq!(location(&redirected), sign_in_for(&app, "&max_age=300"));
+    // Signing in again makes it recent.
+    app.sign_in(&owner, PHONE, PHONE_DIGITS).await;
+    assert_eq!(
+        auth_request(&owner, "?max_age=300", PROTECTED, "GET")
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_passkey_location_passes_only_a_passkey_session() {
+    let app = app().await;
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let refused = auth_request(&owner, "?method=passkey", PROTECTED, "GET").await;
+    assert_eq!(refused.status(), 401);
+    assert_eq!(location(&refused), sign_in_for(&app, "&method=passkey"));
+    let mut key = SoftKey::new(&app.origin);
+    crate::passkeys::add_passkey(&owner, &mut key)
+        .await
+        .expect("added");
+    // Adding a passkey does not make this session one.
+    assert_eq!(
+        auth_request(&owner, "?method=passkey", PROTECTED, "GET")
+            .await
+            .status(),
+        401
+    );
+    let elsewhere = app.browser();
+    crate::passkeys::passkey_sign_in(&elsewhere, &mut key)
+        .await
+        .expect("signed in by passkey");
+    let passed = auth_request(&elsewhere, "?method=passkey&max_age=60", PROTECTED, "GET").await;
+    assert_eq!(passed.status(), 200);
+    let [user, phone, _, how] = identity(&passed);
+    assert_eq!(user, public_id_of(&app, "+79991234567").await);
+    assert_eq!((phone.as_str(), how.as_str()), ("+79991234567", "passkey"));
+}
+
+#[tokio::test]
+async fn every_account_gets_a_public_id_of_its_own() {
+    let app = app().await;
+    app.signed_in(PHONE, PHONE_DIGITS).await;
+    app.signed_in(OTHER_PHONE, OTHER_DIGITS).await;
+    // A row written by hand (an import, a repair) gets one too.
+    sqlx::query(
+        "INSERT INTO accounts (phone, created_at, last_sign_in_at, sign_ins)
+         VALUES ('+79990000001', $1, $1, 1)",
+    )
+    .bind(START)
+    .execute(&app.db)
+    .await
+    .expect("an account");
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT public_id) FROM accounts")
+            .await,
+        3
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM accounts WHERE public_id IS NULL")
+            .await,
+        0
+    );
+}
