@@ -2,8 +2,9 @@
 //! --precompress --split` first; `bench/run.sh` does both) on SQLite and on a
 //! throwaway PostgreSQL, each with a fake Exolve on loopback, and prints for each
 //! backend: requests/s and p50/p99 latency of request-code, verify-code, the account
-//! page and the sign-up page at 1, 8 and 64 concurrent clients beside `GET /healthz` at the same
-//! concurrency (the ceiling), the server's peak RSS, and the bytes a first visit to
+//! page, the sign-up page and forward-auth's auth-request (a proxy asking for a
+//! signed-in browser) at 1, 8 and 64 concurrent clients beside `GET /healthz` at the
+//! same concurrency (the ceiling), the server's peak RSS, and the bytes a first visit to
 //! `/signup` transfers. Then it fills the store as a big deployment has it
 //! (`load/fill.rs`), measures again at 64 clients, and runs a month of traffic with
 //! the purge, printing the store's rows and size.
@@ -135,7 +136,7 @@ async fn measure_levels(
     *next_phone += 64;
     let mut rows = Vec::new();
     for &clients in levels {
-        let mut rounds: [Vec<Figures>; 6] = Default::default();
+        let mut rounds: [Vec<Figures>; 7] = Default::default();
         for _ in 0..ROUNDS {
             let ceiling = {
                 let (http, base) = (http.clone(), base.to_owned());
@@ -200,6 +201,21 @@ async fn measure_levels(
                 })
                 .await
             };
+            // A reverse proxy asking before a request of the site it protects.
+            let auth_request = {
+                let (http, base, sessions) = (http.clone(), base.to_owned(), sessions.clone());
+                measure(clients, REQUESTS, move |i| {
+                    http.get(format!("{base}/api/authz/auth-request"))
+                        .header(
+                            reqwest::header::COOKIE,
+                            format!("sid={}", sessions[i % sessions.len()]),
+                        )
+                        .header("x-original-url", "https://app.example.ru/orders?id=5")
+                        .header("x-original-method", "GET")
+                        .send()
+                })
+                .await
+            };
             for (round, figures) in rounds.iter_mut().zip([
                 ceiling,
                 request_code,
@@ -207,6 +223,7 @@ async fn measure_levels(
                 verify_code,
                 account,
                 signup,
+                auth_request,
             ]) {
                 round.push(Figures {
                     ratio: figures.per_sec / ceiling.per_sec,
@@ -226,13 +243,14 @@ async fn measure_levels(
     rows
 }
 
-const ENDPOINTS: [&str; 6] = [
+const ENDPOINTS: [&str; 7] = [
     "GET /healthz",
     "request-code",
     "request-code (returning)",
     "verify-code",
     "GET /account",
     "GET /signup",
+    "auth-request",
 ];
 
 struct Report {
@@ -520,6 +538,19 @@ fn print_backend(label: &str, report: &Report, bare: Option<u64>) {
             mark(request.p99_ms <= 50.0)
         );
     }
+    let authz_goal = if label == "SQLite" { 0.5 } else { 0.3 };
+    if let Some(authz) = at_64(&report.rows, "auth-request") {
+        println!(
+            "- auth-request at 64 clients ÷ /healthz: {:.3} (goal ≥ {authz_goal}) {}",
+            authz.ratio,
+            mark(authz.ratio >= authz_goal)
+        );
+        println!(
+            "- auth-request p99 at 64 clients: {:.1} ms (goal ≤ 10) {}",
+            authz.p99_ms,
+            mark(authz.p99_ms <= 10.0)
+        );
+    }
     if let Some(verify) = at_64(&report.rows, "verify-code") {
         println!(
             "- verify-code p99 at 64 clients: {:.1} ms (goal < 50) {}",
@@ -569,7 +600,8 @@ async fn main() {
         "# sms-auth load benchmark\n\nMedians of {ROUNDS} rounds; a round sends {HEALTHZ_REQUESTS} \
          GET /healthz, then {REQUESTS} request-code, then {REQUESTS} verify-code (each with \
          a code asked for beforehand, outside the timing), then {REQUESTS} GET /account \
-         (64 signed-in browsers), then {REQUESTS} GET /signup. The ratio is to the /healthz of the same round."
+         (64 signed-in browsers), then {REQUESTS} GET /signup, then {REQUESTS} \
+         GET /api/authz/auth-request (the same browsers, as a proxy asks). The ratio is to the /healthz of the same round."
     );
     let bare = bare_first_visit(&root).await;
     if let Some(transfer) = &bare {

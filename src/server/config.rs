@@ -126,6 +126,53 @@ impl PublicOrigin {
     }
 }
 
+/// `COOKIE_DOMAIN`: the domain the session and device cookies are set for, so that
+/// the sites under it carry them to their proxy (forward-auth): `example.ru`, in its
+/// ASCII form. Never a public suffix (`ru`, `co.uk`, `github.io`), and
+/// `PUBLIC_ORIGIN`'s host is it or under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieDomain(String);
+
+impl CookieDomain {
+    /// `value` as a cookie domain of the site `origin`; else why not.
+    pub fn parse(value: &str, origin: &PublicOrigin) -> Result<Self, String> {
+        // The old form's leading dot means the same.
+        let value = value.trim().strip_prefix('.').unwrap_or(value.trim());
+        let domain = match url::Host::parse(value) {
+            Ok(url::Host::Domain(domain)) if !domain.ends_with('.') => domain,
+            Ok(_) => return Err("a domain name like example.ru, not an address".to_owned()),
+            Err(_) => return Err("a domain name like example.ru".to_owned()),
+        };
+        if psl::domain_str(&domain).is_none() {
+            return Err(format!(
+                "{domain} is a public suffix (like ru, co.uk, github.io): a cookie for it \
+                 would reach every site under it, and browsers refuse it; name your own \
+                 domain, like example.{domain}"
+            ));
+        }
+        let domain = Self(domain);
+        if !domain.covers(origin.host()) {
+            return Err(format!(
+                "PUBLIC_ORIGIN's host ({}) must be {} or under it",
+                origin.host(),
+                domain.0
+            ));
+        }
+        Ok(domain)
+    }
+
+    /// `example.ru`: the cookies' `Domain`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `host` (ASCII, as the `url` crate gives it) is the domain or under it.
+    pub fn covers(&self, host: &str) -> bool {
+        host.strip_suffix(&self.0)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+    }
+}
+
 /// A database URL whose `Debug` shows no part of a password.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl(pub String);
@@ -155,6 +202,8 @@ pub struct Config {
     /// Required in production; generated once into `data/` in development.
     pub app_secret: Option<SecretString>,
     pub public_origin: PublicOrigin,
+    /// `COOKIE_DOMAIN`; `None`: host-only cookies.
+    pub cookie_domain: Option<CookieDomain>,
     pub policy: Policy,
     pub sessions: SessionLimits,
     /// `GEOIP_DB`: the country database named, or `None` for the one the bootstrap
@@ -242,6 +291,10 @@ impl Config {
                 "an origin like https://auth.example.ru (no path)",
             )
         })?;
+        let cookie_domain = var("COOKIE_DOMAIN")
+            .map(|value| CookieDomain::parse(&value, &public_origin))
+            .transpose()
+            .map_err(|reason| ConfigError::new("COOKIE_DOMAIN", reason))?;
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         if !(database_url.starts_with("sqlite:") || crate::store::is_postgres(&database_url)) {
             return Err(ConfigError::new(
@@ -313,6 +366,7 @@ impl Config {
             trusted_proxies,
             app_secret: app_secret.map(SecretString::from),
             public_origin,
+            cookie_domain,
             policy,
             sessions,
         })
@@ -476,6 +530,13 @@ mod tests {
             ("OTP_ALLOWED_COUNTRIES", ","),
             ("OPERATOR_PHONES", "+79991234567, 12345"),
             ("OPERATOR_PHONES", "+12025550123"),
+            ("COOKIE_DOMAIN", "ru"),
+            ("COOKIE_DOMAIN", "co.uk"),
+            ("COOKIE_DOMAIN", "github.io"),
+            ("COOKIE_DOMAIN", "localhost"),
+            ("COOKIE_DOMAIN", "127.0.0.1"),
+            ("COOKIE_DOMAIN", "example.ru"),
+            ("COOKIE_DOMAIN", "exa mple.ru"),
         ];
         for (name, value) in cases {
             let e = config(&[(name, value)]).err();
@@ -542,6 +603,42 @@ mod tests {
         assert_eq!(c.sessions.idle_secs, 3600);
         assert_eq!(c.database_url.0, "postgres://app@db/sms");
         assert!(c.trusted_proxies.trusts("10.1.2.3".parse().expect("ip")));
+    }
+
+    #[test]
+    fn a_cookie_domain_holds_the_site_and_is_no_public_suffix() {
+        let site = PublicOrigin::parse("https://auth.example.ru").expect("origin");
+        for value in ["example.ru", ".Example.RU", " auth.example.ru "] {
+            let domain = CookieDomain::parse(value, &site).unwrap_or_else(|e| panic!("{e}"));
+            assert!(domain.covers("auth.example.ru"), "{value}");
+        }
+        let domain = CookieDomain::parse("example.ru", &site).expect("domain");
+        assert_eq!(domain.as_str(), "example.ru");
+        assert!(domain.covers("example.ru"));
+        assert!(domain.covers("app.example.ru"));
+        assert!(domain.covers("a.b.example.ru"));
+        assert!(!domain.covers("evilexample.ru"));
+        assert!(!domain.covers("example.ru.evil.example"));
+        assert!(!domain.covers("ru"));
+        for (value, why) in [
+            ("ru", "public suffix"),
+            ("co.uk", "public suffix"),
+            ("github.io", "public suffix"),
+            ("example.com", "must be example.com or under it"),
+            ("app.example.ru", "must be app.example.ru or under it"),
+            ("example.ru.", "a domain name"),
+            ("10.0.0.1", "not an address"),
+            ("", "a domain name"),
+        ] {
+            let error = CookieDomain::parse(value, &site).expect_err(value);
+            assert!(error.contains(why), "{value}: {error}");
+            assert!(!error.contains('\n'));
+        }
+        // IDN: compared in the ASCII form both take.
+        let site = PublicOrigin::parse("https://вход.пример.рф").expect("origin");
+        let domain = CookieDomain::parse("Пример.РФ", &site).expect("domain");
+        assert_eq!(domain.as_str(), "xn--e1afmkfd.xn--p1ai");
+        assert!(CookieDomain::parse("рф", &site).is_err());
     }
 
     #[test]

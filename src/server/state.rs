@@ -34,6 +34,8 @@ pub struct Settings {
     pub dev_outbox: bool,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// `COOKIE_DOMAIN`: the session and device cookies are for it; else host-only.
+    pub cookie_domain: Option<crate::server::config::CookieDomain>,
     /// The country of an address; off without a database.
     pub geo: GeoIp,
     /// Whether the owner gets an SMS after a sign-in from a new device or country.
@@ -65,6 +67,7 @@ impl Settings {
             secret,
             dev_outbox: config.exolve.is_none(),
             trusted_proxies: config.trusted_proxies.clone(),
+            cookie_domain: config.cookie_domain.clone(),
             geo,
             alerts: config.alerts,
             operator_phones: config.operator_phones.clone(),

@@ -415,3 +415,86 @@ async fn every_account_gets_a_public_id_of_its_own() {
         0
     );
 }
+
+/// The `Set-Cookie` of `response` for `name`.
+fn set_cookie_of(response: &reqwest::Response, name: &str) -> String {
+    set_cookies(response)
+        .into_iter()
+        .find(|cookie| cookie.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+}
+
+fn value_of(set_cookie: &str) -> &str {
+    set_cookie
+        .split(';')
+        .next()
+        .and_then(|pair| pair.split_once('='))
+        .map_or("", |(_, value)| value)
+}
+
+#[tokio::test]
+async fn with_cookie_domain_the_session_and_device_cookies_reach_the_sites_under_it() {
+    let app = TestApp::builder()
+        .origin("https://auth.example.ru")
+        .cookie_domain("example.ru")
+        .trusted_proxies("127.0.0.1")
+        .start()
+        .await;
+    // Secure cookies on a plain-http test server: the cookies travel by hand.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let asked = http
+        .post(format!("{}/api/request_code", app.base))
+        .form(&[("phone", PHONE)])
+        .send()
+        .await
+        .expect("request_code");
+    assert_eq!(asked.status(), 200);
+    let pending = set_cookie_of(&asked, "vid");
+    assert!(
+        !pending.contains("Domain"),
+        "the pending code is this host's: {pending}"
+    );
+    let verified = http
+        .post(format!("{}/api/verify_code", app.base))
+        .header(header::COOKIE, format!("vid={}", value_of(&pending)))
+        .form(&[("code", app.exolve.last_code_to(PHONE_DIGITS).as_str())])
+        .send()
+        .await
+        .expect("verify_code");
+    assert_eq!(verified.status(), 200);
+    let session = set_cookie_of(&verified, "sid");
+    let device = set_cookie_of(&verified, "did");
+    for cookie in [&session, &device] {
+        assert!(cookie.contains("Domain=example.ru"), "{cookie}");
+        assert!(
+            cookie.contains("Secure") && cookie.contains("HttpOnly"),
+            "{cookie}"
+        );
+    }
+    assert!(!set_cookie_of(&verified, "vid").contains("Domain"));
+    // What app.example.ru's proxy passes on lets the request through.
+    let passed = http
+        .get(format!("{}{AUTH_REQUEST}", app.base))
+        .header(header::COOKIE, format!("sid={}", value_of(&session)))
+        .header("x-original-url", PROTECTED)
+        .header("x-original-method", "GET")
+        .send()
+        .await
+        .expect("auth-request");
+    assert_eq!(passed.status(), 200);
+    // Signing out clears the cookie where it was set: the domain's.
+    let out = http
+        .post(format!("{}/api/sign_out", app.base))
+        .header(header::COOKIE, format!("sid={}", value_of(&session)))
+        .send()
+        .await
+        .expect("sign_out");
+    let cleared = set_cookie_of(&out, "sid");
+    assert!(
+        cleared.contains("Domain=example.ru") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
+}

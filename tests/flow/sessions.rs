@@ -24,6 +24,7 @@ async fn the_session_cookie_is_http_only_lax_and_kept_hashed() {
     assert!(session.contains("HttpOnly"), "{session}");
     assert!(session.contains("SameSite=Lax"), "{session}");
     assert!(!session.contains("Secure"), "plain http origin: {session}");
+    assert!(!session.contains("Domain"), "host-only without COOKIE_DOMAIN: {session}");
     assert!(
         cookies.iter().any(|c| c.starts_with("vid=;")),
         "verification cookie cleared: {cookies:?}"

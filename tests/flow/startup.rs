@@ -73,6 +73,11 @@ fn a_wrong_value_stops_the_start_naming_the_variable() {
     assert!(line.contains("OTP_MAX_TRIES"), "{line}");
     let line = refusal(&[("PUBLIC_ORIGIN", "not an origin")]);
     assert!(line.contains("PUBLIC_ORIGIN"), "{line}");
+    let line = refusal(&[
+        ("PUBLIC_ORIGIN", "https://auth.example.co.uk"),
+        ("COOKIE_DOMAIN", "co.uk"),
+    ]);
+    assert!(line.contains("COOKIE_DOMAIN") && line.contains("public suffix"), "{line}");
 }
 
 #[test]

@@ -255,6 +255,8 @@ pub struct TestAppBuilder {
     dev_alias: bool,
     /// `OPERATOR_PHONES`.
     operator_phones: &'static str,
+    /// `COOKIE_DOMAIN`.
+    cookie_domain: &'static str,
 }
 
 impl TestApp {
@@ -280,6 +282,7 @@ impl TestApp {
             localhost: false,
             dev_alias: false,
             operator_phones: "",
+            cookie_domain: "",
         }
     }
 
@@ -388,6 +391,11 @@ impl TestAppBuilder {
         self
     }
 
+    pub fn cookie_domain(mut self, domain: &'static str) -> Self {
+        self.cookie_domain = domain;
+        self
+    }
+
     pub fn trusted_proxies(mut self, list: &str) -> Self {
         self.trusted_proxies = list.to_owned();
         self
@@ -483,6 +491,7 @@ impl TestAppBuilder {
             ("TRUSTED_PROXIES", self.trusted_proxies.as_str()),
             ("ALERTS", if self.alerts { "on" } else { "off" }),
             ("OPERATOR_PHONES", self.operator_phones),
+            ("COOKIE_DOMAIN", self.cookie_domain),
             // Development: SMS go to the outbox, and a localhost site takes posts from
             // its loopback address too.
             ("LEPTOS_ENV", if self.dev_outbox || self.dev_alias { "DEV" } else { "PROD" }),

@@ -1,19 +1,31 @@
 //! Every cookie the site sets is built here, one way: for the whole site, HttpOnly
 //! (no script of the page reads any of them), `SameSite=Lax`, `Secure` when the site
-//! is served over https. Reading them back is here too.
+//! is served over https; host-only, unless the caller gives it the `COOKIE_DOMAIN`.
+//! Reading them back is here too.
 
 use cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use http::{header, request::Parts, HeaderValue};
 
-/// The `Set-Cookie` value for `name`; `max_age_secs` 0 removes the cookie.
-pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, https: bool) -> Option<HeaderValue> {
-    let cookie = Cookie::build((name, value))
+/// The `Set-Cookie` value for `name`; `max_age_secs` 0 removes the cookie (set with
+/// the same `domain` as it was). `domain`: the cookie is for that domain and the
+/// hosts under it, else for this host alone.
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+    https: bool,
+    domain: Option<&str>,
+) -> Option<HeaderValue> {
+    let mut cookie = Cookie::build((name, value))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(https)
         .max_age(CookieDuration::seconds(max_age_secs))
         .build();
+    if let Some(domain) = domain {
+        cookie.set_domain(domain.to_owned());
+    }
     let value = HeaderValue::from_str(&cookie.encoded().to_string()).ok();
     if value.is_none() {
         tracing::error!(cookie = name, "cookie value not sendable");
@@ -41,7 +53,7 @@ mod tests {
 
     #[test]
     fn every_cookie_is_site_wide_http_only_and_lax() {
-        let plain = set_cookie("lang", "en", 60, false).expect("header");
+        let plain = set_cookie("lang", "en", 60, false, None).expect("header");
         let plain = plain.to_str().expect("ascii");
         for part in [
             "lang=en",
@@ -53,8 +65,14 @@ mod tests {
             assert!(plain.contains(part), "{plain}");
         }
         assert!(!plain.contains("Secure"), "{plain}");
-        let https = set_cookie("sid", "x", 0, true).expect("header");
+        assert!(!plain.contains("Domain"), "host-only: {plain}");
+        let https = set_cookie("sid", "x", 0, true, None).expect("header");
         assert!(https.to_str().expect("ascii").contains("Secure"));
+        let shared = set_cookie("sid", "x", 60, true, Some("example.ru")).expect("header");
+        assert!(
+            shared.to_str().expect("ascii").contains("Domain=example.ru"),
+            "{shared:?}"
+        );
     }
 
     #[test]

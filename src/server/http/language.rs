@@ -52,7 +52,7 @@ pub async fn switch(
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     if let Some(lang) = Lang::from_code(&code) {
         if let Some(cookie) =
-            cookies::set_cookie(LANG_COOKIE, lang.code(), REMEMBER_SECS, origin.is_https())
+            cookies::set_cookie(LANG_COOKIE, lang.code(), REMEMBER_SECS, origin.is_https(), None)
         {
             response.headers_mut().append(header::SET_COOKIE, cookie);
         }

@@ -11,7 +11,9 @@ use http::{header, request::Parts};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
+use crate::domain::{client::SESSION_COOKIE, devices::DEVICE_COOKIE};
 use crate::server::{
+    config::CookieDomain,
     http::{client_ip, cookies, edge},
     state::AppState,
 };
@@ -83,10 +85,18 @@ impl RequestContext {
         cookies::cookie_value(&self.parts, name)
     }
 
-    /// Sets a cookie (see [`cookies`]: HttpOnly, Lax, Secure on https).
+    /// Sets a cookie (see [`cookies`]: HttpOnly, Lax, Secure on https). The session's
+    /// and the device's are for `COOKIE_DOMAIN` when it is set, so the sites under it
+    /// carry them to their proxy's forward-auth; the rest are this host's alone.
     pub fn set_cookie(&self, name: &'static str, value: String, max_age_secs: i64) {
-        let https = self.state.settings.public_origin.is_https();
-        if let Some(header) = cookies::set_cookie(name, &value, max_age_secs, https) {
+        let settings = &self.state.settings;
+        let https = settings.public_origin.is_https();
+        let domain = settings
+            .cookie_domain
+            .as_ref()
+            .filter(|_| matches!(name, SESSION_COOKIE | DEVICE_COOKIE))
+            .map(CookieDomain::as_str);
+        if let Some(header) = cookies::set_cookie(name, &value, max_age_secs, https, domain) {
             self.response.append_header(header::SET_COOKIE, header);
         }
     }
