@@ -57,9 +57,10 @@ pub async fn run(writer: SqlitePool, queue: Queue<SignIn, Option<SignInRow>>) {
 }
 
 /// One sign-in: uses the code if it is live (not used, tries left, not expired),
-/// creates or counts the account, and opens the session with what is new about it
-/// (decided against the account as it was before: `store/rules.rs` spells the
-/// novelty). Each step goes on only if the one before changed a row (`changes()`),
+/// creates the account (drawing its public id here, so that migration 0012's
+/// trigger, for rows written without one, costs the batch no write) or counts it,
+/// and opens the session with what is new about it (decided against the account
+/// as it was before: `store/rules.rs` spells the novelty). Each step goes on only if the one before changed a row (`changes()`),
 /// so sign-ins in a batch cannot affect one another. A first sign-in is counted in
 /// the conversion guard's minute and hour of its range and country. Ends by reading
 /// back the account, tagged with its place in the batch. Binds: $1 now, $2 the
@@ -68,8 +69,8 @@ pub async fn run(writer: SqlitePool, queue: Queue<SignIn, Option<SignInRow>>) {
 /// its place in the batch, $11 and $12 the guard's range and country.
 pub(in crate::store) const SIGN_IN: &str = "UPDATE verifications SET consumed_at = $1
       WHERE id_hash = $2 AND consumed_at IS NULL AND failed_tries < $3 AND expires_at > $1;
-     INSERT INTO accounts (phone, created_at, last_sign_in_at, sign_ins)
-      SELECT phone, $1, $1, 1 FROM verifications
+     INSERT INTO accounts (phone, created_at, last_sign_in_at, sign_ins, public_id)
+      SELECT phone, $1, $1, 1, lower(hex(randomblob(16))) FROM verifications
       WHERE id_hash = $2 AND changes() = 1
       ON CONFLICT (phone) DO UPDATE SET last_sign_in_at = excluded.last_sign_in_at,
         sign_ins = accounts.sign_ins + 1;
