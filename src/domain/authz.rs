@@ -5,7 +5,7 @@
 
 use crate::server::state::AppState;
 use crate::{
-    domain::{client::Client, session},
+    domain::session,
     error::AppError,
     store::{LiveSession, SignInMethod},
 };
@@ -61,20 +61,24 @@ pub fn judge(session: &LiveSession, step_up: StepUp, now: i64) -> Result<(), Sig
     }
 }
 
-/// Decides for `client`'s session (its cookie, which the proxy passed on) under the
-/// location's `step_up`. A store that fails is an error, so the proxy lets nothing
-/// through.
+/// Decides at `now` for the session whose id the browser's cookie holds (the proxy
+/// passes the cookies on) under the location's `step_up`. Nothing more of the
+/// request is read: the proxy asks before every request of its site. A store that
+/// fails is an error, so the proxy lets nothing through.
 pub async fn decide(
     state: &AppState,
-    client: &Client,
+    session_id: Option<&str>,
+    now: i64,
     step_up: StepUp,
 ) -> Result<Decision, AppError> {
-    let session = match session::current_session(state, client).await {
-        Ok((session, _)) => session,
-        Err(AppError::NotSignedIn) => return Ok(Decision::SignIn(SignInFirst::NotSignedIn)),
-        Err(error) => return Err(error),
+    let session = match session_id {
+        Some(id) => session::live_for_proxy(state, id, now).await?,
+        None => None,
     };
-    Ok(match judge(&session, step_up, client.now) {
+    let Some(session) = session else {
+        return Ok(Decision::SignIn(SignInFirst::NotSignedIn));
+    };
+    Ok(match judge(&session, step_up, now) {
         Ok(()) => Decision::Pass(Identity {
             phone: session.account.phone.e164().to_owned(),
             public_id: session.public_id,

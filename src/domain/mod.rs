@@ -4,7 +4,8 @@
 //! sees a request or SQL text, so each is tested without HTTP (`testing.rs`).
 //!
 //! - `signin`: asking for, resending and checking a code;
-//! - `session`: opening, reading, listing and ending sessions;
+//! - `session`: opening, reading, listing and ending sessions; `live_sessions`:
+//!   those forward-auth read this second;
 //! - `passkeys`: registering, signing in with, renaming and removing passkeys;
 //! - `alerts`: telling the owner of a new sign-in or a passkey change;
 //! - `operator`: telling the operator as the daily budget's lanes fill;
@@ -18,6 +19,7 @@ pub mod alerts;
 pub mod authz;
 pub mod client;
 pub mod devices;
+pub mod live_sessions;
 pub mod guard;
 pub mod operator;
 pub mod passkeys;

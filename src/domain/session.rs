@@ -28,6 +28,28 @@ pub async fn current_session(
     Ok((session, hash))
 }
 
+/// The live session of the id `session_id` at `now`, for forward-auth: read from
+/// the store at most once a second per session (see `live_sessions`), each read
+/// refreshing its idle timer as any other.
+pub async fn live_for_proxy(
+    state: &AppState,
+    session_id: &str,
+    now: i64,
+) -> Result<Option<LiveSession>, AppError> {
+    let hash = token::hash(session_id);
+    if let Some(session) = state.live_sessions.get(&hash, now) {
+        return Ok(Some(session));
+    }
+    let session = state
+        .store
+        .session_account(&hash, now, state.settings.sessions)
+        .await?;
+    if let Some(session) = &session {
+        state.live_sessions.keep(&hash, session, now);
+    }
+    Ok(session)
+}
+
 /// The signed-in account and the hash of this browser's session, or
 /// [`AppError::NotSignedIn`].
 pub async fn current(state: &AppState, client: &Client) -> Result<(Account, String), AppError> {
@@ -71,6 +93,7 @@ pub async fn end_one(
         .store
         .delete_session_of(account.id, session_hash, client.now)
         .await?;
+    state.live_sessions.forget_all();
     Ok(None)
 }
 
@@ -86,11 +109,12 @@ pub async fn disown(
     if session_hash == current_hash {
         return Ok(Some(end(state, client).await?));
     }
-    if state
+    let disowned = state
         .store
         .disown_session(account.id, session_hash, client.now)
-        .await?
-    {
+        .await?;
+    state.live_sessions.forget_all();
+    if disowned {
         tracing::info!(
             account = %account.id,
             "a session was disowned: its device is forgotten"
@@ -106,6 +130,7 @@ pub async fn end_others(state: &AppState, client: &Client) -> Result<(), AppErro
         .store
         .delete_other_sessions(account.id, &current_hash, client.now)
         .await?;
+    state.live_sessions.forget_all();
     Ok(())
 }
 
@@ -117,6 +142,7 @@ pub async fn end(state: &AppState, client: &Client) -> Result<SetCookie, AppErro
             .store
             .delete_session(&token::hash(id), client.now)
             .await?;
+        state.live_sessions.forget_all();
     }
     Ok(SetCookie::clear(SESSION_COOKIE))
 }
@@ -158,6 +184,7 @@ pub async fn open(
             .store
             .delete_session(&token::hash(old), client.now)
             .await?;
+        state.live_sessions.forget_all();
     }
     alerts::after_sign_in(state, client.now, &account, &device_hash, from, novelty).await;
     let cookies = vec![

@@ -102,6 +102,8 @@ pub struct Shared {
     /// Work a request leaves behind (the owner's alerts): shutdown waits for it, and
     /// so can tests.
     pub tasks: TaskTracker,
+    /// The sessions forward-auth read this second (`domain/live_sessions.rs`).
+    pub live_sessions: crate::domain::live_sessions::LiveSessions,
 }
 
 impl Deref for AppState {
@@ -174,6 +176,7 @@ impl AppState {
             settings,
             metrics: Arc::new(Metrics::new()),
             tasks: TaskTracker::new(),
+            live_sessions: Default::default(),
         }))
     }
 

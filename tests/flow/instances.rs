@@ -384,3 +384,62 @@ async fn both_instances_agree_on_the_guards_challenges() {
     assert_eq!(answered(&pair.b).await, Err(AppError::ChallengeFailed));
     assert_eq!(pair.exolve.sent().len(), 5);
 }
+
+/// Forward-auth's answer through `instance` for the browser `browser`.
+async fn proxied(browser: &Browser, instance: &ServerProcess) -> u16 {
+    browser
+        .http
+        .get(format!("{}/api/authz/auth-request", instance.base))
+        .header("x-original-url", "https://app.example.ru/")
+        .header("x-original-method", "GET")
+        .send()
+        .await
+        .expect("auth-request")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_session_ended_on_one_instance_stops_passing_forward_auth_on_the_other_within_a_second() {
+    let pair = Pair::start(&[
+        ("TRUSTED_PROXIES", "127.0.0.1"),
+        ("OTP_RESEND_COOLDOWN_SECS", "0"),
+    ])
+    .await;
+    let sign_in = |browser: Browser| async {
+        browser.request_code(PHONE).await.expect("sent");
+        browser
+            .verify(&pair.exolve.last_code_to(PHONE_DIGITS))
+            .await
+            .expect("signed in");
+        browser
+    };
+    let lost = sign_in(Browser::new(&pair.a.base, &[])).await;
+    let owner = sign_in(Browser::new(&pair.a.base, &[])).await;
+    // B reads the lost browser's session (and keeps it for the rest of its second).
+    assert_eq!(proxied(&lost, &pair.b).await, 200);
+    assert_eq!(proxied(&lost, &pair.b).await, 200);
+    assert_eq!(proxied(&lost, &pair.a).await, 200);
+    let sessions: Vec<sms_auth::api::account::SessionView> =
+        owner.call("sessions", &[]).await.expect("sessions");
+    let theirs = sessions
+        .iter()
+        .find(|s| !s.current)
+        .expect("the lost session");
+    owner
+        .call::<()>("not_me", &[("session", &theirs.handle)])
+        .await
+        .expect("not me, on A");
+    let ended = Instant::now();
+    // A, where it ended, denies at once; B once its second is over.
+    assert_eq!(proxied(&lost, &pair.a).await, 401);
+    while proxied(&lost, &pair.b).await != 401 {
+        // A second, and slack for a busy machine's scheduling.
+        assert!(
+            ended.elapsed() < Duration::from_millis(1500),
+            "B still lets it pass"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(proxied(&owner, &pair.b).await, 200);
+}

@@ -28,10 +28,10 @@ use url::Url;
 
 use crate::domain::{
     authz::{self, Decision, Identity, SignInFirst, StepUp},
-    client::Client,
+    client::SESSION_COOKIE,
 };
 use crate::server::{
-    http::{edge, request::RequestContext},
+    http::{cookies, edge},
     state::AppState,
 };
 use crate::store::Word;
@@ -104,9 +104,8 @@ async fn answer(
         Err(reason) => return refused(reason),
     };
     let status = status(&parts.headers, &original);
-    let request = RequestContext::of_parts(state.clone(), parts);
-    let client = Client::of(&request);
-    match authz::decide(state, &client, step_up).await {
+    let session = cookies::cookie_value(&parts, SESSION_COOKIE);
+    match authz::decide(state, session.as_deref(), state.clock.now(), step_up).await {
         Ok(Decision::Pass(identity)) => passes(&identity),
         Ok(Decision::SignIn(why)) => {
             let location = sign_in_url(state, &original.url, why, step_up);

@@ -47,16 +47,6 @@ impl RequestContext {
         }
     }
 
-    /// The context of a plain axum handler's request (no server function, no
-    /// render): what it answers is the handler's, so nothing set here is sent.
-    pub fn of_parts(state: AppState, parts: Parts) -> Self {
-        Self {
-            state,
-            parts,
-            response: ResponseOptions::default(),
-        }
-    }
-
     /// Runs a server function's body. Its answer is private: every server function
     /// reads or changes what belongs to one browser, so no cache may keep it (nor the
     /// page whose render called it). A failure also gets the HTTP status an API client
