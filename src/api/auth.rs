@@ -55,7 +55,8 @@ pub async fn resend_code(#[server(default)] altcha: String) -> Result<(), AppErr
     .await
 }
 
-/// `POST /api/verify_code` with `code`: signs in and goes to `/account`.
+/// `POST /api/verify_code` with `code`: signs in and goes back to the page a
+/// protected site sent the browser from (`/signup?rd=…`), else to `/account`.
 #[server(prefix = "/api", endpoint = "verify_code")]
 pub async fn verify_code(#[server(default)] code: String) -> Result<(), AppError> {
     RequestContext::run(|request| async move {
@@ -63,7 +64,7 @@ pub async fn verify_code(#[server(default)] code: String) -> Result<(), AppError
         signin::check_code(&request.state, &Client::of(&request), &code)
             .await?
             .hand(&request);
-        leptos_axum::redirect("/account");
+        leptos_axum::redirect(&request.after_sign_in());
         Ok(())
     })
     .await

@@ -97,7 +97,7 @@ pub async fn passkey_login_start() -> Result<String, AppError> {
 }
 
 /// `POST /api/passkey_login_finish` with `credential` (the authenticator's answer,
-/// WebAuthn JSON): signs in and goes to `/account`.
+/// WebAuthn JSON): signs in and goes back as `verify_code` does.
 #[server(prefix = "/api", endpoint = "passkey_login_finish")]
 pub async fn passkey_login_finish(#[server(default)] credential: String) -> Result<(), AppError> {
     RequestContext::run(|request| async move {
@@ -105,7 +105,7 @@ pub async fn passkey_login_finish(#[server(default)] credential: String) -> Resu
         passkeys::login_finish(&request.state, &client, &credential)
             .await?
             .hand(&request);
-        leptos_axum::redirect("/account");
+        leptos_axum::redirect(&request.after_sign_in());
         Ok(())
     })
     .await

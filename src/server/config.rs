@@ -91,6 +91,24 @@ impl PublicOrigin {
         }
     }
 
+    /// Where a sign-in may return to (`rd`, the page a protected site sent the
+    /// person from): resolved as a browser would resolve it on this site, followed
+    /// only when it is https (or http while this site is), carries no user or
+    /// password, and is this origin or a host under `domain` (`COOKIE_DOMAIN`: any
+    /// port there, as its cookies go to every port). Anything else is `None`: the
+    /// caller goes to its own page instead.
+    pub fn return_to(&self, rd: &str, domain: Option<&CookieDomain>) -> Option<Url> {
+        let url = self.root.join(rd).ok()?;
+        let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && !self.is_https());
+        let bare = url.username().is_empty() && url.password().is_none();
+        let ours = url.origin() == self.origin
+            || matches!(
+                (url.host(), domain),
+                (Some(url::Host::Domain(host)), Some(domain)) if domain.covers(host)
+            );
+        (scheme_ok && bare && ours).then_some(url)
+    }
+
     /// `https://auth.example.ru`
     pub fn as_str(&self) -> &str {
         &self.text
@@ -639,6 +657,59 @@ mod tests {
         let domain = CookieDomain::parse("Пример.РФ", &site).expect("domain");
         assert_eq!(domain.as_str(), "xn--e1afmkfd.xn--p1ai");
         assert!(CookieDomain::parse("рф", &site).is_err());
+    }
+
+    #[test]
+    fn a_sign_in_returns_only_to_this_site_or_under_its_cookie_domain() {
+        let site = PublicOrigin::parse("https://auth.example.ru").expect("origin");
+        let domain = CookieDomain::parse("example.ru", &site).expect("domain");
+        let to = |rd: &str, domain: Option<&CookieDomain>| {
+            site.return_to(rd, domain).map(|url| url.to_string())
+        };
+        for (rd, lands) in [
+            ("https://app.example.ru/orders?id=5", "https://app.example.ru/orders?id=5"),
+            ("https://example.ru/", "https://example.ru/"),
+            ("https://a.b.example.ru:8443/x", "https://a.b.example.ru:8443/x"),
+            ("https://APP.Example.RU/", "https://app.example.ru/"),
+            ("/account/activity", "https://auth.example.ru/account/activity"),
+            ("https://auth.example.ru/account", "https://auth.example.ru/account"),
+        ] {
+            assert_eq!(to(rd, Some(&domain)).as_deref(), Some(lands), "{rd}");
+        }
+        for rd in [
+            "http://app.example.ru/",
+            "https://evilexample.ru/",
+            "https://example.ru.evil.example/",
+            "https://evil.example/",
+            "//evil.example/",
+            "https:\\\\evil.example",
+            "/\\evil.example",
+            "https://evil.example\t/",
+            "https://ev\nil.example/",
+            "https://user@app.example.ru/",
+            "https://app.example.ru@evil.example/",
+            "https://user:pw@app.example.ru/",
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "https://ru/",
+            "https://10.0.0.1/",
+            "https://xn--e1afmkfd.xn--p1ai/",
+        ] {
+            assert_eq!(to(rd, Some(&domain)), None, "{rd}");
+        }
+        // Without COOKIE_DOMAIN: this origin alone, its own port.
+        assert_eq!(to("https://app.example.ru/", None), None);
+        assert_eq!(to("https://auth.example.ru:8443/", None), None);
+        assert!(to("https://auth.example.ru/account", None).is_some());
+        // An http site (development, loopback tests) takes http as well.
+        let dev = PublicOrigin::parse("http://auth.example.localhost:3100").expect("origin");
+        let dev_domain = CookieDomain::parse("example.localhost", &dev).expect("domain");
+        assert_eq!(
+            dev.return_to("http://app.example.localhost:8080/p", Some(&dev_domain))
+                .map(|u| u.to_string())
+                .as_deref(),
+            Some("http://app.example.localhost:8080/p")
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::support::*;
 
 /// Raw query values after `/lang/en?next=`: control characters, slashes and
 /// backslashes in every encoding, other schemes, userinfo, IDN hosts.
-const HOSTILE_NEXT: &[&str] = &[
+pub(crate) const HOSTILE_NEXT: &[&str] = &[
     "/%09/evil.example",
     "%09//evil.example",
     "/%00",

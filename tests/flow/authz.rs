@@ -498,3 +498,156 @@ async fn with_cookie_domain_the_session_and_device_cookies_reach_the_sites_under
         "{cleared}"
     );
 }
+
+/// A site behind a proxy under `example.localhost`, sms-auth at its `auth.` host.
+async fn behind_a_proxy() -> TestApp {
+    TestApp::builder()
+        .origin("http://auth.example.localhost:3100")
+        .cookie_domain("example.localhost")
+        .trusted_proxies("127.0.0.1")
+        .policy(|p| p.limits[Limit::ResendCooldown] = 0)
+        .start()
+        .await
+}
+
+const ORDERS: &str = "http://app.example.localhost:8080/orders?id=5";
+
+/// A form posted with JavaScript off. (No `Referer`: the test server's address is
+/// not `PUBLIC_ORIGIN`'s, and a request naming no page is no cross-site post.)
+async fn form(browser: &Browser, endpoint: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    browser
+        .http
+        .post(format!("{}/api/{endpoint}", browser.base))
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .form(fields)
+        .send()
+        .await
+        .expect("form post")
+}
+
+/// The `rd` cookie `response` sets, if any.
+fn remembered(response: &reqwest::Response) -> Option<String> {
+    set_cookies(response)
+        .into_iter()
+        .find(|cookie| cookie.starts_with("rd="))
+}
+
+#[tokio::test]
+async fn a_sign_in_by_code_returns_to_the_protected_page_through_every_step() {
+    let app = behind_a_proxy().await;
+    let browser = app.browser();
+    let rd = url::form_urlencoded::byte_serialize(ORDERS.as_bytes()).collect::<String>();
+    let page = browser.get(&format!("/signup?rd={rd}")).await;
+    assert_eq!(page.status(), 200);
+    assert!(remembered(&page).is_some(), "{:?}", set_cookies(&page));
+    // JavaScript off: the code, "send again", "change number", the code again.
+    let asked = form(&browser, "request_code", &[("phone", PHONE)]).await;
+    assert_eq!(location(&asked), "/verify");
+    let again = form(&browser, "resend_code", &[]).await;
+    assert_eq!(location(&again), "/verify");
+    let changed = browser.get("/signup").await;
+    assert_eq!(
+        remembered(&changed),
+        None,
+        "a page without rd forgets nothing"
+    );
+    form(&browser, "request_code", &[("phone", OTHER_PHONE)]).await;
+    let code = app.exolve.last_code_to(OTHER_DIGITS);
+    let signed_in = form(&browser, "verify_code", &[("code", &code)]).await;
+    assert_eq!(location(&signed_in), ORDERS);
+    let spent = remembered(&signed_in).expect("the memory is spent");
+    assert!(spent.contains("Max-Age=0"), "{spent}");
+    // The next sign-in of that browser goes to its account.
+    browser.request_code(OTHER_PHONE).await.expect("sent");
+    let next = browser
+        .raw_call(
+            "verify_code",
+            &[("code", &app.exolve.last_code_to(OTHER_DIGITS))],
+        )
+        .await;
+    assert_eq!(location(&next), "/account");
+}
+
+#[tokio::test]
+async fn with_javascript_the_sign_in_returns_as_well() {
+    let app = behind_a_proxy().await;
+    let browser = app.browser();
+    let rd = url::form_urlencoded::byte_serialize(ORDERS.as_bytes()).collect::<String>();
+    browser.get(&format!("/signup?rd={rd}")).await;
+    browser.request_code(PHONE).await.expect("sent");
+    let signed_in = browser
+        .raw_call(
+            "verify_code",
+            &[("code", &app.exolve.last_code_to(PHONE_DIGITS))],
+        )
+        .await;
+    assert!(signed_in.status().is_success());
+    assert_eq!(location(&signed_in), ORDERS);
+}
+
+#[tokio::test]
+async fn a_place_to_return_to_off_the_site_and_its_domain_is_never_followed() {
+    let app = behind_a_proxy().await;
+    let mut hostile: Vec<String> = crate::adversary::HOSTILE_NEXT
+        .iter()
+        .map(|raw| (*raw).to_owned())
+        .collect();
+    for url in [
+        "http://evilexample.localhost/",
+        "http://example.localhost.evil.example/",
+        "http://localhost/",
+        "http://user@app.example.localhost/",
+        "http://app.example.localhost@evil.example/",
+        "ftp://app.example.localhost/",
+    ] {
+        hostile.push(url::form_urlencoded::byte_serialize(url.as_bytes()).collect());
+    }
+    hostile.push("x".repeat(3000));
+    for raw in &hostile {
+        let page = app.browser().get(&format!("/signup?rd={raw}")).await;
+        assert_eq!(page.status(), 200, "rd={raw}");
+        // Nothing, or a page of this very site (a local path, as `/lang?next=`).
+        if let Some(cookie) = remembered(&page) {
+            let value = value_of(&cookie);
+            let url: String = url::form_urlencoded::parse(format!("u={value}").as_bytes())
+                .map(|(_, v)| v.into_owned())
+                .next()
+                .unwrap_or_default();
+            assert!(
+                url.starts_with("http://auth.example.localhost:3100/"),
+                "rd={raw} remembered {url}"
+            );
+        }
+    }
+    // One planted in the cookie by hand is checked again when followed.
+    let browser = app.browser();
+    browser.set_cookie("rd", "http%3A%2F%2Fevil.example%2F");
+    browser.request_code(PHONE).await.expect("sent");
+    let code = app.exolve.last_code_to(PHONE_DIGITS);
+    let signed_in = form(&browser, "verify_code", &[("code", &code)]).await;
+    assert_eq!(location(&signed_in), "/account");
+}
+
+#[tokio::test]
+async fn a_passkey_sign_in_returns_to_the_page_too() {
+    let app = app().await;
+    let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let mut key = SoftKey::new(&app.origin);
+    crate::passkeys::add_passkey(&owner, &mut key)
+        .await
+        .expect("added");
+    let elsewhere = app.browser();
+    let activity = format!("{}/account/activity", app.origin);
+    let rd = url::form_urlencoded::byte_serialize(activity.as_bytes()).collect::<String>();
+    elsewhere.get(&format!("/signup?rd={rd}")).await;
+    let options: String = elsewhere
+        .call("passkey_login_start", &[])
+        .await
+        .expect("started");
+    let answer = key.get(&options).await;
+    let signed_in = elsewhere
+        .raw_call("passkey_login_finish", &[("credential", &answer)])
+        .await;
+    assert!(signed_in.status().is_success(), "{}", signed_in.status());
+    assert_eq!(location(&signed_in), activity);
+}

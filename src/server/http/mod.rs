@@ -12,4 +12,5 @@ pub mod language;
 pub mod metrics;
 pub mod probes;
 pub mod request;
+pub mod return_to;
 pub mod router;

@@ -10,7 +10,7 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 use crate::server::{
-    http::{assets, authz, dev_outbox, edge, language, metrics, probes},
+    http::{assets, authz, dev_outbox, edge, language, metrics, probes, return_to},
     state::AppState,
 };
 use crate::{
@@ -51,6 +51,10 @@ pub fn router(state: AppState) -> Router {
             _,
         >(
             move || provide_request_context(&fallback_context), page
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            return_to::remember,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
