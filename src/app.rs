@@ -11,8 +11,8 @@ use crate::{
     components::{header::Header, text::use_texts, webauthn},
     i18n::Lang,
     pages::{
-        account::AccountPage, activity::ActivityPage, signup::SignupPage, start::StartPage,
-        verify::VerifyPage,
+        account::AccountPage, activity::ActivityPage, signout::SignOutPage, signup::SignupPage,
+        start::StartPage, verify::VerifyPage,
     },
 };
 
@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=move || view! { <p class="card" role="alert">{t.not_found}</p> }>
                     <Route path=path!("/") view=StartPage/>
                     <Route path=path!("/signup") view=SignupPage/>
+                    <Route path=path!("/signout") view=private(SignOutPage)/>
                     <Route path=path!("/verify") view=private(VerifyPage) ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=private(AccountPage) ssr=SsrMode::Async/>
                     <Route

@@ -75,14 +75,16 @@ pub async fn account() -> Result<AccountView, AppError> {
     .await
 }
 
-/// `POST /api/sign_out`: ends this browser's session and goes to the start page.
+/// `POST /api/sign_out` (with `rd`, from `/signout?rd=…`): ends this browser's
+/// session and goes back to `rd` if it may (as after a sign-in), else to the start
+/// page.
 #[server(prefix = "/api", endpoint = "sign_out")]
-pub async fn sign_out() -> Result<(), AppError> {
+pub async fn sign_out(#[server(default)] rd: String) -> Result<(), AppError> {
     RequestContext::run(|request| async move {
         session::end(&request.state, &Client::of(&request))
             .await?
             .hand(&request);
-        leptos_axum::redirect("/");
+        leptos_axum::redirect(&request.after_sign_out(&rd));
         Ok(())
     })
     .await

@@ -37,6 +37,10 @@ pub const TEXTS: Texts = Texts {
     account_number: "Account number",
     member_since: "Member since",
     last_sign_in: "Last sign-in",
+    #[cfg(feature = "ssr")]
+    signout_title: "Sign out",
+    #[cfg(feature = "ssr")]
+    signout_lead: "Sign out of your account in this browser: on every site you entered through this sign-in.",
     sign_out: "Sign out",
     sessions_title: "Where you are signed in",
     session_this: "this browser",

@@ -175,6 +175,11 @@ pub struct Texts {
     pub account_number: &'static str,
     pub member_since: &'static str,
     pub last_sign_in: &'static str,
+    /// `/signout?rd=…`, for the sites behind sms-auth: a GET only asks.
+    #[cfg(feature = "ssr")]
+    pub signout_title: &'static str,
+    #[cfg(feature = "ssr")]
+    pub signout_lead: &'static str,
     pub sign_out: &'static str,
     pub sessions_title: &'static str,
     pub session_this: &'static str,

@@ -37,6 +37,10 @@ pub const TEXTS: Texts = Texts {
     account_number: "Номер аккаунта",
     member_since: "С нами с",
     last_sign_in: "Последний вход",
+    #[cfg(feature = "ssr")]
+    signout_title: "Выход",
+    #[cfg(feature = "ssr")]
+    signout_lead: "Выйти из аккаунта в этом браузере: на всех сайтах, куда вы вошли через этот вход.",
     sign_out: "Выйти",
     sessions_title: "Где выполнен вход",
     session_this: "этот браузер",

@@ -651,3 +651,45 @@ async fn a_passkey_sign_in_returns_to_the_page_too() {
     assert!(signed_in.status().is_success(), "{}", signed_in.status());
     assert_eq!(location(&signed_in), activity);
 }
+
+#[tokio::test]
+async fn signout_asks_first_then_signs_out_and_returns_to_the_site() {
+    let app = app().await;
+    let browser = app.signed_in(PHONE, PHONE_DIGITS).await;
+    let back = format!("{}/account/activity", app.origin);
+    let rd = url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>();
+    // A GET (a link, an e-mail) only asks.
+    let page = browser.get(&format!("/signout?rd={rd}")).await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(header_of(&page, "cache-control"), "no-store");
+    let html = page.text().await.expect("page");
+    assert!(html.contains(r#"action="/api/sign_out""#), "{html}");
+    assert!(html.contains(r#"name="rd""#), "{html}");
+    assert!(html.contains("Выход"), "{html}");
+    assert_eq!(
+        auth_request(&browser, "", PROTECTED, "GET").await.status(),
+        200
+    );
+    // Its button posts, signs out and goes back.
+    let out = form(&browser, "sign_out", &[("rd", &back)]).await;
+    assert_eq!(location(&out), back);
+    assert_eq!(
+        auth_request(&browser, "", PROTECTED, "GET").await.status(),
+        401
+    );
+    // Off the site, the start page instead.
+    for rd in [
+        "https://evil.example/",
+        "//evil.example",
+        "javascript:alert(1)",
+        "",
+    ] {
+        let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
+        let out = form(&owner, "sign_out", &[("rd", rd)]).await;
+        assert_eq!(location(&out), "/", "{rd}");
+        assert_eq!(
+            auth_request(&owner, "", PROTECTED, "GET").await.status(),
+            401
+        );
+    }
+}

@@ -58,10 +58,16 @@ fn allowed(state: &AppState, rd: &str) -> Option<Url> {
     settings
         .public_origin
         .return_to(rd, settings.cookie_domain.as_ref())
-        .filter(|url| url.as_str().len() <= MAX_LEN)
+        .filter(|url| !rd.is_empty() && url.as_str().len() <= MAX_LEN)
 }
 
 impl RequestContext {
+    /// Where a browser that signed out goes: `rd` if it may return there, else the
+    /// start page.
+    pub fn after_sign_out(&self, rd: &str) -> String {
+        allowed(&self.state, rd).map_or_else(|| "/".to_owned(), String::from)
+    }
+
     /// Where the browser this request signed in goes: the page it was sent from, if
     /// it remembers one that may be returned to, else `/account`. The memory is
     /// spent either way.
