@@ -18,6 +18,10 @@ pub const TEXTS: Texts = Texts {
     #[cfg(feature = "ssr")]
     start_cta: "Sign in",
     #[cfg(feature = "ssr")]
+    step_up_passkey: "The site you came from asks for a sign-in with a passkey. Sign in with yours below; if you have none yet, sign in with a code and add one on your account page first.",
+    #[cfg(feature = "ssr")]
+    step_up_again: "The site you came from asks you to sign in again: your last sign-in is older than it allows.",
+    #[cfg(feature = "ssr")]
     signup_title: "Sign in",
     phone_label: "Mobile number",
     phone_hint: "For example +7 999 123-45-67 or 8 999 123-45-67",

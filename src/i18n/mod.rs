@@ -152,6 +152,12 @@ pub struct Texts {
     pub start_how: [&'static str; 3],
     #[cfg(feature = "ssr")]
     pub start_cta: &'static str,
+    /// The sign-in page's note when a protected site's proxy asks for a step-up: a
+    /// passkey's sign-in (`method=passkey`), a recent one (`max_age`).
+    #[cfg(feature = "ssr")]
+    pub step_up_passkey: &'static str,
+    #[cfg(feature = "ssr")]
+    pub step_up_again: &'static str,
     #[cfg(feature = "ssr")]
     pub signup_title: &'static str,
     pub phone_label: &'static str,

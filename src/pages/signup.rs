@@ -15,15 +15,27 @@ use crate::{
     error::AppError,
 };
 
-/// `/signup`: the phone number, and a code sent to it; or a passkey.
+/// `/signup`: the phone number, and a code sent to it; or a passkey. Sent by a
+/// protected site's proxy for a step-up (`method=passkey`, `max_age=…`), it says
+/// why it asks.
 #[cfg(feature = "ssr")]
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let t = use_texts();
+    let why = leptos_router::hooks::use_query_map().with_untracked(|query| {
+        if query.get("method").as_deref() == Some("passkey") {
+            Some(t.step_up_passkey)
+        } else if query.get("max_age").is_some() {
+            Some(t.step_up_again)
+        } else {
+            None
+        }
+    });
     view! {
         <Title text=t.signup_title/>
         <section class="card">
             <h1>{t.signup_title}</h1>
+            {why.map(|why| view! { <p class="notice step-up" role="status">{why}</p> })}
             <SignupForms/>
         </section>
     }

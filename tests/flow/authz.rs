@@ -693,3 +693,22 @@ async fn signout_asks_first_then_signs_out_and_returns_to_the_site() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_sign_in_page_says_why_a_step_up_sends_the_person_there() {
+    let app = app().await;
+    let page = |query: &'static str, lang: &'static str| {
+        let browser = app.browser_with_language(lang);
+        async move { browser.page(&format!("/signup{query}")).await }
+    };
+    let passkey = page("?rd=https%3A%2F%2Fapp.example.ru%2F&method=passkey", "ru").await;
+    assert!(
+        passkey.contains("просит войти с ключом доступа"),
+        "{passkey}"
+    );
+    assert!(passkey.contains(r#"role="status""#));
+    let again = page("?rd=https%3A%2F%2Fapp.example.ru%2F&max_age=300", "en").await;
+    assert!(again.contains("asks you to sign in again"), "{again}");
+    let plain = page("?rd=https%3A%2F%2Fapp.example.ru%2F", "ru").await;
+    assert!(!plain.contains("step-up"), "no note without a step-up");
+}
