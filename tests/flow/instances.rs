@@ -385,18 +385,23 @@ async fn both_instances_agree_on_the_guards_challenges() {
     assert_eq!(pair.exolve.sent().len(), 5);
 }
 
-/// Forward-auth's answer through `instance` for the browser `browser`.
+/// Forward-auth's answer through `instance` for the browser `browser`: its status,
+/// and its body when it is neither a pass nor a refusal to sign in.
 async fn proxied(browser: &Browser, instance: &ServerProcess) -> u16 {
-    browser
+    let answer = browser
         .http
         .get(format!("{}/api/authz/auth-request", instance.base))
         .header("x-original-url", "https://app.example.ru/")
         .header("x-original-method", "GET")
         .send()
         .await
-        .expect("auth-request")
-        .status()
-        .as_u16()
+        .expect("auth-request");
+    let status = answer.status().as_u16();
+    if status != 200 && status != 401 {
+        let body = answer.text().await.unwrap_or_default();
+        panic!("{} answered {status}: {body}", instance.base);
+    }
+    status
 }
 
 #[tokio::test]

@@ -4,15 +4,35 @@
 use std::{
     net::TcpListener,
     process::{Child, Command, Stdio},
+    sync::atomic::{AtomicU16, Ordering},
     time::{Duration, Instant},
 };
 
-/// A port nothing listens on now.
+/// A port nothing listens on now, for a child process to listen on. It is below
+/// the kernel's ephemeral range, where the servers that bind port 0 get theirs (the
+/// tests' in-process apps, fake Exolves), and never handed out twice by this
+/// process, so it stays free until the child binds it: a port of the ephemeral
+/// range, released and handed on, could be taken meanwhile, and the child's
+/// readiness check would then reach another test's server.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free port")
+    const SPAN: u16 = 12_000;
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32_768);
+    let low = ephemeral_low.saturating_sub(SPAN).max(1_024);
+    // Test binaries of one run may overlap: each starts at its own place.
+    #[allow(clippy::cast_possible_truncation)] // a remainder below SPAN
+    let offset = (std::process::id() % u32::from(SPAN)) as u16;
+    for _ in 0..SPAN {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = low + (offset.wrapping_add(n) % SPAN);
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port in {low}..{}", low + SPAN)
 }
 
 pub struct ServerProcess {
