@@ -155,7 +155,8 @@ impl CookieDomain {
     /// `value` as a cookie domain of the site `origin`; else why not.
     pub fn parse(value: &str, origin: &PublicOrigin) -> Result<Self, String> {
         // The old form's leading dot means the same.
-        let value = value.trim().strip_prefix('.').unwrap_or(value.trim());
+        let value = value.trim();
+        let value = value.strip_prefix('.').unwrap_or(value);
         let domain = match url::Host::parse(value) {
             Ok(url::Host::Domain(domain)) if !domain.ends_with('.') => domain,
             Ok(_) => return Err("a domain name like example.ru, not an address".to_owned()),

@@ -31,7 +31,7 @@ use crate::domain::{
     client::SESSION_COOKIE,
 };
 use crate::server::{
-    http::{cookies, edge},
+    http::{cookies, edge, request},
     state::AppState,
 };
 use crate::store::Word;
@@ -166,11 +166,7 @@ fn refused(reason: &'static str) -> Response {
 
 /// Only a trusted proxy may tell what the original request was.
 fn trusted(state: &AppState, parts: &Parts) -> Result<(), &'static str> {
-    let peer = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip());
-    match peer {
+    match request::peer_of(parts) {
         Some(peer) if state.settings.trusted_proxies.trusts(peer) => Ok(()),
         _ => Err("forward-auth answers only the proxies of TRUSTED_PROXIES"),
     }

@@ -103,7 +103,7 @@ impl RequestContext {
 
     /// The client's address: the socket peer, or what a trusted proxy says it is.
     pub fn client_ip(&self) -> Option<IpAddr> {
-        let ConnectInfo(peer) = self.parts.extensions.get::<ConnectInfo<SocketAddr>>()?;
+        let peer = peer_of(&self.parts)?;
         let forwarded_for = self
             .parts
             .headers
@@ -114,7 +114,7 @@ impl RequestContext {
             self.state
                 .settings
                 .trusted_proxies
-                .client_ip(peer.ip(), forwarded_for),
+                .client_ip(peer, forwarded_for),
         )
     }
 
@@ -130,6 +130,12 @@ impl RequestContext {
     pub fn lang(&self) -> Lang {
         use_context::<Lang>().unwrap_or_default()
     }
+}
+
+/// The address of the socket peer that sent the request (a proxy's, behind one).
+pub fn peer_of(parts: &Parts) -> Option<IpAddr> {
+    let ConnectInfo(peer) = parts.extensions.get::<ConnectInfo<SocketAddr>>()?;
+    Some(peer.ip())
 }
 
 /// Sends the browser to `path` when `error` is `expected` (a page that cannot be
