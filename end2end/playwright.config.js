@@ -7,8 +7,31 @@ import { defineConfig } from '@playwright/test';
 
 const APP_PORT = 3100;
 const EXOLVE_PORT = 3199;
+// Forward-auth (tests/forward-auth.spec.js): a second sms-auth at auth.example.com for
+// the sites under example.com, Debian's nginx and Caddy in front of a site that prints
+// what they pass it (deploy/nginx, deploy/caddy: the documented files, unchanged).
+// Chromium alone resolves example.com's hosts to loopback, and takes them as secure
+// (for passkeys) over http. Not *.localhost: Chromium sets no cookie for a domain under
+// a top-level domain the Public Suffix List does not know, and COOKIE_DOMAIN is one.
+const FORWARD_AUTH_PORT = 3110;
+const NGINX_PORT = 3180;
+const CADDY_PORT = 3181;
+const SITE_PORT = 3190;
+const FORWARD_AUTH_ORIGINS = [
+  `http://auth.example.com:${FORWARD_AUTH_PORT}`,
+  `http://app.example.com:${NGINX_PORT}`,
+  `http://app.example.com:${CADDY_PORT}`,
+];
 // One fresh database per run; workers inherit the variable, so they agree on it.
 process.env.SMS_AUTH_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'sms-auth-e2e-'));
+
+const SERVER_ENV = {
+  LEPTOS_ENV: 'PROD',
+  EXOLVE_API_URL: `http://127.0.0.1:${EXOLVE_PORT}`,
+  EXOLVE_API_KEY: 'e2e-key',
+  EXOLVE_SENDER: '79990000000',
+  APP_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
+};
 
 export default defineConfig({
   testDir: './tests',
@@ -32,6 +55,8 @@ export default defineConfig({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        '--host-resolver-rules=MAP *.example.com 127.0.0.1',
+        `--unsafely-treat-insecure-origin-as-secure=${FORWARD_AUTH_ORIGINS.join(',')}`,
       ],
     },
   },
@@ -49,13 +74,9 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 60_000,
       env: {
-        LEPTOS_ENV: 'PROD',
+        ...SERVER_ENV,
         LEPTOS_SITE_ADDR: `127.0.0.1:${APP_PORT}`,
         DATABASE_URL: `sqlite://${process.env.SMS_AUTH_E2E_DIR}/e2e.db?mode=rwc`,
-        EXOLVE_API_URL: `http://127.0.0.1:${EXOLVE_PORT}`,
-        EXOLVE_API_KEY: 'e2e-key',
-        EXOLVE_SENDER: '79990000000',
-        APP_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
         PUBLIC_ORIGIN: `http://localhost:${APP_PORT}`,
         // Every test signs in from 127.0.0.1.
         LIMIT_SMS_PER_IP_PER_HOUR: '1000',
@@ -65,6 +86,42 @@ export default defineConfig({
         OTP_RESEND_COOLDOWN_SECS: '10',
         RUST_LOG: 'warn',
       },
+    },
+    {
+      command: './target/release/sms-auth',
+      cwd: '..',
+      url: `http://127.0.0.1:${FORWARD_AUTH_PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        ...SERVER_ENV,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${FORWARD_AUTH_PORT}`,
+        DATABASE_URL: `sqlite://${process.env.SMS_AUTH_E2E_DIR}/forward-auth.db?mode=rwc`,
+        PUBLIC_ORIGIN: FORWARD_AUTH_ORIGINS[0],
+        COOKIE_DOMAIN: 'example.com',
+        TRUSTED_PROXIES: '127.0.0.1',
+        LIMIT_SMS_PER_IP_PER_HOUR: '1000',
+        // A second sign-in to one number ("not me", step-up) need not wait a minute.
+        OTP_RESEND_COOLDOWN_SECS: '2',
+        RUST_LOG: 'warn',
+      },
+    },
+    {
+      command: `node protected-site.mjs ${SITE_PORT} ${FORWARD_AUTH_ORIGINS[0]}`,
+      url: `http://127.0.0.1:${SITE_PORT}/health`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+    },
+    {
+      command: 'proxies/nginx.sh',
+      port: NGINX_PORT,
+      reuseExistingServer: false,
+    },
+    {
+      command: 'proxies/caddy.sh',
+      port: CADDY_PORT,
+      reuseExistingServer: false,
+      stdout: 'ignore',
     },
   ],
 });

@@ -15,7 +15,9 @@ export function newPhone() {
   };
 }
 
-const WEBOTP_LINE = /^@localhost #\d{6}$/;
+// The WebOTP line names the sign-in's host: localhost, or auth.example.localhost for
+// the forward-auth tests.
+const WEBOTP_LINE = /^@[a-z.]+ #\d{6}$/;
 
 const lastLine = (message) => message.text.trim().split('\n').at(-1);
 
@@ -62,3 +64,29 @@ export async function requestCode(page, js, phone) {
   await expect(page.locator('.sent-to .phone')).toHaveText(phone.masked);
 }
 
+/** Chromium's virtual authenticator (a platform one with resident keys and user
+ * verification) for `page`, over the DevTools protocol. */
+export async function virtualAuthenticator(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
+}
+
+/** A browser whose autofill cannot offer passkeys: the button is the way in. */
+export async function withoutAutofill(page) {
+  await page.addInitScript(() => {
+    if (window.PublicKeyCredential) {
+      PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);
+    }
+  });
+}

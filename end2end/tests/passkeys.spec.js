@@ -1,36 +1,11 @@
 import { expect, test } from '@playwright/test';
 
-import { newPhone, ready, sentCount, signIn } from '../support.mjs';
+import { newPhone, ready, sentCount, signIn, virtualAuthenticator, withoutAutofill } from '../support.mjs';
 
 // Passkeys in Chromium, with its virtual authenticator over the DevTools protocol (a
 // platform authenticator with resident keys and user verification): a sign-in by
 // SMS, a passkey added, a sign-in with it that sends no code, its removal, and the
 // server refusing an answer whose user-verified bit is cleared.
-
-async function virtualAuthenticator(page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return { cdp, authenticatorId };
-}
-
-/** A browser whose autofill cannot offer passkeys: the button is the way in. */
-async function withoutAutofill(page) {
-  await page.addInitScript(() => {
-    if (window.PublicKeyCredential) {
-      PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);
-    }
-  });
-}
 
 /** How many passkey answers the server has refused, from its metrics. */
 async function refusedByServer(page) {

@@ -190,6 +190,14 @@ impl CookieDomain {
         host.strip_suffix(&self.0)
             .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
     }
+
+    /// The domain and every host under it, on any port, as Content-Security-Policy
+    /// sources of `origin`'s scheme (an `http` source matches https too): where a
+    /// form posted to sms-auth may be redirected (a sign-in returning to `rd`).
+    pub fn csp_sources(&self, origin: &PublicOrigin) -> String {
+        let scheme = if origin.is_https() { "https" } else { "http" };
+        format!("{scheme}://{0}:* {scheme}://*.{0}:*", self.0)
+    }
 }
 
 /// A database URL whose `Debug` shows no part of a password.
@@ -658,6 +666,23 @@ mod tests {
         let domain = CookieDomain::parse("Пример.РФ", &site).expect("domain");
         assert_eq!(domain.as_str(), "xn--e1afmkfd.xn--p1ai");
         assert!(CookieDomain::parse("рф", &site).is_err());
+    }
+
+    #[test]
+    fn the_cookie_domain_as_csp_sources_names_it_and_its_hosts_on_any_port() {
+        let origin = PublicOrigin::parse("https://auth.example.ru").expect("origin");
+        let domain = CookieDomain::parse("Example.RU", &origin).expect("domain");
+        assert_eq!(
+            domain.csp_sources(&origin),
+            "https://example.ru:* https://*.example.ru:*"
+        );
+        let dev = PublicOrigin::parse("http://auth.example.com:3110").expect("origin");
+        let idn = CookieDomain::parse("пример.рф", &PublicOrigin::parse("http://вход.пример.рф").expect("origin"))
+            .expect("domain");
+        assert_eq!(
+            idn.csp_sources(&dev),
+            "http://xn--e1afmkfd.xn--p1ai:* http://*.xn--e1afmkfd.xn--p1ai:*"
+        );
     }
 
     #[test]

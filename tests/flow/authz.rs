@@ -364,6 +364,16 @@ async fn max_age_sends_an_older_sign_in_to_sign_in_again() {
 #[tokio::test]
 async fn a_passkey_location_passes_only_a_passkey_session() {
     let app = app().await;
+    // Not signed in: sent to sign in with a passkey at once, so the page says so
+    // before a code is asked for in vain. (`max_age` alone says nothing then: any
+    // sign-in is recent.)
+    let stranger = app.browser();
+    let refused = auth_request(&stranger, "?method=passkey&max_age=60", PROTECTED, "GET").await;
+    assert_eq!(refused.status(), 401);
+    assert_eq!(location(&refused), sign_in_for(&app, "&method=passkey"));
+    let redirected = forward_auth(&stranger, "?max_age=60", "GET", HTML, &[]).await;
+    assert_eq!(location(&redirected), sign_in_for(&app, ""));
+
     let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
     let refused = auth_request(&owner, "?method=passkey", PROTECTED, "GET").await;
     assert_eq!(refused.status(), 401);
@@ -430,6 +440,29 @@ fn value_of(set_cookie: &str) -> &str {
         .next()
         .and_then(|pair| pair.split_once('='))
         .map_or("", |(_, value)| value)
+}
+
+/// A browser holds the redirects that answer a form post to the page's `form-action`
+/// (Chromium refused the return to `rd` from the no-JavaScript forms before this).
+#[tokio::test]
+async fn with_cookie_domain_the_pages_forms_may_return_to_the_sites_under_it() {
+    let app = TestApp::builder()
+        .origin("https://auth.example.ru")
+        .cookie_domain("example.ru")
+        .start()
+        .await;
+    for path in ["/signup?rd=https%3A%2F%2Fapp.example.ru%2F", "/verify", "/signout"] {
+        let page = app.browser().get(path).await;
+        let csp = header_of(&page, "content-security-policy");
+        assert!(
+            csp.contains("form-action 'self' https://example.ru:* https://*.example.ru:*;"),
+            "{path}: {csp}"
+        );
+    }
+    // Without COOKIE_DOMAIN, forms go to this site alone.
+    let alone = TestApp::start().await;
+    let page = alone.browser().get("/signup").await;
+    assert!(header_of(&page, "content-security-policy").contains("form-action 'self';"));
 }
 
 #[tokio::test]

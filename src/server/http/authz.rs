@@ -141,14 +141,16 @@ fn passes(identity: &Identity) -> Response {
 }
 
 /// `<PUBLIC_ORIGIN>/signup?rd=<the original URL>`, with the step-up that sends the
-/// person there, so the page can say why it asks.
+/// person there, so the page can say why it asks. A passkey location says so to a
+/// person not signed in too (a code would be asked for in vain); `max_age` only to
+/// one whose sign-in is too old (any new one is recent).
 fn sign_in_url(state: &AppState, original: &Url, why: SignInFirst, step_up: StepUp) -> Url {
     let mut url = state.settings.public_origin.local_url("/signup");
     {
         let mut query = url.query_pairs_mut();
         query.append_pair("rd", original.as_str());
         match (why, step_up.max_age) {
-            (SignInFirst::Passkey, _) => {
+            (SignInFirst::NotSignedIn | SignInFirst::Passkey, _) if step_up.passkey => {
                 query.append_pair("method", "passkey");
             }
             (SignInFirst::TooOld, Some(max_age)) => {

@@ -22,19 +22,22 @@ const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 
 /// The policy of a rendered page. Scripts: the site's own files, inline ones only
 /// with this render's `nonce` (Leptos' hydration and resource scripts), and wasm
 /// compilation. In development `reload` is the address of cargo-leptos' live-reload
-/// websocket.
-pub fn page_csp(nonce: &str, reload: Option<&str>) -> String {
-    let connect = reload.map_or_else(|| "'self'".to_owned(), |ws| format!("'self' {ws}"));
+/// websocket. Forms post to the site; `returns` are the other sources their answer
+/// may redirect to (the sites under `COOKIE_DOMAIN`, for `rd`): a browser holds a
+/// form's redirects to `form-action` as well.
+pub fn page_csp(nonce: &str, reload: Option<&str>, returns: Option<&str>) -> String {
+    let also = |extra: Option<&str>| extra.map_or_else(String::new, |more| format!(" {more}"));
+    let (connect, form) = (also(reload), also(returns));
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src {connect}; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         style-src 'self'; img-src 'self' data:; connect-src 'self'{connect}; \
+         object-src 'none'; base-uri 'none'; form-action 'self'{form}; frame-ancestors 'none'"
     )
 }
 
 /// Sets the page's policy on the response being rendered. Called as the page's shell
 /// renders (`router::page`), where Leptos has provided this render's nonce.
-pub fn set_page_csp(options: &leptos::config::LeptosOptions) {
+pub fn set_page_csp(options: &leptos::config::LeptosOptions, returns: Option<&str>) {
     let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
@@ -44,7 +47,7 @@ pub fn set_page_csp(options: &leptos::config::LeptosOptions) {
     // The browser opens the websocket to the host it loaded the page from.
     let reload = (options.env == leptos::config::Env::DEV)
         .then(|| format!("ws://*:{}", options.reload_port));
-    if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce, reload.as_deref())) {
+    if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce, reload.as_deref(), returns)) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
@@ -150,12 +153,16 @@ mod tests {
 
     #[test]
     fn the_page_policy_allows_only_the_nonce_inline() {
-        let csp = page_csp("abc123", None);
+        let csp = page_csp("abc123", None, None);
         assert!(csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(csp.contains("connect-src 'self';"));
-        let dev = page_csp("n", Some("ws://*:3001"));
+        assert!(csp.contains("form-action 'self';"));
+        let dev = page_csp("n", Some("ws://*:3001"), None);
         assert!(dev.contains("connect-src 'self' ws://*:3001;"));
+        let returning = page_csp("n", None, Some("https://*.example.ru:*"));
+        assert!(returning.contains("form-action 'self' https://*.example.ru:*;"));
+        assert!(returning.contains("connect-src 'self';"));
     }
 }

@@ -75,7 +75,12 @@ pub fn router(state: AppState) -> Router {
 
 /// A page: the app's shell, with this render's Content-Security-Policy.
 fn page(options: leptos::config::LeptosOptions) -> impl leptos::IntoView {
-    edge::set_page_csp(&options);
+    let returns = use_context::<AppState>().and_then(|state| {
+        let settings = &state.settings;
+        let domain = settings.cookie_domain.as_ref()?;
+        Some(domain.csp_sources(&settings.public_origin))
+    });
+    edge::set_page_csp(&options, returns.as_deref());
     shell(options)
 }
 
