@@ -33,6 +33,12 @@ pub mod store;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // A server function's redirect (a sign-in's `rd`, or `/account`) is followed by
+    // this hook. Leptos sets it only where an `ActionForm` is: an island without one
+    // (the start page's passkey button) would stay where it is.
+    _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
+        _ = leptos::prelude::window().location().set_href(location);
+    });
     leptos::mount::hydrate_islands();
     components::island::await_islands();
 }

@@ -155,6 +155,14 @@ for (const { name, site } of PROXIES) {
       await page.getByRole('button', { name: 'Войти с ключом доступа' }).click();
       await expect(page).toHaveURL(url);
       await expectPerson(page, phone, 'passkey');
+
+      // A site may link sms-auth's start page instead: its one-tap passkey returns too.
+      await page.context().clearCookies();
+      await page.goto(`${AUTH}/?rd=${encodeURIComponent(url)}`);
+      await ready(page, true);
+      await page.getByRole('button', { name: 'Войти с ключом доступа' }).click();
+      await expect(page).toHaveURL(url);
+      await expectPerson(page, phone, 'passkey');
     });
 
     test('a location asking for a passkey sends a code\'s session to sign in, and says why (JavaScript off)', async ({

@@ -35,22 +35,29 @@ async function passkeyButton(page) {
   return page.getByRole('button', { name: 'Войти с ключом доступа' });
 }
 
-test('SMS sign-in, add a passkey, sign in with it (no code sent), remove it: it no longer signs in', async ({
-  browser,
-}) => {
+/**
+ * A browser that signed in by code, added a passkey and signed out; `codes`: the codes
+ * sent so far. `autofill`: whether the browser's autofill may offer the passkey.
+ */
+async function signedOutWithPasskey(browser, { autofill = false } = {}) {
   const page = await (await browser.newContext({ locale: 'ru-RU' })).newPage();
-  await withoutAutofill(page);
+  if (!autofill) await withoutAutofill(page);
   await virtualAuthenticator(page);
   const phone = newPhone();
   await signIn(page, true, phone);
   await addPasskey(page);
-  await expect(page.locator('li.passkey .name')).toHaveText('Chrome, Linux');
   await signOut(page);
+  return { page, phone, codes: await sentCount(phone.digits) };
+}
 
-  const codes = await sentCount(phone.digits);
+test('SMS sign-in, add a passkey, sign in with it (no code sent), remove it: it no longer signs in', async ({
+  browser,
+}) => {
+  const { page, phone, codes } = await signedOutWithPasskey(browser);
   await (await passkeyButton(page)).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.locator('dd.phone')).toHaveText(phone.display);
+  await expect(page.locator('li.passkey .name')).toHaveText('Chrome, Linux');
   await expect(page.locator('li.session.current .method')).toHaveText('вход с ключом доступа');
   expect(await sentCount(phone.digits)).toBe(codes);
 
@@ -98,13 +105,7 @@ test('an answer with the user-verified bit cleared is refused by the server', as
 // Chromium's virtual authenticator answers the autofill's pending request the way a
 // person picks the passkey among the phone field's suggestions.
 test('the phone field offers the passkey in its autofill: picking it signs in', async ({ browser }) => {
-  const page = await (await browser.newContext({ locale: 'ru-RU' })).newPage();
-  await virtualAuthenticator(page);
-  const phone = newPhone();
-  await signIn(page, true, phone);
-  await addPasskey(page);
-  await signOut(page);
-  const codes = await sentCount(phone.digits);
+  const { page, phone, codes } = await signedOutWithPasskey(browser, { autofill: true });
   // The field asks for the site's passkeys among its suggestions. Read from the page's
   // HTML: once the page is open, the authenticator may answer (and the browser leave
   // for /account) before a check of the live field could run.
@@ -116,6 +117,17 @@ test('the phone field offers the passkey in its autofill: picking it signs in', 
   expect(await sentCount(phone.digits)).toBe(codes);
 });
 
+test('the start page offers the passkey at one tap: it signs in, no code sent', async ({ browser }) => {
+  const { page, phone, codes } = await signedOutWithPasskey(browser);
+  await page.goto('/');
+  await ready(page, true);
+  await expect(page.locator('a.button[href="/signup"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Войти с ключом доступа' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.locator('li.session.current .method')).toHaveText('вход с ключом доступа');
+  expect(await sentCount(phone.digits)).toBe(codes);
+});
+
 test('JavaScript off shows no passkey button', async ({ browser }) => {
   const page = await (await browser.newContext({ locale: 'ru-RU' })).newPage();
   await passkeyButton(page);
@@ -124,5 +136,8 @@ test('JavaScript off shows no passkey button', async ({ browser }) => {
   const off = await (await browser.newContext({ locale: 'ru-RU', javaScriptEnabled: false })).newPage();
   await off.goto('/signup');
   await expect(off.locator('form[action="/api/request_code"]')).toBeVisible();
+  await expect(off.getByRole('button', { name: 'Войти с ключом доступа' })).toHaveCount(0);
+  await off.goto('/');
+  await expect(off.locator('a.button[href="/signup"]')).toBeVisible();
   await expect(off.getByRole('button', { name: 'Войти с ключом доступа' })).toHaveCount(0);
 });

@@ -7,6 +7,7 @@ pub mod credit;
 pub mod header;
 pub mod island;
 pub mod moment;
+pub mod passkey_sign_in;
 pub mod phone_field;
 pub mod text;
 pub mod web_otp;

@@ -5,6 +5,5 @@ pub mod activity;
 pub mod signup;
 #[cfg(feature = "ssr")]
 pub mod signout;
-#[cfg(feature = "ssr")]
 pub mod start;
 pub mod verify;

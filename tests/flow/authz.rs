@@ -636,9 +636,9 @@ async fn a_place_to_return_to_off_the_site_and_its_domain_is_never_followed() {
         hostile.push(url::form_urlencoded::byte_serialize(url.as_bytes()).collect());
     }
     hostile.push("x".repeat(3000));
-    for raw in &hostile {
-        let page = app.browser().get(&format!("/signup?rd={raw}")).await;
-        assert_eq!(page.status(), 200, "rd={raw}");
+    for (raw, start) in hostile.iter().flat_map(|raw| [(raw, "/signup"), (raw, "/")]) {
+        let page = app.browser().get(&format!("{start}?rd={raw}")).await;
+        assert_eq!(page.status(), 200, "{start}?rd={raw}");
         // Nothing, or a page of this very site (a local path, as `/lang?next=`).
         if let Some(cookie) = remembered(&page) {
             let value = value_of(&cookie);
@@ -661,6 +661,7 @@ async fn a_place_to_return_to_off_the_site_and_its_domain_is_never_followed() {
     assert_eq!(location(&signed_in), "/account");
 }
 
+/// From the start page, as its passkey button signs in.
 #[tokio::test]
 async fn a_passkey_sign_in_returns_to_the_page_too() {
     let app = app().await;
@@ -672,7 +673,8 @@ async fn a_passkey_sign_in_returns_to_the_page_too() {
     let elsewhere = app.browser();
     let activity = format!("{}/account/activity", app.origin);
     let rd = url::form_urlencoded::byte_serialize(activity.as_bytes()).collect::<String>();
-    elsewhere.get(&format!("/signup?rd={rd}")).await;
+    let start = elsewhere.get(&format!("/?rd={rd}")).await;
+    assert!(remembered(&start).is_some(), "{:?}", set_cookies(&start));
     let options: String = elsewhere
         .call("passkey_login_start", &[])
         .await

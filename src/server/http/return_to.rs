@@ -1,6 +1,6 @@
 //! Where a sign-in returns to: the page a protected site's proxy sent the person
-//! from (forward-auth's `rd`, on `/signup?rd=…`). It is remembered in the `rd` cookie
-//! when that page is asked for, so it survives every step after it, with JavaScript
+//! from (forward-auth's `rd`, on `/signup?rd=…`, or `/?rd=…` for a site that links
+//! the start page). It is remembered in the `rd` cookie when that page is asked for, so it survives every step after it, with JavaScript
 //! on or off and with nothing in the pages: the code, "send again", "change number",
 //! a passkey. Once the browser is signed in, it is followed (and forgotten) only
 //! where `PublicOrigin::return_to` allows; anything else goes to `/account`.
@@ -26,9 +26,15 @@ const REMEMBER_SECS: i64 = 1800;
 /// Where a signed-in browser goes when it has nowhere to return to.
 const ACCOUNT: &str = "/account";
 
-/// Middleware: a `GET /signup` with an `rd` that may be returned to remembers it.
+/// The pages a sign-in begins at: the start page (its passkey button) and the
+/// sign-in page.
+const SIGN_IN_PAGES: [&str; 2] = ["/", "/signup"];
+
+/// Middleware: a `GET` of a sign-in page with an `rd` that may be returned to
+/// remembers it.
 pub async fn remember(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let rd = (request.method() == Method::GET && request.uri().path() == "/signup")
+    let path = request.uri().path();
+    let rd = (request.method() == Method::GET && SIGN_IN_PAGES.contains(&path))
         .then(|| request.uri().query())
         .flatten()
         .and_then(|query| {
