@@ -676,9 +676,9 @@ mod tests {
             domain.csp_sources(&origin),
             "https://example.ru:* https://*.example.ru:*"
         );
-        let dev = PublicOrigin::parse("http://auth.example.com:3110").expect("origin");
-        let idn = CookieDomain::parse("пример.рф", &PublicOrigin::parse("http://вход.пример.рф").expect("origin"))
-            .expect("domain");
+        // An http site (development, loopback tests); an IDN in its ASCII form.
+        let dev = PublicOrigin::parse("http://вход.пример.рф:3110").expect("origin");
+        let idn = CookieDomain::parse("пример.рф", &dev).expect("domain");
         assert_eq!(
             idn.csp_sources(&dev),
             "http://xn--e1afmkfd.xn--p1ai:* http://*.xn--e1afmkfd.xn--p1ai:*"

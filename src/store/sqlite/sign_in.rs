@@ -60,8 +60,9 @@ pub async fn run(writer: SqlitePool, queue: Queue<SignIn, Option<SignInRow>>) {
 /// creates the account (drawing its public id here, so that migration 0012's
 /// trigger, for rows written without one, costs the batch no write) or counts it,
 /// and opens the session with what is new about it (decided against the account
-/// as it was before: `store/rules.rs` spells the novelty). Each step goes on only if the one before changed a row (`changes()`),
-/// so sign-ins in a batch cannot affect one another. A first sign-in is counted in
+/// as it was before: `store/rules.rs` spells the novelty). Each step goes on only
+/// if the one before changed a row (`changes()`), so sign-ins in a batch cannot
+/// affect one another. A first sign-in is counted in
 /// the conversion guard's minute and hour of its range and country. Ends by reading
 /// back the account, tagged with its place in the batch. Binds: $1 now, $2 the
 /// code's id hash, $3 the tries allowed, $4 the session's id hash, $5 the device, $6
