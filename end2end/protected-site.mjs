@@ -4,7 +4,7 @@
 import http from 'node:http';
 
 const port = Number(process.argv[2] ?? 3190);
-const auth = process.argv[3] ?? 'http://auth.example.com:3110';
+const auth = process.argv[3] ?? 'http://auth.example.com:3180';
 const HEADERS = ['remote-user', 'remote-phone', 'remote-groups', 'remote-auth-method'];
 
 const escape = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

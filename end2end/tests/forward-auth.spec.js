@@ -11,7 +11,7 @@ import { lastCode, newPhone, ready, virtualAuthenticator, withoutAutofill } from
 // auth.example.com with COOKIE_DOMAIN=example.com, so one sign-in serves
 // app.example.com behind either proxy (playwright.config.js).
 
-const AUTH = 'http://auth.example.com:3110';
+const AUTH = 'http://auth.example.com:3180';
 const PROXIES = [
   { name: 'nginx', site: 'http://app.example.com:3180' },
   { name: 'Caddy', site: 'http://app.example.com:3181' },
