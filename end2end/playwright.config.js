@@ -8,12 +8,12 @@ import { defineConfig } from '@playwright/test';
 const APP_PORT = 3100;
 const EXOLVE_PORT = 3199;
 // Forward-auth (tests/forward-auth.spec.js): a second sms-auth at auth.example.com (on
-// 3110, reached through nginx) for the sites under example.com, Debian's nginx and
-// Caddy in front of a site that prints
-// what they pass it (deploy/nginx, deploy/caddy: the documented files, unchanged).
-// Chromium alone resolves example.com's hosts to loopback, and takes them as secure
-// (for passkeys) over http. Not *.localhost: Chromium sets no cookie for a domain under
-// a top-level domain the Public Suffix List does not know, and COOKIE_DOMAIN is one.
+// 3110, reached through nginx) for the sites under example.com, and Debian's nginx and
+// Caddy in front of a site that prints what they pass it (deploy/nginx, deploy/caddy:
+// the documented files, unchanged). Chromium alone resolves example.com's hosts to
+// loopback, and takes them as secure (for passkeys) over http. Not *.localhost:
+// Chromium sets no cookie for a domain under a top-level domain the Public Suffix List
+// does not know, and COOKIE_DOMAIN is one.
 const FORWARD_AUTH_PORT = 3110;
 const NGINX_PORT = 3180;
 const CADDY_PORT = 3181;

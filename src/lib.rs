@@ -5,6 +5,10 @@
 //! browser needs their stubs. The browser hydrates islands only, so the app's shell,
 //! its routes and the pages' shells around their islands are server-only too.
 
+// A page's view is one nested type: the start page's, with its island, passed the
+// default depth (128) when a clean build computed its layout.
+#![recursion_limit = "256"]
+
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod app;

@@ -4,7 +4,8 @@
 # throwaway prefix: the main file below only gives an unprivileged nginx its paths.
 set -euo pipefail
 deploy="$(cd "$(dirname "$0")/../../deploy/nginx" && pwd)"
-prefix="$(mktemp -d "${TMPDIR:-/tmp}/sms-auth-nginx-XXXXXX")"
+# Beside the run's databases (playwright.config.js), else in a directory of its own.
+prefix="${SMS_AUTH_E2E_DIR:-$(mktemp -d)}/nginx"
 mkdir -p "$prefix/snippets" "$prefix/sites-enabled" "$prefix/temp"
 cp "$deploy/sms-auth-location.conf" "$deploy/sms-auth-authrequest.conf" "$prefix/snippets/"
 cp "$deploy/example.conf" "$prefix/sites-enabled/"
