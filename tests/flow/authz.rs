@@ -46,6 +46,11 @@ async fn auth_request(
         .expect("auth-request")
 }
 
+/// What nginx's subrequest for a plain GET of `PROTECTED` gets, with `browser`'s cookies.
+async fn proxy_answers(browser: &Browser) -> reqwest::StatusCode {
+    auth_request(browser, "", PROTECTED, "GET").await.status()
+}
+
 /// Caddy's or Traefik's request for the original `method` of `PROTECTED`, which
 /// accepted `accept`, with `browser`'s cookies and any `extra` header.
 async fn forward_auth(
@@ -298,22 +303,13 @@ async fn the_sign_in_page_is_always_this_sites_whatever_the_original_url() {
 async fn signing_out_or_not_me_denies_the_next_request() {
     let app = app().await;
     let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
-    assert_eq!(
-        auth_request(&owner, "", PROTECTED, "GET").await.status(),
-        200
-    );
+    assert_eq!(proxy_answers(&owner).await, 200);
     owner.sign_out().await.expect("signed out");
-    assert_eq!(
-        auth_request(&owner, "", PROTECTED, "GET").await.status(),
-        401
-    );
+    assert_eq!(proxy_answers(&owner).await, 401);
 
     let lost = app.signed_in(PHONE, PHONE_DIGITS).await;
     let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
-    assert_eq!(
-        auth_request(&lost, "", PROTECTED, "GET").await.status(),
-        200
-    );
+    assert_eq!(proxy_answers(&lost).await, 200);
     let sessions: Vec<sms_auth::api::account::SessionView> =
         owner.call("sessions", &[]).await.expect("sessions");
     let theirs = sessions
@@ -324,14 +320,8 @@ async fn signing_out_or_not_me_denies_the_next_request() {
         .call::<()>("not_me", &[("session", &theirs.handle)])
         .await
         .expect("not me");
-    assert_eq!(
-        auth_request(&lost, "", PROTECTED, "GET").await.status(),
-        401
-    );
-    assert_eq!(
-        auth_request(&owner, "", PROTECTED, "GET").await.status(),
-        200
-    );
+    assert_eq!(proxy_answers(&lost).await, 401);
+    assert_eq!(proxy_answers(&owner).await, 200);
 }
 
 #[tokio::test]
@@ -451,7 +441,11 @@ async fn with_cookie_domain_the_pages_forms_may_return_to_the_sites_under_it() {
         .cookie_domain("example.ru")
         .start()
         .await;
-    for path in ["/signup?rd=https%3A%2F%2Fapp.example.ru%2F", "/verify", "/signout"] {
+    for path in [
+        "/signup?rd=https%3A%2F%2Fapp.example.ru%2F",
+        "/verify",
+        "/signout",
+    ] {
         let page = app.browser().get(path).await;
         let csp = header_of(&page, "content-security-policy");
         assert!(
@@ -636,7 +630,10 @@ async fn a_place_to_return_to_off_the_site_and_its_domain_is_never_followed() {
         hostile.push(url::form_urlencoded::byte_serialize(url.as_bytes()).collect());
     }
     hostile.push("x".repeat(3000));
-    for (raw, start) in hostile.iter().flat_map(|raw| [(raw, "/signup"), (raw, "/")]) {
+    for (raw, start) in hostile
+        .iter()
+        .flat_map(|raw| [(raw, "/signup"), (raw, "/")])
+    {
         let page = app.browser().get(&format!("{start}?rd={raw}")).await;
         assert_eq!(page.status(), 200, "{start}?rd={raw}");
         // Nothing, or a page of this very site (a local path, as `/lang?next=`).
@@ -701,17 +698,11 @@ async fn signout_asks_first_then_signs_out_and_returns_to_the_site() {
     assert!(html.contains(r#"action="/api/sign_out""#), "{html}");
     assert!(html.contains(r#"name="rd""#), "{html}");
     assert!(html.contains("Выход"), "{html}");
-    assert_eq!(
-        auth_request(&browser, "", PROTECTED, "GET").await.status(),
-        200
-    );
+    assert_eq!(proxy_answers(&browser).await, 200);
     // Its button posts, signs out and goes back.
     let out = form(&browser, "sign_out", &[("rd", &back)]).await;
     assert_eq!(location(&out), back);
-    assert_eq!(
-        auth_request(&browser, "", PROTECTED, "GET").await.status(),
-        401
-    );
+    assert_eq!(proxy_answers(&browser).await, 401);
     // Off the site, the start page instead.
     for rd in [
         "https://evil.example/",
@@ -722,10 +713,7 @@ async fn signout_asks_first_then_signs_out_and_returns_to_the_site() {
         let owner = app.signed_in(PHONE, PHONE_DIGITS).await;
         let out = form(&owner, "sign_out", &[("rd", rd)]).await;
         assert_eq!(location(&out), "/", "{rd}");
-        assert_eq!(
-            auth_request(&owner, "", PROTECTED, "GET").await.status(),
-            401
-        );
+        assert_eq!(proxy_answers(&owner).await, 401);
     }
 }
 

@@ -1,9 +1,10 @@
 //! Where a sign-in returns to: the page a protected site's proxy sent the person
 //! from (forward-auth's `rd`, on `/signup?rd=…`, or `/?rd=…` for a site that links
-//! the start page). It is remembered in the `rd` cookie when that page is asked for, so it survives every step after it, with JavaScript
-//! on or off and with nothing in the pages: the code, "send again", "change number",
-//! a passkey. Once the browser is signed in, it is followed (and forgotten) only
-//! where `PublicOrigin::return_to` allows; anything else goes to `/account`.
+//! the start page). It is remembered in the `rd` cookie when that page is asked
+//! for, so it survives every step after it, with JavaScript on or off and with
+//! nothing in the pages: the code, "send again", "change number", a passkey. Once
+//! the browser is signed in, it is followed (and forgotten) only where
+//! `PublicOrigin::return_to` allows; anything else goes to `/account`.
 
 use axum::{
     extract::{Request, State},
