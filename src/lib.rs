@@ -22,6 +22,8 @@ pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod domain;
 #[cfg(feature = "ssr")]
+pub mod oidc;
+#[cfg(feature = "ssr")]
 pub mod otp;
 #[cfg(feature = "ssr")]
 pub mod phone;

@@ -1,13 +1,14 @@
 //! The server binary: config → state (the store migrates as it opens) → serve. With
 //! `guard` as its first argument, the operator's command on the conversion guard
-//! (`server/guard_command.rs`) instead.
+//! (`server/guard_command.rs`) instead; with `oidc-secret` or `oidc-key`, the
+//! OpenID provider's (`server/oidc_command.rs`).
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     use sms_auth::server::{
         config::Config,
-        operator, purge,
+        oidc_reload, operator, purge,
         serve::serve,
         state::{AppState, StartError},
     };
@@ -36,9 +37,18 @@ async fn main() -> std::process::ExitCode {
         return std::process::ExitCode::FAILURE;
     }
 
+    // A command instead of the server: its answer on stdout, its refusal on stderr.
     let words: Vec<String> = std::env::args().skip(1).collect();
-    if words.first().map(String::as_str) == Some("guard") {
-        return match sms_auth::server::guard_command::run(&words[1..]).await {
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let command = match words.first() {
+        Some(&"guard") => Some(sms_auth::server::guard_command::run(&words[1..]).await),
+        Some(word) if word.starts_with("oidc-") => {
+            Some(sms_auth::server::oidc_command::run(&words).await)
+        }
+        _ => None,
+    };
+    if let Some(answer) = command {
+        return match answer {
             Ok(lines) => {
                 println!("{}", lines.join("\n"));
                 std::process::ExitCode::SUCCESS
@@ -59,6 +69,7 @@ async fn main() -> std::process::ExitCode {
         check_hash_file(&leptos_options)?;
         let state = AppState::from_config(config, leptos_options).await?;
         purge::spawn(state.clone());
+        oidc_reload::spawn(state.clone());
         operator::spawn(state.clone());
         serve(state).await
     };

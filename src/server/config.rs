@@ -9,6 +9,7 @@ use url::{Origin, Url};
 
 use crate::server::http::client_ip::TrustedProxies;
 use crate::{
+    oidc::clients::Clients,
     otp::{Limit, Limits, Policy},
     phone::Phone,
     store::SessionLimits,
@@ -240,6 +241,9 @@ pub struct Config {
     pub alerts: bool,
     /// `OPERATOR_PHONES`: who is told by SMS as the daily budget's lanes fill.
     pub operator_phones: Vec<Phone>,
+    /// `OIDC_CLIENTS`: the apps the OpenID provider serves, read from the file it
+    /// names; `None`: no provider.
+    pub oidc_clients: Option<Clients>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sms-auth.db?mode=rwc";
@@ -322,6 +326,9 @@ impl Config {
             .map(|value| CookieDomain::parse(&value, &public_origin))
             .transpose()
             .map_err(|reason| ConfigError::new("COOKIE_DOMAIN", reason))?;
+        let oidc_clients = var("OIDC_CLIENTS")
+            .map(|path| read_clients(&path, !public_origin.is_https()))
+            .transpose()?;
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         if !(database_url.starts_with("sqlite:") || crate::store::is_postgres(&database_url)) {
             return Err(ConfigError::new(
@@ -386,6 +393,7 @@ impl Config {
             geoip_db: var("GEOIP_DB").map(PathBuf::from),
             alerts,
             operator_phones,
+            oidc_clients,
             production,
             exolve,
             database_url: DatabaseUrl(database_url),
@@ -398,6 +406,15 @@ impl Config {
             sessions,
         })
     }
+}
+
+/// The apps in the file `path` names; `http_allowed`: whether their URIs may be
+/// http, as while the site itself is.
+fn read_clients(path: &str, http_allowed: bool) -> Result<Clients, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::new("OIDC_CLIENTS", format!("{path}: {e}")))?;
+    Clients::parse(&text, http_allowed)
+        .map_err(|reason| ConfigError::new("OIDC_CLIENTS", format!("{path}: {reason}")))
 }
 
 fn number<T>(
@@ -503,6 +520,31 @@ mod tests {
         assert!(!c.public_origin.is_https());
         assert_eq!(c.policy.limit(Limit::PasskeyStartsPerIpPerHour), 300);
         assert_eq!(c.database_url.0, DEFAULT_DATABASE_URL);
+    }
+
+    #[test]
+    fn oidc_clients_come_from_the_file_named_and_a_wrong_one_stops_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clients.toml");
+        let path_text = path.display().to_string();
+        let entry = "[[clients]]\nid = \"app\"\nname = \"App\"\npublic = true\n";
+        std::fs::write(&path, format!("{entry}redirect_uris = [\"http://app.test/cb\"]")).unwrap();
+        let clients = config(&[("OIDC_CLIENTS", &path_text)]).unwrap().oidc_clients.unwrap();
+        assert!(clients.get("app").unwrap().allows_redirect("http://app.test/cb"));
+        assert!(config(&[]).unwrap().oidc_clients.is_none());
+
+        let https = [("OIDC_CLIENTS", path_text.as_str()), ("PUBLIC_ORIGIN", "https://auth.test")];
+        assert_eq!(
+            config(&https).unwrap_err().to_string(),
+            format!(
+                "OIDC_CLIENTS: {path_text}: client \"app\": redirect_uris: \"http://app.test/cb\": \
+                 https only (http while PUBLIC_ORIGIN is http)"
+            )
+        );
+        let missing = dir.path().join("none.toml").display().to_string();
+        let error = config(&[("OIDC_CLIENTS", &missing)]).unwrap_err();
+        assert_eq!(error.var, "OIDC_CLIENTS");
+        assert!(error.expected.starts_with(&format!("{missing}: ")), "{error}");
     }
 
     #[test]

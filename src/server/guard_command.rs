@@ -34,9 +34,8 @@ const MAX_HOURS: i64 = 168;
 const LISTED_SECS: i64 = 7 * 24 * 3600;
 
 /// Reads the words after `guard`; `allowed`: the calling codes served.
-pub fn parse(words: &[String], allowed: &[u16]) -> Result<GuardCommand, String> {
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    match words.as_slice() {
+pub fn parse(words: &[&str], allowed: &[u16]) -> Result<GuardCommand, String> {
+    match words {
         [] | ["list"] => Ok(GuardCommand::List),
         [action @ ("impose" | "lift"), scope, hours] => {
             let scope = parse_scope(scope, allowed)
@@ -62,7 +61,7 @@ pub fn parse(words: &[String], allowed: &[u16]) -> Result<GuardCommand, String> 
 }
 
 /// Runs `sms-auth guard` with the words after it; the lines to print, or why not.
-pub async fn run(words: &[String]) -> Result<Vec<String>, String> {
+pub async fn run(words: &[&str]) -> Result<Vec<String>, String> {
     let config = Config::from_env().map_err(|e| e.to_string())?;
     let command = parse(words, &config.policy.allowed_countries)?;
     let store = store::connect(&config.database_url.0, 1)
@@ -136,8 +135,8 @@ pub async fn run(words: &[String]) -> Result<Vec<String>, String> {
 mod tests {
     use super::*;
 
-    fn words(text: &str) -> Vec<String> {
-        text.split_whitespace().map(str::to_owned).collect()
+    fn words(text: &str) -> Vec<&str> {
+        text.split_whitespace().collect()
     }
 
     #[test]

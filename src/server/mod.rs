@@ -10,6 +10,8 @@ pub mod config;
 pub mod geo;
 pub mod guard_command;
 pub mod http;
+pub mod oidc_command;
+pub mod oidc_reload;
 pub mod operator;
 pub mod purge;
 pub mod relying_party;

@@ -15,6 +15,7 @@ use crate::server::{
 };
 use crate::{
     clock::{Clock, SystemClock},
+    domain::oidc_keys::{KeyError, KeyRing},
     otp::Policy,
     sms::{DevOutbox, ExolveClient, SmsSender},
     store::{self, SessionLimits, Store},
@@ -48,6 +49,8 @@ pub struct Settings {
     /// Development only: a second origin whose form posts are this site's own
     /// (`http://127.0.0.1:3000` beside `http://localhost:3000`).
     pub dev_alias: Option<PublicOrigin>,
+    /// `OIDC_CLIENTS`: the apps the OpenID provider serves; `None`: no provider.
+    pub oidc_clients: Option<crate::oidc::clients::Clients>,
 }
 
 impl Settings {
@@ -71,6 +74,7 @@ impl Settings {
             geo,
             alerts: config.alerts,
             operator_phones: config.operator_phones.clone(),
+            oidc_clients: config.oidc_clients.clone(),
         }
     }
 
@@ -104,6 +108,8 @@ pub struct Shared {
     pub tasks: TaskTracker,
     /// The sessions forward-auth read this second (`domain/live_sessions.rs`).
     pub live_sessions: crate::domain::live_sessions::LiveSessions,
+    /// The OpenID provider's signing keys, read by [`AppState::start_oidc`].
+    pub oidc_keys: KeyRing,
 }
 
 impl Deref for AppState {
@@ -124,6 +130,8 @@ pub enum StartError {
     Database(#[from] sqlx::Error),
     #[error("APP_SECRET: could not read or create {DEV_SECRET_FILE}: {0}")]
     Secret(std::io::Error),
+    #[error("OpenID provider's signing keys: {0}")]
+    OidcKeys(KeyError),
     #[error("GEOIP_DB: {path}: {reason}")]
     GeoIp { path: String, reason: String },
     #[error("HTTP client: {0}")]
@@ -143,10 +151,7 @@ impl AppState {
     ) -> Result<Self, StartError> {
         let store = store::connect(&config.database_url.0, config.database_max_connections).await?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let secret = match config.app_secret.clone() {
-            Some(secret) => secret,
-            None => dev_secret(Path::new(DEV_SECRET_FILE)).map_err(StartError::Secret)?,
-        };
+        let secret = secret_of(&config)?;
         let geo = open_geoip(config.geoip_db.as_deref())?;
         let settings = Settings::from_config(&config, secret, geo);
         let sms: Arc<dyn SmsSender> = match config.exolve {
@@ -158,7 +163,9 @@ impl AppState {
             )?),
             None => Arc::new(DevOutbox::new(store.clone(), clock.clone())),
         };
-        Ok(Self::new(leptos_options, store, sms, clock, settings))
+        let state = Self::new(leptos_options, store, sms, clock, settings);
+        state.start_oidc().await?;
+        Ok(state)
     }
 
     pub fn new(
@@ -177,7 +184,20 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             tasks: TaskTracker::new(),
             live_sessions: Default::default(),
+            oidc_keys: KeyRing::default(),
         }))
+    }
+
+    /// With apps registered (`OIDC_CLIENTS`), reads the provider's signing keys,
+    /// making the first one on the first start; without, does nothing.
+    pub async fn start_oidc(&self) -> Result<(), StartError> {
+        if self.settings.oidc_clients.is_none() {
+            return Ok(());
+        }
+        self.oidc_keys
+            .load(self.store.as_ref(), self.secret(), self.clock.now())
+            .await
+            .map_err(StartError::OidcKeys)
     }
 
     pub fn secret(&self) -> &[u8] {
@@ -217,6 +237,14 @@ fn open_geoip(named: Option<&Path>) -> Result<GeoIp, StartError> {
     })?;
     tracing::info!(file = %path.display(), "country database loaded (IP Geolocation by DB-IP)");
     Ok(geo)
+}
+
+/// The secret the app runs by: `APP_SECRET`, or development's own.
+pub fn secret_of(config: &Config) -> Result<SecretString, StartError> {
+    match config.app_secret.clone() {
+        Some(secret) => Ok(secret),
+        None => dev_secret(Path::new(DEV_SECRET_FILE)).map_err(StartError::Secret),
+    }
 }
 
 /// Reads the development secret, creating it (owner-only) on first start.

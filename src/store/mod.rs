@@ -16,6 +16,7 @@ mod columns;
 mod engine;
 pub mod guard;
 mod model;
+pub mod oidc_keys;
 mod operator;
 mod outbox;
 pub mod passkeys;
@@ -43,7 +44,8 @@ pub use passkeys::PasskeyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    ActivityStore, ChallengeStore, CodeStore, GuardStore, OperatorStore, OutboxStore, RetentionStore, SendStore, SessionStore,
+    ActivityStore, ChallengeStore, CodeStore, GuardStore, OidcKeyStore, OperatorStore, OutboxStore,
+    RetentionStore, SendStore, SessionStore,
     Store,
 };
 

@@ -7,6 +7,7 @@ pub use super::{
     challenges::ChallengeStore,
     codes::CodeStore,
     guard::GuardStore,
+    oidc_keys::OidcKeyStore,
     operator::OperatorStore,
     outbox::OutboxStore,
     passkeys::{CeremonyStore, PasskeyStore},
@@ -28,6 +29,7 @@ pub trait Store:
     + OperatorStore
     + ChallengeStore
     + GuardStore
+    + OidcKeyStore
     + RetentionStore
     + Send
     + Sync
@@ -46,6 +48,7 @@ impl<T> Store for T where
         + OperatorStore
         + ChallengeStore
         + GuardStore
+            + OidcKeyStore
         + RetentionStore
         + Send
         + Sync

@@ -313,19 +313,7 @@ async fn the_operator_is_told_once_when_the_guard_challenges_a_range() {
 
 /// `sms-auth guard …` run beside the app, on its database.
 fn guard_command(app: &TestApp, words: &[&str]) -> (bool, String) {
-    let dir = tempfile::tempdir().expect("dir");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sms-auth"))
-        .arg("guard")
-        .args(words)
-        .current_dir(dir.path())
-        .env_clear()
-        .env("DATABASE_URL", &app.database_url)
-        .env("RUST_LOG", "off")
-        .output()
-        .expect("the command runs");
-    let text = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), text)
+    app.command(&[&["guard"], words].concat())
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ mod instances;
 mod lanes;
 mod operator;
 mod limits;
+mod oidc;
 mod pages;
 mod passkeys;
 mod request_code;

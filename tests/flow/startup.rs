@@ -48,6 +48,25 @@ fn production_refuses_to_start_without_key_sender_and_secret() {
 }
 
 #[test]
+fn a_wrong_oidc_clients_file_stops_the_start_naming_the_client_and_the_field() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("clients.toml");
+    std::fs::write(
+        &path,
+        "[[clients]]\nid = \"grafana\"\nname = \"Grafana\"\npublic = true\nredirect_uris = [\"/cb\"]\n",
+    )
+    .expect("the file");
+    let line = refusal(&[("OIDC_CLIENTS", &path.display().to_string())]);
+    assert!(
+        line.contains("OIDC_CLIENTS: ")
+            && line.contains("client \"grafana\": redirect_uris: \"/cb\": not an absolute URL"),
+        "{line}"
+    );
+    let line = refusal(&[("OIDC_CLIENTS", "/nonexistent/clients.toml")]);
+    assert!(line.contains("OIDC_CLIENTS: /nonexistent/clients.toml: "), "{line}");
+}
+
+#[test]
 fn logs_are_json_objects_when_asked_and_the_format_is_checked() {
     let line = refusal(&[("LOG_FORMAT", "xml")]);
     assert!(line.contains("LOG_FORMAT"), "{line}");

@@ -46,7 +46,7 @@ pub use sms_auth::otp::Limit;
 
 pub const API_KEY: &str = "test-exolve-key";
 /// `APP_SECRET`.
-const SECRET: &str = "test-secret-test-secret-test-secret";
+pub const SECRET: &str = "test-secret-test-secret-test-secret";
 pub const SENDER: &str = "79990000000";
 pub const PHONE: &str = "+7 999 123-45-67";
 pub const PHONE_DIGITS: &str = "79991234567";
@@ -257,6 +257,8 @@ pub struct TestAppBuilder {
     operator_phones: &'static str,
     /// `COOKIE_DOMAIN`.
     cookie_domain: &'static str,
+    /// The text of the file `OIDC_CLIENTS` names; `None`: no OpenID provider.
+    oidc_clients: Option<String>,
 }
 
 impl TestApp {
@@ -283,6 +285,7 @@ impl TestApp {
             dev_alias: false,
             operator_phones: "",
             cookie_domain: "",
+            oidc_clients: None,
         }
     }
 
@@ -328,6 +331,24 @@ impl TestApp {
     }
 
     /// Waits until the work that requests left behind (the owner's alerts) is done.
+    /// `sms-auth <words>` run beside the app, on its database and secret: whether
+    /// it succeeded, and what it said.
+    pub fn command(&self, words: &[&str]) -> (bool, String) {
+        let dir = tempfile::tempdir().expect("dir");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_sms-auth"))
+            .args(words)
+            .current_dir(dir.path())
+            .env_clear()
+            .env("DATABASE_URL", &self.database_url)
+            .env("APP_SECRET", SECRET)
+            .env("RUST_LOG", "off")
+            .output()
+            .expect("the command runs");
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        (output.status.success(), text)
+    }
+
     pub async fn settled(&self) {
         let tasks = &self.state.tasks;
         tasks.close();
@@ -439,6 +460,12 @@ impl TestAppBuilder {
     }
 
     /// `OPERATOR_PHONES`: who is told as the budget's lanes fill.
+    /// The OpenID provider on, serving the apps of `toml` (`OIDC_CLIENTS`' file).
+    pub fn oidc_clients(mut self, toml: &str) -> Self {
+        self.oidc_clients = Some(toml.to_owned());
+        self
+    }
+
     pub fn operator_phones(mut self, list: &'static str) -> Self {
         self.operator_phones = list;
         self
@@ -499,6 +526,12 @@ impl TestAppBuilder {
         if !self.dev_outbox {
             vars.extend([("EXOLVE_API_KEY", API_KEY), ("EXOLVE_SENDER", SENDER)]);
         }
+        let clients_file = dir.path().join("oidc-clients.toml");
+        let clients_path = clients_file.display().to_string();
+        if let Some(toml) = &self.oidc_clients {
+            std::fs::write(&clients_file, toml).expect("the clients' file");
+            vars.push(("OIDC_CLIENTS", clients_path.as_str()));
+        }
         let mut config = Config::from_lookup(|name| {
             vars.iter()
                 .find(|(var, _)| *var == name)
@@ -532,6 +565,7 @@ impl TestAppBuilder {
             Arc::new(clock.clone()),
             settings,
         );
+        state.start_oidc().await.expect("the OpenID provider's keys");
         let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
         TestApp {

@@ -10,6 +10,7 @@ pub mod dev_outbox;
 pub mod edge;
 pub mod language;
 pub mod metrics;
+pub mod oidc;
 pub mod probes;
 pub mod request;
 pub mod return_to;

@@ -10,7 +10,7 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 use crate::server::{
-    http::{assets, authz, dev_outbox, edge, language, metrics, probes, return_to},
+    http::{assets, authz, dev_outbox, edge, language, metrics, oidc, probes, return_to},
     state::AppState,
 };
 use crate::{
@@ -61,7 +61,8 @@ pub fn router(state: AppState) -> Router {
             edge::refuse_cross_site,
         ))
         .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES))
-        .merge(authz::router());
+        .merge(authz::router())
+        .merge(oidc::router(&state));
     let https = state.settings.public_origin.is_https();
     edge::with_security_headers(router, https)
         .layer(edge::compression())
