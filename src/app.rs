@@ -11,7 +11,7 @@ use crate::{
     components::{header::Header, text::use_texts, webauthn},
     i18n::Lang,
     pages::{
-        account::AccountPage, activity::ActivityPage, signout::SignOutPage, signup::SignupPage,
+        account::AccountPage, activity::ActivityPage, consent::ConsentPage, signout::SignOutPage, signup::SignupPage,
         start::StartPage, verify::VerifyPage,
     },
 };
@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=StartPage/>
                     <Route path=path!("/signup") view=SignupPage/>
                     <Route path=path!("/signout") view=private(SignOutPage)/>
+                    <Route path=path!("/oidc/consent") view=private(ConsentPage) ssr=SsrMode::Async/>
                     <Route path=path!("/verify") view=private(VerifyPage) ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=private(AccountPage) ssr=SsrMode::Async/>
                     <Route

@@ -96,6 +96,10 @@ pub enum AppError {
     /// A proof of work answered after its challenge expired (10 minutes).
     #[error("the browser check has expired")]
     ChallengeExpired,
+    /// An app's sign-in request (OpenID Connect) that is not valid, or not for
+    /// this service.
+    #[error("this sign-in request is not valid")]
+    InvalidAuthorization,
     #[error("internal error")]
     Internal,
     /// The call did not reach the server function or its answer was unreadable.
@@ -160,6 +164,7 @@ impl AppError {
             | Self::NoPendingVerification
             | Self::ChallengeFailed
             | Self::ChallengeExpired
+            | Self::InvalidAuthorization
             | Self::Transport(_) => StatusCode::BAD_REQUEST,
             Self::ResendCooldown { .. }
             | Self::PhoneHourlyCap

@@ -5,4 +5,5 @@
 pub mod account;
 pub mod activity;
 pub mod auth;
+pub mod oidc;
 pub mod passkeys;

@@ -11,7 +11,8 @@
 //! - `operator`: telling the operator as the daily budget's lanes fill;
 //! - `activity`: the account's security events;
 //! - `authz`: forward-auth, whether a proxied request may pass and as whom;
-//! - `oidc_keys`: the OpenID provider's signing keys, as every instance holds them;
+//! - `oidc`: the OpenID provider: its keys as every instance holds them, the
+//!   authorization, the tokens;
 //! - `client`, `devices`, `token`, `user_agent`: who asks, the device cookie, random
 //!   ids and their hashes, a browser's name.
 
@@ -22,7 +23,7 @@ pub mod client;
 pub mod devices;
 pub mod live_sessions;
 pub mod guard;
-pub mod oidc_keys;
+pub mod oidc;
 pub mod operator;
 pub mod passkeys;
 pub mod session;

@@ -46,6 +46,22 @@ pub const TEXTS: Texts = Texts {
     #[cfg(feature = "ssr")]
     signout_lead: "Sign out of your account in this browser: on every site you entered through this sign-in.",
     sign_out: "Sign out",
+    #[cfg(feature = "ssr")]
+    consent_title: "Allow sign-in",
+    #[cfg(feature = "ssr")]
+    consent_learns_phone: "will learn your phone number and know you by an anonymous account number.",
+    #[cfg(feature = "ssr")]
+    consent_learns_id: "will know you by an anonymous account number, not your phone number.",
+    #[cfg(feature = "ssr")]
+    consent_offline: "It may also keep you signed in until you disconnect it on your account page.",
+    #[cfg(feature = "ssr")]
+    consent_allow: "Allow",
+    #[cfg(feature = "ssr")]
+    consent_deny: "Deny",
+    #[cfg(feature = "ssr")]
+    oidc_refused_title: "Cannot sign in",
+    #[cfg(feature = "ssr")]
+    oidc_refused_lead: "The app that sent you here is not set up to sign in with this service. Tell its owner.",
     sessions_title: "Where you are signed in",
     session_this: "this browser",
     session_started: "Signed in",
@@ -141,6 +157,7 @@ pub const TEXTS: Texts = Texts {
     err_no_pending: "There is no code waiting for this browser. Enter your number to get one.",
     err_sms_refused: "We could not send an SMS to this number.",
     err_sms_unavailable: "The SMS service is not available right now. Please try again in a few minutes.",
+    err_invalid_authorization: "This sign-in request is not valid. Go back to the app and try again.",
     err_not_signed_in: "Please sign in first.",
     err_internal: "Something went wrong on our side. Please try again.",
     err_transport: "The request did not go through. Check your connection and try again.",

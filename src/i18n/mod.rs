@@ -187,6 +187,27 @@ pub struct Texts {
     #[cfg(feature = "ssr")]
     pub signout_lead: &'static str,
     pub sign_out: &'static str,
+    /// `/oidc/consent`: an app asks to know the person (the OpenID provider).
+    #[cfg(feature = "ssr")]
+    pub consent_title: &'static str,
+    /// After the app's name: what it will learn with the `phone` scope.
+    #[cfg(feature = "ssr")]
+    pub consent_learns_phone: &'static str,
+    /// After the app's name: what it will learn without it.
+    #[cfg(feature = "ssr")]
+    pub consent_learns_id: &'static str,
+    /// With `offline_access`.
+    #[cfg(feature = "ssr")]
+    pub consent_offline: &'static str,
+    #[cfg(feature = "ssr")]
+    pub consent_allow: &'static str,
+    #[cfg(feature = "ssr")]
+    pub consent_deny: &'static str,
+    /// An app's authorization request that cannot go back to it.
+    #[cfg(feature = "ssr")]
+    pub oidc_refused_title: &'static str,
+    #[cfg(feature = "ssr")]
+    pub oidc_refused_lead: &'static str,
     pub sessions_title: &'static str,
     pub session_this: &'static str,
     pub session_started: &'static str,
@@ -309,6 +330,7 @@ pub struct Texts {
     pub err_sms_refused: &'static str,
     pub err_sms_unavailable: &'static str,
     pub err_not_signed_in: &'static str,
+    pub err_invalid_authorization: &'static str,
     pub err_internal: &'static str,
     pub err_transport: &'static str,
     /// The account page's passkeys: what they are, the list, adding, renaming, removing.
@@ -398,6 +420,7 @@ impl Texts {
             AppError::SmsRefused => self.err_sms_refused.to_owned(),
             AppError::SmsUnavailable => self.err_sms_unavailable.to_owned(),
             AppError::NotSignedIn => self.err_not_signed_in.to_owned(),
+            AppError::InvalidAuthorization => self.err_invalid_authorization.to_owned(),
             AppError::Internal => self.err_internal.to_owned(),
             AppError::Transport(_) => self.err_transport.to_owned(),
             AppError::PasskeysOff => self.err_passkeys_off.to_owned(),

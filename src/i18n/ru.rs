@@ -46,6 +46,22 @@ pub const TEXTS: Texts = Texts {
     #[cfg(feature = "ssr")]
     signout_lead: "Выйти из аккаунта в этом браузере: на всех сайтах, куда вы вошли через этот вход.",
     sign_out: "Выйти",
+    #[cfg(feature = "ssr")]
+    consent_title: "Разрешить вход",
+    #[cfg(feature = "ssr")]
+    consent_learns_phone: "узнает ваш номер телефона и будет знать вас по анонимному номеру аккаунта.",
+    #[cfg(feature = "ssr")]
+    consent_learns_id: "будет знать вас по анонимному номеру аккаунта, без номера телефона.",
+    #[cfg(feature = "ssr")]
+    consent_offline: "Вход в него может сохраняться, пока вы не отключите его на странице аккаунта.",
+    #[cfg(feature = "ssr")]
+    consent_allow: "Разрешить",
+    #[cfg(feature = "ssr")]
+    consent_deny: "Отказать",
+    #[cfg(feature = "ssr")]
+    oidc_refused_title: "Вход невозможен",
+    #[cfg(feature = "ssr")]
+    oidc_refused_lead: "Приложение, которое вас сюда направило, не настроено для входа через этот сервис. Сообщите его владельцу.",
     sessions_title: "Где выполнен вход",
     session_this: "этот браузер",
     session_started: "Вход",
@@ -141,6 +157,7 @@ pub const TEXTS: Texts = Texts {
     err_no_pending: "Для этого браузера нет ожидающего кода. Введите номер, чтобы получить код.",
     err_sms_refused: "Не удалось отправить SMS на этот номер.",
     err_sms_unavailable: "Сервис SMS сейчас недоступен. Попробуйте через несколько минут.",
+    err_invalid_authorization: "Этот запрос на вход недействителен. Вернитесь в приложение и попробуйте снова.",
     err_not_signed_in: "Сначала войдите.",
     err_internal: "У нас что-то пошло не так. Попробуйте ещё раз.",
     err_transport: "Запрос не прошёл. Проверьте соединение и попробуйте снова.",

@@ -112,8 +112,9 @@ fn answer_url(uri: &str, pairs: &[(&str, &str)]) -> Option<Url> {
 
 impl AuthRequest {
     /// The request as a query again, for the way back to it after a sign-in or
-    /// on the consent form. `prompt=login` becomes [`LOGIN_AFTER`] `now`.
-    pub fn pairs(&self, now: i64) -> Vec<(&'static str, String)> {
+    /// on the consent form. `prompt=login` is not repeated: on the way to a sign-in
+    /// it becomes [`LOGIN_AFTER`] (see [`Self::after_sign_in`]).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = vec![
             ("client_id", self.client_id.clone()),
             ("redirect_uri", self.redirect_uri.clone()),
@@ -131,15 +132,7 @@ impl AuthRequest {
             ("max_age", self.max_age.map(|age| age.to_string())),
             ("ui_locales", self.ui_locale.map(str::to_owned)),
             ("prompt", self.prompt.consent.then(|| "consent".to_owned())),
-            (
-                LOGIN_AFTER,
-                if self.prompt.login {
-                    Some(now)
-                } else {
-                    self.login_after
-                }
-                .map(|at| at.to_string()),
-            ),
+            (LOGIN_AFTER, self.login_after.map(|at| at.to_string())),
         ];
         pairs.extend(
             optional
@@ -147,6 +140,18 @@ impl AuthRequest {
                 .filter_map(|(name, value)| Some((name, value?))),
         );
         pairs
+    }
+
+    /// The request to come back to after a sign-in, when the browser's sign-in
+    /// (made at `signed_in_at`, if it has one) did not do: with `prompt=login`,
+    /// only a sign-in after that one will.
+    pub fn after_sign_in(&self, signed_in_at: Option<i64>) -> Self {
+        let mut back = self.clone();
+        if self.prompt.login {
+            back.prompt.login = false;
+            back.login_after = signed_in_at.map(|at| at + 1).or(self.login_after);
+        }
+        back
     }
 
     /// Whether a sign-in at `signed_in_at` is recent enough for the request at `now`.
@@ -394,7 +399,7 @@ redirect_uris = ["https://spa.test/cb"]
         assert_eq!(request.ui_locale, Some("en"));
         // Back to a query and read again: the same request.
         let again: Vec<(String, String)> = request
-            .pairs(0)
+            .pairs()
             .into_iter()
             .map(|(n, v)| (n.to_owned(), v))
             .collect();
@@ -515,17 +520,23 @@ redirect_uris = ["https://spa.test/cb"]
             !login.accepts_sign_in(1000, 1000),
             "prompt=login takes no session as it is"
         );
-        // On the way to the sign-in, prompt=login becomes "a sign-in from now on".
+        // On the way to the sign-in, prompt=login becomes "a sign-in after the one
+        // this browser has".
         let back: Vec<(String, String)> = login
-            .pairs(1000)
+            .after_sign_in(Some(1000))
+            .pairs()
             .into_iter()
             .map(|(n, v)| (n.to_owned(), v))
             .collect();
         let (returned, _) = parse(&back, &clients).unwrap();
         assert!(!returned.prompt.login);
-        assert_eq!(returned.login_after, Some(1000));
-        assert!(!returned.accepts_sign_in(999, 1010));
-        assert!(returned.accepts_sign_in(1000, 1010));
+        assert_eq!(returned.login_after, Some(1001));
+        assert!(!returned.accepts_sign_in(1000, 1010));
+        assert!(returned.accepts_sign_in(1001, 1010));
+        // Without a sign-in, any sign-in will do.
+        let fresh = login.after_sign_in(None);
+        assert!(!fresh.prompt.login && fresh.login_after.is_none());
+        assert!(fresh.accepts_sign_in(5, 1010));
 
         let (aged, _) = parse(&pairs(&format!("{GOOD}&max_age=60")), &clients).unwrap();
         assert!(aged.accepts_sign_in(940, 1000));

@@ -4,6 +4,7 @@
 //! `server/http/oidc.rs`, the keys' rows in `store/oidc_keys.rs`.
 
 pub mod authorize;
+pub mod client_auth;
 pub mod clients;
 pub mod discovery;
 pub mod error;
@@ -27,6 +28,8 @@ pub const CODE_SECS: i64 = 60;
 pub const ID_TOKEN_SECS: i64 = 600;
 /// How long an access token opens `/userinfo`.
 pub const ACCESS_TOKEN_SECS: i64 = 600;
+/// How long a refresh token may wait for its use (each use issues a new one).
+pub const REFRESH_TOKEN_SECS: i64 = 30 * 24 * 3600;
 /// How long a new key is published before it signs: longer than the instances
 /// take to reload their keys (`KEY_RELOAD_SECS`), so that no relying party meets
 /// a token signed by a key that the JWKS it fetched does not hold.

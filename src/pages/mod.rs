@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod activity;
+#[cfg(feature = "ssr")]
+pub mod consent;
 pub mod signup;
 #[cfg(feature = "ssr")]
 pub mod signout;

@@ -5,7 +5,7 @@ use secrecy::ExposeSecret;
 
 use crate::{
     clock::{Clock, SystemClock},
-    domain::oidc_keys,
+    domain::oidc::keys as oidc_keys,
     oidc::{secret, secret::SecretHash, KEY_PUBLISHED_AHEAD_SECS},
     server::{config::Config, state::secret_of},
     store,

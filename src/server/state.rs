@@ -15,7 +15,7 @@ use crate::server::{
 };
 use crate::{
     clock::{Clock, SystemClock},
-    domain::oidc_keys::{KeyError, KeyRing},
+    domain::oidc::keys::{KeyError, KeyRing},
     otp::Policy,
     sms::{DevOutbox, ExolveClient, SmsSender},
     store::{self, SessionLimits, Store},

@@ -16,6 +16,7 @@ mod columns;
 mod engine;
 pub mod guard;
 mod model;
+pub mod oidc_grants;
 pub mod oidc_keys;
 mod operator;
 mod outbox;
@@ -44,8 +45,8 @@ pub use passkeys::PasskeyStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    ActivityStore, ChallengeStore, CodeStore, GuardStore, OidcKeyStore, OperatorStore, OutboxStore,
-    RetentionStore, SendStore, SessionStore,
+    ActivityStore, ChallengeStore, CodeStore, GuardStore, OidcGrantStore, OidcKeyStore,
+    OperatorStore, OutboxStore, RetentionStore, SendStore, SessionStore,
     Store,
 };
 

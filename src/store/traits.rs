@@ -7,6 +7,7 @@ pub use super::{
     challenges::ChallengeStore,
     codes::CodeStore,
     guard::GuardStore,
+    oidc_grants::OidcGrantStore,
     oidc_keys::OidcKeyStore,
     operator::OperatorStore,
     outbox::OutboxStore,
@@ -29,6 +30,7 @@ pub trait Store:
     + OperatorStore
     + ChallengeStore
     + GuardStore
+    + OidcGrantStore
     + OidcKeyStore
     + RetentionStore
     + Send
@@ -48,7 +50,8 @@ impl<T> Store for T where
         + OperatorStore
         + ChallengeStore
         + GuardStore
-            + OidcKeyStore
+        + OidcGrantStore
+        + OidcKeyStore
         + RetentionStore
         + Send
         + Sync

@@ -18,6 +18,7 @@ mod lanes;
 mod operator;
 mod limits;
 mod oidc;
+mod oidc_flow;
 mod pages;
 mod passkeys;
 mod request_code;

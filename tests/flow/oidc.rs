@@ -55,7 +55,10 @@ async fn a_relying_party_discovers_the_provider_and_its_keys() {
     let keys = metadata.jwks().keys();
     let held = app.state.oidc_keys.current().expect("keys loaded");
     assert_eq!(keys.len(), 1);
-    assert_eq!(keys[0].key_id().map(|kid| kid.as_str()), Some(held.kids()[0]));
+    assert_eq!(
+        keys[0].key_id().map(|kid| kid.as_str()),
+        Some(held.kids()[0])
+    );
 
     // A token the provider's key signed verifies against what the relying party
     // fetched; one signed with any other key does not.
@@ -81,19 +84,28 @@ async fn a_relying_party_discovers_the_provider_and_its_keys() {
         metadata.jwks().clone(),
     )
     .set_time_fn(move || chrono::DateTime::from_timestamp(now, 0).unwrap());
-    let verified = token.claims(&verifier, &Nonce::new("n".to_owned())).expect("verified");
+    let verified = token
+        .claims(&verifier, &Nonce::new("n".to_owned()))
+        .expect("verified");
     assert_eq!(verified.subject().as_str(), "someone");
 
-    let other_ring = sms_auth::domain::oidc_keys::KeyRing::default();
+    let other_ring = sms_auth::domain::oidc::keys::KeyRing::default();
     let (other_url, _other_dir) = crate::support::fresh_database().await;
     let other_store = sms_auth::store::connect(&other_url, 1).await.unwrap();
     other_ring
-        .load(other_store.as_ref(), b"another-secret-of-at-least-32-bytes", now)
+        .load(
+            other_store.as_ref(),
+            b"another-secret-of-at-least-32-bytes",
+            now,
+        )
         .await
         .unwrap();
     let stranger = other_ring.current().unwrap();
-    let forged = CoreIdToken::new(claims(), stranger.signer(now).unwrap(), rs256, None, None).unwrap();
-    assert!(forged.claims(&verifier, &Nonce::new("n".to_owned())).is_err());
+    let forged =
+        CoreIdToken::new(claims(), stranger.signer(now).unwrap(), rs256, None, None).unwrap();
+    assert!(forged
+        .claims(&verifier, &Nonce::new("n".to_owned()))
+        .is_err());
 }
 
 #[tokio::test]
@@ -104,22 +116,45 @@ async fn the_documents_are_cached_briefly_and_readable_by_the_registered_origins
         let answer = http().get(&url).send().await.unwrap();
         assert_eq!(answer.status(), 200, "{path}");
         assert!(
-            answer.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"),
+            answer.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
             "{path}"
         );
-        let cache = answer.headers()[header::CACHE_CONTROL].to_str().unwrap().to_owned();
+        let cache = answer.headers()[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(cache.starts_with("public, max-age="), "{path}: {cache}");
-        assert!(answer.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+        assert!(answer
+            .headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .is_none());
 
         let from = |origin: &str| http().get(&url).header(header::ORIGIN, origin).send();
         let allowed = from("http://lk.test").await.unwrap();
-        assert_eq!(allowed.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "http://lk.test");
+        assert_eq!(
+            allowed.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            "http://lk.test"
+        );
         let allowed = from("http://grafana.test").await.unwrap();
-        assert_eq!(allowed.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "http://grafana.test");
-        for stranger in ["http://evil.test", "http://lk.test.evil.test", "https://lk.test", "null"] {
+        assert_eq!(
+            allowed.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            "http://grafana.test"
+        );
+        for stranger in [
+            "http://evil.test",
+            "http://lk.test.evil.test",
+            "https://lk.test",
+            "null",
+        ] {
             let refused = from(stranger).await.unwrap();
             assert!(
-                refused.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none(),
+                refused
+                    .headers()
+                    .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+                    .is_none(),
                 "{path} to {stranger}"
             );
         }
@@ -131,8 +166,15 @@ async fn the_documents_are_cached_briefly_and_readable_by_the_registered_origins
             .send()
             .await
             .unwrap();
-        assert!(preflight.status().is_success(), "{path}: {}", preflight.status());
-        assert_eq!(preflight.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "http://lk.test");
+        assert!(
+            preflight.status().is_success(),
+            "{path}: {}",
+            preflight.status()
+        );
+        assert_eq!(
+            preflight.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            "http://lk.test"
+        );
     }
 }
 
@@ -141,10 +183,18 @@ async fn without_registered_apps_there_is_no_provider() {
     let app = TestApp::start().await;
     assert!(app.state.oidc_keys.current().is_none());
     for path in ["/.well-known/openid-configuration", "/oidc/jwks"] {
-        let answer = http().get(format!("{}{path}", app.base)).send().await.unwrap();
+        let answer = http()
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(answer.status(), 404, "{path}");
     }
-    assert_eq!(app.count("SELECT COUNT(*) FROM oidc_keys").await, 0, "no key made");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM oidc_keys").await,
+        0,
+        "no key made"
+    );
 }
 
 #[tokio::test]
@@ -152,10 +202,14 @@ async fn every_instance_signs_with_the_key_the_first_one_made() {
     let first = TestApp::builder().oidc_clients(CLIENTS).start().await;
     let kids = first.state.oidc_keys.current().unwrap().kids().join(",");
     // A second instance of the same store and secret.
-    let ring = sms_auth::domain::oidc_keys::KeyRing::default();
-    ring.load(first.store.as_ref(), crate::support::SECRET.as_bytes(), first.clock.now())
-        .await
-        .unwrap();
+    let ring = sms_auth::domain::oidc::keys::KeyRing::default();
+    ring.load(
+        first.store.as_ref(),
+        crate::support::SECRET.as_bytes(),
+        first.clock.now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(ring.current().unwrap().kids().join(","), kids);
     assert_eq!(first.count("SELECT COUNT(*) FROM oidc_keys").await, 1);
     let sealed: Vec<u8> = sqlx::query_scalar("SELECT sealed FROM oidc_keys")
@@ -173,7 +227,11 @@ async fn oidc_secret_draws_a_secret_whose_hash_the_clients_file_takes() {
     let app = TestApp::start().await;
     let (ok, said) = app.command(&["oidc-secret"]);
     assert!(ok, "{said}");
-    let secret = said.lines().next().and_then(|l| l.rsplit(' ').next()).unwrap();
+    let secret = said
+        .lines()
+        .next()
+        .and_then(|l| l.rsplit(' ').next())
+        .unwrap();
     let hash = said
         .lines()
         .find_map(|l| l.strip_prefix("secret_sha256 = \""))
@@ -203,7 +261,12 @@ async fn a_rotated_key_is_published_before_it_signs_and_the_old_one_stays_publis
     let old = app.state.oidc_keys.current().unwrap().kids()[0].to_owned();
     let (ok, said) = app.command(&["oidc-key", "rotate"]);
     assert!(ok && said.contains("new signing key "), "{said}");
-    let new = said.split_whitespace().nth(3).unwrap().trim_end_matches(':').to_owned();
+    let new = said
+        .split_whitespace()
+        .nth(3)
+        .unwrap()
+        .trim_end_matches(':')
+        .to_owned();
 
     // The instance reads the keys again (every minute).
     let reload = |at: i64| {
@@ -227,6 +290,10 @@ async fn a_rotated_key_is_published_before_it_signs_and_the_old_one_stays_publis
         .collect();
     assert_eq!(published, [new.clone(), old.clone()]);
     let keys = app.state.oidc_keys.current().unwrap();
-    assert_eq!(keys.signer(now).unwrap().kid(), old, "not before it is published");
+    assert_eq!(
+        keys.signer(now).unwrap().kid(),
+        old,
+        "not before it is published"
+    );
     assert_eq!(keys.signer(now + 120).unwrap().kid(), new);
 }

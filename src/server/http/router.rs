@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
             move || page(options.clone()),
         )
         .merge(assets::pkg_router(&state.leptos_options));
+    router = router.merge(oidc::consent_router(&state));
     if state.settings.dev_outbox {
         router = router.route("/dev/outbox", get(dev_outbox::page).layer(edge::private()));
     }

@@ -1,0 +1,421 @@
+//! The token endpoint and userinfo: a code exchanged once for tokens (bound to its
+//! app, its redirect URI and its PKCE challenge), a refresh token rotated at each
+//! use (its reuse revokes its grant), and the claims an access token opens.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use openidconnect::{
+    core::{
+        CoreIdToken, CoreIdTokenClaims, CoreIdTokenFields, CoreJwsSigningAlgorithm,
+        CoreTokenResponse, CoreTokenType, CoreUserInfoClaims,
+    },
+    AccessToken, Audience, AuthenticationMethodReference, EmptyAdditionalClaims,
+    EmptyExtraTokenFields, EndUserPhoneNumber, IssuerUrl, Nonce, RefreshToken, Scope,
+    StandardClaims, SubjectIdentifier,
+};
+
+use crate::{
+    domain::token,
+    error::AppError,
+    oidc::{
+        clients::{Client, ClientAuth},
+        error::{ErrorCode, OAuthError},
+        pkce,
+        scopes::Scopes,
+        ACCESS_TOKEN_SECS, ID_TOKEN_SECS, REFRESH_TOKEN_SECS,
+    },
+    server::state::AppState,
+    store::{
+        oidc_grants::{NewToken, NextToken, Redeemed, Rotated, TokenGrant, TokenKind},
+        SignInMethod,
+    },
+};
+
+/// How the app named itself at the token endpoint (`client_secret_basic`,
+/// `client_secret_post`, or `none` for a public app).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub client_id: String,
+    pub secret: Option<String>,
+}
+
+/// The token endpoint's answer: tokens, or a refusal.
+pub type Answer = Result<CoreTokenResponse, OAuthError>;
+
+const fn refuse(code: ErrorCode, description: &'static str) -> OAuthError {
+    OAuthError::new(code, description)
+}
+
+/// Answers a token request (`form`: its parameters) from the app `credentials`
+/// names, at `now`.
+pub async fn token(
+    state: &AppState,
+    credentials: &Credentials,
+    form: &[(String, String)],
+    now: i64,
+) -> Result<Answer, AppError> {
+    let client = match authenticate(state, credentials) {
+        Ok(client) => client,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    if form
+        .iter()
+        .any(|(name, _)| form.iter().filter(|(n, _)| n == name).count() > 1)
+    {
+        return Ok(Err(refuse(
+            ErrorCode::InvalidRequest,
+            "a parameter is given twice",
+        )));
+    }
+    match param(form, "grant_type") {
+        Some("authorization_code") => exchange(state, client, form, now).await,
+        Some("refresh_token") => refresh(state, client, form, now).await,
+        None => Ok(Err(refuse(
+            ErrorCode::InvalidRequest,
+            "grant_type is missing",
+        ))),
+        Some(_) => Ok(Err(refuse(
+            ErrorCode::UnsupportedGrantType,
+            "authorization_code or refresh_token",
+        ))),
+    }
+}
+
+/// The value of the parameter `name`.
+fn param<'f>(form: &'f [(String, String)], name: &str) -> Option<&'f str> {
+    form.iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// The registered app `credentials` name, if they prove it.
+fn authenticate<'s>(
+    state: &'s AppState,
+    credentials: &Credentials,
+) -> Result<&'s Client, OAuthError> {
+    let unknown = refuse(ErrorCode::InvalidClient, "unknown client or wrong secret");
+    let client = state
+        .settings
+        .oidc_clients
+        .as_ref()
+        .and_then(|clients| clients.get(&credentials.client_id))
+        .ok_or(unknown)?;
+    match (&client.auth, &credentials.secret) {
+        (ClientAuth::Secret(hash), Some(secret)) if hash.matches(secret) => Ok(client),
+        (ClientAuth::Public, None) => Ok(client),
+        (ClientAuth::Public, Some(_)) => Err(refuse(
+            ErrorCode::InvalidClient,
+            "a public client authenticates with none",
+        )),
+        (ClientAuth::Secret(_), _) => Err(unknown),
+    }
+}
+
+async fn exchange(
+    state: &AppState,
+    client: &Client,
+    form: &[(String, String)],
+    now: i64,
+) -> Result<Answer, AppError> {
+    let (Some(code), Some(redirect_uri)) = (param(form, "code"), param(form, "redirect_uri"))
+    else {
+        return Ok(Err(refuse(
+            ErrorCode::InvalidRequest,
+            "code and redirect_uri are required",
+        )));
+    };
+    let invalid = |description| Ok(Err(refuse(ErrorCode::InvalidGrant, description)));
+    let grant = match state.store.redeem_code(&token::hash(code), now).await? {
+        Redeemed::First(grant) => grant,
+        Redeemed::Unknown => return invalid("unknown code"),
+        Redeemed::Again => {
+            tracing::warn!(
+                client = client.id,
+                "OpenID provider: a code redeemed twice; its tokens are revoked"
+            );
+            return invalid("the code was used before: the tokens issued from it are revoked");
+        }
+    };
+    if grant.client_id != client.id {
+        return invalid("the code was issued to another client");
+    }
+    if grant.expires_at <= now {
+        return invalid("the code has expired");
+    }
+    if grant.redirect_uri != redirect_uri {
+        return invalid("redirect_uri differs from the authorization request's");
+    }
+    match (&grant.code_challenge, param(form, "code_verifier")) {
+        (Some(challenge), Some(verifier)) if pkce::verifies(verifier, challenge) => {}
+        (Some(_), Some(_)) => return invalid("code_verifier does not match the code_challenge"),
+        (Some(_), None) => return invalid("code_verifier is missing"),
+        // RFC 9700 §2.1.1: a verifier without a challenge is a downgrade.
+        (None, Some(_)) => return invalid("no code_challenge was sent with the authorization"),
+        (None, None) => {}
+    }
+    let Some((public_id, phone)) = state.store.subject(grant.account).await? else {
+        return invalid("the account no longer exists");
+    };
+    let scopes = Scopes::parse(&grant.scopes).unwrap_or_default();
+    let issued = Issued::draw(scopes);
+    let code_hash = token::hash(code);
+    let kept: Vec<NewToken> = issued
+        .hashes()
+        .iter()
+        .map(|(hash, kind, expires_in)| NewToken {
+            token_hash: hash,
+            kind: *kind,
+            grant_id: &code_hash,
+            client_id: &client.id,
+            account: grant.account,
+            scopes: scopes.as_str(),
+            auth_time: grant.auth_time,
+            method: grant.method,
+            issued_at: now,
+            expires_at: now + expires_in,
+        })
+        .collect();
+    state.store.issue_tokens(&kept).await?;
+    let subject = Subject {
+        public_id,
+        phone,
+        auth_time: grant.auth_time,
+        method: grant.method,
+    };
+    respond(
+        state,
+        client,
+        &subject,
+        scopes,
+        grant.nonce.as_deref(),
+        issued,
+        now,
+    )
+    .map(Ok)
+}
+
+async fn refresh(
+    state: &AppState,
+    client: &Client,
+    form: &[(String, String)],
+    now: i64,
+) -> Result<Answer, AppError> {
+    let Some(presented) = param(form, "refresh_token") else {
+        return Ok(Err(refuse(
+            ErrorCode::InvalidRequest,
+            "refresh_token is required",
+        )));
+    };
+    // Only a grant with offline access has a refresh token: its rotation draws
+    // the next one.
+    let issued = Issued::draw(Scopes {
+        phone: false,
+        offline_access: true,
+    });
+    let next: Vec<NextToken> = issued
+        .hashes()
+        .iter()
+        .map(|(hash, kind, expires_in)| NextToken {
+            token_hash: hash,
+            kind: *kind,
+            expires_at: now + expires_in,
+        })
+        .collect();
+    let grant: TokenGrant = match state
+        .store
+        .rotate_refresh(&token::hash(presented), &client.id, now, &next)
+        .await?
+    {
+        Rotated::First(grant) => grant,
+        Rotated::Refused => {
+            return Ok(Err(refuse(
+                ErrorCode::InvalidGrant,
+                "unknown, expired or revoked refresh token",
+            )));
+        }
+        Rotated::Reused => {
+            tracing::warn!(
+                client = client.id,
+                "OpenID provider: a refresh token reused; its grant is revoked"
+            );
+            return Ok(Err(refuse(
+                ErrorCode::InvalidGrant,
+                "the refresh token was used before: its grant is revoked",
+            )));
+        }
+    };
+    let scopes = Scopes::parse(&grant.scopes).unwrap_or_default();
+    let subject = Subject {
+        public_id: grant.public_id,
+        phone: grant.phone,
+        auth_time: grant.auth_time,
+        method: grant.method,
+    };
+    respond(state, client, &subject, scopes, None, issued, now).map(Ok)
+}
+
+/// The claims the access token `bearer` opens at `now`: `sub`, and with the
+/// `phone` scope the number and that it is verified.
+pub async fn userinfo(
+    state: &AppState,
+    bearer: &str,
+    now: i64,
+) -> Result<Result<CoreUserInfoClaims, OAuthError>, AppError> {
+    let Some(grant) = state
+        .store
+        .live_token(&token::hash(bearer), TokenKind::Access, now)
+        .await?
+    else {
+        return Ok(Err(refuse(
+            ErrorCode::InvalidToken,
+            "unknown, expired or revoked access token",
+        )));
+    };
+    let scopes = Scopes::parse(&grant.scopes).unwrap_or_default();
+    Ok(Ok(CoreUserInfoClaims::new(
+        standard_claims(&grant.public_id, &grant.phone, scopes),
+        EmptyAdditionalClaims {},
+    )))
+}
+
+/// Whom tokens are issued for, and how they signed in.
+struct Subject {
+    public_id: String,
+    phone: String,
+    auth_time: i64,
+    method: SignInMethod,
+}
+
+/// Tokens drawn for one answer: an access token, and a refresh token with
+/// offline access.
+struct Issued {
+    access: String,
+    access_hash: String,
+    refresh: Option<(String, String)>,
+}
+
+impl Issued {
+    fn draw(scopes: Scopes) -> Self {
+        let access = super::new_secret();
+        let refresh = scopes.offline_access.then(|| {
+            let refresh = super::new_secret();
+            let hash = token::hash(&refresh);
+            (refresh, hash)
+        });
+        Self {
+            access_hash: token::hash(&access),
+            access,
+            refresh,
+        }
+    }
+
+    /// Each token's hash, kind and lifetime, as the store keeps them.
+    fn hashes(&self) -> Vec<(&str, TokenKind, i64)> {
+        let mut kept = vec![(
+            self.access_hash.as_str(),
+            TokenKind::Access,
+            ACCESS_TOKEN_SECS,
+        )];
+        if let Some((_, hash)) = &self.refresh {
+            kept.push((hash.as_str(), TokenKind::Refresh, REFRESH_TOKEN_SECS));
+        }
+        kept
+    }
+}
+
+fn standard_claims(
+    public_id: &str,
+    phone: &str,
+    scopes: Scopes,
+) -> StandardClaims<openidconnect::core::CoreGenderClaim> {
+    let claims = StandardClaims::new(SubjectIdentifier::new(public_id.to_owned()));
+    if scopes.phone {
+        claims
+            .set_phone_number(Some(EndUserPhoneNumber::new(phone.to_owned())))
+            .set_phone_number_verified(Some(true))
+    } else {
+        claims
+    }
+}
+
+/// RFC 8176: `sms` for a code; `hwk` and `user` (a hardware key, verified by its
+/// owner) for a passkey.
+fn amr(method: SignInMethod) -> Vec<AuthenticationMethodReference> {
+    let words: &[&str] = match method {
+        SignInMethod::Sms => &["sms"],
+        SignInMethod::Passkey => &["hwk", "user"],
+    };
+    words
+        .iter()
+        .map(|w| AuthenticationMethodReference::new((*w).to_owned()))
+        .collect()
+}
+
+fn at(seconds: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(seconds, 0).unwrap_or_default()
+}
+
+/// The answer: the tokens, and an ID token signed by the key that signs now.
+fn respond(
+    state: &AppState,
+    client: &Client,
+    subject: &Subject,
+    scopes: Scopes,
+    nonce: Option<&str>,
+    issued: Issued,
+    now: i64,
+) -> Result<CoreTokenResponse, AppError> {
+    let issuer =
+        IssuerUrl::new(state.settings.public_origin.as_str().to_owned()).map_err(|error| {
+            tracing::error!(%error, "OpenID provider: PUBLIC_ORIGIN is no issuer URL");
+            AppError::Internal
+        })?;
+    let claims = CoreIdTokenClaims::new(
+        issuer,
+        vec![Audience::new(client.id.clone())],
+        at(now + ID_TOKEN_SECS),
+        at(now),
+        standard_claims(&subject.public_id, &subject.phone, scopes),
+        EmptyAdditionalClaims {},
+    )
+    .set_auth_time(Some(at(subject.auth_time)))
+    .set_nonce(nonce.map(|nonce| Nonce::new(nonce.to_owned())))
+    .set_auth_method_refs(Some(amr(subject.method)));
+    let keys = state.oidc_keys.current();
+    let Some(signer) = keys.as_ref().and_then(|keys| keys.signer(now)) else {
+        tracing::error!("OpenID provider: no signing key");
+        return Err(AppError::Internal);
+    };
+    let access = AccessToken::new(issued.access);
+    let id_token = CoreIdToken::new(
+        claims,
+        signer,
+        CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+        Some(&access),
+        None,
+    )
+    .map_err(|error| {
+        tracing::error!(%error, "OpenID provider: an ID token could not be signed");
+        AppError::Internal
+    })?;
+    let mut response = CoreTokenResponse::new(
+        access,
+        CoreTokenType::Bearer,
+        CoreIdTokenFields::new(Some(id_token), EmptyExtraTokenFields {}),
+    );
+    response.set_expires_in(Some(&Duration::from_secs(ACCESS_TOKEN_SECS.unsigned_abs())));
+    response.set_refresh_token(
+        issued
+            .refresh
+            .map(|(refresh, _)| RefreshToken::new(refresh)),
+    );
+    response.set_scopes(Some(
+        scopes
+            .as_str()
+            .split(' ')
+            .map(|scope| Scope::new(scope.to_owned()))
+            .collect(),
+    ));
+    Ok(response)
+}

@@ -1,0 +1,416 @@
+//! What the OpenID provider grants: consents, authorization codes and tokens,
+//! each code and token kept as its hash. Redeeming a code and rotating a refresh
+//! token are single statements, so two instances never both succeed; a second
+//! redemption, or the reuse of a rotated refresh token, revokes the tokens of its
+//! grant (RFC 6749 §4.1.2, RFC 9700 §4.14.2).
+
+use async_trait::async_trait;
+use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
+
+use super::{
+    engine::{Bind, Column, Conn, Db, Engine},
+    model::{AccountId, SignInMethod, Word},
+};
+use crate::error::AppError;
+
+/// A code to keep, as its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCode<'a> {
+    pub code_hash: &'a str,
+    pub client_id: &'a str,
+    pub redirect_uri: &'a str,
+    pub account: AccountId,
+    pub scopes: &'a str,
+    pub nonce: Option<&'a str>,
+    pub code_challenge: Option<&'a str>,
+    pub auth_time: i64,
+    pub method: SignInMethod,
+    pub expires_at: i64,
+}
+
+/// What a code was issued for, read back when it is redeemed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CodeGrant {
+    pub client_id: String,
+    pub redirect_uri: String,
+    #[sqlx(rename = "account_id")]
+    pub account: AccountId,
+    pub scopes: String,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub auth_time: i64,
+    pub method: SignInMethod,
+    pub expires_at: i64,
+}
+
+/// What redeeming a code found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed {
+    /// Redeemed now, for the first time.
+    First(CodeGrant),
+    /// Redeemed before: the tokens issued from it are revoked now.
+    Again,
+    Unknown,
+}
+
+/// Access or refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Access,
+    Refresh,
+}
+
+impl TokenKind {
+    fn word(self) -> &'static str {
+        match self {
+            Self::Access => "access",
+            Self::Refresh => "refresh",
+        }
+    }
+}
+
+/// A token to keep, as its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewToken<'a> {
+    pub token_hash: &'a str,
+    pub kind: TokenKind,
+    /// The hash of the code the token descends from.
+    pub grant_id: &'a str,
+    pub client_id: &'a str,
+    pub account: AccountId,
+    pub scopes: &'a str,
+    pub auth_time: i64,
+    pub method: SignInMethod,
+    pub issued_at: i64,
+    pub expires_at: i64,
+}
+
+/// A live token and whom it is for.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TokenGrant {
+    pub grant_id: String,
+    pub client_id: String,
+    #[sqlx(rename = "account_id")]
+    pub account: AccountId,
+    /// The account's public id (`sub`) and phone number.
+    pub public_id: String,
+    pub phone: String,
+    pub scopes: String,
+    pub auth_time: i64,
+    pub method: SignInMethod,
+    pub expires_at: i64,
+}
+
+/// What rotating a refresh token found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rotated {
+    /// Used now for the first time; the tokens issued in its place are kept.
+    First(TokenGrant),
+    /// Used before: every token of its grant is revoked now.
+    Reused,
+    /// Unknown, expired, revoked, or another app's.
+    Refused,
+}
+
+/// A token issued in the place of a rotated refresh token, for the same grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextToken<'a> {
+    pub token_hash: &'a str,
+    pub kind: TokenKind,
+    pub expires_at: i64,
+}
+
+#[async_trait]
+pub trait OidcGrantStore: Send + Sync + 'static {
+    /// The scopes `account` consented to for `client_id`, if it did.
+    async fn consent(
+        &self,
+        account: AccountId,
+        client_id: &str,
+    ) -> Result<Option<String>, AppError>;
+
+    /// Keeps `code`, and records the account's sign-in to the app at `now` (its
+    /// first, or its last), with the scopes consented `scopes` when given.
+    async fn grant_code(
+        &self,
+        code: &NewCode<'_>,
+        consented: Option<&str>,
+        now: i64,
+    ) -> Result<(), AppError>;
+
+    /// Redeems the code of `code_hash` at `now`: once.
+    async fn redeem_code(&self, code_hash: &str, now: i64) -> Result<Redeemed, AppError>;
+
+    /// Keeps newly issued tokens.
+    async fn issue_tokens(&self, tokens: &[NewToken<'_>]) -> Result<(), AppError>;
+
+    /// The live (unexpired at `now`, unrevoked, unrotated) token of `token_hash`.
+    async fn live_token(
+        &self,
+        token_hash: &str,
+        kind: TokenKind,
+        now: i64,
+    ) -> Result<Option<TokenGrant>, AppError>;
+
+    /// Uses the refresh token of `token_hash`, issued to `client_id`, at `now`,
+    /// once, keeping `next` (the tokens issued in its place) in the same step.
+    async fn rotate_refresh(
+        &self,
+        token_hash: &str,
+        client_id: &str,
+        now: i64,
+        next: &[NextToken<'_>],
+    ) -> Result<Rotated, AppError>;
+
+    /// The account's public id (`sub`) and phone number.
+    async fn subject(&self, account: AccountId) -> Result<Option<(String, String)>, AppError>;
+}
+
+const GRANT_CODE: &str = "INSERT INTO oidc_codes (code_hash, client_id, redirect_uri, account_id,
+         scopes, nonce, code_challenge, auth_time, method, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+/// The account's sign-in to an app: binds account, client, scopes consented (or
+/// NULL to keep those there are, or 'openid' for a first trusted sign-in), now.
+const SIGNED_IN_TO_APP: &str =
+    "INSERT INTO oidc_consents (account_id, client_id, scopes, first_at, last_at)
+     VALUES ($1, $2, COALESCE($3, 'openid'), $4, $4)
+     ON CONFLICT (account_id, client_id) DO UPDATE
+     SET scopes = COALESCE($3, oidc_consents.scopes), last_at = $4";
+
+/// Marks the code $1 redeemed at $2 if it was not, returning what it grants.
+const REDEEM: &str = "UPDATE oidc_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL
+     RETURNING client_id, redirect_uri, account_id, scopes, nonce, code_challenge, auth_time,
+         method, expires_at";
+
+const ISSUE: &str = "INSERT INTO oidc_tokens (token_hash, kind, grant_id, client_id, account_id,
+         scopes, auth_time, method, issued_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+/// The live token $1 of kind $2 at $3, with its account's public id and phone.
+const LIVE_TOKEN: &str = "SELECT t.grant_id, t.client_id, t.account_id, a.public_id, a.phone,
+         t.scopes, t.auth_time, t.method, t.expires_at
+     FROM oidc_tokens t JOIN accounts a ON a.id = t.account_id
+     WHERE t.token_hash = $1 AND t.kind = $2 AND t.expires_at > $3
+       AND t.used_at IS NULL AND t.revoked_at IS NULL";
+
+/// Marks the live refresh token $1 used at $2, returning its grant.
+const ROTATE: &str = "UPDATE oidc_tokens SET used_at = $2
+     WHERE token_hash = $1 AND kind = 'refresh' AND expires_at > $2
+       AND used_at IS NULL AND revoked_at IS NULL
+     RETURNING grant_id";
+
+/// A token for the grant of the token $5: binds its hash, kind, issued_at, expires_at.
+const ISSUE_NEXT: &str =
+    "INSERT INTO oidc_tokens (token_hash, kind, grant_id, client_id, account_id,
+         scopes, auth_time, method, issued_at, expires_at)
+     SELECT $1, $2, grant_id, client_id, account_id, scopes, auth_time, method, $3, $4
+     FROM oidc_tokens WHERE token_hash = $5";
+
+/// Revokes, at $2, every token of the grant $1.
+const REVOKE_GRANT: &str =
+    "UPDATE oidc_tokens SET revoked_at = $2 WHERE grant_id = $1 AND revoked_at IS NULL";
+
+#[async_trait]
+impl<E> OidcGrantStore for E
+where
+    E: Engine,
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    String: Column<Db<E>>,
+    Option<String>: Column<Db<E>>,
+    AccountId: Column<Db<E>>,
+    SignInMethod: sqlx::Type<Db<E>> + for<'r> sqlx::Decode<'r, Db<E>>,
+    for<'q> &'q str: Bind<'q, Db<E>>,
+    for<'q> Option<&'q str>: Bind<'q, Db<E>>,
+    usize: ColumnIndex<<Db<E> as Database>::Row>,
+    for<'r> CodeGrant: sqlx::FromRow<'r, <Db<E> as Database>::Row>,
+    for<'r> TokenGrant: sqlx::FromRow<'r, <Db<E> as Database>::Row>,
+{
+    async fn consent(
+        &self,
+        account: AccountId,
+        client_id: &str,
+    ) -> Result<Option<String>, AppError> {
+        Ok(sqlx::query_scalar(
+            "SELECT scopes FROM oidc_consents WHERE account_id = $1 AND client_id = $2",
+        )
+        .bind(account)
+        .bind(client_id)
+        .fetch_optional(self.writer())
+        .await?)
+    }
+
+    async fn grant_code(
+        &self,
+        code: &NewCode<'_>,
+        consented: Option<&str>,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let mut tx = self.decision().await?;
+        sqlx::query(SIGNED_IN_TO_APP)
+            .bind(code.account)
+            .bind(code.client_id)
+            .bind(consented)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(GRANT_CODE)
+            .bind(code.code_hash)
+            .bind(code.client_id)
+            .bind(code.redirect_uri)
+            .bind(code.account)
+            .bind(code.scopes)
+            .bind(code.nonce)
+            .bind(code.code_challenge)
+            .bind(code.auth_time)
+            .bind(code.method.word())
+            .bind(code.expires_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn redeem_code(&self, code_hash: &str, now: i64) -> Result<Redeemed, AppError> {
+        let mut tx = self.decision().await?;
+        let grant: Option<CodeGrant> = sqlx::query_as(REDEEM)
+            .bind(code_hash)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(grant) = grant {
+            tx.commit().await?;
+            return Ok(Redeemed::First(grant));
+        }
+        let known: Option<String> =
+            sqlx::query_scalar("SELECT client_id FROM oidc_codes WHERE code_hash = $1")
+                .bind(code_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if known.is_none() {
+            return Ok(Redeemed::Unknown);
+        }
+        sqlx::query(REVOKE_GRANT)
+            .bind(code_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Redeemed::Again)
+    }
+
+    async fn issue_tokens(&self, tokens: &[NewToken<'_>]) -> Result<(), AppError> {
+        let mut tx = self.decision().await?;
+        insert_tokens::<E>(&mut tx, tokens).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn live_token(
+        &self,
+        token_hash: &str,
+        kind: TokenKind,
+        now: i64,
+    ) -> Result<Option<TokenGrant>, AppError> {
+        Ok(sqlx::query_as(LIVE_TOKEN)
+            .bind(token_hash)
+            .bind(kind.word())
+            .bind(now)
+            .fetch_optional(self.writer())
+            .await?)
+    }
+
+    async fn rotate_refresh(
+        &self,
+        token_hash: &str,
+        client_id: &str,
+        now: i64,
+        next: &[NextToken<'_>],
+    ) -> Result<Rotated, AppError> {
+        let mut tx = self.decision().await?;
+        let live: Option<TokenGrant> = sqlx::query_as(LIVE_TOKEN)
+            .bind(token_hash)
+            .bind(TokenKind::Refresh.word())
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(grant) = live.filter(|grant| grant.client_id == client_id) {
+            let rotated: Option<String> = sqlx::query_scalar(ROTATE)
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if rotated.is_none() {
+                return Ok(Rotated::Refused);
+            }
+            for token in next {
+                sqlx::query(ISSUE_NEXT)
+                    .bind(token.token_hash)
+                    .bind(token.kind.word())
+                    .bind(now)
+                    .bind(token.expires_at)
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            return Ok(Rotated::First(grant));
+        }
+        // Reused: a rotated token presented again, by its app or by a thief.
+        let reused: Option<String> = sqlx::query_scalar(
+            "SELECT grant_id FROM oidc_tokens
+             WHERE token_hash = $1 AND kind = 'refresh' AND used_at IS NOT NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(grant) = reused else {
+            return Ok(Rotated::Refused);
+        };
+        sqlx::query(REVOKE_GRANT)
+            .bind(grant.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Rotated::Reused)
+    }
+
+    async fn subject(&self, account: AccountId) -> Result<Option<(String, String)>, AppError> {
+        Ok(
+            sqlx::query_as("SELECT public_id, phone FROM accounts WHERE id = $1")
+                .bind(account)
+                .fetch_optional(self.writer())
+                .await?,
+        )
+    }
+}
+
+async fn insert_tokens<E>(tx: &mut Conn<E>, tokens: &[NewToken<'_>]) -> Result<(), sqlx::Error>
+where
+    E: Engine,
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    AccountId: Column<Db<E>>,
+    for<'q> &'q str: Bind<'q, Db<E>>,
+{
+    for token in tokens {
+        sqlx::query(ISSUE)
+            .bind(token.token_hash)
+            .bind(token.kind.word())
+            .bind(token.grant_id)
+            .bind(token.client_id)
+            .bind(token.account)
+            .bind(token.scopes)
+            .bind(token.auth_time)
+            .bind(token.method.word())
+            .bind(token.issued_at)
+            .bind(token.expires_at)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}

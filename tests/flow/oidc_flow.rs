@@ -1,0 +1,742 @@
+//! The OpenID provider's code flow, end to end through a Rust relying party
+//! (`openidconnect` as a client) and a browser with cookies: the authorization,
+//! the consent, the code's exchange (PKCE), the ID token verified against the
+//! JWKS, userinfo, refresh rotation, and every refusal an app or a stranger meets.
+
+use openidconnect::{
+    core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreTokenResponse},
+    AccessToken, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+};
+use reqwest::{header, StatusCode};
+use sms_auth::clock::Clock;
+use url::Url;
+
+use crate::{
+    oidc::CLIENTS,
+    support::{Browser, TestApp},
+};
+
+const PHONE: &str = "+79991112233";
+const DIGITS: &str = "79991112233";
+const GRAFANA_CB: &str = "http://grafana.test/login/generic_oauth";
+const SPA_CB: &str = "http://lk.test/callback";
+
+/// The apps of `oidc::CLIENTS` and a trusted one.
+fn clients() -> String {
+    format!(
+        "{CLIENTS}
+[[clients]]
+id = \"own\"
+name = \"Own\"
+public = true
+trusted = true
+redirect_uris = [\"http://own.test/cb\"]
+"
+    )
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+async fn app() -> TestApp {
+    TestApp::builder().oidc_clients(&clients()).start().await
+}
+
+/// A relying party as discovery configures it: the authorization URL set, the
+/// token and userinfo endpoints as the document says.
+type Rp = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+/// The relying party of `id` (with its secret, if it has one), redirecting to `cb`.
+async fn relying_party(
+    app: &TestApp,
+    id: &str,
+    secret: Option<&str>,
+    cb: &str,
+) -> Rp {
+    let metadata =
+        CoreProviderMetadata::discover_async(IssuerUrl::new(app.origin.clone()).unwrap(), &http())
+            .await
+            .expect("discovery");
+    CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(id.to_owned()),
+        secret.map(|s| ClientSecret::new(s.to_owned())),
+    )
+    .set_redirect_uri(RedirectUrl::new(cb.to_owned()).unwrap())
+}
+
+/// What an authorization request asked, to check its answer against.
+struct Asked {
+    url: Url,
+    state: CsrfToken,
+    nonce: Nonce,
+    verifier: Option<PkceCodeVerifier>,
+}
+
+fn ask(client: &Rp, scopes: &[&str], pkce: bool) -> Asked {
+    let mut request = client.authorize_url(
+        CoreAuthenticationFlow::AuthorizationCode,
+        CsrfToken::new_random,
+        Nonce::new_random,
+    );
+    for scope in scopes {
+        request = request.add_scope(Scope::new((*scope).to_owned()));
+    }
+    let mut verifier = None;
+    if pkce {
+        let (challenge, made) = PkceCodeChallenge::new_random_sha256();
+        request = request.set_pkce_challenge(challenge);
+        verifier = Some(made);
+    }
+    let (url, state, nonce) = request.url();
+    Asked {
+        url,
+        state,
+        nonce,
+        verifier,
+    }
+}
+
+/// Where `url` sends the browser (its `Location`, resolved), and the status.
+async fn visit(browser: &Browser, url: &str) -> (StatusCode, Option<Url>) {
+    let answer = browser.http.get(url).send().await.expect("get");
+    let status = answer.status();
+    let location = answer
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| Url::parse(url).unwrap().join(l.to_str().unwrap()).unwrap());
+    (status, location)
+}
+
+/// The answer's query parameter `name`.
+fn param(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The consent form's fields, read from the page.
+async fn consent_fields(browser: &Browser, consent_url: &Url) -> (String, Vec<(String, String)>) {
+    let page = browser
+        .http
+        .get(consent_url.as_str())
+        .header(header::ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let mut fields = Vec::new();
+    for input in html.split("<input type=\"hidden\"").skip(1) {
+        let attr = |name: &str| {
+            let start = input.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            let end = start + input[start..].find('"').unwrap();
+            html_unescape(&input[start..end])
+        };
+        fields.push((attr("name"), attr("value")));
+    }
+    (html, fields)
+}
+
+fn html_unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Posts the consent form with `answer`, from sms-auth's own page.
+async fn answer_consent(
+    app: &TestApp,
+    browser: &Browser,
+    fields: &[(String, String)],
+    answer: &str,
+) -> (StatusCode, Option<Url>) {
+    let mut form = fields.to_vec();
+    form.push(("answer".into(), answer.into()));
+    let response = browser
+        .http
+        .post(format!("{}/oidc/consent", app.base))
+        .header(header::ORIGIN, &app.origin)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| Url::parse(l.to_str().unwrap()).unwrap());
+    (status, location)
+}
+
+/// Signs `browser` in, asks as `client`, consents, and returns the code.
+async fn code_for(app: &TestApp, browser: &Browser, asked: &Asked) -> String {
+    let (_, location) = visit(browser, asked.url.as_str()).await;
+    let mut location = location.expect("a redirect");
+    if location.path() == "/oidc/consent" {
+        let (_, fields) = consent_fields(browser, &location).await;
+        location = answer_consent(app, browser, &fields, "allow")
+            .await
+            .1
+            .expect("back to the app");
+    }
+    assert_eq!(
+        param(&location, "state").as_deref(),
+        Some(asked.state.secret().as_str())
+    );
+    assert_eq!(
+        param(&location, "iss").as_deref(),
+        Some(app.origin.as_str())
+    );
+    param(&location, "code").unwrap_or_else(|| panic!("no code: {location}"))
+}
+
+#[tokio::test]
+async fn the_code_flow_gives_tokens_that_a_relying_party_verifies() {
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let browser = app.signed_in(PHONE, DIGITS).await;
+    let asked = ask(&rp, &["phone", "offline_access"], true);
+
+    // The first time, the person is asked.
+    let (status, location) = visit(&browser, asked.url.as_str()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let consent = location.expect("to the consent screen");
+    assert_eq!(consent.path(), "/oidc/consent");
+    let (html, fields) = consent_fields(&browser, &consent).await;
+    assert!(html.contains("Grafana"), "{html}");
+    let (_, back) = answer_consent(&app, &browser, &fields, "allow").await;
+    let back = back.expect("back to the app");
+    assert!(back.as_str().starts_with(GRAFANA_CB), "{back}");
+    let code = param(&back, "code").expect("a code");
+
+    let http = http();
+    let tokens: CoreTokenResponse = rp
+        .exchange_code(AuthorizationCode::new(code.clone()))
+        .unwrap()
+        .set_pkce_verifier(asked.verifier.unwrap())
+        .request_async(&http)
+        .await
+        .expect("tokens");
+    let id_token = tokens.id_token().expect("an ID token");
+    let now = app.clock.now();
+    let verifier = rp
+        .id_token_verifier()
+        .set_time_fn(move || chrono::DateTime::from_timestamp(now, 0).unwrap());
+    let claims = id_token
+        .claims(&verifier, &asked.nonce)
+        .expect("a valid ID token");
+    let sub = claims.subject().as_str().to_owned();
+    assert!(
+        sub.len() == 32 && sub.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{sub}"
+    );
+    assert_eq!(claims.phone_number().map(|p| p.as_str()), Some(PHONE));
+    assert_eq!(claims.phone_number_verified(), Some(true));
+    let amr: Vec<_> = claims
+        .auth_method_refs()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().to_owned())
+        .collect();
+    assert_eq!(amr, ["sms"]);
+    assert!(claims.auth_time().is_some());
+    assert_eq!(claims.audiences().len(), 1);
+    // at_hash binds the access token.
+    let at_hash = claims.access_token_hash().expect("at_hash");
+    let computed = openidconnect::AccessTokenHash::from_token(
+        tokens.access_token(),
+        id_token.signing_alg().unwrap(),
+        id_token.signing_key(&verifier).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(at_hash, &computed);
+    assert_eq!(tokens.expires_in().map(|d| d.as_secs()), Some(600));
+
+    let info: openidconnect::core::CoreUserInfoClaims = rp
+        .user_info(tokens.access_token().clone(), None)
+        .unwrap()
+        .request_async(&http)
+        .await
+        .expect("userinfo");
+    assert_eq!(info.subject().as_str(), sub);
+    assert_eq!(info.phone_number().map(|p| p.as_str()), Some(PHONE));
+
+    // The refresh token rotates; the old one's reuse revokes the whole grant.
+    let first_refresh = tokens.refresh_token().expect("a refresh token").clone();
+    let refreshed: CoreTokenResponse = rp
+        .exchange_refresh_token(&first_refresh)
+        .unwrap()
+        .request_async(&http)
+        .await
+        .expect("refreshed");
+    let second_refresh = refreshed
+        .refresh_token()
+        .expect("a new refresh token")
+        .clone();
+    assert_ne!(second_refresh.secret(), first_refresh.secret());
+    let refreshed_claims = refreshed
+        .id_token()
+        .unwrap()
+        .claims(&verifier, |_: Option<&Nonce>| Ok(()))
+        .unwrap();
+    assert_eq!(refreshed_claims.subject().as_str(), sub);
+    assert_eq!(userinfo_status(&app, refreshed.access_token()).await, 200);
+
+    assert_eq!(
+        refresh_error(&rp, &first_refresh).await,
+        "invalid_grant",
+        "reused"
+    );
+    assert_eq!(
+        refresh_error(&rp, &second_refresh).await,
+        "invalid_grant",
+        "the family is revoked"
+    );
+    assert_eq!(userinfo_status(&app, refreshed.access_token()).await, 401);
+    assert_eq!(userinfo_status(&app, tokens.access_token()).await, 401);
+
+    // A second sign-in to the app: no question asked.
+    let again = ask(&rp, &["phone"], true);
+    let (_, location) = visit(&browser, again.url.as_str()).await;
+    let location = location.unwrap();
+    assert!(location.as_str().starts_with(GRAFANA_CB), "{location}");
+    assert!(param(&location, "code").is_some());
+}
+
+/// The refusal of a refresh with `token`.
+async fn refresh_error(rp: &Rp, token: &openidconnect::RefreshToken) -> String {
+    match rp
+        .exchange_refresh_token(token)
+        .unwrap()
+        .request_async(&http())
+        .await
+    {
+        Err(openidconnect::RequestTokenError::ServerResponse(refusal)) => {
+            refusal.error().as_ref().to_owned()
+        }
+        other => panic!("not refused: {other:?}"),
+    }
+}
+
+async fn userinfo_status(app: &TestApp, token: &AccessToken) -> u16 {
+    http()
+        .get(format!("{}/oidc/userinfo", app.base))
+        .bearer_auth(token.secret())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// The token endpoint's refusal for `form`, by `client_id:secret` in a Basic header.
+async fn token_error(
+    app: &TestApp,
+    basic: Option<(&str, &str)>,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let mut request = http().post(format!("{}/oidc/token", app.base)).form(form);
+    if let Some((id, secret)) = basic {
+        request = request.basic_auth(id, Some(secret));
+    }
+    let answer = request.send().await.unwrap();
+    let status = answer.status().as_u16();
+    let body: serde_json::Value = answer.json().await.unwrap_or_default();
+    (
+        status,
+        body["error"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_code_is_used_once_and_its_replay_revokes_its_tokens() {
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let browser = app.signed_in(PHONE, DIGITS).await;
+    let asked = ask(&rp, &["phone"], false);
+    let code = code_for(&app, &browser, &asked).await;
+    let http = http();
+    let tokens: CoreTokenResponse = rp
+        .exchange_code(AuthorizationCode::new(code.clone()))
+        .unwrap()
+        .request_async(&http)
+        .await
+        .expect("tokens");
+    assert!(
+        tokens.refresh_token().is_none(),
+        "no offline_access, no refresh token"
+    );
+    assert_eq!(userinfo_status(&app, tokens.access_token()).await, 200);
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", GRAFANA_CB),
+    ];
+    assert_eq!(
+        token_error(&app, Some(("grafana", "test")), &form).await,
+        (400, "invalid_grant".into())
+    );
+    assert_eq!(
+        userinfo_status(&app, tokens.access_token()).await,
+        401,
+        "revoked by the replay"
+    );
+}
+
+#[tokio::test]
+async fn every_refused_token_request_is_told_why_and_spends_nothing_it_should_not() {
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let browser = app.signed_in(PHONE, DIGITS).await;
+    let exchange = |code: &str| {
+        vec![
+            ("grant_type".to_owned(), "authorization_code".to_owned()),
+            ("code".to_owned(), code.to_owned()),
+            ("redirect_uri".to_owned(), GRAFANA_CB.to_owned()),
+        ]
+    };
+
+    // A wrong secret: 401, and the code is not spent.
+    let code = code_for(&app, &browser, &ask(&rp, &[], false)).await;
+    let form = exchange(&code);
+    let form: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert_eq!(
+        token_error(&app, Some(("grafana", "wrong")), &form).await,
+        (401, "invalid_client".into())
+    );
+    assert_eq!(
+        token_error(&app, Some(("nobody", "test")), &form).await,
+        (401, "invalid_client".into())
+    );
+    // Another redirect URI: refused (and the code spent).
+    let mut other = form.clone();
+    other[2] = ("redirect_uri", "http://grafana.test/other");
+    assert_eq!(
+        token_error(&app, Some(("grafana", "test")), &other).await,
+        (400, "invalid_grant".into())
+    );
+
+    // An expired code.
+    let code = code_for(&app, &browser, &ask(&rp, &[], false)).await;
+    app.clock.advance(61);
+    let form = exchange(&code);
+    let form: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert_eq!(
+        token_error(&app, Some(("grafana", "test")), &form).await,
+        (400, "invalid_grant".into())
+    );
+
+    // A verifier without a challenge: a downgrade, refused.
+    let code = code_for(&app, &browser, &ask(&rp, &[], false)).await;
+    let form = exchange(&code);
+    let mut form: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let verifier = "a".repeat(43);
+    form.push(("code_verifier", &verifier));
+    assert_eq!(
+        token_error(&app, Some(("grafana", "test")), &form).await,
+        (400, "invalid_grant".into())
+    );
+
+    // A public app: its code needs its verifier, and another app's code is not its.
+    let spa = relying_party(&app, "spa", None, SPA_CB).await;
+    let asked = ask(&spa, &[], true);
+    let code = code_for(&app, &browser, &asked).await;
+    let spa_form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", SPA_CB),
+        ("client_id", "spa"),
+    ];
+    assert_eq!(
+        token_error(&app, None, &spa_form).await,
+        (400, "invalid_grant".into()),
+        "no verifier"
+    );
+    let asked = ask(&spa, &[], true);
+    let code = code_for(&app, &browser, &asked).await;
+    let wrong = "b".repeat(43);
+    let mut with_wrong = spa_form.to_vec();
+    with_wrong[1] = ("code", &code);
+    with_wrong.push(("code_verifier", &wrong));
+    assert_eq!(
+        token_error(&app, None, &with_wrong).await,
+        (400, "invalid_grant".into()),
+        "a wrong verifier"
+    );
+    let asked = ask(&spa, &[], true);
+    let code = code_for(&app, &browser, &asked).await;
+    let theirs = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", SPA_CB),
+    ];
+    assert_eq!(
+        token_error(&app, Some(("grafana", "test")), &theirs).await,
+        (400, "invalid_grant".into()),
+        "another app's code"
+    );
+    // A public app that sends a secret, and requests without the basics.
+    assert_eq!(
+        token_error(&app, Some(("spa", "x")), &theirs).await,
+        (401, "invalid_client".into())
+    );
+    assert_eq!(
+        token_error(&app, None, &[("grant_type", "authorization_code")]).await,
+        (401, "invalid_client".into())
+    );
+    assert_eq!(
+        token_error(
+            &app,
+            Some(("grafana", "test")),
+            &[("grant_type", "password")]
+        )
+        .await,
+        (400, "unsupported_grant_type".into())
+    );
+    assert_eq!(
+        token_error(&app, Some(("grafana", "test")), &[("code", "x")]).await,
+        (400, "invalid_request".into())
+    );
+    assert_eq!(
+        token_error(
+            &app,
+            Some(("grafana", "test")),
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", "nope"),
+                ("redirect_uri", GRAFANA_CB)
+            ]
+        )
+        .await,
+        (400, "invalid_grant".into())
+    );
+    assert_eq!(
+        token_error(
+            &app,
+            Some(("grafana", "test")),
+            &[("grant_type", "refresh_token"), ("refresh_token", "nope")]
+        )
+        .await,
+        (400, "invalid_grant".into())
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM oidc_tokens").await,
+        0,
+        "no token issued by any of these"
+    );
+}
+
+#[tokio::test]
+async fn the_authorization_refuses_back_to_the_app_and_never_to_a_stranger() {
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let spa = relying_party(&app, "spa", None, SPA_CB).await;
+    let browser = app.signed_in(PHONE, DIGITS).await;
+    let authorize = format!("{}/oidc/authorize", app.base);
+
+    // An unknown app, or a redirect URI the app did not register: a page, no Location.
+    for query in [
+        format!("client_id=nobody&redirect_uri={GRAFANA_CB}&response_type=code&scope=openid"),
+        "client_id=grafana&redirect_uri=http://evil.test/cb&response_type=code&scope=openid"
+            .to_owned(),
+        "client_id=grafana&response_type=code&scope=openid".to_owned(),
+    ] {
+        let answer = browser
+            .http
+            .get(format!("{authorize}?{query}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 400, "{query}");
+        assert!(answer.headers().get(header::LOCATION).is_none(), "{query}");
+        assert!(answer.text().await.unwrap().contains("role=\"alert\""));
+    }
+
+    // A public app without PKCE, `plain` PKCE, no openid: back to the app, with state.
+    let no_pkce = ask(&spa, &[], false);
+    let location = refused(&app, &browser, no_pkce.url.clone(), "invalid_request").await;
+    assert_eq!(
+        param(&location, "state").as_deref(),
+        Some(no_pkce.state.secret().as_str())
+    );
+    assert!(location.as_str().starts_with(SPA_CB));
+    let mut plain = ask(&spa, &[], false).url;
+    plain
+        .query_pairs_mut()
+        .append_pair("code_challenge", &"a".repeat(43))
+        .append_pair("code_challenge_method", "plain");
+    refused(&app, &browser, plain, "invalid_request").await;
+    let mut no_openid = ask(&rp, &[], false).url;
+    let pairs: Vec<(String, String)> = no_openid
+        .query_pairs()
+        .into_owned()
+        .filter(|(n, _)| n != "scope")
+        .collect();
+    no_openid
+        .query_pairs_mut()
+        .clear()
+        .extend_pairs(pairs)
+        .append_pair("scope", "phone");
+    refused(&app, &browser, no_openid, "invalid_scope").await;
+
+    // The person says no.
+    let asked = ask(&rp, &["phone"], false);
+    let (_, consent) = visit(&browser, asked.url.as_str()).await;
+    let (_, fields) = consent_fields(&browser, &consent.unwrap()).await;
+    let (_, back) = answer_consent(&app, &browser, &fields, "deny").await;
+    let back = back.unwrap();
+    assert_eq!(param(&back, "error").as_deref(), Some("access_denied"));
+    assert_eq!(
+        param(&back, "state").as_deref(),
+        Some(asked.state.secret().as_str())
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM oidc_codes").await, 0);
+    // A consent posted from another site is refused by the edge.
+    let mut form = fields.clone();
+    form.push(("answer".into(), "allow".into()));
+    let forged = browser
+        .http
+        .post(format!("{}/oidc/consent", app.base))
+        .header(header::ORIGIN, "http://evil.test")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(app.count("SELECT COUNT(*) FROM oidc_codes").await, 0);
+}
+
+/// Asks `url` and expects to be sent back to the app with `error`.
+async fn refused(app: &TestApp, browser: &Browser, url: Url, error: &str) -> Url {
+    let (status, location) = visit(browser, url.as_str()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.expect("back to the app");
+    assert_eq!(
+        param(&location, "error").as_deref(),
+        Some(error),
+        "{location}"
+    );
+    assert!(param(&location, "error_description").is_some());
+    assert_eq!(
+        param(&location, "iss").as_deref(),
+        Some(app.origin.as_str())
+    );
+    location
+}
+
+#[tokio::test]
+async fn a_person_not_signed_in_signs_in_first_and_prompt_none_is_told_login_required() {
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let browser = app.browser();
+    let asked = ask(&rp, &["phone"], false);
+    let (_, location) = visit(&browser, asked.url.as_str()).await;
+    let location = location.unwrap();
+    assert_eq!(location.path(), "/signup");
+    let rd = param(&location, "rd").expect("rd");
+    assert!(
+        rd.starts_with(&format!("{}/oidc/authorize?", app.origin)),
+        "{rd}"
+    );
+
+    let mut silent = asked.url.clone();
+    silent.query_pairs_mut().append_pair("prompt", "none");
+    let (_, location) = visit(&browser, silent.as_str()).await;
+    let location = location.unwrap();
+    assert_eq!(param(&location, "error").as_deref(), Some("login_required"));
+
+    // Signed in, it goes on where it was sent back to.
+    app.sign_in(&browser, PHONE, DIGITS).await;
+    // Not consented yet: prompt=none says so.
+    let (_, location) = visit(&browser, silent.as_str()).await;
+    assert_eq!(
+        param(&location.unwrap(), "error").as_deref(),
+        Some("consent_required")
+    );
+    let code = code_for(
+        &app,
+        &browser,
+        &Asked {
+            url: Url::parse(&rd).unwrap(),
+            ..asked
+        },
+    )
+    .await;
+    assert_eq!(code.len(), 64);
+
+    // prompt=login: a sign-in again, and after it the request goes through once.
+    let mut login = ask(&rp, &["phone"], false).url;
+    login.query_pairs_mut().append_pair("prompt", "login");
+    let (_, location) = visit(&browser, login.as_str()).await;
+    let location = location.unwrap();
+    assert_eq!(location.path(), "/signup");
+    let rd = param(&location, "rd").unwrap();
+    let (_, still) = visit(&browser, &rd).await;
+    assert_eq!(
+        still.unwrap().path(),
+        "/signup",
+        "the old sign-in does not do"
+    );
+    app.clock.advance(120);
+    app.sign_in(&browser, PHONE, DIGITS).await;
+    let (_, back) = visit(&browser, &rd).await;
+    assert!(param(&back.unwrap(), "code").is_some());
+}
+
+#[tokio::test]
+async fn a_trusted_app_asks_no_consent_and_its_browser_origin_may_call_the_token_endpoint() {
+    let app = app().await;
+    let own = relying_party(&app, "own", None, "http://own.test/cb").await;
+    let browser = app.signed_in(PHONE, DIGITS).await;
+    let asked = ask(&own, &["phone"], true);
+    let (_, location) = visit(&browser, asked.url.as_str()).await;
+    let location = location.unwrap();
+    assert!(
+        location.as_str().starts_with("http://own.test/cb?code="),
+        "{location}"
+    );
+    let code = param(&location, "code").unwrap();
+    let verifier = asked.verifier.unwrap();
+    let answer = http()
+        .post(format!("{}/oidc/token", app.base))
+        .header(header::ORIGIN, "http://own.test")
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", "http://own.test/cb"),
+            ("client_id", "own"),
+            ("code_verifier", verifier.secret().as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(
+        answer.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "http://own.test"
+    );
+    assert_eq!(answer.headers()[header::CACHE_CONTROL], "no-store");
+    let body: serde_json::Value = answer.json().await.unwrap();
+    // RFC 6749 §7.1: the type is case-insensitive; openidconnect writes it in lower case.
+    assert!(body["token_type"]
+        .as_str()
+        .unwrap()
+        .eq_ignore_ascii_case("bearer"));
+    assert!(body["id_token"].as_str().is_some());
+    assert!(body.get("refresh_token").is_none());
+}
