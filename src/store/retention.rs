@@ -99,6 +99,13 @@ pub(super) fn purge_steps(now: i64, limits: SessionLimits) -> Vec<PurgeStep> {
             "DELETE FROM passkey_ceremonies WHERE created_at <= $1",
             now - Limit::PasskeyStartsPerIpPerHour.window_secs(),
         ),
+        // The OpenID provider's codes are kept a day past their minute, so that a
+        // replay within it still revokes what they issued; tokens until they expire.
+        removes(
+            "DELETE FROM oidc_codes WHERE expires_at <= $1",
+            now - DAY_WINDOW,
+        ),
+        removes("DELETE FROM oidc_tokens WHERE expires_at <= $1", now),
     ];
     // Sessions idle too long or opened too long ago end, leaving behind what any
     // ended session does.

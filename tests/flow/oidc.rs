@@ -21,6 +21,7 @@ id = "grafana"
 name = "Grafana"
 secret_sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 redirect_uris = ["http://grafana.test/login/generic_oauth"]
+post_logout_redirect_uris = ["http://grafana.test/"]
 
 [[clients]]
 id = "spa"

@@ -59,12 +59,7 @@ type Rp = CoreClient<
 >;
 
 /// The relying party of `id` (with its secret, if it has one), redirecting to `cb`.
-async fn relying_party(
-    app: &TestApp,
-    id: &str,
-    secret: Option<&str>,
-    cb: &str,
-) -> Rp {
+async fn relying_party(app: &TestApp, id: &str, secret: Option<&str>, cb: &str) -> Rp {
     let metadata =
         CoreProviderMetadata::discover_async(IssuerUrl::new(app.origin.clone()).unwrap(), &http())
             .await
@@ -396,6 +391,19 @@ async fn a_code_is_used_once_and_its_replay_revokes_its_tokens() {
         401,
         "revoked by the replay"
     );
+
+    // The purge: the expired access token goes; the code stays a day, so that a
+    // replay within it still revokes.
+    let now = app.clock.now();
+    let purge = |at: i64| {
+        app.store
+            .purge(at, sms_auth::store::SessionLimits::default())
+    };
+    purge(now + 601).await.unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM oidc_tokens").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM oidc_codes").await, 1);
+    purge(now + 24 * 3600 + 61).await.unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM oidc_codes").await, 0);
 }
 
 #[tokio::test]
@@ -739,4 +747,111 @@ async fn a_trusted_app_asks_no_consent_and_its_browser_origin_may_call_the_token
         .eq_ignore_ascii_case("bearer"));
     assert!(body["id_token"].as_str().is_some());
     assert!(body.get("refresh_token").is_none());
+}
+
+/// Tokens for `browser`'s account from the app `rp` (Grafana's), as it gets them.
+async fn tokens_for(app: &TestApp, browser: &Browser, rp: &Rp) -> CoreTokenResponse {
+    let code = code_for(app, browser, &ask(rp, &["phone"], false)).await;
+    rp.exchange_code(AuthorizationCode::new(code))
+        .unwrap()
+        .request_async(&http())
+        .await
+        .expect("tokens")
+}
+
+/// Asks `/oidc/logout?<query>` in `browser`: the status, where it sends the
+/// browser, and whether it clears the session cookie.
+async fn log_out(
+    app: &TestApp,
+    browser: &Browser,
+    query: &[(&str, &str)],
+) -> (u16, Option<String>, bool) {
+    let url = Url::parse_with_params(&format!("{}/oidc/logout", app.base), query).unwrap();
+    let answer = browser.http.get(url).send().await.unwrap();
+    let cleared = answer
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .any(|c| c.starts_with("sid=;") && c.contains("Max-Age=0"));
+    let location = answer
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_owned());
+    (answer.status().as_u16(), location, cleared)
+}
+
+#[tokio::test]
+async fn an_app_signs_its_person_out_only_with_its_own_id_token_and_registered_address() {
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let browser = app.signed_in(PHONE, DIGITS).await;
+    let tokens = tokens_for(&app, &browser, &rp).await;
+    let hint = tokens.id_token().unwrap().to_string();
+
+    // Refused on sms-auth's own page, the session kept: an address the app did not
+    // register, a hint sms-auth did not sign, another app's name beside the hint.
+    for query in [
+        vec![
+            ("id_token_hint", hint.as_str()),
+            ("post_logout_redirect_uri", "http://evil.test/"),
+        ],
+        vec![("post_logout_redirect_uri", "http://grafana.test/")],
+        vec![
+            ("id_token_hint", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."),
+            ("post_logout_redirect_uri", "http://grafana.test/"),
+        ],
+        vec![("id_token_hint", hint.as_str()), ("client_id", "spa")],
+    ] {
+        let (status, location, cleared) = log_out(&app, &browser, &query).await;
+        assert_eq!((status, location, cleared), (400, None, false), "{query:?}");
+    }
+    // Without a hint, a link signs nobody out: the person is asked on /signout.
+    let (status, location, cleared) = log_out(&app, &browser, &[("client_id", "grafana")]).await;
+    assert_eq!(
+        (status, location.as_deref(), cleared),
+        (303, Some("/signout"), false)
+    );
+    // Another account's hint: asked too.
+    let other = app.signed_in("+79994445566", "79994445566").await;
+    let others = tokens_for(&app, &other, &rp)
+        .await
+        .id_token()
+        .unwrap()
+        .to_string();
+    let (_, location, cleared) = log_out(&app, &browser, &[("id_token_hint", &others)]).await;
+    assert_eq!((location.as_deref(), cleared), (Some("/signout"), false));
+    assert!(browser.account().await.is_ok(), "still signed in");
+
+    // Its own hint, expired a day ago, and the registered address: signed out, and back.
+    app.clock.advance(24 * 3600);
+    let (status, location, cleared) = log_out(
+        &app,
+        &browser,
+        &[
+            ("id_token_hint", &hint),
+            ("post_logout_redirect_uri", "http://grafana.test/"),
+            ("state", "s 1"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some("http://grafana.test/?state=s+1"));
+    assert!(cleared);
+    assert!(browser.account().await.is_err(), "signed out");
+    assert!(
+        other.account().await.is_ok(),
+        "the other account's browser is not"
+    );
+    // Signed out already: back to the app at once.
+    let (_, location, _) = log_out(
+        &app,
+        &browser,
+        &[
+            ("id_token_hint", &hint),
+            ("post_logout_redirect_uri", "http://grafana.test/"),
+        ],
+    )
+    .await;
+    assert_eq!(location.as_deref(), Some("http://grafana.test/"));
 }

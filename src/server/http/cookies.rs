@@ -6,6 +6,11 @@
 use cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use http::{header, request::Parts, HeaderValue};
 
+use crate::{
+    domain::{client::SESSION_COOKIE, devices::DEVICE_COOKIE},
+    server::{config::CookieDomain, state::Settings},
+};
+
 /// The `Set-Cookie` value for `name`; `max_age_secs` 0 removes the cookie (set with
 /// the same `domain` as it was). `domain`: the cookie is for that domain and the
 /// hosts under it, else for this host alone.
@@ -31,6 +36,23 @@ pub fn set_cookie(
         tracing::error!(cookie = name, "cookie value not sendable");
     }
     value
+}
+
+/// The `Set-Cookie` of the app's cookie `name`: the session's and the device's are
+/// for `COOKIE_DOMAIN` when it is set, so the sites under it carry them to their
+/// proxy's forward-auth; the rest are this host's alone.
+pub fn app_cookie(
+    settings: &Settings,
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+) -> Option<HeaderValue> {
+    let domain = settings
+        .cookie_domain
+        .as_ref()
+        .filter(|_| matches!(name, SESSION_COOKIE | DEVICE_COOKIE))
+        .map(CookieDomain::as_str);
+    set_cookie(name, value, max_age_secs, settings.public_origin.is_https(), domain)
 }
 
 /// A cookie's value from the request headers; an empty one counts as absent.

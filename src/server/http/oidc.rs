@@ -24,6 +24,7 @@ use crate::{
         client::SESSION_COOKIE,
         oidc::{
             authorize::{self, Answer, Next, CONSENT_PATH},
+            logout,
             tokens::{self, Credentials},
         },
     },
@@ -32,7 +33,7 @@ use crate::{
         clients::Clients,
         discovery,
         error::{ErrorCode, OAuthError},
-        AUTHORIZE_PATH, DISCOVERY_PATH, JWKS_PATH, TOKEN_PATH, USERINFO_PATH,
+        AUTHORIZE_PATH, DISCOVERY_PATH, END_SESSION_PATH, JWKS_PATH, TOKEN_PATH, USERINFO_PATH,
     },
     server::{
         http::{cookies, edge, language},
@@ -79,6 +80,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             AUTHORIZE_PATH,
             get(authorize_by_query).post(authorize_by_form),
         )
+        .route(END_SESSION_PATH, get(logout_by_query).post(logout_by_form))
         .layer(edge::private())
         .merge(read_by_apps)
         .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES))
@@ -156,6 +158,51 @@ async fn authorize_pairs(state: &AppState, parts: &Parts, pairs: &[(String, Stri
     let session = cookies::cookie_value(parts, SESSION_COOKIE);
     let next = authorize::authorize(state, session.as_deref(), pairs, state.clock.now()).await;
     follow(state, parts, next)
+}
+
+async fn logout_by_query(
+    State(state): State<AppState>,
+    parts: Parts,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let pairs = pairs_of(query.unwrap_or_default().as_bytes());
+    logout_pairs(&state, &parts, &pairs).await
+}
+
+async fn logout_by_form(
+    State(state): State<AppState>,
+    parts: Parts,
+    RawForm(form): RawForm,
+) -> Response {
+    logout_pairs(&state, &parts, &pairs_of(&form)).await
+}
+
+async fn logout_pairs(state: &AppState, parts: &Parts, pairs: &[(String, String)]) -> Response {
+    let session = cookies::cookie_value(parts, SESSION_COOKIE);
+    let done = logout::logout(state, session.as_deref(), pairs, state.clock.now()).await;
+    let done = match done {
+        Ok(done) => done,
+        // Logged where it happened.
+        Err(_) => return follow(state, parts, Err(crate::error::AppError::Internal)),
+    };
+    let mut response = match done.next {
+        logout::Next::Done(Some(url)) => Redirect::to(url.as_str()).into_response(),
+        logout::Next::Done(None) => Redirect::to("/").into_response(),
+        logout::Next::Confirm => Redirect::to("/signout").into_response(),
+        logout::Next::Refused(why) => refused_page(parts, why),
+    };
+    let cleared = done.cookie.and_then(|cookie| {
+        cookies::app_cookie(
+            &state.settings,
+            cookie.name,
+            &cookie.value,
+            cookie.max_age_secs,
+        )
+    });
+    if let Some(cleared) = cleared {
+        response.headers_mut().append(header::SET_COOKIE, cleared);
+    }
+    response
 }
 
 async fn consent(State(state): State<AppState>, parts: Parts, RawForm(form): RawForm) -> Response {

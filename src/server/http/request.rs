@@ -11,9 +11,7 @@ use http::{header, request::Parts};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use crate::domain::{client::SESSION_COOKIE, devices::DEVICE_COOKIE};
 use crate::server::{
-    config::CookieDomain,
     http::{client_ip, cookies, edge},
     state::AppState,
 };
@@ -80,13 +78,7 @@ impl RequestContext {
     /// carry them to their proxy's forward-auth; the rest are this host's alone.
     pub fn set_cookie(&self, name: &'static str, value: String, max_age_secs: i64) {
         let settings = &self.state.settings;
-        let https = settings.public_origin.is_https();
-        let domain = settings
-            .cookie_domain
-            .as_ref()
-            .filter(|_| matches!(name, SESSION_COOKIE | DEVICE_COOKIE))
-            .map(CookieDomain::as_str);
-        if let Some(header) = cookies::set_cookie(name, &value, max_age_secs, https, domain) {
+        if let Some(header) = cookies::app_cookie(settings, name, &value, max_age_secs) {
             self.response.append_header(header::SET_COOKIE, header);
         }
     }
