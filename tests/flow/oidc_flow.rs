@@ -720,6 +720,19 @@ async fn a_trusted_app_asks_no_consent_and_its_browser_origin_may_call_the_token
     );
     let code = param(&location, "code").unwrap();
     let verifier = asked.verifier.unwrap();
+    // The authorization may be posted as a form too (OpenID Connect Core §3.1.2.1).
+    let posted = ask(&own, &["phone"], true);
+    let form: Vec<(String, String)> = posted.url.query_pairs().into_owned().collect();
+    let answer = browser
+        .http
+        .post(format!("{}/oidc/authorize", app.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 303);
+    let location = answer.headers()[header::LOCATION].to_str().unwrap();
+    assert!(location.starts_with("http://own.test/cb?code="), "{location}");
     let answer = http()
         .post(format!("{}/oidc/token", app.base))
         .header(header::ORIGIN, "http://own.test")

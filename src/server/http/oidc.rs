@@ -7,7 +7,7 @@
 
 use axum::{
     body::Bytes,
-    extract::{RawForm, RawQuery, State},
+    extract::{FromRequest, RawForm, Request, State},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
     Json, Router,
@@ -76,11 +76,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .layer(cors(clients));
     Router::new()
-        .route(
-            AUTHORIZE_PATH,
-            get(authorize_by_query).post(authorize_by_form),
-        )
-        .route(END_SESSION_PATH, get(logout_by_query).post(logout_by_form))
+        .route(AUTHORIZE_PATH, get(authorize).post(authorize))
+        .route(END_SESSION_PATH, get(logout).post(logout))
         .layer(edge::private())
         .merge(read_by_apps)
         .layer(RequestBodyLimitLayer::new(edge::BODY_LIMIT_BYTES))
@@ -137,21 +134,28 @@ fn pairs_of(text: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(text).into_owned().collect()
 }
 
-async fn authorize_by_query(
-    State(state): State<AppState>,
-    parts: Parts,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let pairs = pairs_of(query.unwrap_or_default().as_bytes());
-    authorize_pairs(&state, &parts, &pairs).await
+/// A request's parameters: its query, or its form when posted (OpenID Connect
+/// lets an app ask for the authorization and the logout either way).
+struct Params(Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequest<S> for Params {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if request.method() == Method::POST {
+            let RawForm(form) = RawForm::from_request(request, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+            return Ok(Self(pairs_of(&form)));
+        }
+        Ok(Self(pairs_of(
+            request.uri().query().unwrap_or_default().as_bytes(),
+        )))
+    }
 }
 
-async fn authorize_by_form(
-    State(state): State<AppState>,
-    parts: Parts,
-    RawForm(form): RawForm,
-) -> Response {
-    authorize_pairs(&state, &parts, &pairs_of(&form)).await
+async fn authorize(State(state): State<AppState>, parts: Parts, Params(pairs): Params) -> Response {
+    authorize_pairs(&state, &parts, &pairs).await
 }
 
 async fn authorize_pairs(state: &AppState, parts: &Parts, pairs: &[(String, String)]) -> Response {
@@ -160,21 +164,8 @@ async fn authorize_pairs(state: &AppState, parts: &Parts, pairs: &[(String, Stri
     follow(state, parts, next)
 }
 
-async fn logout_by_query(
-    State(state): State<AppState>,
-    parts: Parts,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let pairs = pairs_of(query.unwrap_or_default().as_bytes());
+async fn logout(State(state): State<AppState>, parts: Parts, Params(pairs): Params) -> Response {
     logout_pairs(&state, &parts, &pairs).await
-}
-
-async fn logout_by_form(
-    State(state): State<AppState>,
-    parts: Parts,
-    RawForm(form): RawForm,
-) -> Response {
-    logout_pairs(&state, &parts, &pairs_of(&form)).await
 }
 
 async fn logout_pairs(state: &AppState, parts: &Parts, pairs: &[(String, String)]) -> Response {
