@@ -2,8 +2,9 @@
 //! --precompress --split` first; `bench/run.sh` does both) on SQLite and on a
 //! throwaway PostgreSQL, each with a fake Exolve on loopback, and prints for each
 //! backend: requests/s and p50/p99 latency of request-code, verify-code, the account
-//! page, the sign-up page and forward-auth's auth-request (a proxy asking for a
-//! signed-in browser) at 1, 8 and 64 concurrent clients beside `GET /healthz` at the
+//! page, the sign-up page, forward-auth's auth-request (a proxy asking for a
+//! signed-in browser) and the OpenID provider's token endpoint (an app exchanging a
+//! code) at 1, 8 and 64 concurrent clients beside `GET /healthz` at the
 //! same concurrency (the ceiling), the server's peak RSS, and the bytes a first visit to
 //! `/signup` transfers. Then it fills the store as a big deployment has it
 //! (`load/fill.rs`), measures again at 64 clients, and runs a month of traffic with
@@ -120,6 +121,55 @@ async fn signed_in(server: &str, fake: &FakeExolve, first: usize, count: usize) 
     sessions
 }
 
+/// The OpenID provider's app in the bench: trusted (no consent), its secret
+/// `bench-app-secret` (client_secret_basic).
+const OIDC_CLIENTS: &str = r#"[[clients]]
+id = "bench"
+name = "Bench"
+secret_sha256 = "e8b71de66b2795ab9293b7bf90d30aec45d9e86b8441c35c00cc2db029624591"
+redirect_uris = ["https://app.bench.test/cb"]
+trusted = true
+"#;
+const OIDC_SECRET: &str = "bench-app-secret";
+const OIDC_REDIRECT: &str = "https://app.bench.test/cb";
+
+/// `count` authorization codes for the bench's app, each for one of the signed-in
+/// `sessions` (as their browsers would get them).
+async fn oidc_codes(base: &str, sessions: &[String], count: usize) -> Vec<String> {
+    let http = client();
+    let mut codes = Vec::with_capacity(count);
+    for i in 0..count {
+        let response = http
+            .get(format!("{base}/oidc/authorize"))
+            .query(&[
+                ("client_id", "bench"),
+                ("redirect_uri", OIDC_REDIRECT),
+                ("response_type", "code"),
+                ("scope", "openid phone"),
+                ("nonce", "n"),
+            ])
+            .header(
+                reqwest::header::COOKIE,
+                format!("sid={}", sessions[i % sessions.len()]),
+            )
+            .send()
+            .await
+            .expect("authorize");
+        let location = response.headers()[reqwest::header::LOCATION]
+            .to_str()
+            .expect("a location")
+            .to_owned();
+        let url = url::Url::parse(&location).expect("back to the app");
+        let code = url
+            .query_pairs()
+            .find(|(name, _)| name == "code")
+            .map(|(_, code)| code.into_owned())
+            .unwrap_or_else(|| panic!("no code: {location}"));
+        codes.push(code);
+    }
+    codes
+}
+
 /// The rounds at each concurrency level: /healthz, request-code (new numbers, and
 /// numbers that have signed in), verify-code, the account page and the sign-up page, their medians. `next_phone` is the first phone number not used yet.
 async fn measure_levels(
@@ -136,7 +186,7 @@ async fn measure_levels(
     *next_phone += 64;
     let mut rows = Vec::new();
     for &clients in levels {
-        let mut rounds: [Vec<Figures>; 7] = Default::default();
+        let mut rounds: [Vec<Figures>; 8] = Default::default();
         for _ in 0..ROUNDS {
             let ceiling = {
                 let (http, base) = (http.clone(), base.to_owned());
@@ -216,6 +266,22 @@ async fn measure_levels(
                 })
                 .await
             };
+            // An app exchanging a code for tokens (an ID token signed each time).
+            let codes = Arc::new(oidc_codes(base, &sessions, REQUESTS).await);
+            let token = {
+                let (http, base) = (http.clone(), base.to_owned());
+                measure(clients, REQUESTS, move |i| {
+                    http.post(format!("{base}/oidc/token"))
+                        .basic_auth("bench", Some(OIDC_SECRET))
+                        .form(&[
+                            ("grant_type", "authorization_code"),
+                            ("code", codes[i].as_str()),
+                            ("redirect_uri", OIDC_REDIRECT),
+                        ])
+                        .send()
+                })
+                .await
+            };
             for (round, figures) in rounds.iter_mut().zip([
                 ceiling,
                 request_code,
@@ -224,6 +290,7 @@ async fn measure_levels(
                 account,
                 signup,
                 auth_request,
+                token,
             ]) {
                 round.push(Figures {
                     ratio: figures.per_sec / ceiling.per_sec,
@@ -243,7 +310,7 @@ async fn measure_levels(
     rows
 }
 
-const ENDPOINTS: [&str; 7] = [
+const ENDPOINTS: [&str; 8] = [
     "GET /healthz",
     "request-code",
     "request-code (returning)",
@@ -251,6 +318,7 @@ const ENDPOINTS: [&str; 7] = [
     "GET /account",
     "GET /signup",
     "auth-request",
+    "token (code exchange)",
 ];
 
 struct Report {
@@ -321,7 +389,16 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> Report {
     println!("\n## {label}\n");
     let (fake, exolve_url) = FakeExolve::start().await;
     let mut next_phone = 0;
-    let server = start_server(root, database_url, &exolve_url, LIMITS).await;
+    let clients_dir = tempfile::tempdir().expect("temp dir");
+    let clients_file = clients_dir.path().join("oidc-clients.toml");
+    std::fs::write(&clients_file, OIDC_CLIENTS).expect("the apps' file");
+    let clients_path = clients_file.display().to_string();
+    let vars: Vec<(&str, &str)> = LIMITS
+        .iter()
+        .copied()
+        .chain([("OIDC_CLIENTS", clients_path.as_str())])
+        .collect();
+    let server = start_server(root, database_url, &exolve_url, &vars).await;
     let rows = measure_levels(&server.base, &fake, &mut next_phone, &concurrency(), label).await;
     let transfer = first_visit(&client(), &server.base, "/signup").await;
     let audits = if auditing() {
@@ -347,7 +424,7 @@ async fn run_backend(label: &str, root: &Path, database_url: &str) -> Report {
             before as f64 / 1e6,
             fill::size(database_url).await as f64 / 1e6
         );
-        let server = start_server(root, database_url, &exolve_url, LIMITS).await;
+        let server = start_server(root, database_url, &exolve_url, &vars).await;
         let rows = measure_levels(&server.base, &fake, &mut next_phone, &[64], label).await;
         drop(server);
         println!("\nOn the filled store:\n");
@@ -532,6 +609,15 @@ fn print_backend(label: &str, report: &Report, bare: Option<u64>) {
     };
     rate_goals(&report.rows, "request-code", request_goal, 50.0);
     rate_goals(&report.rows, "auth-request", authz_goal, 10.0);
+    if let Some(token) = at_64(&report.rows, "token (code exchange)") {
+        println!(
+            "- token (code exchange) at 64 clients: {:.0} req/s, {:.3} of /healthz; p99 {:.1} ms (goal ≤ 50) {}",
+            token.per_sec,
+            token.ratio,
+            token.p99_ms,
+            mark(token.p99_ms <= 50.0)
+        );
+    }
     if let Some(verify) = at_64(&report.rows, "verify-code") {
         println!(
             "- verify-code p99 at 64 clients: {:.1} ms (goal < 50) {}",
@@ -599,7 +685,9 @@ async fn main() {
          GET /healthz, then {REQUESTS} request-code, then {REQUESTS} verify-code (each with \
          a code asked for beforehand, outside the timing), then {REQUESTS} GET /account \
          (64 signed-in browsers), then {REQUESTS} GET /signup, then {REQUESTS} \
-         GET /api/authz/auth-request (the same browsers, as a proxy asks). The ratio is to the /healthz of the same round."
+         GET /api/authz/auth-request (the same browsers, as a proxy asks), then {REQUESTS} \
+         POST /oidc/token (an app exchanging a code got beforehand, outside the timing). The \
+         ratio is to the /healthz of the same round."
     );
     let bare = bare_first_visit(&root).await;
     if let Some(transfer) = &bare {

@@ -1,5 +1,6 @@
 // End-to-end: the release server (production mode, real Exolve client) against the
 // fake Exolve, driven through Debian's Chromium. Run from end2end/: npx playwright test
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,24 @@ const FORWARD_AUTH_ORIGINS = [
 ];
 // One fresh database per run; workers inherit the variable, so they agree on it.
 process.env.SMS_AUTH_E2E_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'sms-auth-e2e-'));
+
+// Sign in with sms-auth (tests/oidc.spec.js): a third sms-auth at localhost:3120 is an
+// OpenID provider, and Debian's Apache with mod_auth_openidc protects a page on
+// 127.0.0.1:3185 with it, configured by deploy/apache's documented file, unchanged.
+const OIDC_PORT = 3120;
+const APACHE_PORT = 3185;
+const APACHE_SECRET = 'e2e-apache-client-secret';
+const OIDC_CLIENTS = path.join(process.env.SMS_AUTH_E2E_DIR, 'oidc-clients.toml');
+fs.writeFileSync(
+  OIDC_CLIENTS,
+  `[[clients]]
+id = "apache"
+name = "Apache"
+secret_sha256 = "${crypto.createHash('sha256').update(APACHE_SECRET).digest('hex')}"
+redirect_uris = ["http://127.0.0.1:${APACHE_PORT}/protected/redirect_uri"]
+post_logout_redirect_uris = ["http://127.0.0.1:${APACHE_PORT}/loggedout.html"]
+`,
+);
 
 const SERVER_ENV = {
   LEPTOS_ENV: 'PROD',
@@ -107,6 +126,29 @@ export default defineConfig({
         OTP_RESEND_COOLDOWN_SECS: '2',
         RUST_LOG: 'warn',
       },
+    },
+    {
+      command: './target/release/sms-auth',
+      cwd: '..',
+      url: `http://127.0.0.1:${OIDC_PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        ...SERVER_ENV,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${OIDC_PORT}`,
+        DATABASE_URL: `sqlite://${process.env.SMS_AUTH_E2E_DIR}/oidc.db?mode=rwc`,
+        PUBLIC_ORIGIN: `http://localhost:${OIDC_PORT}`,
+        OIDC_CLIENTS,
+        LIMIT_SMS_PER_IP_PER_HOUR: '1000',
+        OTP_RESEND_COOLDOWN_SECS: '2',
+        RUST_LOG: 'warn',
+      },
+    },
+    {
+      command: `proxies/apache.sh ${APACHE_PORT} http://localhost:${OIDC_PORT} ${APACHE_SECRET}`,
+      url: `http://127.0.0.1:${APACHE_PORT}/loggedout.html`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
     },
     {
       command: `node protected-site.mjs ${SITE_PORT} ${FORWARD_AUTH_ORIGINS[0]}`,

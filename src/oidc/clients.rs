@@ -72,6 +72,11 @@ impl Clients {
         self.by_id.is_empty()
     }
 
+    /// The origins of the registered redirect URIs (`https://grafana.example.ru`).
+    pub fn origins(&self) -> &[String] {
+        &self.origins
+    }
+
     /// Whether `origin` (an `Origin` header) is the origin of a registered
     /// redirect URI.
     pub fn is_registered_origin(&self, origin: &str) -> bool {

@@ -51,6 +51,11 @@ pub struct Settings {
     pub dev_alias: Option<PublicOrigin>,
     /// `OIDC_CLIENTS`: the apps the OpenID provider serves; `None`: no provider.
     pub oidc_clients: Option<crate::oidc::clients::Clients>,
+    /// Where a form posted to sms-auth may be redirected besides the site itself, as
+    /// Content-Security-Policy sources (`form-action`: a browser holds a form's
+    /// redirects to it): the sites under `COOKIE_DOMAIN` (a sign-in returning to
+    /// `rd`) and the apps' redirect URIs (a sign-in or consent going on to the app).
+    pub form_returns: Option<String>,
 }
 
 impl Settings {
@@ -75,6 +80,7 @@ impl Settings {
             alerts: config.alerts,
             operator_phones: config.operator_phones.clone(),
             oidc_clients: config.oidc_clients.clone(),
+            form_returns: form_returns(config),
         }
     }
 
@@ -94,6 +100,19 @@ impl Settings {
 /// profile.
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
+
+/// [`Settings::form_returns`] of a configuration.
+fn form_returns(config: &Config) -> Option<String> {
+    let mut sources: Vec<String> = config
+        .cookie_domain
+        .iter()
+        .map(|domain| domain.csp_sources(&config.public_origin))
+        .collect();
+    if let Some(clients) = &config.oidc_clients {
+        sources.extend(clients.origins().iter().cloned());
+    }
+    (!sources.is_empty()).then(|| sources.join(" "))
+}
 
 /// What [`AppState`] shares; its fields read as the state's own (`state.store`).
 pub struct Shared {

@@ -1,8 +1,9 @@
 //! A fuzz run anyone can repeat: thousands of random requests (methods, paths,
 //! bodies, `Origin`, `Cookie`, `X-Forwarded-For`, `Accept`, `Content-Type`, and the
-//! headers a forward-auth proxy names the original request by) against every route
-//! and server function. Never a 5xx, never a dropped connection (a
-//! panic), never a metrics series outside the fixed label sets.
+//! headers a forward-auth proxy names the original request by, `Authorization` as
+//! the OpenID provider's apps send it) against every route, server function and
+//! OpenID endpoint, with the provider's parameters. Never a 5xx, never a dropped
+//! connection (a panic), never a metrics series outside the fixed label sets.
 //!
 //! `FUZZ_SEED=<n>` replays another run; `FUZZ_REQUESTS=<n>` changes its length.
 
@@ -28,6 +29,8 @@ struct FuzzRequest {
     content_type: Option<String>,
     /// The original request's headers, as a forward-auth proxy sends them.
     original: Vec<(&'static str, String)>,
+    /// Basic or Bearer, as the OpenID provider's apps send them.
+    authorization: Option<String>,
     body: Vec<u8>,
 }
 
@@ -65,7 +68,80 @@ const ROUTES: &[&str] = &[
     "/api/unknown",
     "/api/authz/auth-request",
     "/api/authz/forward-auth",
+    "/api/consent_screen",
+    "/.well-known/openid-configuration",
+    "/oidc/jwks",
+    "/oidc/authorize",
+    "/oidc/consent",
+    "/oidc/token",
+    "/oidc/userinfo",
+    "/oidc/logout",
 ];
+
+/// An OpenID authorization's (or logout's) query: the registered apps and
+/// addresses, others, and the parameters' values right and wrong.
+fn oidc_query() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec!["grafana", "spa", "nobody", ""]),
+        prop::sample::select(vec![
+            "http://grafana.test/login/generic_oauth",
+            "http://lk.test/callback",
+            "http://evil.test/",
+            "",
+        ]),
+        prop::sample::select(vec!["code", "token", "code id_token", ""]),
+        prop::sample::select(vec!["openid", "openid phone offline_access", "phone", ""]),
+        prop::collection::vec(
+            (
+                prop::sample::select(vec![
+                    "state",
+                    "nonce",
+                    "prompt",
+                    "max_age",
+                    "ui_locales",
+                    "code_challenge",
+                    "code_challenge_method",
+                    "login_after",
+                    "request",
+                    "response_mode",
+                    "id_token_hint",
+                    "post_logout_redirect_uri",
+                    "client_id",
+                ]),
+                prop_oneof![
+                    "(none|login|consent|S256|plain|ru|en|query|-1|0|99999999999999999999)",
+                    "[A-Za-z0-9_-]{43}",
+                    "[ -~]{0,20}",
+                ],
+            ),
+            0..4,
+        ),
+    )
+        .prop_map(|(client, redirect, response_type, scope, extra)| {
+            let mut query = url::form_urlencoded::Serializer::new(String::from("?"));
+            query
+                .append_pair("client_id", client)
+                .append_pair("redirect_uri", redirect)
+                .append_pair("response_type", response_type)
+                .append_pair("scope", scope)
+                .extend_pairs(extra);
+            query.finish()
+        })
+}
+
+fn authorization() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        4 => Just(None),
+        1 => ("[a-z]{0,8}", "[ -~]{0,16}").prop_map(|(id, secret)| {
+            use base64::Engine;
+            Some(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))))
+        }),
+        // grafana:test, a registered app's right secret.
+        1 => Just(Some("Basic Z3JhZmFuYTp0ZXN0".to_owned())),
+        1 => "[0-9a-f]{64}".prop_map(|token| Some(format!("Bearer {token}"))),
+        1 => header_text().prop_map(Some),
+    ]
+}
 
 /// Printable ASCII, as a header value must be, with the characters parsers trip on.
 fn header_text() -> impl Strategy<Value = String> {
@@ -101,6 +177,7 @@ fn path() -> impl Strategy<Value = String> {
             1 => "\\?[a-z]{1,5}=[a-zA-Z0-9%]{0,20}",
             1 => "\\?(method=(passkey|sms|)|max_age=-?[0-9]{0,12})(&max_age=[0-9a-z]{0,3})?",
             1 => "/[a-z%0-9.]{0,12}",
+            2 => oidc_query(),
         ],
     )
         .prop_map(|(route, tail)| format!("{route}{tail}"))
@@ -168,11 +245,21 @@ fn original() -> impl Strategy<Value = Vec<(&'static str, String)>> {
                 header_text(),
             ],
         ),
-        (Just("x-original-method"), prop_oneof![method(), header_text()]),
-        (Just("x-forwarded-method"), prop_oneof![method(), header_text()]),
+        (
+            Just("x-original-method"),
+            prop_oneof![method(), header_text()]
+        ),
+        (
+            Just("x-forwarded-method"),
+            prop_oneof![method(), header_text()]
+        ),
         (
             Just("x-forwarded-proto"),
-            prop_oneof![Just("https".to_owned()), Just("http".to_owned()), header_text()],
+            prop_oneof![
+                Just("https".to_owned()),
+                Just("http".to_owned()),
+                header_text()
+            ],
         ),
         (
             Just("x-forwarded-host"),
@@ -180,7 +267,11 @@ fn original() -> impl Strategy<Value = Vec<(&'static str, String)>> {
         ),
         (
             Just("x-forwarded-uri"),
-            prop_oneof![Just("/orders?id=5".to_owned()), "/[ -~]{0,30}", header_text()],
+            prop_oneof![
+                Just("/orders?id=5".to_owned()),
+                "/[ -~]{0,30}",
+                header_text()
+            ],
         ),
         (Just("x-requested-with"), Just("XMLHttpRequest".to_owned())),
     ];
@@ -202,11 +293,28 @@ fn content_type() -> impl Strategy<Value = Option<String>> {
 
 fn body() -> impl Strategy<Value = Vec<u8>> {
     let field = prop::sample::select(vec![
-        "phone", "code", "session", "next", "credential", "passkey", "name", "x",
+        "phone",
+        "code",
+        "session",
+        "next",
+        "credential",
+        "passkey",
+        "name",
+        "x",
+        "grant_type",
+        "redirect_uri",
+        "client_id",
+        "client_secret",
+        "code_verifier",
+        "refresh_token",
+        "answer",
+        "id_token_hint",
+        "query",
     ]);
     let value = prop_oneof![
         "\\+7 ?9[0-9]{2} ?[0-9]{3}-?[0-9]{2}-?[0-9]{2}",
         "[0-9]{6}",
+        "(authorization_code|refresh_token|password|allow|deny|grafana|spa)",
         "[ -~]{0,30}",
         "\\PC{0,20}",
     ];
@@ -227,7 +335,8 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
 /// rest), so most requests reach a handler; else any method.
 fn method_and_path() -> impl Strategy<Value = (String, String)> {
     path().prop_flat_map(|path| {
-        let natural = if path.starts_with("/api/") && !path.starts_with("/api/authz/") {
+        let posted = path.starts_with("/oidc/token") || path.starts_with("/oidc/consent");
+        let natural = if posted || (path.starts_with("/api/") && !path.starts_with("/api/authz/")) {
             "POST"
         } else {
             "GET"
@@ -248,6 +357,7 @@ fn request() -> impl Strategy<Value = FuzzRequest> {
         accept(),
         content_type(),
         original(),
+        authorization(),
         body(),
     )
         .prop_map(
@@ -259,6 +369,7 @@ fn request() -> impl Strategy<Value = FuzzRequest> {
                 accept,
                 content_type,
                 original,
+                authorization,
                 body,
             )| {
                 FuzzRequest {
@@ -270,6 +381,7 @@ fn request() -> impl Strategy<Value = FuzzRequest> {
                     accept,
                     content_type,
                     original,
+                    authorization,
                     body,
                 }
             },
@@ -300,6 +412,7 @@ async fn random_requests_never_fail_the_server() {
     let app = TestApp::builder()
         .localhost()
         .trusted_proxies("127.0.0.1")
+        .oidc_clients(crate::oidc::CLIENTS)
         .policy(|p| {
             p.limits[Limit::SmsPerDay] = 100_000_000;
             p.limits[Limit::ResendCooldown] = 0;
@@ -332,6 +445,7 @@ async fn random_requests_never_fail_the_server() {
             (header::COOKIE, &request.cookie),
             (header::ACCEPT, &request.accept),
             (header::CONTENT_TYPE, &request.content_type),
+            (header::AUTHORIZATION, &request.authorization),
         ] {
             if let Some(value) = value {
                 builder = builder.header(name, value);

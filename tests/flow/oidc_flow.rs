@@ -732,7 +732,10 @@ async fn a_trusted_app_asks_no_consent_and_its_browser_origin_may_call_the_token
         .unwrap();
     assert_eq!(answer.status(), 303);
     let location = answer.headers()[header::LOCATION].to_str().unwrap();
-    assert!(location.starts_with("http://own.test/cb?code="), "{location}");
+    assert!(
+        location.starts_with("http://own.test/cb?code="),
+        "{location}"
+    );
     let answer = http()
         .post(format!("{}/oidc/token", app.base))
         .header(header::ORIGIN, "http://own.test")
@@ -867,4 +870,70 @@ async fn an_app_signs_its_person_out_only_with_its_own_id_token_and_registered_a
     )
     .await;
     assert_eq!(location.as_deref(), Some("http://grafana.test/"));
+}
+
+#[tokio::test]
+async fn ui_locales_chooses_the_language_of_the_pages_the_person_meets() {
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let browser = app.browser_with_language("ru-RU");
+    let mut asked = ask(&rp, &["phone"], false).url;
+    asked
+        .query_pairs_mut()
+        .append_pair("ui_locales", "de-DE en-GB");
+    let answer = browser.http.get(asked.as_str()).send().await.unwrap();
+    assert_eq!(answer.status(), 303);
+    let cookies: Vec<_> = answer
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|c| c.to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        cookies.iter().any(|c| c.starts_with("lang=en;")),
+        "{cookies:?}"
+    );
+    // The sign-in page is then in English.
+    let page = browser.page("/signup").await;
+    assert!(page.contains("<html lang=\"en\""), "{page}");
+
+    // The consent screen too, in Russian when the app asks for it.
+    app.sign_in(&browser, PHONE, DIGITS).await;
+    let mut asked = ask(&rp, &["phone"], false).url;
+    asked.query_pairs_mut().append_pair("ui_locales", "ru");
+    let (_, consent) = visit(&browser, asked.as_str()).await;
+    let (html, _) = consent_fields(&browser, &consent.unwrap()).await;
+    assert!(html.contains("узнает ваш номер телефона"), "{html}");
+}
+
+#[tokio::test]
+async fn the_pages_let_their_forms_go_on_to_the_registered_apps_and_nowhere_else() {
+    // A browser holds a form's redirects to `form-action`: the consent's answer and
+    // a sign-in by code both end at the app's redirect URI.
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let browser = app.signed_in(PHONE, DIGITS).await;
+    let (_, consent) = visit(&browser, ask(&rp, &["phone"], false).url.as_str()).await;
+    for url in [consent.unwrap().to_string(), format!("{}/signup", app.base)] {
+        let page = browser
+            .http
+            .get(&url)
+            .header(header::ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap();
+        let csp = page.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let form_action = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("form-action"))
+            .unwrap();
+        assert_eq!(
+            form_action, "form-action 'self' http://grafana.test http://lk.test http://own.test",
+            "{url}"
+        );
+    }
 }

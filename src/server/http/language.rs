@@ -9,7 +9,7 @@ use axum::{
 use http::{header, request::Parts, HeaderValue, StatusCode};
 
 use crate::i18n::Lang;
-use crate::server::{http::cookies, state::AppState};
+use crate::server::{config::PublicOrigin, http::cookies, state::AppState};
 
 pub const LANG_COOKIE: &str = "lang";
 
@@ -51,13 +51,23 @@ pub async fn switch(
         HeaderValue::from_str(target.as_str()).unwrap_or_else(|_| HeaderValue::from_static("/"));
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     if let Some(lang) = Lang::from_code(&code) {
-        if let Some(cookie) =
-            cookies::set_cookie(LANG_COOKIE, lang.code(), REMEMBER_SECS, origin.is_https(), None)
-        {
-            response.headers_mut().append(header::SET_COOKIE, cookie);
-        }
+        remember(&mut response, origin, lang);
     }
     response
+}
+
+/// Adds to `response` the cookie that keeps `lang` as the person's language for a
+/// year.
+pub fn remember(response: &mut Response, origin: &PublicOrigin, lang: Lang) {
+    if let Some(cookie) = cookies::set_cookie(
+        LANG_COOKIE,
+        lang.code(),
+        REMEMBER_SECS,
+        origin.is_https(),
+        None,
+    ) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use crate::{
             tokens::{self, Credentials},
         },
     },
+    i18n::Lang,
     oidc::{
         client_auth,
         clients::Clients,
@@ -161,7 +162,18 @@ async fn authorize(State(state): State<AppState>, parts: Parts, Params(pairs): P
 async fn authorize_pairs(state: &AppState, parts: &Parts, pairs: &[(String, String)]) -> Response {
     let session = cookies::cookie_value(parts, SESSION_COOKIE);
     let next = authorize::authorize(state, session.as_deref(), pairs, state.clock.now()).await;
-    follow(state, parts, next)
+    let asks_person = matches!(next, Ok(Next::SignIn(_) | Next::Consent(_)));
+    let mut response = follow(state, parts, next);
+    // The app's `ui_locales` chooses the language of the pages the person meets.
+    let lang = pairs
+        .iter()
+        .find(|(name, _)| name == "ui_locales")
+        .and_then(|(_, locales)| crate::oidc::authorize::ui_locale(locales))
+        .and_then(Lang::from_code);
+    if let (true, Some(lang)) = (asks_person, lang) {
+        language::remember(&mut response, &state.settings.public_origin, lang);
+    }
+    response
 }
 
 async fn logout(State(state): State<AppState>, parts: Parts, Params(pairs): Params) -> Response {

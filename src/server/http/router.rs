@@ -77,12 +77,9 @@ pub fn router(state: AppState) -> Router {
 
 /// A page: the app's shell, with this render's Content-Security-Policy.
 fn page(options: leptos::config::LeptosOptions) -> impl leptos::IntoView {
-    let returns = use_context::<AppState>().and_then(|state| {
-        let settings = &state.settings;
-        let domain = settings.cookie_domain.as_ref()?;
-        Some(domain.csp_sources(&settings.public_origin))
-    });
-    edge::set_page_csp(&options, returns.as_deref());
+    let state = use_context::<AppState>();
+    let returns = state.as_ref().and_then(|state| state.settings.form_returns.as_deref());
+    edge::set_page_csp(&options, returns);
     shell(options)
 }
 
