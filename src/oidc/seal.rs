@@ -13,30 +13,28 @@ use ring::{
 /// shares it.
 const PURPOSE: &[u8] = b"sms-auth oidc signing keys v1";
 
-fn key(secret: &[u8]) -> LessSafeKey {
+fn key(secret: &[u8]) -> Option<LessSafeKey> {
     let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, b"sms-auth").extract(secret);
-    let okm = prk
-        .expand(&[PURPOSE], &AES_256_GCM)
-        .expect("AES-256's key length is within HKDF-SHA256's output");
-    LessSafeKey::new(UnboundKey::from(okm))
+    // AES-256's key length is within what HKDF-SHA256 gives: this does not fail.
+    let okm = prk.expand(&[PURPOSE], &AES_256_GCM).ok()?;
+    Some(LessSafeKey::new(UnboundKey::from(okm)))
 }
 
 /// `plaintext` encrypted and authenticated with `label` (the row's key id):
-/// a random nonce, then the ciphertext and its tag.
-pub fn seal(secret: &[u8], label: &str, plaintext: &[u8]) -> Vec<u8> {
+/// a random nonce, then the ciphertext and its tag. `None` only if the OS gives
+/// no random bytes.
+pub fn seal(secret: &[u8], label: &str, plaintext: &[u8]) -> Option<Vec<u8>> {
     let mut nonce = [0u8; NONCE_LEN];
-    SystemRandom::new()
-        .fill(&mut nonce)
-        .expect("the OS gives random bytes");
+    SystemRandom::new().fill(&mut nonce).ok()?;
     let mut sealed = plaintext.to_vec();
-    key(secret)
+    key(secret)?
         .seal_in_place_append_tag(
             Nonce::assume_unique_for_key(nonce),
             Aad::from(label.as_bytes()),
             &mut sealed,
         )
-        .expect("a key's few kilobytes are within AES-GCM's limit");
-    [nonce.as_slice(), &sealed].concat()
+        .ok()?;
+    Some([nonce.as_slice(), &sealed].concat())
 }
 
 /// What [`seal`] sealed with the same secret and label; `None` when the secret
@@ -45,7 +43,7 @@ pub fn open(secret: &[u8], label: &str, sealed: &[u8]) -> Option<Vec<u8>> {
     let (nonce, ciphertext) = sealed.split_at_checked(NONCE_LEN)?;
     let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
     let mut buffer = ciphertext.to_vec();
-    let plaintext = key(secret)
+    let plaintext = key(secret)?
         .open_in_place(nonce, Aad::from(label.as_bytes()), &mut buffer)
         .ok()?;
     Some(plaintext.to_vec())
@@ -59,11 +57,11 @@ mod tests {
 
     #[test]
     fn opens_what_it_sealed_and_nothing_changed() {
-        let sealed = seal(SECRET, "k1", b"private key");
+        let sealed = seal(SECRET, "k1", b"private key").unwrap();
         assert!(!sealed.windows(11).any(|w| w == b"private key"));
         assert_eq!(open(SECRET, "k1", &sealed).unwrap(), b"private key");
         assert_ne!(
-            seal(SECRET, "k1", b"private key"),
+            seal(SECRET, "k1", b"private key").unwrap(),
             sealed,
             "a fresh nonce each time"
         );

@@ -937,3 +937,35 @@ async fn the_pages_let_their_forms_go_on_to_the_registered_apps_and_nowhere_else
         );
     }
 }
+
+#[tokio::test]
+async fn a_sign_in_that_starts_at_an_app_alerts_the_owner_as_any_new_one_does() {
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let _owner = app.signed_in(PHONE, DIGITS).await;
+    assert!(
+        app.alerts_to(DIGITS).await.is_empty(),
+        "a first sign-in alerts nobody"
+    );
+
+    // Another browser, sent by the app to sign in.
+    let newcomer = app.browser();
+    let asked = ask(&rp, &["phone"], false);
+    let (_, location) = visit(&newcomer, asked.url.as_str()).await;
+    let rd = param(&location.unwrap(), "rd").expect("to sign in first");
+    app.clock.advance(61);
+    app.sign_in(&newcomer, PHONE, DIGITS).await;
+    let code = code_for(
+        &app,
+        &newcomer,
+        &Asked {
+            url: Url::parse(&rd).unwrap(),
+            ..asked
+        },
+    )
+    .await;
+    assert!(!code.is_empty());
+    let alerts = app.alerts_to(DIGITS).await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert!(alerts[0].starts_with("Новый вход"), "{alerts:?}");
+}

@@ -128,8 +128,12 @@ fn make(secret: &[u8], now: i64) -> Result<StoredKey, KeyError> {
         kid: kid.clone(),
         reason,
     })?;
+    let sealed = seal::seal(secret, &kid, &der).ok_or_else(|| KeyError::Invalid {
+        kid: kid.clone(),
+        reason: "could not be sealed: no random bytes from the OS".to_owned(),
+    })?;
     Ok(StoredKey {
-        sealed: seal::seal(secret, &kid, &der),
+        sealed,
         kid,
         created_at: now,
         retired_at: None,
