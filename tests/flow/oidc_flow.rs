@@ -969,3 +969,25 @@ async fn a_sign_in_that_starts_at_an_app_alerts_the_owner_as_any_new_one_does() 
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert!(alerts[0].starts_with("Новый вход"), "{alerts:?}");
 }
+
+#[tokio::test]
+async fn a_code_redeemed_twice_at_once_gives_tokens_once() {
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let browser = app.signed_in(PHONE, DIGITS).await;
+    for _ in 0..5 {
+        let code = code_for(&app, &browser, &ask(&rp, &["offline_access"], false)).await;
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", GRAFANA_CB),
+        ];
+        let (a, b) = tokio::join!(
+            token_error(&app, Some(("grafana", "test")), &form),
+            token_error(&app, Some(("grafana", "test")), &form)
+        );
+        let mut statuses = [a.0, b.0];
+        statuses.sort();
+        assert_eq!(statuses, [200, 400], "{a:?} {b:?}");
+    }
+}
