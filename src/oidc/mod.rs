@@ -8,6 +8,7 @@ pub mod client_auth;
 pub mod clients;
 pub mod discovery;
 pub mod error;
+pub mod exchange;
 pub mod keys;
 pub mod pkce;
 pub mod scopes;

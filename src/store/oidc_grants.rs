@@ -11,7 +11,13 @@ use super::{
     engine::{Bind, Column, Conn, Db, Engine},
     model::{AccountId, SignInMethod, Word},
 };
-use crate::error::AppError;
+use crate::{
+    error::AppError,
+    oidc::{
+        exchange::{self, Issued, Presented},
+        scopes::Scopes,
+    },
+};
 
 /// A code to keep, as its hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,8 +52,16 @@ pub struct CodeGrant {
 /// What redeeming a code found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redeemed {
-    /// Redeemed now, for the first time.
-    First(CodeGrant),
+    /// Redeemed now, for the first time, and the tokens issued from it kept; with
+    /// the account's public id (`sub`) and phone number.
+    First {
+        grant: CodeGrant,
+        public_id: String,
+        phone: String,
+    },
+    /// Spent now, but not for this request (`oidc::exchange::check` says why): no
+    /// token is issued.
+    Refused(&'static str),
     /// Redeemed before: the tokens issued from it are revoked now.
     Again,
     Unknown,
@@ -67,22 +81,6 @@ impl TokenKind {
             Self::Refresh => "refresh",
         }
     }
-}
-
-/// A token to keep, as its hash.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewToken<'a> {
-    pub token_hash: &'a str,
-    pub kind: TokenKind,
-    /// The hash of the code the token descends from.
-    pub grant_id: &'a str,
-    pub client_id: &'a str,
-    pub account: AccountId,
-    pub scopes: &'a str,
-    pub auth_time: i64,
-    pub method: SignInMethod,
-    pub issued_at: i64,
-    pub expires_at: i64,
 }
 
 /// A live token and whom it is for.
@@ -138,11 +136,17 @@ pub trait OidcGrantStore: Send + Sync + 'static {
         now: i64,
     ) -> Result<(), AppError>;
 
-    /// Redeems the code of `code_hash` at `now`: once.
-    async fn redeem_code(&self, code_hash: &str, now: i64) -> Result<Redeemed, AppError>;
-
-    /// Keeps newly issued tokens.
-    async fn issue_tokens(&self, tokens: &[NewToken<'_>]) -> Result<(), AppError>;
+    /// Redeems the code of `code_hash` at `now`, once, for the app that presents
+    /// it as `presented`, keeping `tokens` (the refresh token only for a grant with
+    /// offline access): one step, so that a code is spent for good exactly when
+    /// its tokens are kept, or its request refused.
+    async fn redeem_code(
+        &self,
+        code_hash: &str,
+        presented: Presented<'_>,
+        now: i64,
+        tokens: &[NextToken<'_>],
+    ) -> Result<Redeemed, AppError>;
 
     /// The live (unexpired at `now`, unrevoked, unrotated) token of `token_hash`.
     async fn live_token(
@@ -161,9 +165,6 @@ pub trait OidcGrantStore: Send + Sync + 'static {
         now: i64,
         next: &[NextToken<'_>],
     ) -> Result<Rotated, AppError>;
-
-    /// The account's public id (`sub`) and phone number.
-    async fn subject(&self, account: AccountId) -> Result<Option<(String, String)>, AppError>;
 }
 
 const GRANT_CODE: &str = "INSERT INTO oidc_codes (code_hash, client_id, redirect_uri, account_id,
@@ -183,9 +184,11 @@ const REDEEM: &str = "UPDATE oidc_codes SET used_at = $2 WHERE code_hash = $1 AN
      RETURNING client_id, redirect_uri, account_id, scopes, nonce, code_challenge, auth_time,
          method, expires_at";
 
-const ISSUE: &str = "INSERT INTO oidc_tokens (token_hash, kind, grant_id, client_id, account_id,
-         scopes, auth_time, method, issued_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+/// A token of the grant of the code $5: binds its hash, kind, issued_at, expires_at.
+const ISSUE_FROM_CODE: &str = "INSERT INTO oidc_tokens (token_hash, kind, grant_id, client_id,
+         account_id, scopes, auth_time, method, issued_at, expires_at)
+     SELECT $1, $2, code_hash, client_id, account_id, scopes, auth_time, method, $3, $4
+     FROM oidc_codes WHERE code_hash = $5";
 
 /// The live token $1 of kind $2 at $3, with its account's public id and phone.
 const LIVE_TOKEN: &str = "SELECT t.grant_id, t.client_id, t.account_id, a.public_id, a.phone,
@@ -238,7 +241,7 @@ where
         )
         .bind(account)
         .bind(client_id)
-        .fetch_optional(self.writer())
+        .fetch_optional(self.reader())
         .await?)
     }
 
@@ -273,39 +276,77 @@ where
         Ok(())
     }
 
-    async fn redeem_code(&self, code_hash: &str, now: i64) -> Result<Redeemed, AppError> {
+    async fn redeem_code(
+        &self,
+        code_hash: &str,
+        presented: Presented<'_>,
+        now: i64,
+        tokens: &[NextToken<'_>],
+    ) -> Result<Redeemed, AppError> {
         let mut tx = self.decision().await?;
         let grant: Option<CodeGrant> = sqlx::query_as(REDEEM)
             .bind(code_hash)
             .bind(now)
             .fetch_optional(&mut *tx)
             .await?;
-        if let Some(grant) = grant {
-            tx.commit().await?;
-            return Ok(Redeemed::First(grant));
-        }
-        let known: Option<String> =
-            sqlx::query_scalar("SELECT client_id FROM oidc_codes WHERE code_hash = $1")
+        let Some(grant) = grant else {
+            let known: Option<String> =
+                sqlx::query_scalar("SELECT client_id FROM oidc_codes WHERE code_hash = $1")
+                    .bind(code_hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if known.is_none() {
+                return Ok(Redeemed::Unknown);
+            }
+            sqlx::query(REVOKE_GRANT)
                 .bind(code_hash)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(Redeemed::Again);
+        };
+        let issued = Issued {
+            client_id: &grant.client_id,
+            redirect_uri: &grant.redirect_uri,
+            code_challenge: grant.code_challenge.as_deref(),
+            expires_at: grant.expires_at,
+        };
+        let subject: Option<(String, String)> =
+            sqlx::query_as("SELECT public_id, phone FROM accounts WHERE id = $1")
+                .bind(grant.account)
                 .fetch_optional(&mut *tx)
                 .await?;
-        if known.is_none() {
-            return Ok(Redeemed::Unknown);
+        let checked = exchange::check(issued, presented, now)
+            .and_then(|()| subject.ok_or("the account no longer exists"));
+        let (public_id, phone) = match checked {
+            Ok(subject) => subject,
+            Err(why) => {
+                // The code stays spent: a stolen one is not tried twice.
+                tx.commit().await?;
+                return Ok(Redeemed::Refused(why));
+            }
+        };
+        let offline = Scopes::parse(&grant.scopes).is_some_and(|scopes| scopes.offline_access);
+        for token in tokens {
+            if token.kind == TokenKind::Refresh && !offline {
+                continue;
+            }
+            sqlx::query(ISSUE_FROM_CODE)
+                .bind(token.token_hash)
+                .bind(token.kind.word())
+                .bind(now)
+                .bind(token.expires_at)
+                .bind(code_hash)
+                .execute(&mut *tx)
+                .await?;
         }
-        sqlx::query(REVOKE_GRANT)
-            .bind(code_hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
         tx.commit().await?;
-        Ok(Redeemed::Again)
-    }
-
-    async fn issue_tokens(&self, tokens: &[NewToken<'_>]) -> Result<(), AppError> {
-        let mut tx = self.decision().await?;
-        insert_tokens::<E>(&mut tx, tokens).await?;
-        tx.commit().await?;
-        Ok(())
+        Ok(Redeemed::First {
+            grant,
+            public_id,
+            phone,
+        })
     }
 
     async fn live_token(
@@ -318,7 +359,7 @@ where
             .bind(token_hash)
             .bind(kind.word())
             .bind(now)
-            .fetch_optional(self.writer())
+            .fetch_optional(self.reader())
             .await?)
     }
 
@@ -377,40 +418,4 @@ where
         tx.commit().await?;
         Ok(Rotated::Reused)
     }
-
-    async fn subject(&self, account: AccountId) -> Result<Option<(String, String)>, AppError> {
-        Ok(
-            sqlx::query_as("SELECT public_id, phone FROM accounts WHERE id = $1")
-                .bind(account)
-                .fetch_optional(self.writer())
-                .await?,
-        )
-    }
-}
-
-async fn insert_tokens<E>(tx: &mut Conn<E>, tokens: &[NewToken<'_>]) -> Result<(), sqlx::Error>
-where
-    E: Engine,
-    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
-    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
-    i64: Column<Db<E>>,
-    AccountId: Column<Db<E>>,
-    for<'q> &'q str: Bind<'q, Db<E>>,
-{
-    for token in tokens {
-        sqlx::query(ISSUE)
-            .bind(token.token_hash)
-            .bind(token.kind.word())
-            .bind(token.grant_id)
-            .bind(token.client_id)
-            .bind(token.account)
-            .bind(token.scopes)
-            .bind(token.auth_time)
-            .bind(token.method.word())
-            .bind(token.issued_at)
-            .bind(token.expires_at)
-            .execute(&mut *tx)
-            .await?;
-    }
-    Ok(())
 }

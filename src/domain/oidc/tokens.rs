@@ -21,13 +21,13 @@ use crate::{
     oidc::{
         clients::{Client, ClientAuth},
         error::{ErrorCode, OAuthError},
-        pkce,
+        exchange::Presented,
         scopes::Scopes,
         ACCESS_TOKEN_SECS, ID_TOKEN_SECS, REFRESH_TOKEN_SECS,
     },
     server::state::AppState,
     store::{
-        oidc_grants::{NewToken, NextToken, Redeemed, Rotated, TokenGrant, TokenKind},
+        oidc_grants::{NextToken, Redeemed, Rotated, TokenGrant, TokenKind},
         SignInMethod,
     },
 };
@@ -126,8 +126,26 @@ async fn exchange(
         )));
     };
     let invalid = |description| Ok(Err(refuse(ErrorCode::InvalidGrant, description)));
-    let grant = match state.store.redeem_code(&token::hash(code), now).await? {
-        Redeemed::First(grant) => grant,
+    // Drawn before the code is read: kept in the step that spends it, the refresh
+    // token only for a grant with offline access.
+    let issued = Issued::draw();
+    let next = issued.next(now);
+    let presented = Presented {
+        client_id: &client.id,
+        redirect_uri,
+        verifier: param(form, "code_verifier"),
+    };
+    let redeemed = state
+        .store
+        .redeem_code(&token::hash(code), presented, now, &next)
+        .await?;
+    let (grant, public_id, phone) = match redeemed {
+        Redeemed::First {
+            grant,
+            public_id,
+            phone,
+        } => (grant, public_id, phone),
+        Redeemed::Refused(why) => return invalid(why),
         Redeemed::Unknown => return invalid("unknown code"),
         Redeemed::Again => {
             tracing::warn!(
@@ -137,46 +155,7 @@ async fn exchange(
             return invalid("the code was used before: the tokens issued from it are revoked");
         }
     };
-    if grant.client_id != client.id {
-        return invalid("the code was issued to another client");
-    }
-    if grant.expires_at <= now {
-        return invalid("the code has expired");
-    }
-    if grant.redirect_uri != redirect_uri {
-        return invalid("redirect_uri differs from the authorization request's");
-    }
-    match (&grant.code_challenge, param(form, "code_verifier")) {
-        (Some(challenge), Some(verifier)) if pkce::verifies(verifier, challenge) => {}
-        (Some(_), Some(_)) => return invalid("code_verifier does not match the code_challenge"),
-        (Some(_), None) => return invalid("code_verifier is missing"),
-        // RFC 9700 §2.1.1: a verifier without a challenge is a downgrade.
-        (None, Some(_)) => return invalid("no code_challenge was sent with the authorization"),
-        (None, None) => {}
-    }
-    let Some((public_id, phone)) = state.store.subject(grant.account).await? else {
-        return invalid("the account no longer exists");
-    };
     let scopes = Scopes::parse(&grant.scopes).unwrap_or_default();
-    let issued = Issued::draw(scopes);
-    let code_hash = token::hash(code);
-    let kept: Vec<NewToken> = issued
-        .hashes()
-        .iter()
-        .map(|(hash, kind, expires_in)| NewToken {
-            token_hash: hash,
-            kind: *kind,
-            grant_id: &code_hash,
-            client_id: &client.id,
-            account: grant.account,
-            scopes: scopes.as_str(),
-            auth_time: grant.auth_time,
-            method: grant.method,
-            issued_at: now,
-            expires_at: now + expires_in,
-        })
-        .collect();
-    state.store.issue_tokens(&kept).await?;
     let subject = Subject {
         public_id,
         phone,
@@ -207,21 +186,10 @@ async fn refresh(
             "refresh_token is required",
         )));
     };
-    // Only a grant with offline access has a refresh token: its rotation draws
+    // Only a grant with offline access has a refresh token: its rotation keeps
     // the next one.
-    let issued = Issued::draw(Scopes {
-        phone: false,
-        offline_access: true,
-    });
-    let next: Vec<NextToken> = issued
-        .hashes()
-        .iter()
-        .map(|(hash, kind, expires_in)| NextToken {
-            token_hash: hash,
-            kind: *kind,
-            expires_at: now + expires_in,
-        })
-        .collect();
+    let issued = Issued::draw();
+    let next = issued.next(now);
     let grant: TokenGrant = match state
         .store
         .rotate_refresh(&token::hash(presented), &client.id, now, &next)
@@ -292,35 +260,37 @@ struct Subject {
 struct Issued {
     access: String,
     access_hash: String,
-    refresh: Option<(String, String)>,
+    refresh: String,
+    refresh_hash: String,
 }
 
 impl Issued {
-    fn draw(scopes: Scopes) -> Self {
-        let access = super::new_secret();
-        let refresh = scopes.offline_access.then(|| {
-            let refresh = super::new_secret();
-            let hash = token::hash(&refresh);
-            (refresh, hash)
-        });
+    /// An access token and a refresh token, drawn before the store decides: the
+    /// refresh token is kept and given only for a grant with offline access.
+    fn draw() -> Self {
+        let (access, refresh) = (super::new_secret(), super::new_secret());
         Self {
             access_hash: token::hash(&access),
+            refresh_hash: token::hash(&refresh),
             access,
             refresh,
         }
     }
 
-    /// Each token's hash, kind and lifetime, as the store keeps them.
-    fn hashes(&self) -> Vec<(&str, TokenKind, i64)> {
-        let mut kept = vec![(
-            self.access_hash.as_str(),
-            TokenKind::Access,
-            ACCESS_TOKEN_SECS,
-        )];
-        if let Some((_, hash)) = &self.refresh {
-            kept.push((hash.as_str(), TokenKind::Refresh, REFRESH_TOKEN_SECS));
-        }
-        kept
+    /// The tokens as the store keeps them, issued at `now`.
+    fn next(&self, now: i64) -> [NextToken<'_>; 2] {
+        [
+            NextToken {
+                token_hash: &self.access_hash,
+                kind: TokenKind::Access,
+                expires_at: now + ACCESS_TOKEN_SECS,
+            },
+            NextToken {
+                token_hash: &self.refresh_hash,
+                kind: TokenKind::Refresh,
+                expires_at: now + REFRESH_TOKEN_SECS,
+            },
+        ]
     }
 }
 
@@ -406,9 +376,9 @@ fn respond(
     );
     response.set_expires_in(Some(&Duration::from_secs(ACCESS_TOKEN_SECS.unsigned_abs())));
     response.set_refresh_token(
-        issued
-            .refresh
-            .map(|(refresh, _)| RefreshToken::new(refresh)),
+        scopes
+            .offline_access
+            .then(|| RefreshToken::new(issued.refresh)),
     );
     response.set_scopes(Some(
         scopes
