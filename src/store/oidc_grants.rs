@@ -328,19 +328,10 @@ where
             }
         };
         let offline = Scopes::parse(&grant.scopes).is_some_and(|scopes| scopes.offline_access);
-        for token in tokens {
-            if token.kind == TokenKind::Refresh && !offline {
-                continue;
-            }
-            sqlx::query(ISSUE_FROM_CODE)
-                .bind(token.token_hash)
-                .bind(token.kind.word())
-                .bind(now)
-                .bind(token.expires_at)
-                .bind(code_hash)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let kept = tokens
+            .iter()
+            .filter(|token| token.kind == TokenKind::Access || offline);
+        keep::<E>(&mut tx, ISSUE_FROM_CODE, code_hash, kept, now).await?;
         tx.commit().await?;
         Ok(Redeemed::First {
             grant,
@@ -386,16 +377,7 @@ where
             if rotated.is_none() {
                 return Ok(Rotated::Refused);
             }
-            for token in next {
-                sqlx::query(ISSUE_NEXT)
-                    .bind(token.token_hash)
-                    .bind(token.kind.word())
-                    .bind(now)
-                    .bind(token.expires_at)
-                    .bind(token_hash)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            keep::<E>(&mut tx, ISSUE_NEXT, token_hash, next.iter(), now).await?;
             tx.commit().await?;
             return Ok(Rotated::First(grant));
         }
@@ -418,4 +400,33 @@ where
         tx.commit().await?;
         Ok(Rotated::Reused)
     }
+}
+
+/// Keeps `tokens`, issued at `now` for the grant of `from` (a code's hash for
+/// `ISSUE_FROM_CODE`, a rotated refresh token's for `ISSUE_NEXT`).
+async fn keep<'t, E>(
+    tx: &mut Conn<E>,
+    statement: &'static str,
+    from: &str,
+    tokens: impl Iterator<Item = &'t NextToken<'t>>,
+    now: i64,
+) -> Result<(), sqlx::Error>
+where
+    E: Engine,
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    for<'q> &'q str: Bind<'q, Db<E>>,
+{
+    for token in tokens {
+        sqlx::query(statement)
+            .bind(token.token_hash)
+            .bind(token.kind.word())
+            .bind(now)
+            .bind(token.expires_at)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
 }
