@@ -221,7 +221,7 @@ pub fn parse<'c>(
         request.state = None;
         return refuse(&request, InvalidRequest, "state: at most 512 bytes");
     }
-    if pairs.iter().any(|(name, _)| count(name) > 1) {
+    if super::has_repeated(pairs) {
         return refuse(&request, InvalidRequest, "a parameter is given twice");
     }
     match get("response_type") {

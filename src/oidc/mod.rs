@@ -40,3 +40,32 @@ pub const KEY_RELOAD_SECS: u64 = 60;
 /// How long a retired key stays published: past the expiry of the last token
 /// it signed, with a day's margin for an `id_token_hint` at sign-out.
 pub const RETIRED_KEY_PUBLISHED_SECS: i64 = 24 * 3600;
+
+/// Whether a parameter is given more than once (RFC 6749 §3.1: a request with a
+/// repeated parameter is refused). One pass over the parameters: a 16 KiB body
+/// holds thousands of them.
+pub fn has_repeated(pairs: &[(String, String)]) -> bool {
+    let mut seen = std::collections::HashSet::with_capacity(pairs.len());
+    pairs.iter().any(|(name, _)| !seen.insert(name.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    fn pairs(names: &[&str]) -> Vec<(String, String)> {
+        names
+            .iter()
+            .map(|n| (n.to_string(), String::new()))
+            .collect()
+    }
+
+    #[test]
+    fn a_repeated_parameter_is_found_wherever_it_is() {
+        assert!(!super::has_repeated(&pairs(&[])));
+        assert!(!super::has_repeated(&pairs(&["code", "state", "scope"])));
+        assert!(super::has_repeated(&pairs(&["code", "state", "code"])));
+        assert!(super::has_repeated(&pairs(&["a", "a"])));
+        let many: Vec<String> = (0..4000).map(|i| i.to_string()).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(!super::has_repeated(&pairs(&many)));
+    }
+}

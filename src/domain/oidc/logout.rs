@@ -52,8 +52,7 @@ pub async fn logout(
             cookie: None,
         })
     };
-    let count = |name: &str| pairs.iter().filter(|(n, _)| n == name).count();
-    if pairs.iter().any(|(name, _)| count(name) > 1) {
+    if crate::oidc::has_repeated(pairs) {
         return refused("a parameter is given twice");
     }
     let get = |name: &str| {

@@ -59,10 +59,7 @@ pub async fn token(
         Ok(client) => client,
         Err(refused) => return Ok(Err(refused)),
     };
-    if form
-        .iter()
-        .any(|(name, _)| form.iter().filter(|(n, _)| n == name).count() > 1)
-    {
+    if crate::oidc::has_repeated(form) {
         return Ok(Err(refuse(
             ErrorCode::InvalidRequest,
             "a parameter is given twice",

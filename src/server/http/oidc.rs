@@ -1,7 +1,7 @@
 //! The OpenID provider's endpoints (docs/oidc.md), mounted when apps are
 //! registered (`OIDC_CLIENTS`): discovery, the JWKS, the authorization, the token
-//! endpoint and userinfo sit outside the edge's cross-site refusal, as apps on
-//! other origins call them; browsers' apps may read the documents, the token
+//! endpoint, userinfo and the logout sit outside the edge's cross-site refusal, as
+//! apps on other origins call them; browsers' apps may read the documents, the token
 //! endpoint and userinfo from their registered origins only (CORS). The consent's
 //! answer is a form of sms-auth's own page, and stays inside it.
 
@@ -156,14 +156,10 @@ impl<S: Send + Sync> FromRequest<S> for Params {
 }
 
 async fn authorize(State(state): State<AppState>, parts: Parts, Params(pairs): Params) -> Response {
-    authorize_pairs(&state, &parts, &pairs).await
-}
-
-async fn authorize_pairs(state: &AppState, parts: &Parts, pairs: &[(String, String)]) -> Response {
-    let session = cookies::cookie_value(parts, SESSION_COOKIE);
-    let next = authorize::authorize(state, session.as_deref(), pairs, state.clock.now()).await;
+    let session = cookies::cookie_value(&parts, SESSION_COOKIE);
+    let next = authorize::authorize(&state, session.as_deref(), &pairs, state.clock.now()).await;
     let asks_person = matches!(next, Ok(Next::SignIn(_) | Next::Consent(_)));
-    let mut response = follow(state, parts, next);
+    let mut response = follow(&state, &parts, next);
     // The app's `ui_locales` chooses the language of the pages the person meets.
     let lang = pairs
         .iter()
@@ -177,22 +173,17 @@ async fn authorize_pairs(state: &AppState, parts: &Parts, pairs: &[(String, Stri
 }
 
 async fn logout(State(state): State<AppState>, parts: Parts, Params(pairs): Params) -> Response {
-    logout_pairs(&state, &parts, &pairs).await
-}
-
-async fn logout_pairs(state: &AppState, parts: &Parts, pairs: &[(String, String)]) -> Response {
-    let session = cookies::cookie_value(parts, SESSION_COOKIE);
-    let done = logout::logout(state, session.as_deref(), pairs, state.clock.now()).await;
-    let done = match done {
-        Ok(done) => done,
+    let session = cookies::cookie_value(&parts, SESSION_COOKIE);
+    let done = logout::logout(&state, session.as_deref(), &pairs, state.clock.now()).await;
+    let Ok(done) = done else {
         // Logged where it happened.
-        Err(_) => return follow(state, parts, Err(crate::error::AppError::Internal)),
+        return unavailable();
     };
     let mut response = match done.next {
         logout::Next::Done(Some(url)) => Redirect::to(url.as_str()).into_response(),
         logout::Next::Done(None) => Redirect::to("/").into_response(),
         logout::Next::Confirm => Redirect::to("/signout").into_response(),
-        logout::Next::Refused(why) => refused_page(parts, why),
+        logout::Next::Refused(why) => refused_page(&parts, why),
     };
     let cleared = done.cookie.and_then(|cookie| {
         cookies::app_cookie(
@@ -247,12 +238,16 @@ fn follow(state: &AppState, parts: &Parts, next: Result<Next, crate::error::AppE
         }
         Ok(Next::Refused(why)) => refused_page(parts, why),
         // Logged where it happened.
-        Err(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "The sign-in service cannot answer now.\n",
-        )
-            .into_response(),
+        Err(_) => unavailable(),
     }
+}
+
+fn unavailable() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "The sign-in service cannot answer now.\n",
+    )
+        .into_response()
 }
 
 /// sms-auth's own page for a request that cannot go back to its app: an unknown
