@@ -99,6 +99,17 @@ pub struct TokenGrant {
     pub expires_at: i64,
 }
 
+/// An app the account signs in to, as the account page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ConnectedApp {
+    pub client_id: String,
+    /// The scopes consented (`openid phone`).
+    pub scopes: String,
+    /// The first and the last sign-in to it, unix seconds.
+    pub first_at: i64,
+    pub last_at: i64,
+}
+
 /// What rotating a refresh token found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rotated {
@@ -155,6 +166,18 @@ pub trait OidcGrantStore: Send + Sync + 'static {
         kind: TokenKind,
         now: i64,
     ) -> Result<Option<TokenGrant>, AppError>;
+
+    /// The apps `account` signs in to, the most recent first.
+    async fn connected_apps(&self, account: AccountId) -> Result<Vec<ConnectedApp>, AppError>;
+
+    /// Forgets `account`'s consent to `client_id` and revokes, at `now`, every
+    /// token it issued the app for the account: the app asks again next time.
+    async fn disconnect_app(
+        &self,
+        account: AccountId,
+        client_id: &str,
+        now: i64,
+    ) -> Result<(), AppError>;
 
     /// Uses the refresh token of `token_hash`, issued to `client_id`, at `now`,
     /// once, keeping `next` (the tokens issued in its place) in the same step.
@@ -229,6 +252,7 @@ where
     for<'q> Option<&'q str>: Bind<'q, Db<E>>,
     usize: ColumnIndex<<Db<E> as Database>::Row>,
     for<'r> CodeGrant: sqlx::FromRow<'r, <Db<E> as Database>::Row>,
+    for<'r> ConnectedApp: sqlx::FromRow<'r, <Db<E> as Database>::Row>,
     for<'r> TokenGrant: sqlx::FromRow<'r, <Db<E> as Database>::Row>,
 {
     async fn consent(
@@ -352,6 +376,41 @@ where
             .bind(now)
             .fetch_optional(self.reader())
             .await?)
+    }
+
+    async fn connected_apps(&self, account: AccountId) -> Result<Vec<ConnectedApp>, AppError> {
+        Ok(sqlx::query_as(
+            "SELECT client_id, scopes, first_at, last_at FROM oidc_consents
+             WHERE account_id = $1 ORDER BY last_at DESC, client_id",
+        )
+        .bind(account)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
+    async fn disconnect_app(
+        &self,
+        account: AccountId,
+        client_id: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let mut tx = self.decision().await?;
+        sqlx::query("DELETE FROM oidc_consents WHERE account_id = $1 AND client_id = $2")
+            .bind(account)
+            .bind(client_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE oidc_tokens SET revoked_at = $3
+             WHERE account_id = $1 AND client_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(account)
+        .bind(client_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn rotate_refresh(

@@ -69,6 +69,8 @@ const ROUTES: &[&str] = &[
     "/api/authz/auth-request",
     "/api/authz/forward-auth",
     "/api/consent_screen",
+    "/api/connected_apps",
+    "/api/disconnect_app",
     "/.well-known/openid-configuration",
     "/oidc/jwks",
     "/oidc/authorize",

@@ -991,3 +991,73 @@ async fn a_code_redeemed_twice_at_once_gives_tokens_once() {
         assert_eq!(statuses, [200, 400], "{a:?} {b:?}");
     }
 }
+
+#[tokio::test]
+async fn the_person_sees_the_apps_they_sign_in_to_and_disconnecting_one_revokes_its_tokens() {
+    use sms_auth::{api::oidc::ConnectedAppView, error::AppError};
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let browser = app.signed_in(PHONE, DIGITS).await;
+    let listed = |browser: &Browser| {
+        let browser = browser.at(&browser.base);
+        async move {
+            browser
+                .call::<Vec<ConnectedAppView>>("connected_apps", &[])
+                .await
+        }
+    };
+    assert_eq!(listed(&browser).await.unwrap(), []);
+
+    let first = app.clock.now();
+    let code = code_for(
+        &app,
+        &browser,
+        &ask(&rp, &["phone", "offline_access"], false),
+    )
+    .await;
+    let tokens: CoreTokenResponse = rp
+        .exchange_code(AuthorizationCode::new(code))
+        .unwrap()
+        .request_async(&http())
+        .await
+        .expect("tokens");
+    app.clock.advance(100);
+    code_for(&app, &browser, &ask(&rp, &["phone"], false)).await;
+    assert_eq!(
+        listed(&browser).await.unwrap(),
+        [ConnectedAppView {
+            app: "grafana".into(),
+            name: "Grafana".into(),
+            phone: true,
+            first,
+            last: first + 100,
+        }]
+    );
+
+    // Another account disconnects only its own apps; nobody signed in, nothing.
+    let other = app.signed_in("+79994445566", "79994445566").await;
+    other
+        .call::<()>("disconnect_app", &[("app", "grafana")])
+        .await
+        .unwrap();
+    assert_eq!(
+        app.browser()
+            .call::<()>("disconnect_app", &[("app", "grafana")])
+            .await,
+        Err(AppError::NotSignedIn)
+    );
+    assert_eq!(listed(&browser).await.unwrap().len(), 1);
+    assert_eq!(userinfo_status(&app, tokens.access_token()).await, 200);
+
+    browser
+        .call::<()>("disconnect_app", &[("app", "grafana")])
+        .await
+        .unwrap();
+    assert_eq!(listed(&browser).await.unwrap(), []);
+    assert_eq!(userinfo_status(&app, tokens.access_token()).await, 401);
+    let refresh = tokens.refresh_token().expect("a refresh token");
+    assert_eq!(refresh_error(&rp, refresh).await, "invalid_grant");
+    // The app asks again.
+    let (_, next) = visit(&browser, ask(&rp, &["phone"], false).url.as_str()).await;
+    assert_eq!(next.unwrap().path(), "/oidc/consent");
+}
