@@ -1061,3 +1061,39 @@ async fn the_person_sees_the_apps_they_sign_in_to_and_disconnecting_one_revokes_
     let (_, next) = visit(&browser, ask(&rp, &["phone"], false).url.as_str()).await;
     assert_eq!(next.unwrap().path(), "/oidc/consent");
 }
+
+#[tokio::test]
+async fn a_stranger_learns_nothing_of_anyone_from_the_consent_screen_function() {
+    use sms_auth::{api::oidc::ConsentPrompt, error::AppError};
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let _owner = app.signed_in(PHONE, DIGITS).await;
+    let stranger = app.browser();
+    for query in [
+        "",
+        "client_id=grafana",
+        "client_id=grafana&redirect_uri=http://evil.test/",
+    ] {
+        assert_eq!(
+            stranger
+                .call::<ConsentPrompt>("consent_screen", &[("query", query)])
+                .await,
+            Err(AppError::InvalidAuthorization),
+            "{query}"
+        );
+    }
+    // A valid request tells what the app's own authorization page would: its
+    // registered name and what it asks, nothing of any account.
+    let query = ask(&rp, &["phone"], false).url.query().unwrap().to_owned();
+    let prompt: ConsentPrompt = stranger
+        .call("consent_screen", &[("query", &query)])
+        .await
+        .unwrap();
+    assert_eq!(
+        (prompt.app_name.as_str(), prompt.phone, prompt.offline),
+        ("Grafana", true, false)
+    );
+    let shown = format!("{prompt:?}");
+    assert!(!shown.contains(DIGITS) && !shown.contains("sid"), "{shown}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM oidc_codes").await, 0);
+}
