@@ -75,6 +75,11 @@ fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
                 ..
             },
         ) => Some(name.as_str()),
+        // The app's name, as it was then.
+        (
+            EventKind::AppSignIn | EventKind::AppConsent | EventKind::AppDisconnected,
+            EventDetail { app: Some(app), .. },
+        ) => Some(app.as_str()),
         (
             EventKind::SessionEnded,
             EventDetail {
@@ -105,6 +110,9 @@ fn describe(event: &ActivityEvent, lang: Lang) -> Option<EventView> {
         EventKind::PasskeySignIn => t.event_passkey_sign_in.to_owned(),
         EventKind::PasskeyAdded => t.event_passkey_added.to_owned(),
         EventKind::PasskeyRemoved => t.event_passkey_removed.to_owned(),
+        EventKind::AppSignIn => t.event_app_sign_in.to_owned(),
+        EventKind::AppConsent => t.event_app_consent.to_owned(),
+        EventKind::AppDisconnected => t.event_app_disconnected.to_owned(),
     };
     let what = match qualifier {
         Some(qualifier) => format!("{title} — {qualifier}"),
@@ -203,6 +211,16 @@ mod tests {
         };
         let view = describe(&event(EventKind::AlertSent, about), Lang::En).expect("known");
         assert_eq!(view.what, "SMS sent about a passkey change");
+        let app = EventDetail {
+            app: Some("Grafana".to_owned()),
+            ..EventDetail::default()
+        };
+        let view = describe(&event(EventKind::AppSignIn, app.clone()), Lang::Ru).expect("known");
+        assert_eq!(view.what, "Вход в приложение — Grafana");
+        let view = describe(&event(EventKind::AppConsent, app.clone()), Lang::En).expect("known");
+        assert_eq!(view.what, "App allowed to sign you in — Grafana");
+        let view = describe(&event(EventKind::AppDisconnected, app), Lang::Ru).expect("known");
+        assert_eq!(view.what, "Приложение отключено — Grafana");
     }
 
     #[test]

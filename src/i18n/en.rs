@@ -187,6 +187,12 @@ pub const TEXTS: Texts = Texts {
     #[cfg(feature = "ssr")]
     event_passkey_removed: "Passkey removed",
     #[cfg(feature = "ssr")]
+    event_app_sign_in: "Sign-in to an app",
+    #[cfg(feature = "ssr")]
+    event_app_consent: "App allowed to sign you in",
+    #[cfg(feature = "ssr")]
+    event_app_disconnected: "App disconnected",
+    #[cfg(feature = "ssr")]
     sms_passkey_added: "Passkey added to {host}: {details}. Not you? Open the site yourself: Account > Passkeys",
     #[cfg(feature = "ssr")]
     sms_passkey_removed: "Passkey removed from {host}: {details}. Not you? Open the site yourself: Account > Passkeys",

@@ -360,6 +360,14 @@ pub struct Texts {
     pub event_passkey_added: &'static str,
     #[cfg(feature = "ssr")]
     pub event_passkey_removed: &'static str,
+    /// An app's events (the OpenID provider's): signed in to, allowed, disconnected;
+    /// the app's name follows.
+    #[cfg(feature = "ssr")]
+    pub event_app_sign_in: &'static str,
+    #[cfg(feature = "ssr")]
+    pub event_app_consent: &'static str,
+    #[cfg(feature = "ssr")]
+    pub event_app_disconnected: &'static str,
     /// The alert SMS about a passkey added or removed went out.
     #[cfg(feature = "ssr")]
     pub event_alert_passkey: &'static str,

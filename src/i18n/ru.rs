@@ -187,6 +187,12 @@ pub const TEXTS: Texts = Texts {
     #[cfg(feature = "ssr")]
     event_passkey_removed: "Удалён ключ доступа",
     #[cfg(feature = "ssr")]
+    event_app_sign_in: "Вход в приложение",
+    #[cfg(feature = "ssr")]
+    event_app_consent: "Приложению разрешён вход",
+    #[cfg(feature = "ssr")]
+    event_app_disconnected: "Приложение отключено",
+    #[cfg(feature = "ssr")]
     sms_passkey_added: "В {host} добавлен ключ доступа: {details}. Не вы? Откройте сайт сами: Аккаунт → Ключи доступа",
     #[cfg(feature = "ssr")]
     sms_passkey_removed: "В {host} удалён ключ доступа: {details}. Не вы? Откройте сайт сами: Аккаунт → Ключи доступа",

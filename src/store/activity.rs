@@ -41,31 +41,33 @@ pub(super) const EVENT_BY_PHONE: &str = "INSERT INTO security_events
 
 /// An event of the account $1: at $2, kind $3, device $4, country $5, network $6;
 /// what it tells beyond its kind: novelty $7, ended by $8, locked until $9, passkey
-/// name $10, alert about $11, failure $12.
+/// name $10, alert about $11, failure $12, app $13.
 const EVENT_OF_ACCOUNT: &str = "INSERT INTO security_events
        (account_id, at, kind, device, country, network, novelty, ended_by, locked_until,
-        passkey_name, alert_about, failure)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        passkey_name, alert_about, failure, app)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
 /// An account's activity, newest first: the events kept, and the sign-ins of its
 /// live sessions (a session's sign-in is an event of kind `sign_in`, or
 /// `passkey_sign_in` for a passkey's, as `sessions::RECORD_SIGN_INS` keeps an ended
 /// one's, with its novelty). Events of one second are told in the order a sign-in
-/// makes them. Binds: $1 the account, $2 since, $3 how many at most.
+/// makes them: what follows it (an alert, the app it signed in to) above it, in the
+/// order they were kept. Binds: $1 the account, $2 since, $3 how many at most.
 pub(super) const ACTIVITY: &str = "SELECT at, kind, device, country, network, novelty, ended_by,
-           locked_until, passkey_name, alert_about, failure FROM (
+           locked_until, passkey_name, alert_about, failure, app FROM (
         SELECT at, kind, device, country, network, novelty, ended_by, locked_until,
-               passkey_name, alert_about, failure, id
+               passkey_name, alert_about, failure, app, id
         FROM security_events
         WHERE account_id = $1 AND at > $2
       UNION ALL
         SELECT created_at,
                CASE method WHEN 'passkey' THEN 'passkey_sign_in' ELSE 'sign_in' END,
-               device, country, network, novelty, NULL, NULL, NULL, NULL, NULL, NULL
+               device, country, network, novelty, NULL, NULL, NULL, NULL, NULL, NULL, NULL
         FROM sessions
         WHERE account_id = $1 AND created_at > $2) AS activity
     ORDER BY at DESC,
       CASE kind WHEN 'session_ended' THEN 0 WHEN 'alert_sent' THEN 1 WHEN 'alert_failed' THEN 1
+                WHEN 'app_sign_in' THEN 1 WHEN 'app_consent' THEN 1 WHEN 'app_disconnected' THEN 1
                 WHEN 'sign_in' THEN 2 WHEN 'passkey_sign_in' THEN 2 WHEN 'locked' THEN 3
                 WHEN 'wrong_code' THEN 4 ELSE 5 END,
       id DESC NULLS FIRST
@@ -103,6 +105,7 @@ where
         .bind(detail.passkey_name.as_deref())
         .bind(detail.alert_about.map(Word::word))
         .bind(detail.failure.as_deref())
+        .bind(detail.app.as_deref())
         .execute(executor)
         .await?;
     Ok(())

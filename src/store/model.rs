@@ -292,6 +292,12 @@ pub enum EventKind {
     PasskeySignIn,
     PasskeyAdded,
     PasskeyRemoved,
+    /// A sign-in to an app through the OpenID provider (a code issued to it).
+    AppSignIn,
+    /// The person let an app sign them in (its consent screen's "allow").
+    AppConsent,
+    /// The person disconnected an app on the account page.
+    AppDisconnected,
 }
 
 impl Word for EventKind {
@@ -306,6 +312,9 @@ impl Word for EventKind {
         EventKind::PasskeySignIn,
         EventKind::PasskeyAdded,
         EventKind::PasskeyRemoved,
+        EventKind::AppSignIn,
+        EventKind::AppConsent,
+        EventKind::AppDisconnected,
     ];
 
     fn word(self) -> &'static str {
@@ -320,6 +329,9 @@ impl Word for EventKind {
             EventKind::PasskeySignIn => "passkey_sign_in",
             EventKind::PasskeyAdded => "passkey_added",
             EventKind::PasskeyRemoved => "passkey_removed",
+            EventKind::AppSignIn => "app_sign_in",
+            EventKind::AppConsent => "app_consent",
+            EventKind::AppDisconnected => "app_disconnected",
         }
     }
 }
@@ -350,6 +362,8 @@ pub struct EventDetail {
     pub alert_about: Option<AlertAbout>,
     /// Why an alert was not sent: the sender's reason.
     pub failure: Option<String>,
+    /// The app signed in to, consented to or disconnected, by its name then.
+    pub app: Option<String>,
 }
 
 /// Who ended a session, as its activity event says.

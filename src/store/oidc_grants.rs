@@ -8,8 +8,9 @@ use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
 use super::{
+    activity,
     engine::{Bind, Column, Conn, Db, Engine},
-    model::{AccountId, SignInMethod, Word},
+    model::{AccountId, EventDetail, EventKind, Footprint, SignInMethod, Word},
 };
 use crate::{
     error::AppError,
@@ -32,6 +33,35 @@ pub struct NewCode<'a> {
     pub auth_time: i64,
     pub method: SignInMethod,
     pub expires_at: i64,
+}
+
+/// The consent a code is issued under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent<'a> {
+    /// The consent kept covers the request.
+    Kept,
+    /// The person consented just now: `scopes` are all they have given the app.
+    Given(&'a str),
+    /// A trusted app, which no one is asked about: `scopes` are what it asked for.
+    Trusted(&'a str),
+}
+
+impl<'a> Consent<'a> {
+    /// The scopes to keep as consented; `None` to keep those there are.
+    fn scopes(self) -> Option<&'a str> {
+        match self {
+            Consent::Kept => None,
+            Consent::Given(scopes) | Consent::Trusted(scopes) => Some(scopes),
+        }
+    }
+}
+
+/// Where a person met an app, as the account's activity tells it: the app by its
+/// name then, the browser by its footprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppVisit<'a> {
+    pub app_name: &'a str,
+    pub from: &'a Footprint,
 }
 
 /// What a code was issued for, read back when it is redeemed.
@@ -139,11 +169,13 @@ pub trait OidcGrantStore: Send + Sync + 'static {
     ) -> Result<Option<String>, AppError>;
 
     /// Keeps `code`, and records the account's sign-in to the app at `now` (its
-    /// first, or its last), with the scopes consented `scopes` when given.
+    /// first, or its last), under `consent`, in its activity too (with the consent,
+    /// when the person just gave it).
     async fn grant_code(
         &self,
         code: &NewCode<'_>,
-        consented: Option<&str>,
+        consent: Consent<'_>,
+        visit: AppVisit<'_>,
         now: i64,
     ) -> Result<(), AppError>;
 
@@ -171,11 +203,13 @@ pub trait OidcGrantStore: Send + Sync + 'static {
     async fn connected_apps(&self, account: AccountId) -> Result<Vec<ConnectedApp>, AppError>;
 
     /// Forgets `account`'s consent to `client_id` and revokes, at `now`, every
-    /// token it issued the app for the account: the app asks again next time.
+    /// token it issued the app for the account: the app asks again next time. The
+    /// activity tells it, if the app was connected.
     async fn disconnect_app(
         &self,
         account: AccountId,
         client_id: &str,
+        visit: AppVisit<'_>,
         now: i64,
     ) -> Result<(), AppError>;
 
@@ -244,6 +278,7 @@ where
     for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
     for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
     i64: Column<Db<E>>,
+    Option<i64>: Column<Db<E>>,
     String: Column<Db<E>>,
     Option<String>: Column<Db<E>>,
     AccountId: Column<Db<E>>,
@@ -272,14 +307,15 @@ where
     async fn grant_code(
         &self,
         code: &NewCode<'_>,
-        consented: Option<&str>,
+        consent: Consent<'_>,
+        visit: AppVisit<'_>,
         now: i64,
     ) -> Result<(), AppError> {
         let mut tx = self.decision().await?;
         sqlx::query(SIGNED_IN_TO_APP)
             .bind(code.account)
             .bind(code.client_id)
-            .bind(consented)
+            .bind(consent.scopes())
             .bind(now)
             .execute(&mut *tx)
             .await?;
@@ -296,6 +332,10 @@ where
             .bind(code.expires_at)
             .execute(&mut *tx)
             .await?;
+        if let Consent::Given(_) = consent {
+            told::<E>(&mut tx, code.account, EventKind::AppConsent, visit, now).await?;
+        }
+        told::<E>(&mut tx, code.account, EventKind::AppSignIn, visit, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -392,14 +432,19 @@ where
         &self,
         account: AccountId,
         client_id: &str,
+        visit: AppVisit<'_>,
         now: i64,
     ) -> Result<(), AppError> {
         let mut tx = self.decision().await?;
-        sqlx::query("DELETE FROM oidc_consents WHERE account_id = $1 AND client_id = $2")
-            .bind(account)
-            .bind(client_id)
-            .execute(&mut *tx)
-            .await?;
+        let forgotten =
+            sqlx::query("DELETE FROM oidc_consents WHERE account_id = $1 AND client_id = $2")
+                .bind(account)
+                .bind(client_id)
+                .execute(&mut *tx)
+                .await?;
+        if E::rows_affected(&forgotten) > 0 {
+            told::<E>(&mut tx, account, EventKind::AppDisconnected, visit, now).await?;
+        }
         sqlx::query(
             "UPDATE oidc_tokens SET revoked_at = $3
              WHERE account_id = $1 AND client_id = $2 AND revoked_at IS NULL",
@@ -459,6 +504,30 @@ where
         tx.commit().await?;
         Ok(Rotated::Reused)
     }
+}
+
+/// Tells, in `account`'s activity, the event `kind` of the app `visit` names.
+async fn told<E>(
+    tx: &mut Conn<E>,
+    account: AccountId,
+    kind: EventKind,
+    visit: AppVisit<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error>
+where
+    E: Engine,
+    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
+    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
+    i64: Column<Db<E>>,
+    Option<i64>: Column<Db<E>>,
+    for<'q> &'q str: Bind<'q, Db<E>>,
+    for<'q> Option<&'q str>: Bind<'q, Db<E>>,
+{
+    let detail = EventDetail {
+        app: Some(visit.app_name.to_owned()),
+        ..EventDetail::default()
+    };
+    activity::record::<E, _>(&mut *tx, account, kind, visit.from, &detail, now).await
 }
 
 /// Keeps `tokens`, issued at `now` for the grant of `from` (a code's hash for

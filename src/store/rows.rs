@@ -60,6 +60,7 @@ pub(super) struct ActivityRow {
     passkey_name: Option<String>,
     alert_about: Option<String>,
     failure: Option<String>,
+    app: Option<String>,
 }
 
 impl From<ActivityRow> for ActivityEvent {
@@ -82,6 +83,7 @@ impl From<ActivityRow> for ActivityEvent {
                 passkey_name: row.passkey_name,
                 alert_about: word(row.alert_about),
                 failure: row.failure,
+                app: row.app,
             },
         }
     }

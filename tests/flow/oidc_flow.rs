@@ -1063,6 +1063,59 @@ async fn the_person_sees_the_apps_they_sign_in_to_and_disconnecting_one_revokes_
 }
 
 #[tokio::test]
+async fn the_activity_tells_each_app_sign_in_consent_and_disconnection() {
+    use sms_auth::api::activity::EventView;
+    let app = app().await;
+    let grafana = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let own = relying_party(&app, "own", None, "http://own.test/cb").await;
+    let browser = app.signed_in(PHONE, DIGITS).await;
+    app.clock.advance(10);
+    // Asked, then not asked again; a trusted app asks no one.
+    code_for(&app, &browser, &ask(&grafana, &["phone"], false)).await;
+    app.clock.advance(10);
+    code_for(&app, &browser, &ask(&grafana, &["phone"], false)).await;
+    app.clock.advance(10);
+    code_for(&app, &browser, &ask(&own, &[], true)).await;
+    app.clock.advance(10);
+    for _ in 0..2 {
+        browser
+            .call::<()>("disconnect_app", &[("app", "grafana")])
+            .await
+            .unwrap();
+    }
+    // A stranger's visit to the app leaves nothing in this account's activity.
+    let other = app.signed_in("+79994445566", "79994445566").await;
+    code_for(&app, &other, &ask(&grafana, &["phone"], false)).await;
+
+    let events = browser
+        .at(&browser.base)
+        .call::<Vec<EventView>>("activity", &[])
+        .await
+        .unwrap();
+    let told: Vec<(&str, &str)> = events
+        .iter()
+        .filter(|event| event.kind.starts_with("app_"))
+        .map(|event| (event.kind.as_str(), event.what.as_str()))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            ("app_disconnected", "Приложение отключено — Grafana"),
+            ("app_sign_in", "Вход в приложение — Own"),
+            ("app_sign_in", "Вход в приложение — Grafana"),
+            ("app_sign_in", "Вход в приложение — Grafana"),
+            ("app_consent", "Приложению разрешён вход — Grafana"),
+        ]
+    );
+    // Each tells where the browser was, as a sign-in does.
+    let sign_in = events.iter().find(|event| event.kind == "sign_in").unwrap();
+    assert!(!sign_in.place.is_empty());
+    for event in events.iter().filter(|event| event.kind.starts_with("app_")) {
+        assert_eq!(event.place, sign_in.place);
+    }
+}
+
+#[tokio::test]
 async fn a_stranger_learns_nothing_of_anyone_from_the_consent_screen_function() {
     use sms_auth::{api::oidc::ConsentPrompt, error::AppError};
     let app = app().await;

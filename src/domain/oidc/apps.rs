@@ -6,6 +6,7 @@ use crate::{
     error::AppError,
     oidc::scopes::Scopes,
     server::state::AppState,
+    store::oidc_grants::AppVisit,
 };
 
 /// A connected app, as the person sees it.
@@ -26,13 +27,10 @@ pub struct Connected {
 pub async fn connected(state: &AppState, client: &Client) -> Result<Vec<Connected>, AppError> {
     let account = session::current_account(state, client).await?;
     let apps = state.store.connected_apps(account.id).await?;
-    let clients = state.settings.oidc_clients.as_ref();
     Ok(apps
         .into_iter()
         .map(|app| Connected {
-            name: clients
-                .and_then(|clients| clients.get(&app.client_id))
-                .map_or_else(|| app.client_id.clone(), |client| client.name.clone()),
+            name: app_name(state, &app.client_id),
             phone: Scopes::parse(&app.scopes).is_some_and(|scopes| scopes.phone),
             id: app.client_id,
             first: app.first_at,
@@ -45,5 +43,22 @@ pub async fn connected(state: &AppState, client: &Client) -> Result<Vec<Connecte
 /// again, and the tokens it holds for the account open nothing any more.
 pub async fn disconnect(state: &AppState, client: &Client, id: &str) -> Result<(), AppError> {
     let account = session::current_account(state, client).await?;
-    state.store.disconnect_app(account.id, id, client.now).await
+    let visit = AppVisit {
+        app_name: &app_name(state, id),
+        from: &client.footprint,
+    };
+    state
+        .store
+        .disconnect_app(account.id, id, visit, client.now)
+        .await
+}
+
+/// The app `id`'s registered name; its id, if it is no longer registered.
+fn app_name(state: &AppState, id: &str) -> String {
+    state
+        .settings
+        .oidc_clients
+        .as_ref()
+        .and_then(|clients| clients.get(id))
+        .map_or_else(|| id.to_owned(), |client| client.name.clone())
 }

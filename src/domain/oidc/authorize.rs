@@ -15,7 +15,10 @@ use crate::{
         AUTHORIZE_PATH, CODE_SECS,
     },
     server::state::AppState,
-    store::{oidc_grants::NewCode, LiveSession},
+    store::{
+        oidc_grants::{AppVisit, Consent, NewCode},
+        Footprint, LiveSession,
+    },
 };
 
 /// Where the person goes next.
@@ -48,10 +51,11 @@ pub enum Answer {
 }
 
 /// Decides the authorization request `pairs` for the browser whose session id is
-/// `session_id`, at `now`.
+/// `session_id`, which comes `from` there, at `now`.
 pub async fn authorize(
     state: &AppState,
     session_id: Option<&str>,
+    from: &Footprint,
     pairs: &[(String, String)],
     now: i64,
 ) -> Result<Next, AppError> {
@@ -75,8 +79,13 @@ pub async fn authorize(
             return Ok(Next::SignIn(path_of(AUTHORIZE_PATH, &again)));
         }
     };
+    let visit = AppVisit {
+        app_name: &client.name,
+        from,
+    };
     if client.trusted {
-        return grant(state, &request, &session, Some(request.scopes), now).await;
+        let consent = Consent::Trusted(request.scopes.as_str());
+        return grant(state, &request, &session, consent, visit, now).await;
     }
     let consented = state
         .store
@@ -85,7 +94,7 @@ pub async fn authorize(
         .and_then(|scopes| Scopes::parse(&scopes));
     let covered = consented.is_some_and(|given| given.covers(request.scopes));
     if covered && !request.prompt.consent {
-        return grant(state, &request, &session, None, now).await;
+        return grant(state, &request, &session, Consent::Kept, visit, now).await;
     }
     Ok(if request.prompt.none {
         back(
@@ -113,15 +122,17 @@ pub fn consent_view(state: &AppState, pairs: &[(String, String)]) -> Result<Cons
     })
 }
 
-/// The person's `answer` to the request `pairs`, posted from the consent screen.
+/// The person's `answer` to the request `pairs`, posted from the consent screen
+/// by a browser that comes `from` there.
 pub async fn consent(
     state: &AppState,
     session_id: Option<&str>,
+    from: &Footprint,
     pairs: &[(String, String)],
     answer: Answer,
     now: i64,
 ) -> Result<Next, AppError> {
-    let (request, _) = match read(state, pairs) {
+    let (request, client) = match read(state, pairs) {
         Ok(read) => read,
         Err(next) => return Ok(next),
     };
@@ -149,7 +160,12 @@ pub async fn consent(
                 phone: before.phone || request.scopes.phone,
                 offline_access: before.offline_access || request.scopes.offline_access,
             };
-            grant(state, &request, &session, Some(given), now).await
+            let visit = AppVisit {
+                app_name: &client.name,
+                from,
+            };
+            let consent = Consent::Given(given.as_str());
+            grant(state, &request, &session, consent, visit, now).await
         }
     }
 }
@@ -180,13 +196,14 @@ async fn live_session(
     }
 }
 
-/// Issues a code for `request` to the signed-in `session`, recording the sign-in
-/// to the app (and `consented`, when the person just consented).
+/// Issues a code for `request` to the signed-in `session` under `consent`,
+/// recording the sign-in to the app (`visit`).
 async fn grant(
     state: &AppState,
     request: &AuthRequest,
     session: &LiveSession,
-    consented: Option<Scopes>,
+    consent: Consent<'_>,
+    visit: AppVisit<'_>,
     now: i64,
 ) -> Result<Next, AppError> {
     let code = super::new_secret();
@@ -203,10 +220,7 @@ async fn grant(
         method: session.method,
         expires_at: now + CODE_SECS,
     };
-    state
-        .store
-        .grant_code(&new, consented.map(|scopes| scopes.as_str()), now)
-        .await?;
+    state.store.grant_code(&new, consent, visit, now).await?;
     let issuer = state.settings.public_origin.as_str();
     code_url(request, &code, issuer)
         .map(Next::ToApp)

@@ -2,13 +2,22 @@
 //! domain's steps take (read once, by the server function), and how the cookies they
 //! hand back are set on its answer. The domain itself never sees a request.
 
+use axum::http::request::Parts;
+
 use crate::domain::{
     client::{Client, SetCookie, CEREMONY_COOKIE, SESSION_COOKIE, VERIFICATION_COOKIE},
     devices::DEVICE_COOKIE,
     session::Opened,
     token, user_agent,
 };
-use crate::server::http::{client_ip, request::RequestContext};
+use crate::server::{
+    http::{
+        client_ip,
+        request::{self, RequestContext},
+    },
+    state::AppState,
+};
+
 use crate::store::{Account, Footprint};
 
 impl Client {
@@ -39,11 +48,17 @@ impl Client {
 /// it: the browser's name, the country of its address (the address the per-address
 /// limits use), and its network, never the whole address.
 fn footprint(request: &RequestContext) -> Footprint {
-    let ip = request.client_ip();
+    footprint_of(&request.state, request.parts())
+}
+
+/// The same, of the request `parts` to a plain handler (not a server function).
+pub fn footprint_of(state: &AppState, parts: &Parts) -> Footprint {
+    let ip = request::client_ip_of(state, parts);
     Footprint {
-        device: Some(user_agent::describe(request.user_agent())).filter(|name| !name.is_empty()),
+        device: Some(user_agent::describe(request::user_agent_of(parts)))
+            .filter(|name| !name.is_empty()),
         country: ip
-            .and_then(|ip| request.state.settings.geo.country(ip))
+            .and_then(|ip| state.settings.geo.country(ip))
             .map(|country| country.to_string()),
         network: ip.map(client_ip::network),
     }

@@ -37,7 +37,7 @@ use crate::{
         AUTHORIZE_PATH, DISCOVERY_PATH, END_SESSION_PATH, JWKS_PATH, TOKEN_PATH, USERINFO_PATH,
     },
     server::{
-        http::{cookies, edge, language},
+        http::{client, cookies, edge, language},
         state::AppState,
     },
 };
@@ -157,7 +157,9 @@ impl<S: Send + Sync> FromRequest<S> for Params {
 
 async fn authorize(State(state): State<AppState>, parts: Parts, Params(pairs): Params) -> Response {
     let session = cookies::cookie_value(&parts, SESSION_COOKIE);
-    let next = authorize::authorize(&state, session.as_deref(), &pairs, state.clock.now()).await;
+    let from = client::footprint_of(&state, &parts);
+    let now = state.clock.now();
+    let next = authorize::authorize(&state, session.as_deref(), &from, &pairs, now).await;
     let asks_person = matches!(next, Ok(Next::SignIn(_) | Next::Consent(_)));
     let mut response = follow(&state, &parts, next);
     // The app's `ui_locales` chooses the language of the pages the person meets.
@@ -213,9 +215,11 @@ async fn consent(State(state): State<AppState>, parts: Parts, RawForm(form): Raw
         return refused_page(&parts, "answer: allow or deny");
     };
     let session = cookies::cookie_value(&parts, SESSION_COOKIE);
+    let from = client::footprint_of(&state, &parts);
     let next = authorize::consent(
         &state,
         session.as_deref(),
+        &from,
         &pairs,
         answer,
         state.clock.now(),

@@ -95,33 +95,48 @@ impl RequestContext {
 
     /// The client's address: the socket peer, or what a trusted proxy says it is.
     pub fn client_ip(&self) -> Option<IpAddr> {
-        let peer = peer_of(&self.parts)?;
-        let forwarded_for = self
-            .parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|value| value.to_str().ok());
-        Some(
-            self.state
-                .settings
-                .trusted_proxies
-                .client_ip(peer, forwarded_for),
-        )
+        client_ip_of(&self.state, &self.parts)
     }
 
     pub fn user_agent(&self) -> &str {
-        self.parts
-            .headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        user_agent_of(&self.parts)
+    }
+
+    /// The request's parts.
+    pub fn parts(&self) -> &Parts {
+        &self.parts
     }
 
     /// The language the router chose for this request.
     pub fn lang(&self) -> Lang {
         use_context::<Lang>().unwrap_or_default()
     }
+}
+
+/// The address of the client of the request `parts`: the socket peer, or what a
+/// trusted proxy says it is.
+pub fn client_ip_of(state: &AppState, parts: &Parts) -> Option<IpAddr> {
+    let peer = peer_of(parts)?;
+    let forwarded_for = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    Some(
+        state
+            .settings
+            .trusted_proxies
+            .client_ip(peer, forwarded_for),
+    )
+}
+
+/// The request's `User-Agent`, or "".
+pub fn user_agent_of(parts: &Parts) -> &str {
+    parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
 /// The address of the socket peer that sent the request (a proxy's, behind one).
