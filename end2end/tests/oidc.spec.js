@@ -106,6 +106,43 @@ test('a passkey signs in for Apache, and the page is told so (amr)', async ({ br
   await expectClaims(page, phone, 'hwk,user');
 });
 
+test('the account page lists Apache as a connected app; disconnecting it makes Apache ask again', async ({
+  browser,
+}) => {
+  const page = await (await context(browser, true)).newPage();
+  const phone = newPhone();
+  await page.goto(PAGE);
+  await expectSentToSignIn(page);
+  await signInByCode(page, true, phone);
+  await allow(page);
+  await expectClaims(page, phone, 'sms');
+
+  await page.goto(`${OP}/account`);
+  await ready(page, true);
+  const apps = page.locator('section.apps');
+  await expect(apps.locator('h2')).toHaveText('Подключённые приложения');
+  await expect(apps.locator('li.app')).toHaveCount(1);
+  await expect(apps.locator('li.app .app-name')).toHaveText('Apache');
+  await expect(apps.locator('li.app')).toContainText('знает ваш номер телефона');
+  await apps.getByRole('button', { name: 'Отключить' }).click();
+  await expect(apps.getByRole('status')).toContainText('Приложение отключено');
+  await expect(apps.locator('li.app')).toHaveCount(0);
+
+  // The activity tells the consent, the sign-in to the app and the disconnection.
+  await page.goto(`${OP}/account/activity`);
+  await expect(page.locator('li.event').filter({ hasText: 'Apache' })).toHaveText([
+    /Приложение отключено — Apache/,
+    /Вход в приложение — Apache/,
+    /Приложению разрешён вход — Apache/,
+  ]);
+
+  // A new session at Apache: sms-auth still knows the person, but asks again.
+  await page.context().clearCookies({ domain: '127.0.0.1' });
+  await page.goto(PAGE);
+  await allow(page);
+  await expectClaims(page, phone, 'sms');
+});
+
 test('a person who denies is not signed in to Apache', async ({ browser }) => {
   const page = await (await context(browser, false)).newPage();
   const phone = newPhone();

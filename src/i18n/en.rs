@@ -62,6 +62,13 @@ pub const TEXTS: Texts = Texts {
     oidc_refused_title: "Cannot sign in",
     #[cfg(feature = "ssr")]
     oidc_refused_lead: "The app that sent you here is not set up to sign in with this service. Tell its owner.",
+    apps_title: "Connected apps",
+    apps_lead: "Sites and apps you sign in to with this account.",
+    app_learns_phone: "knows your phone number",
+    app_first_sign_in: "First sign-in",
+    app_last_sign_in: "Last sign-in",
+    app_disconnect: "Disconnect",
+    app_disconnected: "The app is disconnected: the access it had through this account no longer works, and it will ask your permission at its next sign-in. To end a session you still have there, sign out in the app.",
     sessions_title: "Where you are signed in",
     session_this: "this browser",
     session_started: "Signed in",

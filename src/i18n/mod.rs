@@ -208,6 +208,15 @@ pub struct Texts {
     pub oidc_refused_title: &'static str,
     #[cfg(feature = "ssr")]
     pub oidc_refused_lead: &'static str,
+    /// The account page's connected apps (the OpenID provider's): the section, what
+    /// an app knows, its sign-ins, disconnecting it and what that did.
+    pub apps_title: &'static str,
+    pub apps_lead: &'static str,
+    pub app_learns_phone: &'static str,
+    pub app_first_sign_in: &'static str,
+    pub app_last_sign_in: &'static str,
+    pub app_disconnect: &'static str,
+    pub app_disconnected: &'static str,
     pub sessions_title: &'static str,
     pub session_this: &'static str,
     pub session_started: &'static str,

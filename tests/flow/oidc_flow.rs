@@ -1063,6 +1063,39 @@ async fn the_person_sees_the_apps_they_sign_in_to_and_disconnecting_one_revokes_
 }
 
 #[tokio::test]
+async fn the_account_page_lists_the_connected_apps_and_disconnects_one_without_javascript() {
+    let app = app().await;
+    let rp = relying_party(&app, "grafana", Some("test"), GRAFANA_CB).await;
+    let browser = app.signed_in(PHONE, DIGITS).await;
+    let page = browser.page("/account").await;
+    assert!(
+        !page.contains("Подключённые приложения"),
+        "no section before any app"
+    );
+
+    code_for(&app, &browser, &ask(&rp, &["phone"], false)).await;
+    let page = browser.page("/account").await;
+    assert!(page.contains("Подключённые приложения"), "{page}");
+    assert!(page.contains("Grafana"));
+    assert!(page.contains("знает ваш номер телефона"));
+    assert!(page.contains(r#"action="/api/disconnect_app""#));
+    assert!(page.contains(r#"name="app" value="grafana""#));
+
+    let done = browser
+        .form_post("disconnect_app", &[("app", "grafana")], "/account")
+        .await;
+    assert_eq!(done.status(), 302);
+    let back = Url::parse(done.headers()[header::LOCATION].to_str().unwrap()).unwrap();
+    assert_eq!(back.path(), "/account", "back to the page, no error");
+    assert_eq!(back.query(), Some(""), "{back}");
+    let page = browser.page("/account").await;
+    assert!(!page.contains("Grafana"), "disconnected");
+    // The app asks again.
+    let (_, next) = visit(&browser, ask(&rp, &["phone"], false).url.as_str()).await;
+    assert_eq!(next.unwrap().path(), "/oidc/consent");
+}
+
+#[tokio::test]
 async fn the_activity_tells_each_app_sign_in_consent_and_disconnection() {
     use sms_auth::api::activity::EventView;
     let app = app().await;

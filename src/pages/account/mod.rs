@@ -12,14 +12,16 @@ use crate::{
     },
 };
 
+mod apps;
 mod passkeys;
 mod sessions;
 
+use apps::ConnectedApps;
 use passkeys::{PasskeyActions, Passkeys};
 use sessions::Sessions;
 
-/// `/account`: the signed-in person's own data and sign-out, their passkeys, and
-/// their sessions.
+/// `/account`: the signed-in person's own data and sign-out, their passkeys, their
+/// sessions, and the apps they sign in to.
 #[cfg(feature = "ssr")]
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -74,5 +76,6 @@ fn AccountScreen() -> impl IntoView {
         </section>
         <Passkeys data actions=passkey_actions/>
         <Sessions/>
+        <ConnectedApps/>
     }
 }
