@@ -267,10 +267,10 @@ async fn measure_levels(
                 .await
             };
             // An app exchanging a code for tokens (an ID token signed each time).
-            let codes = Arc::new(oidc_codes(base, &sessions, REQUESTS).await);
-            let token = {
+            let token = if exchanging() {
+                let codes = Arc::new(oidc_codes(base, &sessions, REQUESTS).await);
                 let (http, base) = (http.clone(), base.to_owned());
-                measure(clients, REQUESTS, move |i| {
+                let figures = measure(clients, REQUESTS, move |i| {
                     http.post(format!("{base}/oidc/token"))
                         .basic_auth("bench", Some(OIDC_SECRET))
                         .form(&[
@@ -280,18 +280,23 @@ async fn measure_levels(
                         ])
                         .send()
                 })
-                .await
+                .await;
+                Some(figures)
+            } else {
+                None
             };
-            for (round, figures) in rounds.iter_mut().zip([
-                ceiling,
-                request_code,
-                request_code_returning,
-                verify_code,
-                account,
-                signup,
-                auth_request,
+            let measured = [
+                Some(ceiling),
+                Some(request_code),
+                Some(request_code_returning),
+                Some(verify_code),
+                Some(account),
+                Some(signup),
+                Some(auth_request),
                 token,
-            ]) {
+            ];
+            for (round, figures) in rounds.iter_mut().zip(measured) {
+                let Some(figures) = figures else { continue };
                 round.push(Figures {
                     ratio: figures.per_sec / ceiling.per_sec,
                     ..figures
@@ -299,6 +304,9 @@ async fn measure_levels(
             }
         }
         for (name, figures) in ENDPOINTS.into_iter().zip(&rounds) {
+            if figures.is_empty() {
+                continue;
+            }
             rows.push(Row {
                 name,
                 clients,
@@ -365,6 +373,13 @@ async fn audits(
 /// leaves it out: it takes minutes).
 fn filling() -> bool {
     std::env::var("BENCH_FILL").as_deref() != Ok("0")
+}
+
+/// Whether the run measures the token endpoint (`BENCH_TOKEN=0` leaves it out, so
+/// that the other rows compare with a tree that had no OpenID provider: its codes
+/// and tokens are rows in the same store).
+fn exchanging() -> bool {
+    std::env::var("BENCH_TOKEN").as_deref() != Ok("0")
 }
 
 /// Whether the run audits the pages with Lighthouse (`BENCH_LIGHTHOUSE=0` leaves it

@@ -13,6 +13,7 @@ use sqlx::{Database, Pool, Transaction};
 
 use super::{
     model::NewSession,
+    oidc_grants::model::Redemptions,
     rows::{SignInRow, StandingOf, StandingRow},
     sends::job::{SendJob, Sends},
 };
@@ -105,6 +106,13 @@ pub(super) trait Engine: Send + Sync + 'static {
         tx: &mut <Self::Db as Database>::Connection,
         jobs: &[&SendJob],
     ) -> impl Future<Output = Result<Vec<i64>, sqlx::Error>> + Send;
+
+    /// The task that redeems the OpenID provider's codes in group-committed batches
+    /// (`oidc_grants/redeem.rs`), where the engine has one; `None`: each in its own
+    /// transaction.
+    fn redemptions(&self) -> Option<&Redemptions> {
+        None
+    }
 
     /// Begins the purge's transaction, or `None` while another instance is purging.
     fn purge_turn(

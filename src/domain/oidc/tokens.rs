@@ -21,13 +21,12 @@ use crate::{
     oidc::{
         clients::{Client, ClientAuth},
         error::{ErrorCode, OAuthError},
-        exchange::Presented,
         scopes::Scopes,
         ACCESS_TOKEN_SECS, ID_TOKEN_SECS, REFRESH_TOKEN_SECS,
     },
     server::state::AppState,
     store::{
-        oidc_grants::{NextToken, Redeemed, Rotated, TokenGrant, TokenKind},
+        oidc_grants::{NextToken, Redeemed, Redemption, Rotated, TokenGrant, TokenKind},
         SignInMethod,
     },
 };
@@ -126,16 +125,15 @@ async fn exchange(
     // Drawn before the code is read: kept in the step that spends it, the refresh
     // token only for a grant with offline access.
     let issued = Issued::draw();
-    let next = issued.next(now);
-    let presented = Presented {
-        client_id: &client.id,
-        redirect_uri,
-        verifier: param(form, "code_verifier"),
+    let redemption = Redemption {
+        code_hash: token::hash(code),
+        client_id: client.id.clone(),
+        redirect_uri: redirect_uri.to_owned(),
+        verifier: param(form, "code_verifier").map(str::to_owned),
+        now,
+        tokens: issued.next(now),
     };
-    let redeemed = state
-        .store
-        .redeem_code(&token::hash(code), presented, now, &next)
-        .await?;
+    let redeemed = state.store.redeem_code(redemption).await?;
     let (grant, public_id, phone) = match redeemed {
         Redeemed::First {
             grant,
@@ -275,15 +273,15 @@ impl Issued {
     }
 
     /// The tokens as the store keeps them, issued at `now`.
-    fn next(&self, now: i64) -> [NextToken<'_>; 2] {
-        [
+    fn next(&self, now: i64) -> Vec<NextToken> {
+        vec![
             NextToken {
-                token_hash: &self.access_hash,
+                token_hash: self.access_hash.clone(),
                 kind: TokenKind::Access,
                 expires_at: now + ACCESS_TOKEN_SECS,
             },
             NextToken {
-                token_hash: &self.refresh_hash,
+                token_hash: self.refresh_hash.clone(),
                 kind: TokenKind::Refresh,
                 expires_at: now + REFRESH_TOKEN_SECS,
             },

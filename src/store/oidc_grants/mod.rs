@@ -7,157 +7,21 @@
 use async_trait::async_trait;
 use sqlx::{ColumnIndex, Database, Executor, IntoArguments};
 
+use self::redeem::{keep, REVOKE_GRANT};
 use super::{
     activity,
     engine::{Bind, Column, Conn, Db, Engine},
-    model::{AccountId, EventDetail, EventKind, Footprint, SignInMethod, Word},
+    model::{AccountId, EventDetail, EventKind, SignInMethod, Word},
 };
-use crate::{
-    error::AppError,
-    oidc::{
-        exchange::{self, Issued, Presented},
-        scopes::Scopes,
-    },
+use crate::error::AppError;
+
+pub(in crate::store) mod model;
+pub(super) mod redeem;
+
+pub use model::{
+    AppVisit, CodeGrant, ConnectedApp, Consent, NewCode, NextToken, Redeemed, Redemption, Rotated,
+    TokenGrant, TokenKind,
 };
-
-/// A code to keep, as its hash.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewCode<'a> {
-    pub code_hash: &'a str,
-    pub client_id: &'a str,
-    pub redirect_uri: &'a str,
-    pub account: AccountId,
-    pub scopes: &'a str,
-    pub nonce: Option<&'a str>,
-    pub code_challenge: Option<&'a str>,
-    pub auth_time: i64,
-    pub method: SignInMethod,
-    pub expires_at: i64,
-}
-
-/// The consent a code is issued under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Consent<'a> {
-    /// The consent kept covers the request.
-    Kept,
-    /// The person consented just now: `scopes` are all they have given the app.
-    Given(&'a str),
-    /// A trusted app, which no one is asked about: `scopes` are what it asked for.
-    Trusted(&'a str),
-}
-
-impl<'a> Consent<'a> {
-    /// The scopes to keep as consented; `None` to keep those there are.
-    fn scopes(self) -> Option<&'a str> {
-        match self {
-            Consent::Kept => None,
-            Consent::Given(scopes) | Consent::Trusted(scopes) => Some(scopes),
-        }
-    }
-}
-
-/// Where a person met an app, as the account's activity tells it: the app by its
-/// name then, the browser by its footprint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AppVisit<'a> {
-    pub app_name: &'a str,
-    pub from: &'a Footprint,
-}
-
-/// What a code was issued for, read back when it is redeemed.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct CodeGrant {
-    pub client_id: String,
-    pub redirect_uri: String,
-    #[sqlx(rename = "account_id")]
-    pub account: AccountId,
-    pub scopes: String,
-    pub nonce: Option<String>,
-    pub code_challenge: Option<String>,
-    pub auth_time: i64,
-    pub method: SignInMethod,
-    pub expires_at: i64,
-}
-
-/// What redeeming a code found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Redeemed {
-    /// Redeemed now, for the first time, and the tokens issued from it kept; with
-    /// the account's public id (`sub`) and phone number.
-    First {
-        grant: CodeGrant,
-        public_id: String,
-        phone: String,
-    },
-    /// Spent now, but not for this request (`oidc::exchange::check` says why): no
-    /// token is issued.
-    Refused(&'static str),
-    /// Redeemed before: the tokens issued from it are revoked now.
-    Again,
-    Unknown,
-}
-
-/// Access or refresh.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
-    Access,
-    Refresh,
-}
-
-impl TokenKind {
-    fn word(self) -> &'static str {
-        match self {
-            Self::Access => "access",
-            Self::Refresh => "refresh",
-        }
-    }
-}
-
-/// A live token and whom it is for.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct TokenGrant {
-    pub grant_id: String,
-    pub client_id: String,
-    #[sqlx(rename = "account_id")]
-    pub account: AccountId,
-    /// The account's public id (`sub`) and phone number.
-    pub public_id: String,
-    pub phone: String,
-    pub scopes: String,
-    pub auth_time: i64,
-    pub method: SignInMethod,
-    pub expires_at: i64,
-}
-
-/// An app the account signs in to, as the account page lists it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct ConnectedApp {
-    pub client_id: String,
-    /// The scopes consented (`openid phone`).
-    pub scopes: String,
-    /// The first and the last sign-in to it, unix seconds.
-    pub first_at: i64,
-    pub last_at: i64,
-}
-
-/// What rotating a refresh token found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Rotated {
-    /// Used now for the first time; the tokens issued in its place are kept.
-    First(TokenGrant),
-    /// Used before: every token of its grant is revoked now.
-    Reused,
-    /// Unknown, expired, revoked, or another app's.
-    Refused,
-}
-
-/// A token issued in the place of a rotated refresh token, for the same grant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NextToken<'a> {
-    pub token_hash: &'a str,
-    pub kind: TokenKind,
-    pub expires_at: i64,
-}
 
 #[async_trait]
 pub trait OidcGrantStore: Send + Sync + 'static {
@@ -179,17 +43,10 @@ pub trait OidcGrantStore: Send + Sync + 'static {
         now: i64,
     ) -> Result<(), AppError>;
 
-    /// Redeems the code of `code_hash` at `now`, once, for the app that presents
-    /// it as `presented`, keeping `tokens` (the refresh token only for a grant with
-    /// offline access): one step, so that a code is spent for good exactly when
+    /// Redeems the code of `redemption`, once, for the app that presents it,
+    /// keeping its tokens: one step, so that a code is spent for good exactly when
     /// its tokens are kept, or its request refused.
-    async fn redeem_code(
-        &self,
-        code_hash: &str,
-        presented: Presented<'_>,
-        now: i64,
-        tokens: &[NextToken<'_>],
-    ) -> Result<Redeemed, AppError>;
+    async fn redeem_code(&self, redemption: Redemption) -> Result<Redeemed, AppError>;
 
     /// The live (unexpired at `now`, unrevoked, unrotated) token of `token_hash`.
     async fn live_token(
@@ -220,7 +77,7 @@ pub trait OidcGrantStore: Send + Sync + 'static {
         token_hash: &str,
         client_id: &str,
         now: i64,
-        next: &[NextToken<'_>],
+        next: &[NextToken],
     ) -> Result<Rotated, AppError>;
 }
 
@@ -235,17 +92,6 @@ const SIGNED_IN_TO_APP: &str =
      VALUES ($1, $2, COALESCE($3, 'openid'), $4, $4)
      ON CONFLICT (account_id, client_id) DO UPDATE
      SET scopes = COALESCE($3, oidc_consents.scopes), last_at = $4";
-
-/// Marks the code $1 redeemed at $2 if it was not, returning what it grants.
-const REDEEM: &str = "UPDATE oidc_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL
-     RETURNING client_id, redirect_uri, account_id, scopes, nonce, code_challenge, auth_time,
-         method, expires_at";
-
-/// A token of the grant of the code $5: binds its hash, kind, issued_at, expires_at.
-const ISSUE_FROM_CODE: &str = "INSERT INTO oidc_tokens (token_hash, kind, grant_id, client_id,
-         account_id, scopes, auth_time, method, issued_at, expires_at)
-     SELECT $1, $2, code_hash, client_id, account_id, scopes, auth_time, method, $3, $4
-     FROM oidc_codes WHERE code_hash = $5";
 
 /// The live token $1 of kind $2 at $3, with its account's public id and phone.
 const LIVE_TOKEN: &str = "SELECT t.grant_id, t.client_id, t.account_id, a.public_id, a.phone,
@@ -266,10 +112,6 @@ const ISSUE_NEXT: &str =
          scopes, auth_time, method, issued_at, expires_at)
      SELECT $1, $2, grant_id, client_id, account_id, scopes, auth_time, method, $3, $4
      FROM oidc_tokens WHERE token_hash = $5";
-
-/// Revokes, at $2, every token of the grant $1.
-const REVOKE_GRANT: &str =
-    "UPDATE oidc_tokens SET revoked_at = $2 WHERE grant_id = $1 AND revoked_at IS NULL";
 
 #[async_trait]
 impl<E> OidcGrantStore for E
@@ -340,68 +182,14 @@ where
         Ok(())
     }
 
-    async fn redeem_code(
-        &self,
-        code_hash: &str,
-        presented: Presented<'_>,
-        now: i64,
-        tokens: &[NextToken<'_>],
-    ) -> Result<Redeemed, AppError> {
+    async fn redeem_code(&self, redemption: Redemption) -> Result<Redeemed, AppError> {
+        if let Some(redemptions) = self.redemptions() {
+            return Ok(redemptions.run(redemption).await?);
+        }
         let mut tx = self.decision().await?;
-        let grant: Option<CodeGrant> = sqlx::query_as(REDEEM)
-            .bind(code_hash)
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(grant) = grant else {
-            let known: Option<String> =
-                sqlx::query_scalar("SELECT client_id FROM oidc_codes WHERE code_hash = $1")
-                    .bind(code_hash)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if known.is_none() {
-                return Ok(Redeemed::Unknown);
-            }
-            sqlx::query(REVOKE_GRANT)
-                .bind(code_hash)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            return Ok(Redeemed::Again);
-        };
-        let issued = Issued {
-            client_id: &grant.client_id,
-            redirect_uri: &grant.redirect_uri,
-            code_challenge: grant.code_challenge.as_deref(),
-            expires_at: grant.expires_at,
-        };
-        let subject: Option<(String, String)> =
-            sqlx::query_as("SELECT public_id, phone FROM accounts WHERE id = $1")
-                .bind(grant.account)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let checked = exchange::check(issued, presented, now)
-            .and_then(|()| subject.ok_or("the account no longer exists"));
-        let (public_id, phone) = match checked {
-            Ok(subject) => subject,
-            Err(why) => {
-                // The code stays spent: a stolen one is not tried twice.
-                tx.commit().await?;
-                return Ok(Redeemed::Refused(why));
-            }
-        };
-        let offline = Scopes::parse(&grant.scopes).is_some_and(|scopes| scopes.offline_access);
-        let kept = tokens
-            .iter()
-            .filter(|token| token.kind == TokenKind::Access || offline);
-        keep::<E>(&mut tx, ISSUE_FROM_CODE, code_hash, kept, now).await?;
+        let redeemed = redeem::on::<E>(&mut tx, &redemption).await?;
         tx.commit().await?;
-        Ok(Redeemed::First {
-            grant,
-            public_id,
-            phone,
-        })
+        Ok(redeemed)
     }
 
     async fn live_token(
@@ -463,7 +251,7 @@ where
         token_hash: &str,
         client_id: &str,
         now: i64,
-        next: &[NextToken<'_>],
+        next: &[NextToken],
     ) -> Result<Rotated, AppError> {
         let mut tx = self.decision().await?;
         let live: Option<TokenGrant> = sqlx::query_as(LIVE_TOKEN)
@@ -528,33 +316,4 @@ where
         ..EventDetail::default()
     };
     activity::record::<E, _>(&mut *tx, account, kind, visit.from, &detail, now).await
-}
-
-/// Keeps `tokens`, issued at `now` for the grant of `from` (a code's hash for
-/// `ISSUE_FROM_CODE`, a rotated refresh token's for `ISSUE_NEXT`).
-async fn keep<'t, E>(
-    tx: &mut Conn<E>,
-    statement: &'static str,
-    from: &str,
-    tokens: impl Iterator<Item = &'t NextToken<'t>>,
-    now: i64,
-) -> Result<(), sqlx::Error>
-where
-    E: Engine,
-    for<'c> &'c mut Conn<E>: Executor<'c, Database = Db<E>>,
-    for<'q> <Db<E> as Database>::Arguments<'q>: IntoArguments<'q, Db<E>>,
-    i64: Column<Db<E>>,
-    for<'q> &'q str: Bind<'q, Db<E>>,
-{
-    for token in tokens {
-        sqlx::query(statement)
-            .bind(token.token_hash)
-            .bind(token.kind.word())
-            .bind(now)
-            .bind(token.expires_at)
-            .bind(from)
-            .execute(&mut *tx)
-            .await?;
-    }
-    Ok(())
 }

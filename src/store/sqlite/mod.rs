@@ -24,6 +24,7 @@ use self::{
 use crate::store::{
     engine::Engine,
     model::NewSession,
+    oidc_grants::{model::Redemptions, redeem},
     rows::{SignInRow, StandingOf, StandingRow},
     sends::job::{SendJob, Sends},
 };
@@ -39,6 +40,7 @@ pub struct SqliteStore {
     sign_ins: SignIns,
     sends: Sends,
     standings: Standings,
+    redemptions: Redemptions,
 }
 
 const READERS: u32 = 4;
@@ -75,12 +77,15 @@ impl SqliteStore {
         tokio::spawn(crate::store::sends::run::<Self>(writer.clone(), queue));
         let (standings, queue) = Standings::channel();
         tokio::spawn(standings::run(reader.clone(), queue));
+        let (redemptions, queue) = Redemptions::channel();
+        tokio::spawn(redeem::run::<Self>(writer.clone(), queue));
         Ok(Self {
             writer,
             reader,
             sign_ins,
             sends,
             standings,
+            redemptions,
         })
     }
 }
@@ -163,6 +168,10 @@ impl Engine for SqliteStore {
         jobs: &[&SendJob],
     ) -> Result<Vec<i64>, sqlx::Error> {
         sends::record(tx, jobs).await
+    }
+
+    fn redemptions(&self) -> Option<&Redemptions> {
+        Some(&self.redemptions)
     }
 
     async fn purge_turn(&self) -> Result<Option<Transaction<'static, Sqlite>>, sqlx::Error> {
