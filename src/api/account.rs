@@ -3,10 +3,13 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::{api::passkeys::PasskeysView, error::AppError};
+use crate::{
+    api::{oidc::ConnectedAppView, passkeys::PasskeysView},
+    error::AppError,
+};
 #[cfg(feature = "ssr")]
 use crate::{
-    domain::{client::Client, passkeys, session},
+    domain::{client::Client, oidc::apps, passkeys, session},
     i18n::Lang,
     server::http::request::{redirect_if, RequestContext},
     store::{SessionInfo, Word},
@@ -23,6 +26,9 @@ pub struct AccountView {
     pub last_sign_in: i64,
     /// The account's passkeys, and whether this session may add one.
     pub passkeys: PasskeysView,
+    /// The apps it signs in to through the OpenID provider, the most recent first
+    /// (read here, with the session the page reads anyway).
+    pub apps: Vec<ConnectedAppView>,
 }
 
 /// One of the account's sessions, as the account page lists it.
@@ -52,8 +58,8 @@ pub fn account_number(id: i64) -> String {
     format!("{:08}", 10_000_000 + id)
 }
 
-/// `POST /api/account`: the account of this browser's session, with its passkeys;
-/// without one, sends the browser to `/signup`.
+/// `POST /api/account`: the account of this browser's session, with its passkeys
+/// and connected apps; without one, sends the browser to `/signup`.
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn account() -> Result<AccountView, AppError> {
     RequestContext::run(|request| async move {
@@ -64,8 +70,10 @@ pub async fn account() -> Result<AccountView, AppError> {
         let section = passkeys::section(&request.state, &session, client.now).await?;
         let passkeys = PasskeysView::from(section);
         let account = session.account;
+        let apps = apps::of_account(&request.state, account.id).await?;
         Ok(AccountView {
             passkeys,
+            apps: apps.into_iter().map(ConnectedAppView::from).collect(),
             phone: account.phone.display(),
             account_number: account_number(account.id.0),
             member_since: account.created_at,

@@ -65,22 +65,26 @@ pub struct ConnectedAppView {
     pub last: i64,
 }
 
+#[cfg(feature = "ssr")]
+impl From<apps::Connected> for ConnectedAppView {
+    fn from(app: apps::Connected) -> Self {
+        Self {
+            app: app.id,
+            name: app.name,
+            phone: app.phone,
+            first: app.first,
+            last: app.last,
+        }
+    }
+}
+
 /// `POST /api/connected_apps`: the apps the signed-in account signs in to through
 /// the OpenID provider, the most recent first.
 #[server(prefix = "/api", endpoint = "connected_apps")]
 pub async fn connected_apps() -> Result<Vec<ConnectedAppView>, AppError> {
     RequestContext::run(|request| async move {
         let apps = apps::connected(&request.state, &Client::of(&request)).await?;
-        Ok(apps
-            .into_iter()
-            .map(|app| ConnectedAppView {
-                app: app.id,
-                name: app.name,
-                phone: app.phone,
-                first: app.first,
-                last: app.last,
-            })
-            .collect())
+        Ok(apps.into_iter().map(ConnectedAppView::from).collect())
     })
     .await
 }

@@ -13,19 +13,23 @@ use crate::{
 
 pub use super::client::SESSION_COOKIE;
 
-/// This browser's live session and its hash, or [`AppError::NotSignedIn`].
+/// This browser's live session and its hash, or [`AppError::NotSignedIn`]: read
+/// once per page render (see [`SessionMemo`](super::client::SessionMemo)).
 pub async fn current_session(
     state: &AppState,
     client: &Client,
 ) -> Result<(LiveSession, String), AppError> {
     let id = client.session.as_deref().ok_or(AppError::NotSignedIn)?;
-    let hash = token::hash(id);
-    let session = state
-        .store
-        .session_account(&hash, client.now, state.settings.sessions)
-        .await?
-        .ok_or(AppError::NotSignedIn)?;
-    Ok((session, hash))
+    let read = || async {
+        let hash = token::hash(id);
+        let session = state
+            .store
+            .session_account(&hash, client.now, state.settings.sessions)
+            .await?;
+        Ok::<_, AppError>(session.map(|session| (session, hash)))
+    };
+    let found = client.session_memo.read_once(read).await?;
+    found.ok_or(AppError::NotSignedIn)
 }
 
 /// The live session of the id `session_id` at `now`, for forward-auth: read from
@@ -209,7 +213,10 @@ mod tests {
 
     use super::*;
     use crate::clock::{Clock, ManualClock};
-    use crate::domain::testing::{phone, signed_in, state};
+    use crate::domain::{
+        client::SessionMemo,
+        testing::{phone, signed_in, state},
+    };
     use crate::store::{Allowance, Footprint};
 
     /// Two browsers of the one account, signed in a cooldown apart.
@@ -228,6 +235,43 @@ mod tests {
 
     fn hash_of(client: &Client) -> String {
         token::hash(client.session.as_deref().expect("a session cookie"))
+    }
+
+    /// A page render asks the store once, however many of its parts read the
+    /// session; a server function's request asks each time.
+    #[tokio::test]
+    async fn a_page_render_reads_the_session_once() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (state, clock) = state(&dir).await;
+        let rendering = Client {
+            session_memo: SessionMemo::for_render(),
+            ..signed_in(&state, &clock, "10.0.0.1").await
+        };
+        let posting = Client {
+            session_memo: SessionMemo::default(),
+            ..rendering.clone()
+        };
+        current_account(&state, &rendering).await.expect("in");
+        current_account(&state, &posting).await.expect("in");
+        state
+            .store
+            .delete_session(&hash_of(&rendering), clock.now())
+            .await
+            .expect("ended");
+        assert!(current_account(&state, &rendering).await.is_ok(), "read once");
+        assert_eq!(
+            current_account(&state, &posting).await.err(),
+            Some(AppError::NotSignedIn)
+        );
+        // Another render reads anew.
+        let next = Client {
+            session_memo: SessionMemo::for_render(),
+            ..rendering
+        };
+        assert_eq!(
+            current_account(&state, &next).await.err(),
+            Some(AppError::NotSignedIn)
+        );
     }
 
     #[tokio::test]

@@ -64,6 +64,7 @@ pub fn browser(address: &str, pending: Option<&str>, now: i64) -> Client {
         device_id: None,
         device_hash: None,
         session: None,
+        session_memo: Default::default(),
         ceremony: None,
         footprint: Footprint::default(),
         pending_code: pending.map(str::to_owned),

@@ -4,30 +4,34 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::oidc::{connected_apps, ConnectedAppView, DisconnectApp},
-    components::{
-        alert::{ActionAlert, Alert},
-        moment::Moment,
-        text::use_texts,
+    api::{
+        account::AccountView,
+        oidc::{ConnectedAppView, DisconnectApp},
     },
+    components::{alert::ActionAlert, moment::Moment, text::use_texts},
+    error::AppError,
 };
 
-/// The connected apps, each with its first and last sign-in, whether it knows the
-/// phone number, and "disconnect". Shown once the account has signed in to an
-/// app (or just disconnected its last). With JavaScript on, the list is fetched
-/// again after a disconnect and updated in place.
+/// The connected apps (`data`, the account's, fetched again after each
+/// `disconnect`), each with its first and last sign-in, whether it knows the
+/// phone number, and "disconnect". Shown once the account has signed in to an app
+/// (or has just disconnected its last).
 #[component]
-pub fn ConnectedApps() -> impl IntoView {
+pub fn ConnectedApps(
+    data: Resource<Result<AccountView, AppError>>,
+    disconnect: ServerAction<DisconnectApp>,
+) -> impl IntoView {
     let t = use_texts();
-    let disconnect = ServerAction::<DisconnectApp>::new();
-    let list = Resource::new(move || disconnect.version().get(), |_| connected_apps());
     let disconnected = move || matches!(disconnect.value().get(), Some(Ok(())));
+    // Options rather than `into_any()` (see `Passkeys`). Without an account the
+    // account card says why.
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                match list.await {
-                    Ok(apps) if apps.is_empty() && !disconnected() => ().into_any(),
-                    Ok(apps) => view! {
+                data.await
+                    .ok()
+                    .filter(|account| !account.apps.is_empty() || disconnected())
+                    .map(|account| view! {
                         <section class="card apps">
                             <h2>{t.apps_title}</h2>
                             <p class="hint">{t.apps_lead}</p>
@@ -36,17 +40,13 @@ pub fn ConnectedApps() -> impl IntoView {
                                 <p class="notice" role="status">{t.app_disconnected}</p>
                             </Show>
                             <ul class="apps">
-                                {apps
+                                {account.apps
                                     .into_iter()
                                     .map(|app| view! { <AppItem app disconnect/> })
                                     .collect_view()}
                             </ul>
                         </section>
-                    }.into_any(),
-                    Err(error) => view! {
-                        <section class="card apps"><Alert error/></section>
-                    }.into_any(),
-                }
+                    })
             })}
         </Transition>
     }

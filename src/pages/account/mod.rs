@@ -3,7 +3,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::account::{account, SignOut},
+    api::{
+        account::{account, SignOut},
+        oidc::DisconnectApp,
+    },
     components::{
         alert::{ActionAlert, Alert},
         island,
@@ -41,10 +44,15 @@ fn AccountScreen() -> impl IntoView {
     island::enter();
     let t = use_texts();
     let sign_out = ServerAction::<SignOut>::new();
-    // The account and its passkeys: fetched again after each passkey action, the
-    // old data kept on screen meanwhile (a `Transition`).
+    // The account, its passkeys and connected apps: fetched again after each
+    // passkey action or disconnect, the old data kept on screen meanwhile (a
+    // `Transition`).
     let passkey_actions = PasskeyActions::new();
-    let data = Resource::new(move || passkey_actions.version(), |_| account());
+    let disconnect = ServerAction::<DisconnectApp>::new();
+    let data = Resource::new(
+        move || (passkey_actions.version(), disconnect.version().get()),
+        |_| account(),
+    );
     view! {
         <section class="card">
             <h1>{t.account_title}</h1>
@@ -76,6 +84,6 @@ fn AccountScreen() -> impl IntoView {
         </section>
         <Passkeys data actions=passkey_actions/>
         <Sessions/>
-        <ConnectedApps/>
+        <ConnectedApps data disconnect/>
     }
 }

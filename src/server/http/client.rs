@@ -5,7 +5,9 @@
 use axum::http::request::Parts;
 
 use crate::domain::{
-    client::{Client, SetCookie, CEREMONY_COOKIE, SESSION_COOKIE, VERIFICATION_COOKIE},
+    client::{
+        Client, SessionMemo, SetCookie, CEREMONY_COOKIE, SESSION_COOKIE, VERIFICATION_COOKIE,
+    },
     devices::DEVICE_COOKIE,
     session::Opened,
     token, user_agent,
@@ -33,6 +35,7 @@ impl Client {
             device_hash: device_id.as_deref().map(token::hash),
             device_id,
             session: request.cookie(SESSION_COOKIE),
+            session_memo: leptos::prelude::use_context::<SessionMemo>().unwrap_or_default(),
             ceremony: request
                 .cookie(CEREMONY_COOKIE)
                 .filter(|id| token::is_well_formed(id)),

@@ -16,6 +16,7 @@ use crate::server::{
 use crate::{
     app::{shell, App},
     components::webauthn::SitePasskeys,
+    domain::client::SessionMemo,
 };
 
 /// The app's routes, listed once per process. Listing them renders the app with
@@ -78,7 +79,9 @@ pub fn router(state: AppState) -> Router {
 /// A page: the app's shell, with this render's Content-Security-Policy.
 fn page(options: leptos::config::LeptosOptions) -> impl leptos::IntoView {
     let state = use_context::<AppState>();
-    let returns = state.as_ref().and_then(|state| state.settings.form_returns.as_deref());
+    let returns = state
+        .as_ref()
+        .and_then(|state| state.settings.form_returns.as_deref());
     edge::set_page_csp(&options, returns);
     shell(options)
 }
@@ -92,5 +95,10 @@ fn provide_request_context(state: &AppState) {
     provide_context(SitePasskeys(state.settings.passkeys.is_some()));
     if let Some(parts) = use_context::<Parts>() {
         provide_context(language::of_request(&parts));
+        // A page render reads the browser's session once, however many of its
+        // parts ask; a server function's POST may change it, and reads it anew.
+        if parts.method == http::Method::GET {
+            provide_context(SessionMemo::for_render());
+        }
     }
 }
