@@ -6,8 +6,9 @@
 
 use super::pkce;
 
-/// What the app presented with the code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the app presented with the code. It holds the PKCE verifier, a secret:
+/// never logged (no `Debug`).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Presented<'a> {
     pub client_id: &'a str,
     pub redirect_uri: &'a str,
@@ -66,7 +67,7 @@ mod tests {
         };
         assert_eq!(check(issued, good, 1059), Ok(()));
         assert!(check(issued, good, 1060).is_err(), "expired at its second");
-        for wrong in [
+        for (case, wrong) in [
             Presented {
                 client_id: "spa",
                 ..good
@@ -83,8 +84,11 @@ mod tests {
                 verifier: Some(CHALLENGE),
                 ..good
             },
-        ] {
-            assert!(check(issued, wrong, 1000).is_err(), "{wrong:?}");
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            assert!(check(issued, wrong, 1000).is_err(), "case {case}");
         }
         let plain = Issued {
             code_challenge: None,

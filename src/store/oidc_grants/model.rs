@@ -152,7 +152,8 @@ pub struct NextToken {
 /// A code's exchange: the code's hash, what the app presented with it, the time,
 /// and the tokens to keep if it is granted (the refresh token only for a grant
 /// with offline access). Owned, so that SQLite's task of redemptions can take it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// It holds the PKCE verifier, a secret: never logged (no `Debug`).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Redemption {
     pub code_hash: String,
     pub client_id: String,
