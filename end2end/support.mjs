@@ -55,6 +55,17 @@ export async function signIn(page, js, phone) {
   await expect(page).toHaveURL(/\/account$/);
 }
 
+/** From the sign-in page `page` is on (a site or an app sent it there), signs in
+ * with a code to `phone`; the browser then goes back where the sign-in was asked. */
+export async function signInFromHere(page, js, phone) {
+  await ready(page, js);
+  await page.fill('input[name="phone"]', phone.written);
+  await page.click('form[action="/api/request_code"] button[type="submit"]');
+  await expect(page).toHaveURL(new URL('/verify', page.url()).href);
+  await page.fill('input[name="code"]', await lastCode(phone.digits));
+  await page.click('form[action="/api/verify_code"] button[type="submit"]');
+}
+
 export async function requestCode(page, js, phone) {
   await page.goto('/signup');
   await ready(page, js);

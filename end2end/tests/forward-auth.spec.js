@@ -3,7 +3,7 @@ import http from 'node:http';
 
 import { expect, test } from '@playwright/test';
 
-import { lastCode, newPhone, ready, virtualAuthenticator, withoutAutofill } from '../support.mjs';
+import { newPhone, ready, signInFromHere, virtualAuthenticator, withoutAutofill } from '../support.mjs';
 
 // Forward-auth through real proxies: Debian's nginx (auth_request) and Caddy
 // (forward_auth), configured with deploy/'s documented files, in front of a site that
@@ -35,12 +35,7 @@ async function expectSentToSignIn(page, url, stepUp = {}) {
 
 /** From sms-auth's sign-in page, signs in with a code to `phone`; the browser ends on `url`. */
 async function signInBackTo(page, js, phone, url) {
-  await ready(page, js);
-  await page.fill('input[name="phone"]', phone.written);
-  await page.click('form[action="/api/request_code"] button[type="submit"]');
-  await expect(page).toHaveURL(`${AUTH}/verify`);
-  await page.fill('input[name="code"]', await lastCode(phone.digits));
-  await page.click('form[action="/api/verify_code"] button[type="submit"]');
+  await signInFromHere(page, js, phone);
   await expect(page).toHaveURL(url);
 }
 

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-import { lastCode, newPhone, ready, virtualAuthenticator, withoutAutofill } from '../support.mjs';
+import { newPhone, ready, signInFromHere, virtualAuthenticator, withoutAutofill } from '../support.mjs';
 
 // Sign in with sms-auth through a certified relying party: Debian's Apache with
 // mod_auth_openidc (deploy/apache's documented file, unchanged) protects a page on
@@ -26,15 +26,6 @@ async function expectSentToSignIn(page) {
   );
 }
 
-/** Signs in with a code to `phone` from sms-auth's sign-in page. */
-async function signInByCode(page, js, phone) {
-  await ready(page, js);
-  await page.fill('input[name="phone"]', phone.written);
-  await page.click('form[action="/api/request_code"] button[type="submit"]');
-  await expect(page).toHaveURL(`${OP}/verify`);
-  await page.fill('input[name="code"]', await lastCode(phone.digits));
-  await page.click('form[action="/api/verify_code"] button[type="submit"]');
-}
 
 /** The consent screen asks about Apache; the person allows. */
 async function allow(page) {
@@ -53,17 +44,22 @@ async function expectClaims(page, phone, amr) {
   await expect(page.locator('#amr')).toHaveText(amr);
 }
 
+/** A first visit to Apache's page: sent to sign in by code, consents, lands with the claims. */
+async function firstVisit(page, js, phone) {
+  await page.goto(PAGE);
+  await expectSentToSignIn(page);
+  await signInFromHere(page, js, phone);
+  await allow(page);
+  await expectClaims(page, phone, 'sms');
+}
+
 for (const js of [true, false]) {
   test(`Apache's page sends to sign in by code, asks consent once, shows the claims, and its logout ends the sign-in (JavaScript ${
     js ? 'on' : 'off'
   })`, async ({ browser }) => {
     const page = await (await context(browser, js)).newPage();
     const phone = newPhone();
-    await page.goto(PAGE);
-    await expectSentToSignIn(page);
-    await signInByCode(page, js, phone);
-    await allow(page);
-    await expectClaims(page, phone, 'sms');
+    await firstVisit(page, js, phone);
     const sub = await page.locator('#sub').textContent();
 
     // A new session at Apache asks nothing: the person is signed in, and consented.
@@ -87,11 +83,7 @@ test('a passkey signs in for Apache, and the page is told so (amr)', async ({ br
   await virtualAuthenticator(page);
   await withoutAutofill(page);
   const phone = newPhone();
-  await page.goto(PAGE);
-  await expectSentToSignIn(page);
-  await signInByCode(page, true, phone);
-  await allow(page);
-  await expectClaims(page, phone, 'sms');
+  await firstVisit(page, true, phone);
 
   await page.goto(`${OP}/account`);
   await ready(page, true);
@@ -111,11 +103,7 @@ test('the account page lists Apache as a connected app; disconnecting it makes A
 }) => {
   const page = await (await context(browser, true)).newPage();
   const phone = newPhone();
-  await page.goto(PAGE);
-  await expectSentToSignIn(page);
-  await signInByCode(page, true, phone);
-  await allow(page);
-  await expectClaims(page, phone, 'sms');
+  await firstVisit(page, true, phone);
 
   await page.goto(`${OP}/account`);
   await ready(page, true);
@@ -148,7 +136,7 @@ test('a person who denies is not signed in to Apache', async ({ browser }) => {
   const phone = newPhone();
   await page.goto(PAGE);
   await expectSentToSignIn(page);
-  await signInByCode(page, false, phone);
+  await signInFromHere(page, false, phone);
   await expect(page).toHaveURL((u) => u.pathname === '/oidc/consent');
   await page.getByRole('button', { name: 'Отказать' }).click();
   // Back at Apache with the refusal (mod_auth_openidc 2.4.12 then shows an error of
